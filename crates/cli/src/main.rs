@@ -1,0 +1,508 @@
+//! `wobble`: Wobble's engine on the command line, natively and headless.
+//!
+//! Every command that reports takes `--json` and then prints exactly one JSON
+//! value on stdout. Sites are named by their shipped name (`wobble list`) or
+//! given as a path to a `.ron` file, so a site written in a workshop runs
+//! here exactly as in the page.
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use wobble_engine::builtin;
+use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Site, TypeText};
+use wobble_policy::Policy;
+
+#[derive(Parser)]
+#[command(
+    name = "wobble",
+    version,
+    about = "Wobble: web-agent sandbox sites, run natively"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the shipped sites and their tasks.
+    List {
+        /// Print JSON: [{"site": ..., "tasks": [...]}, ...].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate site files or folders of them (default: sites).
+    Check {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Play a task yourself in the terminal.
+    Play {
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Episode seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Evaluate a policy over many seeded episodes.
+    Eval {
+        /// random or oracle.
+        #[arg(long)]
+        policy: String,
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Number of episodes.
+        #[arg(long, default_value_t = 100)]
+        episodes: u64,
+        /// First seed; episode i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure random-policy steps and resets per second on one core.
+    Bench {
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Seconds to run each measurement.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the text observation of a task at a seed (what an agent sees).
+    Observe {
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Episode seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print JSON (nodes with boxes).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(site: &str) -> Result<Arc<Site>, String> {
+    if site.ends_with(".ron") || site.contains('/') {
+        let text = std::fs::read_to_string(site).map_err(|e| format!("cannot read {site}: {e}"))?;
+        load_site(site, &text)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    } else {
+        builtin::load_builtin(site)
+    }
+}
+
+fn make_env(site: &str, task: Option<&str>) -> Result<Env, String> {
+    let site = load(site)?;
+    match task {
+        Some(t) => Env::by_name(site, t, EnvConfig::default()),
+        None => Env::new(site, 0, EnvConfig::default()),
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::List { json } => {
+            let sites = builtin::load_all().map_err(|e| e.to_string())?;
+            if json {
+                let v: Vec<_> = sites
+                    .iter()
+                    .map(|s| json!({"site": s.name, "tasks": s.task_names()}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(v));
+            } else {
+                for s in &sites {
+                    println!(
+                        "{:<18} {}  — {}",
+                        s.name,
+                        s.task_names().join(", "),
+                        s.description
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { paths, json } => check(paths, json),
+        Command::Play { site, task, seed } => play(&site, task.as_deref(), seed),
+        Command::Eval {
+            policy,
+            site,
+            task,
+            episodes,
+            seed,
+            json,
+        } => {
+            let mut env = make_env(&site, task.as_deref())?;
+            let mut policy = wobble_policy::by_name(&policy, seed)?;
+            let report = wobble_policy::evaluate(&mut env, policy.as_mut(), episodes, seed);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&report).map_err(|e| e.to_string())?
+                );
+            } else {
+                println!(
+                    "{}/{} with {}: {} episodes, success rate {:.3}, mean return {:.3}, mean steps {:.2}",
+                    report.site, report.task, report.policy, report.episodes, report.success_rate, report.mean_return, report.mean_steps
+                );
+                for f in &report.failures {
+                    println!("  failed seed {}: {}", f.seed, f.reason);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            site,
+            task,
+            seconds,
+            json,
+        } => bench(&site, task.as_deref(), seconds, json),
+        Command::Observe {
+            site,
+            task,
+            seed,
+            json,
+        } => {
+            let mut env = make_env(&site, task.as_deref())?;
+            env.reset(seed);
+            if json {
+                let nodes: Vec<_> = env
+                    .visible_nodes()
+                    .map(|i| {
+                        let n = &env.nodes()[i as usize];
+                        json!({"id": i, "role": n.role.name(), "key": n.key, "label": n.label, "value": env.value(i),
+                               "box": [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h], "selector": {"id": n.dom_id, "classes": n.classes}})
+                    })
+                    .collect();
+                let goal: serde_json::Map<String, serde_json::Value> = env
+                    .goal_fields()
+                    .map(|(_, k, v)| (k.to_string(), json!(v)))
+                    .collect();
+                println!(
+                    "{}",
+                    json!({"instruction": env.instruction(), "goal": goal, "page": env.page_id(), "nodes": nodes})
+                );
+            } else {
+                print!("{}", env.observation_text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn ron_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() || p.extension().map(|x| x == "ron").unwrap_or(false) {
+                ron_files(&p, out)?;
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("sites")]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    for p in &paths {
+        if !p.exists() {
+            return Err(format!("{} does not exist", p.display()));
+        }
+        ron_files(p, &mut files)?;
+    }
+    let mut results = Vec::new();
+    let mut failed = false;
+    for f in &files {
+        let shown = f.display().to_string();
+        let outcome = std::fs::read_to_string(f)
+            .map_err(|e| format!("{shown}: cannot read: {e}"))
+            .and_then(|text| load_site(&shown, &text).map_err(|e| e.to_string()));
+        match outcome {
+            Ok(site) => {
+                if !json {
+                    println!(
+                        "ok    {shown}  ({}: {})",
+                        site.name,
+                        site.task_names().join(", ")
+                    );
+                }
+                results.push(json!({"path": shown, "ok": true, "site": site.name, "tasks": site.task_names()}));
+            }
+            Err(e) => {
+                failed = true;
+                if !json {
+                    println!("error {e}");
+                }
+                results.push(json!({"path": shown, "ok": false, "error": e}));
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::Value::Array(results));
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn bench(site: &str, task: Option<&str>, seconds: f64, json: bool) -> Result<ExitCode, String> {
+    let mut env = make_env(site, task)?;
+    let mut policy = wobble_policy::RandomPolicy::new(1);
+    // Warm up buffers, then step with automatic resets.
+    let mut seed = 0u64;
+    env.reset(seed);
+    for _ in 0..10_000 {
+        step_auto(&mut env, &mut policy, &mut seed);
+    }
+    let (mut steps, mut episodes) = (0u64, 0u64);
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds {
+        for _ in 0..1000 {
+            if step_auto(&mut env, &mut policy, &mut seed) {
+                episodes += 1;
+            }
+        }
+        steps += 1000;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut resets = 0u64;
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds / 2.0 {
+        for _ in 0..100 {
+            seed += 1;
+            env.reset(seed);
+        }
+        resets += 100;
+    }
+    let reset_elapsed = start.elapsed().as_secs_f64();
+    let steps_per_sec = steps as f64 / elapsed;
+    let resets_per_sec = resets as f64 / reset_elapsed;
+    if json {
+        println!(
+            "{}",
+            json!({"site": env.site().name, "task": env.task_name(), "policy": "random", "steps": steps, "episodes": episodes,
+                   "seconds": elapsed, "steps_per_sec": steps_per_sec, "episodes_per_sec": episodes as f64 / elapsed, "resets_per_sec": resets_per_sec})
+        );
+    } else {
+        println!(
+            "{}/{}: {:.0} steps/s ({:.0} episodes/s, random policy, auto-reset), {:.0} resets/s",
+            env.site().name,
+            env.task_name(),
+            steps_per_sec,
+            episodes as f64 / elapsed,
+            resets_per_sec
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One random step, resetting with the next seed when the episode ends; true when it ended.
+fn step_auto(env: &mut Env, policy: &mut wobble_policy::RandomPolicy, seed: &mut u64) -> bool {
+    let action = policy.act(env);
+    let ended = match env.step(&action) {
+        Ok(r) => r.terminated || r.truncated,
+        Err(_) => true,
+    };
+    if ended {
+        *seed += 1;
+        env.reset(*seed);
+    }
+    ended
+}
+
+const PLAY_HELP: &str = "commands: N (take candidate N) | click ID | type ID TEXT | select ID OPTION | key enter|tab|escape | scroll DY | finish | reset | help | quit";
+
+fn play(site: &str, task: Option<&str>, seed: u64) -> Result<ExitCode, String> {
+    let mut env = make_env(site, task)?;
+    let mut seed = seed;
+    env.reset(seed);
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    println!("{PLAY_HELP}");
+    loop {
+        println!("\n{}", env.observation_text());
+        if env.is_done() {
+            println!("episode over: `reset` for a new one, `quit` to leave");
+        } else {
+            for (i, a) in env.candidates().iter().enumerate() {
+                println!("  {i:>3}: {}", describe(&env, a));
+            }
+        }
+        print!("> ");
+        let _ = out.flush();
+        let mut line = String::new();
+        if stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let line = line.trim();
+        let action = match parse_play(line, &env) {
+            Ok(Some(a)) => a,
+            Ok(None) => match line {
+                "quit" | "exit" => return Ok(ExitCode::SUCCESS),
+                "reset" => {
+                    seed += 1;
+                    env.reset(seed);
+                    continue;
+                }
+                _ => {
+                    println!("{PLAY_HELP}");
+                    continue;
+                }
+            },
+            Err(e) => {
+                println!("{e}");
+                continue;
+            }
+        };
+        match env.step(&action) {
+            Ok(r) => {
+                if r.terminated || r.truncated {
+                    if let Some(o) = env.outcome() {
+                        println!("reward {} — {}", o.raw_reward, o.reason);
+                    }
+                }
+            }
+            Err(e) => println!("{e}"),
+        }
+    }
+}
+
+fn describe(env: &Env, a: &Action) -> String {
+    let label = |n: &u32| {
+        env.nodes()
+            .get(*n as usize)
+            .map(|n| format!("{} {:?}", n.role.name(), n.label))
+            .unwrap_or_default()
+    };
+    match a {
+        Action::Click(n) => format!("click [{n}] {}", label(n)),
+        Action::Type(n, TypeText::Goal(g)) => {
+            let field = env
+                .goal_fields()
+                .find(|(i, _, _)| i == g)
+                .map(|(_, k, v)| format!("{k} ({v})"))
+                .unwrap_or_default();
+            format!("type goal {field} into [{n}] {}", label(n))
+        }
+        Action::Type(n, TypeText::Literal(t)) => format!("type {t:?} into [{n}] {}", label(n)),
+        Action::Select(n, o) => {
+            let opt = env
+                .nodes()
+                .get(*n as usize)
+                .and_then(|x| x.options.get(*o as usize))
+                .cloned()
+                .unwrap_or_default();
+            format!("select {opt:?} in [{n}] {}", label(n))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn parse_play(line: &str, env: &Env) -> Result<Option<Action>, String> {
+    if let Ok(i) = line.parse::<usize>() {
+        return env
+            .candidates()
+            .get(i)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| format!("there is no candidate {i}"));
+    }
+    let mut parts = line.splitn(3, ' ');
+    let verb = parts.next().unwrap_or("");
+    let id = |s: Option<&str>| -> Result<u32, String> {
+        s.and_then(|s| s.parse().ok())
+            .ok_or_else(|| "expected an element id".to_string())
+    };
+    Ok(Some(match verb {
+        "click" => Action::Click(id(parts.next())?),
+        "type" => {
+            let n = id(parts.next())?;
+            Action::Type(n, TypeText::Literal(parts.next().unwrap_or("").to_string()))
+        }
+        "select" => {
+            let n = id(parts.next())?;
+            let want = parts.next().unwrap_or("");
+            let options = env
+                .nodes()
+                .get(n as usize)
+                .map(|x| x.options.clone())
+                .unwrap_or_default();
+            let o = want
+                .parse::<u16>()
+                .ok()
+                .or_else(|| options.iter().position(|o| o == want).map(|p| p as u16))
+                .ok_or_else(|| format!("no option {want:?}; options are {options:?}"))?;
+            Action::Select(n, o)
+        }
+        "key" => match parts.next().unwrap_or("") {
+            "enter" => Action::Key(Key::Enter),
+            "tab" => Action::Key(Key::Tab),
+            "escape" => Action::Key(Key::Escape),
+            k => return Err(format!("unknown key {k:?}; expected enter, tab or escape")),
+        },
+        "scroll" => Action::Scroll(
+            parts
+                .next()
+                .and_then(|s| s.parse().ok())
+                .ok_or("expected a number of pixels")?,
+        ),
+        "finish" => Action::Finish,
+        _ => return Ok(None),
+    }))
+}

@@ -1,0 +1,1296 @@
+//! The running environment: one episode of one task on one site.
+//!
+//! Data flow: [`Env::reset`] samples the goal, generates the tables and
+//! state from the seed, instantiates every page's elements as [`Node`]s and
+//! lays out the start page. [`Env::step`] applies one [`Action`], runs the
+//! clicked element's compiled effects, re-evaluates what is visible, lays the
+//! page out again only if something visible changed, and refills the list of
+//! candidate actions. Buffers are reused across steps, so a step that does not
+//! change the page's layout allocates nothing.
+
+use crate::compile::{
+    EffectC, ElemC, InstrPart, OptionsC, Role, Site, SlotTarget, TemplateC, TemplatePart,
+};
+use crate::eval::{self, Ctx, RowCtx, TableData};
+use crate::format::TextStyle;
+use crate::layout::{self, Rect};
+use crate::rng::Rng;
+use crate::{Action, Key, TypeText};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+/// How the step reward is reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RewardMode {
+    /// +1 on success, -1 on failure, 0 before the end (MiniWoB's raw reward).
+    #[default]
+    Raw,
+    /// Success pays `1 - steps_used / step_limit` (never below 0); failure -1.
+    Decayed,
+}
+
+/// Settings of an environment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvConfig {
+    /// Reward reported by `step`.
+    pub reward: RewardMode,
+}
+
+/// One element instance on a page, as agents observe it.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// What it is.
+    pub role: Role,
+    /// Stable handle: the element's key, with `[row]` for list-row instances.
+    pub key: String,
+    /// The element key without the row suffix.
+    pub base_key: String,
+    /// Table row of a list-row instance.
+    pub row: Option<u32>,
+    /// The selector id a scripted bot would use.
+    pub dom_id: String,
+    /// Selector classes.
+    pub classes: String,
+    /// Its text or accessible name.
+    pub label: String,
+    /// Placeholder of an empty text field.
+    pub placeholder: String,
+    /// Options of a select.
+    pub options: Vec<String>,
+    /// Page (or dialog) index.
+    pub page: u32,
+    /// Parent node.
+    pub parent: Option<u32>,
+    /// Children, in order.
+    pub children: Vec<u32>,
+    /// Nesting depth below the page.
+    pub depth: u8,
+    /// Shown now.
+    pub visible: bool,
+    /// Box in page coordinates (CSS pixels, origin at the page's top left).
+    pub bbox: Rect,
+    /// Text style.
+    pub style: TextStyle,
+    /// Primary button, or boxed card.
+    pub primary: bool,
+    /// Font size in pixels.
+    pub font_px: f32,
+    pub(crate) elem: u32,
+    pub(crate) slot: Option<u32>,
+    /// For a radio button: the option text it chooses.
+    pub(crate) radio_value: Option<u32>,
+    pub(crate) dynamic_label: bool,
+    pub(crate) conditional: bool,
+}
+
+/// Why an action could not be taken at all (the step is not counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepError {
+    /// `reset` has not been called, or the episode ended.
+    EpisodeOver,
+    /// The action names a node that does not exist in this episode.
+    NoSuchNode(u32),
+    /// A goal field index that the task does not have.
+    NoSuchGoalField(u16),
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepError::EpisodeOver => {
+                write!(f, "the episode is over; call reset to start a new one")
+            }
+            StepError::NoSuchNode(n) => write!(f, "there is no element #{n} in this episode"),
+            StepError::NoSuchGoalField(g) => write!(f, "this task has no goal field #{g}"),
+        }
+    }
+}
+
+impl std::error::Error for StepError {}
+
+/// The result of one step (the observation is read from the environment).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepResult {
+    /// Reward of this step, per the configured [`RewardMode`].
+    pub reward: f32,
+    /// The task ended (success or failure).
+    pub terminated: bool,
+    /// The step limit ended the episode.
+    pub truncated: bool,
+}
+
+/// How an episode ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// +1 or -1.
+    pub raw_reward: f32,
+    /// Decayed by steps used.
+    pub decayed_reward: f32,
+    /// Whether the task was done.
+    pub success: bool,
+    /// Why: the failed condition's reason, or what went right.
+    pub reason: String,
+    /// Steps used.
+    pub steps: u32,
+    /// Ended by the step limit.
+    pub truncated: bool,
+}
+
+enum Flow {
+    Continue,
+    Stop,
+    End,
+}
+
+/// One environment: a site, a task, and the current episode.
+pub struct Env {
+    site: Arc<Site>,
+    task: usize,
+    config: EnvConfig,
+    seed: u64,
+    rng: Rng,
+    goal: Vec<String>,
+    instruction: String,
+    tables: Vec<TableData>,
+    slots: Vec<String>,
+    row_base: Vec<u32>,
+    nodes: Vec<Node>,
+    page_nodes: Vec<(u32, u32)>,
+    page_height: Vec<f32>,
+    page_laid_out: Vec<bool>,
+    page: u32,
+    dialog: Option<u32>,
+    focus: Option<u32>,
+    scroll_y: f32,
+    steps: u32,
+    done: bool,
+    outcome: Option<Outcome>,
+    candidates: Vec<Action>,
+    scratch: String,
+    layout: layout::Layouter,
+    started: bool,
+}
+
+impl Env {
+    /// An environment for `task` (an index into `site.tasks`). Call [`Env::reset`] before stepping.
+    pub fn new(site: Arc<Site>, task: usize, config: EnvConfig) -> Result<Env, String> {
+        if task >= site.tasks.len() {
+            return Err(format!(
+                "site \"{}\" has no task #{task}; it has {}",
+                site.name,
+                site.tasks.len()
+            ));
+        }
+        Ok(Env {
+            site,
+            task,
+            config,
+            seed: 0,
+            rng: Rng::new(0),
+            goal: Vec::new(),
+            instruction: String::new(),
+            tables: Vec::new(),
+            slots: Vec::new(),
+            row_base: Vec::new(),
+            nodes: Vec::new(),
+            page_nodes: Vec::new(),
+            page_height: Vec::new(),
+            page_laid_out: Vec::new(),
+            page: 0,
+            dialog: None,
+            focus: None,
+            scroll_y: 0.0,
+            steps: 0,
+            done: true,
+            outcome: None,
+            candidates: Vec::new(),
+            scratch: String::new(),
+            layout: layout::Layouter::default(),
+            started: false,
+        })
+    }
+
+    /// An environment for the task with this name.
+    pub fn by_name(site: Arc<Site>, task: &str, config: EnvConfig) -> Result<Env, String> {
+        let index = site.task_index(task).ok_or_else(|| {
+            format!(
+                "site \"{}\" has no task \"{task}\"; its tasks are: {}",
+                site.name,
+                site.task_names().join(", ")
+            )
+        })?;
+        Env::new(site, index, config)
+    }
+
+    /// Starts a new episode whose goal, data and layout are decided by `seed`.
+    pub fn reset(&mut self, seed: u64) {
+        let site = Arc::clone(&self.site);
+        let task = &site.tasks[self.task];
+        self.seed = seed;
+        self.rng = Rng::new(seed);
+        // Goal fields, then tables, then generated state, then derived fields.
+        self.goal.clear();
+        let mut used = Vec::new();
+        for gen in &task.goal {
+            used.clear();
+            // Earlier goal fields are excluded through `Unique { except }`.
+            let value = eval::generate(gen, &mut self.rng, &site, &self.goal, None, &mut used);
+            self.goal.push(value);
+        }
+        eval::generate_tables(
+            &site,
+            &mut self.rng,
+            &self.goal,
+            &task.table_goal_map,
+            &mut self.tables,
+        );
+        self.slots.clear();
+        for (_, init) in &site.slots {
+            self.slots.push(init.clone());
+        }
+        for (slot, gen) in &site.generated {
+            used.clear();
+            let value = eval::generate(
+                gen,
+                &mut self.rng,
+                &site,
+                &self.goal,
+                Some(&task.table_goal_map),
+                &mut used,
+            );
+            if let Some(s) = self.slots.get_mut(*slot as usize) {
+                *s = value;
+            }
+        }
+        self.row_base.clear();
+        for ri in &site.row_inputs {
+            self.row_base.push(self.slots.len() as u32);
+            let rows = self
+                .tables
+                .get(ri.table as usize)
+                .map(|t| t.rows.len())
+                .unwrap_or(0);
+            for _ in 0..rows {
+                self.slots.push(String::new());
+            }
+        }
+        for gen in &task.derived {
+            let ctx = Ctx {
+                site: &site,
+                slots: &self.slots,
+                row_base: &self.row_base,
+                tables: &self.tables,
+                goal: &self.goal,
+                goal_map: &task.table_goal_map,
+            };
+            let value = eval::derive(gen, &ctx).unwrap_or_default();
+            self.goal.push(value);
+        }
+        self.instruction.clear();
+        for part in &task.instruction {
+            match part {
+                InstrPart::Lit(s) => self.instruction.push_str(s),
+                InstrPart::Field(f) => self
+                    .instruction
+                    .push_str(self.goal.get(*f as usize).map(|s| s.as_str()).unwrap_or("")),
+            }
+        }
+        self.instantiate();
+        self.page = site.start;
+        self.dialog = None;
+        self.focus = None;
+        self.scroll_y = 0.0;
+        self.steps = 0;
+        self.done = false;
+        self.started = true;
+        self.outcome = None;
+        self.refresh();
+        self.fill_candidates();
+    }
+
+    /// Builds the node instances of every page and dialog.
+    fn instantiate(&mut self) {
+        let site = Arc::clone(&self.site);
+        self.nodes.clear();
+        self.page_nodes.clear();
+        for (p, page) in site.pages.iter().enumerate() {
+            let start = self.nodes.len() as u32;
+            let root_role = if page.is_dialog {
+                Role::Dialog
+            } else {
+                Role::Banner
+            };
+            let root_label = if page.is_dialog {
+                page.title.clone()
+            } else {
+                site.title.clone()
+            };
+            let root = self.push_node(Node {
+                role: root_role,
+                key: if page.is_dialog {
+                    page.id.clone()
+                } else {
+                    "banner".into()
+                },
+                base_key: if page.is_dialog {
+                    page.id.clone()
+                } else {
+                    "banner".into()
+                },
+                row: None,
+                dom_id: if page.is_dialog {
+                    page.id.clone()
+                } else {
+                    "site-header".into()
+                },
+                classes: root_role.name().into(),
+                label: root_label,
+                placeholder: String::new(),
+                options: Vec::new(),
+                page: p as u32,
+                parent: None,
+                children: Vec::new(),
+                depth: 0,
+                visible: true,
+                bbox: Rect::default(),
+                style: TextStyle::Strong,
+                primary: false,
+                font_px: site.theme.font_size * 1.25,
+                elem: u32::MAX,
+                slot: None,
+                radio_value: None,
+                dynamic_label: false,
+                conditional: false,
+            });
+            // Dialog content nests under the dialog node; page content sits beside the banner.
+            let parent = if page.is_dialog { Some(root) } else { None };
+            for &e in &page.elems {
+                self.instantiate_elem(&site, e, p as u32, parent, None);
+            }
+            self.page_nodes.push((start, self.nodes.len() as u32));
+        }
+        self.page_height.clear();
+        self.page_height.resize(site.pages.len(), 0.0);
+        self.page_laid_out.clear();
+        self.page_laid_out.resize(site.pages.len(), false);
+    }
+
+    fn push_node(&mut self, node: Node) -> u32 {
+        let id = self.nodes.len() as u32;
+        if let Some(parent) = node.parent {
+            if let Some(p) = self.nodes.get_mut(parent as usize) {
+                p.children.push(id);
+            }
+        }
+        self.nodes.push(node);
+        id
+    }
+
+    fn resolve_slot(&self, target: Option<SlotTarget>, row: Option<u32>) -> Option<u32> {
+        match target? {
+            SlotTarget::Slot(s) => Some(s),
+            SlotTarget::RowSlot(ri) => Some(self.row_base.get(ri as usize)? + row?),
+        }
+    }
+
+    fn instantiate_elem(
+        &mut self,
+        site: &Site,
+        e: u32,
+        page: u32,
+        parent: Option<u32>,
+        row: RowCtx,
+    ) {
+        let elem: &ElemC = &site.elems[e as usize];
+        let depth = parent
+            .map(|p| self.nodes[p as usize].depth + 1)
+            .unwrap_or(0);
+        let base_key = elem.key.clone().unwrap_or_default();
+        let key = match (row, base_key.is_empty()) {
+            (Some((_, r)), false) => format!("{base_key}[{r}]"),
+            _ => base_key.clone(),
+        };
+        let dom_id = if key.is_empty() {
+            String::new()
+        } else {
+            key.replace(['[', ']'], "-")
+                .trim_end_matches('-')
+                .to_string()
+        };
+        let font = site.theme.font_size;
+        let mut node = Node {
+            role: elem.role,
+            key: key.clone(),
+            base_key: base_key.clone(),
+            row: row.map(|(_, r)| r),
+            dom_id,
+            classes: default_classes(elem),
+            label: String::new(),
+            placeholder: elem.placeholder.clone(),
+            options: Vec::new(),
+            page,
+            parent,
+            children: Vec::new(),
+            depth,
+            visible: true,
+            bbox: Rect::default(),
+            style: elem.style,
+            primary: elem.primary,
+            font_px: if elem.role == Role::Heading {
+                font * 1.45
+            } else {
+                font
+            },
+            elem: e,
+            slot: self.resolve_slot(elem.slot, row.map(|(_, r)| r)),
+            radio_value: None,
+            dynamic_label: elem.label.reads_state(),
+            conditional: elem.visible_if.is_some() || elem.role == Role::Alert,
+        };
+        node.label = self.render_template(site, &elem.label, row);
+        if let Some(opts) = &elem.options {
+            node.options = self.options_of(site, opts);
+        }
+        let is_input = elem.role.is_text_entry() || elem.role == Role::Select;
+        if is_input {
+            // A labelled field: a row holding the visible label and the input.
+            let group = self.push_node(Node {
+                role: Role::Group,
+                key: String::new(),
+                base_key: String::new(),
+                dom_id: String::new(),
+                classes: "field".into(),
+                label: String::new(),
+                placeholder: String::new(),
+                options: Vec::new(),
+                children: Vec::new(),
+                slot: None,
+                dynamic_label: false,
+                conditional: false,
+                style: TextStyle::Normal,
+                primary: false,
+                ..node.clone()
+            });
+            self.push_node(Node {
+                role: Role::Label,
+                key: String::new(),
+                base_key: String::new(),
+                dom_id: String::new(),
+                classes: "label".into(),
+                placeholder: String::new(),
+                options: Vec::new(),
+                children: Vec::new(),
+                parent: Some(group),
+                depth: depth + 1,
+                slot: None,
+                conditional: false,
+                style: TextStyle::Normal,
+                primary: false,
+                ..node.clone()
+            });
+            node.parent = Some(group);
+            node.depth = depth + 1;
+            self.push_node(node);
+            return;
+        }
+        match elem.role {
+            Role::RadioGroup => {
+                let options = std::mem::take(&mut node.options);
+                let group = self.push_node(node);
+                let group_node = self.nodes[group as usize].clone();
+                for (i, option) in options.iter().enumerate() {
+                    self.push_node(Node {
+                        role: Role::Radio,
+                        key: format!("{key}/{i}"),
+                        dom_id: format!("{}-{i}", group_node.dom_id),
+                        classes: "radio".into(),
+                        label: option.clone(),
+                        parent: Some(group),
+                        depth: depth + 1,
+                        radio_value: Some(i as u32),
+                        dynamic_label: false,
+                        conditional: false,
+                        children: Vec::new(),
+                        ..group_node.clone()
+                    });
+                }
+                self.nodes[group as usize].options = options;
+            }
+            Role::List => {
+                let list = elem.list.clone();
+                node.conditional = false;
+                let id = self.push_node(node);
+                if let Some(list) = list {
+                    let rows = self
+                        .tables
+                        .get(list.table as usize)
+                        .map(|t| t.rows.len())
+                        .unwrap_or(0);
+                    for r in 0..rows as u32 {
+                        let item = self.push_node(Node {
+                            role: Role::ListItem,
+                            key: String::new(),
+                            base_key: String::new(),
+                            row: Some(r),
+                            dom_id: String::new(),
+                            classes: "list-item".into(),
+                            label: String::new(),
+                            placeholder: String::new(),
+                            options: Vec::new(),
+                            page,
+                            parent: Some(id),
+                            children: Vec::new(),
+                            depth: depth + 1,
+                            visible: true,
+                            bbox: Rect::default(),
+                            style: TextStyle::Normal,
+                            primary: false,
+                            font_px: font,
+                            elem: e,
+                            slot: None,
+                            radio_value: None,
+                            dynamic_label: false,
+                            conditional: list.filter.is_some(),
+                        });
+                        for &child in &elem.children {
+                            self.instantiate_elem(
+                                site,
+                                child,
+                                page,
+                                Some(item),
+                                Some((list.table, r)),
+                            );
+                        }
+                    }
+                    // The "nothing found" text, shown when no row passes.
+                    self.push_node(Node {
+                        role: Role::Text,
+                        key: String::new(),
+                        base_key: String::new(),
+                        row: None,
+                        dom_id: String::new(),
+                        classes: "list-empty".into(),
+                        label: list.empty.clone(),
+                        placeholder: String::new(),
+                        options: Vec::new(),
+                        page,
+                        parent: Some(id),
+                        children: Vec::new(),
+                        depth: depth + 1,
+                        visible: false,
+                        bbox: Rect::default(),
+                        style: TextStyle::Muted,
+                        primary: false,
+                        font_px: font,
+                        elem: e,
+                        slot: None,
+                        radio_value: None,
+                        dynamic_label: false,
+                        conditional: true,
+                    });
+                }
+            }
+            Role::Group => {
+                let id = self.push_node(node);
+                for &child in &elem.children {
+                    self.instantiate_elem(site, child, page, Some(id), row);
+                }
+            }
+            _ => {
+                self.push_node(node);
+            }
+        }
+    }
+
+    fn options_of(&self, site: &Site, opts: &OptionsC) -> Vec<String> {
+        match opts {
+            OptionsC::Items(items) => items.clone(),
+            OptionsC::List(l) => site.lists.get(*l as usize).cloned().unwrap_or_default(),
+            OptionsC::Column(t, c) => self
+                .tables
+                .get(*t as usize)
+                .map(|t| {
+                    t.rows
+                        .iter()
+                        .filter_map(|r| r.get(*c as usize).cloned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn ctx<'a>(&'a self, site: &'a Site) -> Ctx<'a> {
+        Ctx {
+            site,
+            slots: &self.slots,
+            row_base: &self.row_base,
+            tables: &self.tables,
+            goal: &self.goal,
+            goal_map: &site.tasks[self.task].table_goal_map,
+        }
+    }
+
+    fn render_template(&self, site: &Site, t: &TemplateC, row: RowCtx) -> String {
+        let mut out = String::new();
+        self.render_into(site, t, row, &mut out);
+        out
+    }
+
+    fn render_into(&self, site: &Site, t: &TemplateC, row: RowCtx, out: &mut String) {
+        let ctx = self.ctx(site);
+        for part in &t.parts {
+            match part {
+                TemplatePart::Lit(s) => out.push_str(s),
+                TemplatePart::Value(v) => out.push_str(ctx.value(v, row)),
+            }
+        }
+    }
+
+    fn row_ctx_of(&self, site: &Site, node: &Node) -> RowCtx {
+        let r = node.row?;
+        // The row's table: the nearest enclosing list's table.
+        let mut p = Some(node.elem);
+        let _ = &mut p;
+        let mut cur = node.parent;
+        while let Some(i) = cur {
+            let n = &self.nodes[i as usize];
+            if n.role == Role::List {
+                return site.elems[n.elem as usize]
+                    .list
+                    .as_ref()
+                    .map(|l| (l.table, r));
+            }
+            cur = n.parent;
+        }
+        None
+    }
+
+    /// Re-evaluates visibility and state-reading labels of the current page
+    /// (and dialog), and lays it out again if anything visible changed.
+    fn refresh(&mut self) {
+        let site = Arc::clone(&self.site);
+        let mut changed = false;
+        let pages = [Some(self.page), self.dialog];
+        for p in pages.into_iter().flatten() {
+            let (start, end) = self.page_nodes[p as usize];
+            for i in start..end {
+                let (conditional, dynamic) = {
+                    let n = &self.nodes[i as usize];
+                    (n.conditional, n.dynamic_label)
+                };
+                if conditional {
+                    let visible = self.own_visibility(&site, i);
+                    let n = &mut self.nodes[i as usize];
+                    if n.visible != visible {
+                        n.visible = visible;
+                        changed = true;
+                    }
+                }
+                if dynamic {
+                    let node = &self.nodes[i as usize];
+                    let row = self.row_ctx_of(&site, node);
+                    let elem = &site.elems[node.elem as usize];
+                    let mut buf = std::mem::take(&mut self.scratch);
+                    buf.clear();
+                    self.render_into(&site, &elem.label, row, &mut buf);
+                    let n = &mut self.nodes[i as usize];
+                    if n.label != buf {
+                        n.label.clear();
+                        n.label.push_str(&buf);
+                        changed = true;
+                    }
+                    self.scratch = buf;
+                }
+            }
+            if changed || !self.page_laid_out[p as usize] {
+                self.lay_out(p);
+                changed = false;
+            }
+        }
+    }
+
+    fn own_visibility(&self, site: &Site, i: u32) -> bool {
+        let n = &self.nodes[i as usize];
+        let ctx = self.ctx(site);
+        let elem = match site.elems.get(n.elem as usize) {
+            Some(e) => e,
+            None => return true,
+        };
+        match n.role {
+            Role::ListItem => {
+                let row = self.row_ctx_of(site, n);
+                match elem.list.as_ref().and_then(|l| l.filter.as_ref()) {
+                    Some(f) => ctx.cond(f, row),
+                    None => true,
+                }
+            }
+            Role::Text if n.classes == "list-empty" => {
+                // Visible when no sibling row is visible.
+                let Some(parent) = n.parent else { return false };
+                let any = self.nodes[parent as usize].children.iter().any(|&c| {
+                    let cn = &self.nodes[c as usize];
+                    cn.role == Role::ListItem
+                        && (if cn.conditional {
+                            self.own_visibility(site, c)
+                        } else {
+                            true
+                        })
+                });
+                !any
+            }
+            _ => match &elem.visible_if {
+                Some(c) => ctx.cond(c, self.row_ctx_of(site, n)),
+                None => true,
+            },
+        }
+    }
+
+    fn lay_out(&mut self, page: u32) {
+        let site = Arc::clone(&self.site);
+        let (start, end) = self.page_nodes[page as usize];
+        let is_dialog = site.pages[page as usize].is_dialog;
+        let height = self
+            .layout
+            .lay_out(&site, &mut self.nodes, start, end, is_dialog);
+        self.page_height[page as usize] = height;
+        self.page_laid_out[page as usize] = true;
+    }
+
+    /// Whether a node is shown: its own condition and all its ancestors'.
+    pub fn is_shown(&self, id: u32) -> bool {
+        let mut cur = Some(id);
+        while let Some(i) = cur {
+            let Some(n) = self.nodes.get(i as usize) else {
+                return false;
+            };
+            if !n.visible {
+                return false;
+            }
+            cur = n.parent;
+        }
+        true
+    }
+
+    /// Whether a node can be used now: shown, on the current page, interactive,
+    /// and not covered by an open dialog.
+    pub fn is_usable(&self, id: u32) -> bool {
+        let Some(n) = self.nodes.get(id as usize) else {
+            return false;
+        };
+        if !n.role.is_interactive() || !self.is_shown(id) {
+            return false;
+        }
+        match self.dialog {
+            Some(d) => n.page == d,
+            None => n.page == self.page,
+        }
+    }
+
+    /// Applies one action. Errors leave the episode unchanged.
+    pub fn step(&mut self, action: &Action) -> Result<StepResult, StepError> {
+        if self.done {
+            return Err(StepError::EpisodeOver);
+        }
+        match action {
+            Action::Click(n) | Action::Type(n, _) | Action::Select(n, _)
+                if *n as usize >= self.nodes.len() =>
+            {
+                return Err(StepError::NoSuchNode(*n));
+            }
+            Action::Type(_, TypeText::Goal(g))
+                if *g as usize >= self.goal.len() || !self.goal_visible(*g as usize) =>
+            {
+                return Err(StepError::NoSuchGoalField(*g));
+            }
+            _ => {}
+        }
+        self.steps += 1;
+        let flow = match action {
+            Action::Click(n) => self.click(*n),
+            Action::ClickAt { x, y } => match self.hit_test(*x, *y) {
+                Some(n) => self.click(n),
+                None => Flow::Continue,
+            },
+            Action::Type(n, text) => {
+                if self.is_usable(*n) && self.nodes[*n as usize].role.is_text_entry() {
+                    if let Some(slot) = self.nodes[*n as usize].slot {
+                        let value: &str = match text {
+                            TypeText::Goal(g) => &self.goal[*g as usize],
+                            TypeText::Literal(s) => s,
+                        };
+                        let dst = &mut self.scratch;
+                        dst.clear();
+                        dst.push_str(value);
+                        if let Some(s) = self.slots.get_mut(slot as usize) {
+                            s.clear();
+                            s.push_str(&self.scratch);
+                        }
+                    }
+                    self.focus = Some(*n);
+                }
+                Flow::Continue
+            }
+            Action::Select(n, option) => {
+                if self.is_usable(*n) && self.nodes[*n as usize].role == Role::Select {
+                    let node = &self.nodes[*n as usize];
+                    if let (Some(slot), Some(text)) =
+                        (node.slot, node.options.get(*option as usize))
+                    {
+                        if let Some(s) = self.slots.get_mut(slot as usize) {
+                            s.clear();
+                            s.push_str(text);
+                        }
+                    }
+                    self.focus = Some(*n);
+                }
+                Flow::Continue
+            }
+            Action::Key(Key::Enter) => match self.focus {
+                Some(f) if self.is_usable(f) => {
+                    let page = self.nodes[f as usize].page;
+                    match self.site.pages[page as usize].enter {
+                        Some(button_elem) => {
+                            let (start, end) = self.page_nodes[page as usize];
+                            match (start..end).find(|&i| {
+                                self.nodes[i as usize].elem == button_elem && self.is_usable(i)
+                            }) {
+                                Some(b) => self.click(b),
+                                None => Flow::Continue,
+                            }
+                        }
+                        None => Flow::Continue,
+                    }
+                }
+                _ => Flow::Continue,
+            },
+            Action::Key(Key::Tab) => {
+                let (start, end) = self.page_nodes[self.dialog.unwrap_or(self.page) as usize];
+                let after = self.focus.map(|f| f + 1).unwrap_or(start).max(start);
+                let next = (after..end)
+                    .chain(start..after)
+                    .find(|&i| self.is_usable(i));
+                self.focus = next;
+                Flow::Continue
+            }
+            Action::Key(Key::Escape) => {
+                self.dialog = None;
+                Flow::Continue
+            }
+            Action::Scroll(dy) => {
+                let max = (self.page_height[self.page as usize] - self.site.height).max(0.0);
+                let y = self.scroll_y + if dy.is_finite() { *dy } else { 0.0 };
+                self.scroll_y = y.clamp(0.0, max);
+                Flow::Continue
+            }
+            Action::Finish => Flow::End,
+        };
+        let mut result = StepResult {
+            reward: 0.0,
+            terminated: false,
+            truncated: false,
+        };
+        match flow {
+            Flow::End => {
+                self.finish(false);
+                result.terminated = true;
+            }
+            _ => {
+                self.refresh();
+                if self.steps >= self.site.tasks[self.task].step_limit {
+                    self.finish(true);
+                    result.truncated = true;
+                }
+            }
+        }
+        if let Some(o) = &self.outcome {
+            result.reward = match self.config.reward {
+                RewardMode::Raw => o.raw_reward,
+                RewardMode::Decayed => o.decayed_reward,
+            };
+        }
+        self.fill_candidates();
+        Ok(result)
+    }
+
+    fn finish(&mut self, truncated: bool) {
+        let site = Arc::clone(&self.site);
+        let task = &site.tasks[self.task];
+        let limit = task.step_limit;
+        let (success, reason) = if truncated {
+            (
+                false,
+                format!("the step limit ({limit}) was reached before the task was done"),
+            )
+        } else {
+            let ctx = self.ctx(&site);
+            match task.success.iter().find(|(c, _)| !ctx.cond(c, None)) {
+                Some((_, reason)) => (false, reason.clone()),
+                None => (true, "the task was done".to_string()),
+            }
+        };
+        let raw: f32 = if success { 1.0 } else { -1.0 };
+        let decayed = if success {
+            (1.0 - self.steps as f32 / limit as f32).max(0.0)
+        } else {
+            -1.0
+        };
+        self.done = true;
+        self.outcome = Some(Outcome {
+            raw_reward: raw,
+            decayed_reward: decayed,
+            success,
+            reason,
+            steps: self.steps,
+            truncated,
+        });
+    }
+
+    fn click(&mut self, n: u32) -> Flow {
+        if !self.is_usable(n) {
+            return Flow::Continue;
+        }
+        let site = Arc::clone(&self.site);
+        let node = &self.nodes[n as usize];
+        match node.role {
+            Role::Checkbox => {
+                if let Some(slot) = node.slot {
+                    if let Some(s) = self.slots.get_mut(slot as usize) {
+                        let on = s == "true";
+                        s.clear();
+                        if !on {
+                            s.push_str("true");
+                        }
+                    }
+                }
+                self.focus = Some(n);
+                Flow::Continue
+            }
+            Role::Radio => {
+                if let (Some(slot), Some(v), Some(parent)) =
+                    (node.slot, node.radio_value, node.parent)
+                {
+                    let text = self.nodes[parent as usize].options.get(v as usize);
+                    if let (Some(s), Some(text)) = (self.slots.get_mut(slot as usize), text) {
+                        s.clear();
+                        s.push_str(text);
+                    }
+                }
+                self.focus = Some(n);
+                Flow::Continue
+            }
+            Role::Button | Role::Link => {
+                let row = self.row_ctx_of(&site, node);
+                let elem = &site.elems[node.elem as usize];
+                self.focus = Some(n);
+                match self.run(&site, &elem.on_click, row) {
+                    Flow::End => Flow::End,
+                    _ => Flow::Continue,
+                }
+            }
+            _ => {
+                self.focus = Some(n);
+                Flow::Continue
+            }
+        }
+    }
+
+    fn run(&mut self, site: &Site, effects: &[EffectC], row: RowCtx) -> Flow {
+        for effect in effects {
+            match effect {
+                EffectC::Set(target, value) => {
+                    let Some(slot) = self.resolve_slot(Some(*target), row.map(|(_, r)| r)) else {
+                        continue;
+                    };
+                    let mut buf = std::mem::take(&mut self.scratch);
+                    buf.clear();
+                    buf.push_str(self.ctx(site).value(value, row));
+                    if let Some(s) = self.slots.get_mut(slot as usize) {
+                        s.clear();
+                        s.push_str(&buf);
+                    }
+                    self.scratch = buf;
+                }
+                EffectC::Navigate(p) => {
+                    self.page = *p;
+                    self.dialog = None;
+                    self.focus = None;
+                    self.scroll_y = 0.0;
+                    if let Some(e) = self.slots.get_mut(site.error_slot as usize) {
+                        e.clear();
+                    }
+                }
+                EffectC::Require(cond, message) => {
+                    if !self.ctx(site).cond(cond, row) {
+                        let mut buf = std::mem::take(&mut self.scratch);
+                        buf.clear();
+                        self.render_into(site, message, row, &mut buf);
+                        if let Some(e) = self.slots.get_mut(site.error_slot as usize) {
+                            e.clear();
+                            e.push_str(&buf);
+                        }
+                        self.scratch = buf;
+                        return Flow::Stop;
+                    } else if let Some(e) = self.slots.get_mut(site.error_slot as usize) {
+                        e.clear();
+                    }
+                }
+                EffectC::If(cond, then, otherwise) => {
+                    let branch = if self.ctx(site).cond(cond, row) {
+                        then
+                    } else {
+                        otherwise
+                    };
+                    match self.run(site, branch, row) {
+                        Flow::Continue => {}
+                        other => return other,
+                    }
+                }
+                EffectC::OpenDialog(d) => {
+                    self.dialog = Some(*d);
+                    self.focus = None;
+                }
+                EffectC::CloseDialog => self.dialog = None,
+                EffectC::End => return Flow::End,
+            }
+        }
+        Flow::Continue
+    }
+
+    /// The topmost usable node at a point of the viewport (page y minus scroll).
+    pub fn hit_test(&self, x: f32, y: f32) -> Option<u32> {
+        if !x.is_finite() || !y.is_finite() {
+            return None;
+        }
+        let y = y + self.scroll_y;
+        let page = self.dialog.unwrap_or(self.page);
+        if let Some(d) = self.dialog {
+            let (start, _) = self.page_nodes[d as usize];
+            if !self.nodes[start as usize].bbox.contains(x, y) {
+                return None; // a click outside a modal dialog lands on its backdrop
+            }
+        }
+        let (start, end) = self.page_nodes[page as usize];
+        (start..end)
+            .rev()
+            .find(|&i| self.is_usable(i) && self.nodes[i as usize].bbox.contains(x, y))
+    }
+
+    fn goal_visible(&self, g: usize) -> bool {
+        self.site.tasks[self.task]
+            .visible
+            .get(g)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    fn fill_candidates(&mut self) {
+        self.candidates.clear();
+        if self.done {
+            return;
+        }
+        let page = self.dialog.unwrap_or(self.page);
+        let (start, end) = self.page_nodes[page as usize];
+        let goal_count = self.goal.len();
+        for i in start..end {
+            if !self.is_usable(i) {
+                continue;
+            }
+            let n = &self.nodes[i as usize];
+            match n.role {
+                Role::Button | Role::Link | Role::Checkbox | Role::Radio => {
+                    self.candidates.push(Action::Click(i))
+                }
+                r if r.is_text_entry() => {
+                    for g in 0..goal_count {
+                        if self.site.tasks[self.task]
+                            .visible
+                            .get(g)
+                            .copied()
+                            .unwrap_or(false)
+                        {
+                            self.candidates
+                                .push(Action::Type(i, TypeText::Goal(g as u16)));
+                        }
+                    }
+                }
+                Role::Select => {
+                    for o in 0..n.options.len() {
+                        self.candidates.push(Action::Select(i, o as u16));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // ----- Observation accessors -----
+
+    /// The compiled site.
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+    /// The task index.
+    pub fn task_index(&self) -> usize {
+        self.task
+    }
+    /// The task's name.
+    pub fn task_name(&self) -> &str {
+        &self.site.tasks[self.task].name
+    }
+    /// The seed of the current episode.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// The instruction, with goal fields filled in.
+    pub fn instruction(&self) -> &str {
+        &self.instruction
+    }
+    /// Goal fields shown to agents: (index, name, value).
+    pub fn goal_fields(&self) -> impl Iterator<Item = (u16, &str, &str)> {
+        let task = &self.site.tasks[self.task];
+        self.goal
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| task.visible.get(*i).copied().unwrap_or(false))
+            .map(move |(i, v)| (i as u16, task.fields[i].as_str(), v.as_str()))
+    }
+    /// Every goal field, hidden ones included (ground truth, for the oracle and the record).
+    pub fn goal_truth(&self) -> impl Iterator<Item = (&str, &str)> {
+        let task = &self.site.tasks[self.task];
+        task.fields
+            .iter()
+            .map(|s| s.as_str())
+            .zip(self.goal.iter().map(|s| s.as_str()))
+    }
+    /// All nodes of the episode (every page); use [`Env::visible_nodes`] for what is on screen.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+    /// Ids of the nodes on screen now: the current page, then the open dialog.
+    pub fn visible_nodes(&self) -> impl Iterator<Item = u32> + '_ {
+        let (ps, pe) = self.page_nodes[self.page as usize];
+        let dialog = self
+            .dialog
+            .map(|d| self.page_nodes[d as usize])
+            .unwrap_or((0, 0));
+        (ps..pe)
+            .chain(dialog.0..dialog.1)
+            .filter(move |&i| self.is_shown(i))
+    }
+    /// A node's current value (typed text, chosen option, `"true"` when checked).
+    pub fn value(&self, id: u32) -> &str {
+        self.nodes
+            .get(id as usize)
+            .and_then(|n| n.slot)
+            .and_then(|s| self.slots.get(s as usize))
+            .map(|s| s.as_str())
+            .unwrap_or("")
+    }
+    /// Whether a checkbox or radio button is checked.
+    pub fn checked(&self, id: u32) -> bool {
+        let Some(n) = self.nodes.get(id as usize) else {
+            return false;
+        };
+        match n.role {
+            Role::Checkbox => self.value(id) == "true",
+            Role::Radio => {
+                let chosen = self.value(id);
+                let options = n
+                    .parent
+                    .and_then(|p| self.nodes.get(p as usize))
+                    .map(|p| &p.options);
+                match (n.radio_value, options) {
+                    (Some(v), Some(opts)) => {
+                        opts.get(v as usize).map(|o| o == chosen).unwrap_or(false)
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    /// The current page's id.
+    pub fn page_id(&self) -> &str {
+        &self.site.pages[self.page as usize].id
+    }
+    /// The current page index.
+    pub fn page_index(&self) -> u32 {
+        self.page
+    }
+    /// The open dialog's index.
+    pub fn dialog(&self) -> Option<u32> {
+        self.dialog
+    }
+    /// The focused node.
+    pub fn focus(&self) -> Option<u32> {
+        self.focus
+    }
+    /// Vertical scroll of the page.
+    pub fn scroll_y(&self) -> f32 {
+        self.scroll_y
+    }
+    /// Height of the current page's content.
+    pub fn page_height(&self) -> f32 {
+        self.page_height[self.page as usize]
+    }
+    /// Steps taken in this episode.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+    /// The task's step limit.
+    pub fn step_limit(&self) -> u32 {
+        self.site.tasks[self.task].step_limit
+    }
+    /// Whether the episode has ended (or not started).
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+    /// How the episode ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+    /// The legal candidate actions now (what a small policy scores).
+    pub fn candidates(&self) -> &[Action] {
+        &self.candidates
+    }
+    /// The configuration.
+    pub fn config(&self) -> EnvConfig {
+        self.config
+    }
+    /// The value of a goal field by index (hidden ones included).
+    pub fn goal_value(&self, g: usize) -> &str {
+        self.goal.get(g).map(|s| s.as_str()).unwrap_or("")
+    }
+    /// Evaluates a compiled condition in a node's row context (used by the oracle's recipes).
+    pub fn eval_in_row(&self, cond: &crate::compile::CondC, node: u32) -> bool {
+        let site = &*self.site;
+        let Some(n) = self.nodes.get(node as usize) else {
+            return false;
+        };
+        let row = self.row_ctx_of(site, n);
+        self.ctx(site).cond(cond, row)
+    }
+    /// Whether `reset` has been called at least once.
+    pub fn started(&self) -> bool {
+        self.started
+    }
+}
+
+fn default_classes(elem: &ElemC) -> String {
+    match elem.role {
+        Role::Button if elem.primary => "btn btn-primary".into(),
+        Role::Button => "btn".into(),
+        Role::Link => "link".into(),
+        Role::TextBox | Role::Password | Role::Number | Role::Date => "form-control".into(),
+        Role::Select => "form-select".into(),
+        Role::Checkbox => "form-check".into(),
+        Role::RadioGroup => "radio-group".into(),
+        Role::Heading => "title".into(),
+        Role::Alert => "alert alert-error".into(),
+        Role::List => "list".into(),
+        Role::Group if elem.primary => "card".into(),
+        Role::Group => "row".into(),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,385 @@
+//! Evaluating compiled values and conditions against an episode's state.
+//!
+//! Everything here borrows: a value is a `&str` into the site, the state
+//! slots, the generated tables or the goal, so evaluating on the step path
+//! allocates nothing.
+
+use crate::compile::{CmpOp, CondC, GenC, Site, TableSource, ValueC};
+use crate::rng::Rng;
+use crate::text::format_date;
+
+/// The generated rows of one table for the current episode.
+#[derive(Debug, Clone, Default)]
+pub struct TableData {
+    /// Rows, one text per column.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What values and conditions read.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The compiled site.
+    pub site: &'a Site,
+    /// State slots (fixed, then per-row input instances).
+    pub slots: &'a [String],
+    /// Where each per-row input's instances start in `slots`.
+    pub row_base: &'a [u32],
+    /// Generated tables.
+    pub tables: &'a [TableData],
+    /// Goal field values.
+    pub goal: &'a [String],
+    /// Table goal index -> task goal index.
+    pub goal_map: &'a [u32],
+}
+
+/// A row context: which table row `Row(..)` and row inputs refer to.
+pub type RowCtx = Option<(u32, u32)>;
+
+impl<'a> Ctx<'a> {
+    /// The text of a value (empty when it refers to something absent).
+    pub fn value(&self, v: &'a ValueC, row: RowCtx) -> &'a str {
+        match v {
+            ValueC::Lit(s) => s,
+            ValueC::Slot(s) => self
+                .slots
+                .get(*s as usize)
+                .map(|s| s.as_str())
+                .unwrap_or(""),
+            ValueC::RowSlot(ri) => match row {
+                Some((_, r)) => {
+                    let base = self.row_base.get(*ri as usize).copied().unwrap_or(0);
+                    self.slots
+                        .get((base + r) as usize)
+                        .map(|s| s.as_str())
+                        .unwrap_or("")
+                }
+                None => "",
+            },
+            ValueC::Row(c) => match row {
+                Some((t, r)) => self.cell(t, r, *c),
+                None => "",
+            },
+            ValueC::Goal(f) => self.goal.get(*f as usize).map(|s| s.as_str()).unwrap_or(""),
+            ValueC::Lookup {
+                table,
+                key_column,
+                key,
+                column,
+            } => {
+                let key = self.value(key, row);
+                let Some(t) = self.tables.get(*table as usize) else {
+                    return "";
+                };
+                for r in &t.rows {
+                    if r.get(*key_column as usize)
+                        .map(|s| text_eq(s, key))
+                        .unwrap_or(false)
+                    {
+                        return r.get(*column as usize).map(|s| s.as_str()).unwrap_or("");
+                    }
+                }
+                ""
+            }
+        }
+    }
+
+    /// One cell of a generated table.
+    pub fn cell(&self, table: u32, row: u32, column: u32) -> &'a str {
+        self.tables
+            .get(table as usize)
+            .and_then(|t| t.rows.get(row as usize))
+            .and_then(|r| r.get(column as usize))
+            .map(|s| s.as_str())
+            .unwrap_or("")
+    }
+
+    /// Whether a condition holds.
+    pub fn cond(&self, c: &'a CondC, row: RowCtx) -> bool {
+        match c {
+            CondC::True => true,
+            CondC::Eq(a, b) => text_eq(self.value(a, row), self.value(b, row)),
+            CondC::Ne(a, b) => !text_eq(self.value(a, row), self.value(b, row)),
+            CondC::Empty(a) => self.value(a, row).trim().is_empty(),
+            CondC::NotEmpty(a) => !self.value(a, row).trim().is_empty(),
+            CondC::IsNumber(a) => parse_number(self.value(a, row)).is_some(),
+            CondC::Cmp(op, a, b) => {
+                match (
+                    parse_number(self.value(a, row)),
+                    parse_number(self.value(b, row)),
+                ) {
+                    (Some(x), Some(y)) => match op {
+                        CmpOp::Lt => x < y,
+                        CmpOp::Le => x <= y,
+                        CmpOp::Gt => x > y,
+                        CmpOp::Ge => x >= y,
+                    },
+                    _ => false,
+                }
+            }
+            CondC::Checked(a) => self.value(a, row) == "true",
+            CondC::And(xs) => xs.iter().all(|x| self.cond(x, row)),
+            CondC::Or(xs) => xs.iter().any(|x| self.cond(x, row)),
+            CondC::Not(x) => !self.cond(x, row),
+            CondC::AllRows(t, x) => {
+                let n = self
+                    .tables
+                    .get(*t as usize)
+                    .map(|t| t.rows.len())
+                    .unwrap_or(0);
+                (0..n as u32).all(|r| self.cond(x, Some((*t, r))))
+            }
+            CondC::AnyRow(t, x) => {
+                let n = self
+                    .tables
+                    .get(*t as usize)
+                    .map(|t| t.rows.len())
+                    .unwrap_or(0);
+                (0..n as u32).any(|r| self.cond(x, Some((*t, r))))
+            }
+        }
+    }
+}
+
+/// Text equality as people mean it: surrounding spaces ignored, and numbers
+/// equal by value (`"5"` equals `"5.00"`, `"$1,200"` equals `"1200"`).
+pub fn text_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a == b {
+        return true;
+    }
+    match (parse_number(a), parse_number(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Parses a number as written on a web page: optional sign, optional `$`,
+/// thousands commas, decimal point. `None` for anything else.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut buf = [0u8; 40];
+    let mut n = 0;
+    let mut digits = 0;
+    for (i, ch) in s.chars().enumerate() {
+        let keep = match ch {
+            '0'..='9' => {
+                digits += 1;
+                true
+            }
+            '-' | '+' if i == 0 => true,
+            '.' => true,
+            ',' if digits > 0 => false,
+            '$' if i == 0 || (i == 1 && (s.starts_with('-') || s.starts_with('+'))) => false,
+            _ => return None,
+        };
+        if keep {
+            if n >= buf.len() {
+                return None;
+            }
+            buf[n] = ch as u8;
+            n += 1;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    std::str::from_utf8(&buf[..n])
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+}
+
+/// Generates one text. `used` tracks items already taken by `Unique` in
+/// this column (list item indices).
+pub fn generate(
+    gen: &GenC,
+    rng: &mut Rng,
+    site: &Site,
+    goal: &[String],
+    goal_map: Option<&[u32]>,
+    used: &mut Vec<u32>,
+) -> String {
+    let goal_at = |f: u32| -> &str {
+        let f = match goal_map {
+            Some(map) => map.get(f as usize).copied().unwrap_or(u32::MAX),
+            None => f,
+        };
+        goal.get(f as usize).map(|s| s.as_str()).unwrap_or("")
+    };
+    match gen {
+        GenC::Lit(s) => s.clone(),
+        GenC::Goal(f) => goal_at(*f).to_string(),
+        GenC::Pick(l) => {
+            let list = &site.lists[*l as usize];
+            list[rng.below(list.len() as u64) as usize].clone()
+        }
+        GenC::Unique { list, except } => {
+            let items = &site.lists[*list as usize];
+            let free: usize = (0..items.len())
+                .filter(|&i| {
+                    !used.contains(&(i as u32))
+                        && !except.iter().any(|&f| text_eq(goal_at(f), &items[i]))
+                })
+                .count();
+            if free == 0 {
+                // The list ran out: repeat rather than fail (the compiler warns via `wobble check`).
+                return items[rng.below(items.len() as u64) as usize].clone();
+            }
+            let mut k = rng.below(free as u64) as usize;
+            for (i, item) in items.iter().enumerate() {
+                if used.contains(&(i as u32)) || except.iter().any(|&f| text_eq(goal_at(f), item)) {
+                    continue;
+                }
+                if k == 0 {
+                    used.push(i as u32);
+                    return item.clone();
+                }
+                k -= 1;
+            }
+            String::new()
+        }
+        GenC::Int { min, max, step } => {
+            let n = (max - min) / step;
+            (min + step * rng.range_inclusive(0, n)).to_string()
+        }
+        GenC::Money { min, max } => {
+            let whole = rng.range_inclusive(*min, *max);
+            let cents = rng.below(100);
+            format!("{whole}.{cents:02}")
+        }
+        GenC::Date { start_day, days } => {
+            let day = start_day + rng.below(*days as u64) as i64;
+            format_date(day, site.date_format)
+        }
+        GenC::Time { start, end, step } => {
+            let n = (end - start) / step;
+            let t = start + step * rng.below(n as u64 + 1) as u32;
+            format!("{:02}:{:02}", t / 60, t % 60)
+        }
+        GenC::Pattern(p) => p
+            .chars()
+            .map(|c| match c {
+                '#' => char::from(b'0' + rng.below(10) as u8),
+                '@' => char::from(b'A' + rng.below(26) as u8),
+                other => other,
+            })
+            .collect(),
+        // Derived generators are computed by the environment, which has the tables.
+        GenC::MinOf { .. } | GenC::ArgMin { .. } | GenC::Join { .. } => String::new(),
+    }
+}
+
+/// Computes a derived goal field over the generated tables.
+pub fn derive(gen: &GenC, ctx: &Ctx<'_>) -> Option<String> {
+    match gen {
+        GenC::MinOf {
+            table,
+            column,
+            filter,
+        }
+        | GenC::ArgMin {
+            table,
+            column,
+            filter,
+            ..
+        } => {
+            let t = ctx.tables.get(*table as usize)?;
+            let mut best: Option<(f64, u32)> = None;
+            for r in 0..t.rows.len() as u32 {
+                if !ctx.cond(filter, Some((*table, r))) {
+                    continue;
+                }
+                if let Some(x) = parse_number(ctx.cell(*table, r, *column)) {
+                    if best.map(|(b, _)| x < b).unwrap_or(true) {
+                        best = Some((x, r));
+                    }
+                }
+            }
+            let (_, r) = best?;
+            let col = match gen {
+                GenC::ArgMin { take, .. } => *take,
+                _ => *column,
+            };
+            Some(ctx.cell(*table, r, col).to_string())
+        }
+        GenC::Join {
+            table,
+            column,
+            filter,
+        } => {
+            let t = ctx.tables.get(*table as usize)?;
+            let mut out = String::new();
+            for r in 0..t.rows.len() as u32 {
+                if ctx.cond(filter, Some((*table, r))) {
+                    if !out.is_empty() {
+                        out.push_str(", ");
+                    }
+                    out.push_str(ctx.cell(*table, r, *column));
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Generates every table of the site for an episode.
+pub fn generate_tables(
+    site: &Site,
+    rng: &mut Rng,
+    goal: &[String],
+    goal_map: &[u32],
+    out: &mut Vec<TableData>,
+) {
+    out.clear();
+    let mut used: Vec<Vec<u32>> = Vec::new();
+    for table in &site.tables {
+        let mut data = TableData::default();
+        match &table.source {
+            TableSource::Static(rows) => data.rows = rows.clone(),
+            TableSource::Generated { groups, shuffle } => {
+                used.clear();
+                used.resize(table.columns.len(), Vec::new());
+                for ((lo, hi), gens) in groups {
+                    let count = rng.range_inclusive(*lo as i64, *hi as i64) as usize;
+                    for _ in 0..count {
+                        let row = gens
+                            .iter()
+                            .enumerate()
+                            .map(|(c, g)| {
+                                generate(g, rng, site, goal, Some(goal_map), &mut used[c])
+                            })
+                            .collect();
+                        data.rows.push(row);
+                    }
+                }
+                if *shuffle {
+                    rng.shuffle(&mut data.rows);
+                }
+            }
+        }
+        out.push(data);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_parse_as_written_on_pages() {
+        assert_eq!(parse_number("5"), Some(5.0));
+        assert_eq!(parse_number(" $1,200.50 "), Some(1200.5));
+        assert_eq!(parse_number("-3"), Some(-3.0));
+        assert_eq!(parse_number("12a"), None);
+        assert_eq!(parse_number(""), None);
+        assert_eq!(parse_number("$"), None);
+        assert!(text_eq("5", "5.00"));
+        assert!(text_eq(" Boston", "Boston"));
+        assert!(!text_eq("Boston", "boston"));
+    }
+}

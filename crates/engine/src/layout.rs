@@ -1,0 +1,444 @@
+//! Page layout with taffy: every shown node gets a box in page coordinates.
+//!
+//! The page is a flex column (header band, then content with padding and
+//! gaps); rows and list items are wrapping flex rows; leaves are sized from
+//! the deterministic text measure in [`crate::text`]. A dialog is laid out
+//! on its own and centred over the page. The web app draws each element at
+//! exactly these boxes, so a person sees what the agent sees.
+
+use crate::compile::{Role, Site};
+use crate::env::Node;
+use crate::text::{text_width, wrap};
+use serde::{Deserialize, Serialize};
+use taffy::prelude::*;
+
+/// A box in CSS pixels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rect {
+    /// Left.
+    pub x: f32,
+    /// Top.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+impl Rect {
+    /// Whether the point lies inside.
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        x >= self.x && y >= self.y && x < self.x + self.w && y < self.y + self.h
+    }
+    /// Whether two boxes share any area.
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
+    }
+    /// The centre.
+    pub fn center(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// Height of the header band of every page.
+pub const BANNER_HEIGHT: f32 = 48.0;
+/// Padding around page content.
+pub const PAGE_PADDING: f32 = 16.0;
+/// Width of an input's label column.
+pub const LABEL_WIDTH: f32 = 140.0;
+/// Width of a text field or select.
+pub const INPUT_WIDTH: f32 = 220.0;
+/// Height of a text field, select or button.
+pub const CONTROL_HEIGHT: f32 = 34.0;
+/// Width of a dialog.
+pub const DIALOG_WIDTH: f32 = 380.0;
+/// Top of a dialog.
+pub const DIALOG_TOP: f32 = 110.0;
+
+/// Reusable layout state (the taffy tree is kept and cleared per page).
+pub struct Layouter {
+    tree: TaffyTree<u32>,
+    map: Vec<(taffy::NodeId, u32)>,
+}
+
+impl Default for Layouter {
+    fn default() -> Self {
+        Layouter {
+            tree: TaffyTree::new(),
+            map: Vec::new(),
+        }
+    }
+}
+
+/// Line height for a font size.
+pub fn line_height(font_px: f32) -> f32 {
+    (font_px * 1.4).round()
+}
+
+impl Layouter {
+    /// Lays out the nodes `start..end` (one page or dialog); returns the content height.
+    pub fn lay_out(
+        &mut self,
+        site: &Site,
+        nodes: &mut [Node],
+        start: u32,
+        end: u32,
+        is_dialog: bool,
+    ) -> f32 {
+        self.tree.clear();
+        self.map.clear();
+        for n in &mut nodes[start as usize..end as usize] {
+            n.bbox = Rect::default();
+        }
+        let width = site.width;
+        let root_node = start;
+        let tops: Vec<u32> = (start..end)
+            .filter(|&i| {
+                let n = &nodes[i as usize];
+                if is_dialog {
+                    n.parent == Some(root_node)
+                } else {
+                    n.parent.is_none() && i != root_node
+                }
+            })
+            .collect();
+        let mut content_children = Vec::new();
+        for &i in &tops {
+            if let Some(t) = self.build(site, nodes, i) {
+                content_children.push(t);
+            }
+        }
+        let gap = 12.0;
+        let result = if is_dialog {
+            let dialog_w = DIALOG_WIDTH.min(width - 24.0);
+            let title = self.leaf(
+                root_node,
+                Size {
+                    width: Dimension::percent(1.0),
+                    height: Dimension::length(line_height(site.theme.font_size * 1.25)),
+                },
+            );
+            let mut children = vec![title];
+            children.extend(content_children);
+            let dialog = self
+                .tree
+                .new_with_children(
+                    Style {
+                        flex_direction: FlexDirection::Column,
+                        size: Size {
+                            width: length(dialog_w),
+                            height: auto(),
+                        },
+                        padding: uniform(18.0),
+                        gap: Size {
+                            width: length(gap),
+                            height: length(gap),
+                        },
+                        ..Default::default()
+                    },
+                    &children,
+                )
+                .ok();
+            dialog.map(|d| {
+                self.map.push((d, root_node));
+                (d, (width - dialog_w) / 2.0, DIALOG_TOP)
+            })
+        } else {
+            let banner = self.leaf(
+                root_node,
+                Size {
+                    width: Dimension::percent(1.0),
+                    height: Dimension::length(BANNER_HEIGHT),
+                },
+            );
+            let content = self
+                .tree
+                .new_with_children(
+                    Style {
+                        flex_direction: FlexDirection::Column,
+                        align_items: AlignItems::FLEX_START,
+                        padding: uniform(PAGE_PADDING),
+                        gap: Size {
+                            width: length(gap),
+                            height: length(gap),
+                        },
+                        size: Size {
+                            width: Dimension::percent(1.0),
+                            height: auto(),
+                        },
+                        ..Default::default()
+                    },
+                    &content_children,
+                )
+                .ok();
+            let mut children = vec![banner];
+            children.extend(content);
+            self.tree
+                .new_with_children(
+                    Style {
+                        flex_direction: FlexDirection::Column,
+                        size: Size {
+                            width: length(width),
+                            height: auto(),
+                        },
+                        ..Default::default()
+                    },
+                    &children,
+                )
+                .ok()
+                .map(|r| (r, 0.0, 0.0))
+        };
+        let Some((root, ox, oy)) = result else {
+            return 0.0;
+        };
+        let available = Size {
+            width: AvailableSpace::Definite(width),
+            height: AvailableSpace::MaxContent,
+        };
+        let measured =
+            self.tree
+                .compute_layout_with_measure(root, available, |inputs, _id, ctx, style| {
+                    let text = ctx.map(|&mut i| i);
+                    taffy::compute_leaf_layout(
+                        inputs,
+                        style,
+                        |_, _| 0.0,
+                        |known, avail| match text {
+                            Some(i) => measure_text(&nodes[i as usize], known, avail),
+                            None => Size::ZERO,
+                        },
+                    )
+                });
+        if measured.is_err() {
+            return 0.0;
+        }
+        // Absolute positions: walk down from the root accumulating offsets.
+        let mut stack = vec![(root, ox, oy)];
+        let mut total_h: f32 = 0.0;
+        while let Some((t, px, py)) = stack.pop() {
+            let Ok(l) = self.tree.layout(t) else { continue };
+            let (x, y) = (px + l.location.x, py + l.location.y);
+            if let Some(&(_, i)) = self.map.iter().find(|(id, _)| *id == t) {
+                if let Some(n) = nodes.get_mut(i as usize) {
+                    if !(is_dialog && i == root_node && n.bbox.w > 0.0) {
+                        n.bbox = Rect {
+                            x,
+                            y,
+                            w: l.size.width,
+                            h: l.size.height,
+                        };
+                    }
+                }
+            }
+            if t == root {
+                total_h = y + l.size.height;
+            }
+            if let Ok(children) = self.tree.children(t) {
+                for c in children {
+                    stack.push((c, x, y));
+                }
+            }
+        }
+        if is_dialog {
+            // The dialog node's box is the whole dialog, not its title line.
+            if let Ok(l) = self.tree.layout(root) {
+                nodes[root_node as usize].bbox = Rect {
+                    x: ox,
+                    y: oy,
+                    w: l.size.width,
+                    h: l.size.height,
+                };
+            }
+        }
+        total_h
+    }
+
+    fn leaf(&mut self, node: u32, size: Size<Dimension>) -> taffy::NodeId {
+        let style = Style {
+            size,
+            flex_shrink: 0.0,
+            ..Default::default()
+        };
+        let id = match self.tree.new_leaf(style) {
+            Ok(id) => id,
+            Err(_) => return taffy::NodeId::from(0u64),
+        };
+        self.map.push((id, node));
+        id
+    }
+
+    fn measured_leaf(&mut self, node: u32, style: Style) -> Option<taffy::NodeId> {
+        let id = self.tree.new_leaf_with_context(style, node).ok()?;
+        self.map.push((id, node));
+        Some(id)
+    }
+
+    /// Builds the taffy subtree for a shown node; `None` for hidden ones.
+    fn build(&mut self, site: &Site, nodes: &[Node], i: u32) -> Option<taffy::NodeId> {
+        let n = &nodes[i as usize];
+        if !n.visible {
+            return None;
+        }
+        let font = n.font_px;
+        let lh = line_height(font);
+        let fixed = |w: f32, h: f32| Style {
+            size: Size {
+                width: length(w),
+                height: length(h),
+            },
+            flex_shrink: 0.0,
+            ..Default::default()
+        };
+        let id = match n.role {
+            Role::Heading | Role::Text | Role::Alert => {
+                let pad = if n.role == Role::Alert { 8.0 } else { 0.0 };
+                self.measured_leaf(
+                    i,
+                    Style {
+                        padding: uniform(pad),
+                        max_size: Size {
+                            width: LengthPercentageAuto::percent(1.0),
+                            height: auto(),
+                        },
+                        ..Default::default()
+                    },
+                )?
+            }
+            Role::Label => {
+                let w = text_width(&n.label, font)
+                    .max(LABEL_WIDTH - 10.0)
+                    .min(LABEL_WIDTH + 80.0)
+                    + 10.0;
+                let id = self.tree.new_leaf(fixed(w, lh)).ok()?;
+                self.map.push((id, i));
+                id
+            }
+            Role::Button => {
+                let w = (text_width(&n.label, font) + 32.0).ceil();
+                let id = self.tree.new_leaf(fixed(w, CONTROL_HEIGHT)).ok()?;
+                self.map.push((id, i));
+                id
+            }
+            Role::Link => {
+                let w = (text_width(&n.label, font) + 4.0).ceil();
+                let id = self.tree.new_leaf(fixed(w, lh)).ok()?;
+                self.map.push((id, i));
+                id
+            }
+            Role::TextBox | Role::Password | Role::Number | Role::Date | Role::Select => {
+                let w = INPUT_WIDTH
+                    .min(site.width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
+                    .max(80.0);
+                let id = self.tree.new_leaf(fixed(w, CONTROL_HEIGHT)).ok()?;
+                self.map.push((id, i));
+                id
+            }
+            Role::Checkbox | Role::Radio => {
+                let w = (22.0 + text_width(&n.label, font) + 4.0).ceil();
+                let id = self.tree.new_leaf(fixed(w, lh.max(22.0))).ok()?;
+                self.map.push((id, i));
+                id
+            }
+            Role::Banner | Role::Dialog => return None,
+            Role::Group | Role::List | Role::ListItem | Role::RadioGroup => {
+                let mut children = Vec::new();
+                if n.role == Role::RadioGroup {
+                    // The group's own label line comes first.
+                    if let Some(label) = self
+                        .tree
+                        .new_leaf(Style {
+                            size: Size {
+                                width: auto(),
+                                height: length(lh),
+                            },
+                            ..Default::default()
+                        })
+                        .ok()
+                    {
+                        children.push(label);
+                    }
+                }
+                for &c in &n.children {
+                    if let Some(t) = self.build(site, nodes, c) {
+                        children.push(t);
+                    }
+                }
+                let is_card = n.role == Role::Group && n.primary;
+                let row = matches!(n.role, Role::ListItem) || (n.role == Role::Group && !is_card);
+                let style = Style {
+                    flex_direction: if row {
+                        FlexDirection::Row
+                    } else {
+                        FlexDirection::Column
+                    },
+                    flex_wrap: if row {
+                        FlexWrap::Wrap
+                    } else {
+                        FlexWrap::NoWrap
+                    },
+                    align_items: if row {
+                        AlignItems::CENTER
+                    } else {
+                        AlignItems::FLEX_START
+                    },
+                    gap: Size {
+                        width: length(if n.role == Role::ListItem { 16.0 } else { 10.0 }),
+                        height: length(if n.role == Role::List { 8.0 } else { 8.0 }),
+                    },
+                    padding: uniform(match n.role {
+                        Role::ListItem => 10.0,
+                        Role::Group if is_card => 14.0,
+                        _ => 0.0,
+                    }),
+                    size: Size {
+                        width: if matches!(n.role, Role::List | Role::ListItem) || is_card {
+                            Dimension::percent(1.0)
+                        } else {
+                            auto()
+                        },
+                        height: auto(),
+                    },
+                    max_size: Size {
+                        width: LengthPercentageAuto::percent(1.0),
+                        height: auto(),
+                    },
+                    ..Default::default()
+                };
+                let id = self.tree.new_with_children(style, &children).ok()?;
+                self.map.push((id, i));
+                id
+            }
+        };
+        Some(id)
+    }
+}
+
+fn uniform(v: f32) -> Rect4 {
+    taffy::Rect {
+        left: length(v),
+        right: length(v),
+        top: length(v),
+        bottom: length(v),
+    }
+}
+
+type Rect4 = taffy::Rect<LengthPercentage>;
+
+fn measure_text(n: &Node, known: Size<Option<f32>>, avail: Size<AvailableSpace>) -> Size<f32> {
+    let font = n.font_px;
+    let lh = line_height(font);
+    let max_w = match (known.width, avail.width) {
+        (Some(w), _) => w,
+        (None, AvailableSpace::Definite(w)) => w,
+        (None, AvailableSpace::MinContent) => 0.0,
+        (None, AvailableSpace::MaxContent) => f32::INFINITY,
+    };
+    let (w, lines) = wrap(&n.label, font, max_w.max(40.0));
+    Size {
+        width: known.width.unwrap_or(w.ceil()),
+        height: known.height.unwrap_or(lines as f32 * lh),
+    }
+}

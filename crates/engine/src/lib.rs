@@ -1,0 +1,80 @@
+//! # Wobble's environment engine
+//!
+//! Mock websites are data ([`format`], written as RON files under `sites/`).
+//! [`load_site`] parses and compiles one into a [`Site`], resolving every
+//! name once. An [`Env`] runs one task of a site with a Gymnasium-shaped API:
+//!
+//! ```text
+//! site file --load_site--> Site --Env::new--> Env
+//!   Env::reset(seed)      goal sampled, tables generated, pages laid out (taffy)
+//!   Env::step(&Action)    effects run, visibility re-evaluated, reward on the last step
+//!   observation           instruction + goal fields, semantic tree, boxes, selectors
+//! ```
+//!
+//! The engine knows nothing of browsers; the web app and the `wobble` command
+//! line drive this same code. Everything is deterministic: the same seed and
+//! the same actions give the same episode, bit for bit, natively and on wasm32
+//! (integer random numbers, no platform float functions).
+#![forbid(unsafe_code)]
+
+pub mod builtin;
+pub mod compile;
+pub mod env;
+pub mod episode;
+pub mod eval;
+pub mod format;
+pub mod layout;
+pub mod obs;
+pub mod rng;
+pub mod text;
+
+pub use compile::{load_site, Role, Site, SiteError};
+pub use env::{Env, EnvConfig, Node, Outcome, RewardMode, StepError, StepResult};
+pub use episode::{EpisodeRecord, Recorder, ReplayError};
+pub use layout::Rect;
+
+use serde::{Deserialize, Serialize};
+
+/// A keyboard key an agent can press.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Key {
+    /// Presses the page's default button while focus is in one of its inputs.
+    Enter,
+    /// Moves focus to the next usable element.
+    Tab,
+    /// Closes an open dialog.
+    Escape,
+}
+
+/// What is typed: a goal field (by index) or literal text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TypeText {
+    /// The text of a goal field visible to agents.
+    Goal(u16),
+    /// Literal text (what a person types).
+    Literal(String),
+}
+
+/// One action. Node ids are indices into [`Env::nodes`], stable for an episode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Click an element.
+    Click(u32),
+    /// Click at a point of the viewport (CSS pixels).
+    ClickAt {
+        /// From the left of the page.
+        x: f32,
+        /// From the top of the viewport.
+        y: f32,
+    },
+    /// Replace a text field's content.
+    Type(u32, TypeText),
+    /// Choose a select's option by index.
+    Select(u32, u16),
+    /// Press a key.
+    Key(Key),
+    /// Scroll the page by this many pixels (positive is down).
+    Scroll(f32),
+    /// Declare the task done; the success conditions decide.
+    Finish,
+}

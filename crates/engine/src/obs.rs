@@ -1,0 +1,125 @@
+//! Observation views: the text serialization of the semantic tree and the
+//! observation digest that episode records keep.
+
+use crate::env::Env;
+use crate::Role;
+use std::fmt::Write;
+
+/// FNV-1a, 64-bit: a small, stable hash for digests (not for security).
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    /// Mixes bytes in.
+    pub fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= x as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    /// Mixes a string in, with its length so that boundaries count.
+    pub fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.bytes(s.as_bytes());
+    }
+    /// Mixes an integer in.
+    pub fn u64(&mut self, v: u64) {
+        self.bytes(&v.to_le_bytes());
+    }
+    /// Mixes a float in by its bits.
+    pub fn f32(&mut self, v: f32) {
+        self.bytes(&v.to_bits().to_le_bytes());
+    }
+    /// The digest.
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+impl Env {
+    /// A digest of everything an agent can observe now: page, dialog, focus,
+    /// scroll, and every shown node's role, key, label, value, state and box.
+    pub fn observation_digest(&self) -> u64 {
+        let mut h = Fnv::default();
+        h.str(self.instruction());
+        h.str(self.page_id());
+        h.u64(self.dialog().map(|d| d as u64 + 1).unwrap_or(0));
+        h.u64(self.focus().map(|f| f as u64 + 1).unwrap_or(0));
+        h.f32(self.scroll_y());
+        h.u64(self.steps() as u64);
+        for id in self.visible_nodes() {
+            let n = &self.nodes()[id as usize];
+            h.u64(id as u64);
+            h.str(n.role.name());
+            h.str(&n.key);
+            h.str(&n.label);
+            h.str(self.value(id));
+            h.u64(self.checked(id) as u64);
+            h.f32(n.bbox.x);
+            h.f32(n.bbox.y);
+            h.f32(n.bbox.w);
+            h.f32(n.bbox.h);
+        }
+        h.finish()
+    }
+
+    /// The observation as plain text, for people and language-model agents:
+    /// the instruction, the goal fields, then one line per shown element,
+    /// indented by depth: `[id] role "label" key=... value="..." (checked)`.
+    pub fn observation_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "instruction: {}", self.instruction());
+        for (_, name, value) in self.goal_fields() {
+            let _ = writeln!(out, "goal.{name}: {value}");
+        }
+        let _ = writeln!(
+            out,
+            "page: {}  step: {}/{}",
+            self.page_id(),
+            self.steps(),
+            self.step_limit()
+        );
+        for id in self.visible_nodes() {
+            let n = &self.nodes()[id as usize];
+            if matches!(n.role, Role::Group | Role::ListItem) && n.label.is_empty() {
+                continue;
+            }
+            let indent = "  ".repeat(n.depth as usize);
+            let _ = write!(out, "{indent}[{id}] {}", n.role.name());
+            if !n.label.is_empty() {
+                let _ = write!(out, " {:?}", n.label);
+            }
+            if !n.key.is_empty() && n.role.is_interactive() {
+                let _ = write!(out, " key={}", n.key);
+            }
+            if n.role.is_text_entry() || n.role == Role::Select {
+                let shown = if n.role == Role::Password {
+                    "•".repeat(self.value(id).chars().count())
+                } else {
+                    self.value(id).to_string()
+                };
+                let _ = write!(out, " value={shown:?}");
+            }
+            if n.role == Role::Select {
+                let _ = write!(out, " options={:?}", n.options);
+            }
+            if matches!(n.role, Role::Checkbox | Role::Radio) && self.checked(id) {
+                let _ = write!(out, " (checked)");
+            }
+            if self.focus() == Some(id) {
+                let _ = write!(out, " (focused)");
+            }
+            out.push('\n');
+        }
+        if let Some(o) = self.outcome() {
+            let _ = writeln!(out, "done: reward {} ({})", o.raw_reward, o.reason);
+        }
+        out
+    }
+}

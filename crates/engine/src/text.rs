@@ -1,0 +1,91 @@
+//! Deterministic text measure and date formatting.
+//!
+//! Layout needs the width of a text before any browser has drawn it, and it
+//! must be the same natively and on wasm32. So widths come from a fixed table
+//! of character-class advances (in ems, close to a common sans-serif), not
+//! from a font: the web app draws each element at the engine's box, and the
+//! boxes leave a little room for the browser's real font.
+
+use crate::format::DateFormat;
+
+/// Advance of one character, in ems.
+pub fn char_advance(c: char) -> f32 {
+    match c {
+        ' ' => 0.28,
+        'i' | 'j' | 'l' | '.' | ',' | '\'' | '!' | '|' | ':' | ';' => 0.28,
+        'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '-' | '/' => 0.36,
+        'm' | 'w' => 0.86,
+        'M' | 'W' | '@' => 0.92,
+        '0'..='9' => 0.58,
+        'A'..='Z' => 0.68,
+        c if c.is_ascii() => 0.56,
+        // Wide scripts and symbols.
+        _ => 1.0,
+    }
+}
+
+/// Width in pixels of a single line of text at `font_px`.
+pub fn text_width(text: &str, font_px: f32) -> f32 {
+    text.chars().map(char_advance).sum::<f32>() * font_px
+}
+
+/// Width and line count of `text` wrapped at word boundaries to `max_width`.
+pub fn wrap(text: &str, font_px: f32, max_width: f32) -> (f32, u32) {
+    let space = char_advance(' ') * font_px;
+    let mut lines = 1u32;
+    let mut line_w = 0.0f32;
+    let mut widest = 0.0f32;
+    for word in text.split(' ') {
+        let w = text_width(word, font_px);
+        if line_w > 0.0 && line_w + space + w > max_width {
+            widest = widest.max(line_w);
+            lines += 1;
+            line_w = w;
+        } else if line_w > 0.0 {
+            line_w += space + w;
+        } else {
+            line_w = w;
+        }
+    }
+    widest = widest.max(line_w);
+    (widest.min(max_width.max(0.0)), lines)
+}
+
+/// A day number (days since 1970-01-01) written in a site's date format.
+pub fn format_date(day: i64, format: DateFormat) -> String {
+    let (y, m, d) = crate::compile::civil_from_days(day);
+    match format {
+        DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),
+        DateFormat::MonthDayYear => format!("{m:02}/{d:02}/{y:04}"),
+        DateFormat::DayMonthYear => format!("{d:02}/{m:02}/{y:04}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::parse_iso_date;
+
+    #[test]
+    fn dates_round_trip_in_every_format() {
+        let day = parse_iso_date("2026-12-31").unwrap();
+        assert_eq!(format_date(day, DateFormat::Iso), "2026-12-31");
+        assert_eq!(format_date(day, DateFormat::MonthDayYear), "12/31/2026");
+        assert_eq!(format_date(day, DateFormat::DayMonthYear), "31/12/2026");
+        assert_eq!(
+            parse_iso_date("2024-02-29")
+                .map(|d| format_date(d, DateFormat::Iso))
+                .as_deref(),
+            Some("2024-02-29")
+        );
+        assert!(parse_iso_date("2025-02-29").is_none());
+    }
+
+    #[test]
+    fn wrapping_never_exceeds_the_width_for_short_words() {
+        let (w, lines) = wrap("the quick brown fox jumps over the lazy dog", 14.0, 100.0);
+        assert!(w <= 100.0);
+        assert!(lines >= 3);
+        assert_eq!(wrap("one", 14.0, 100.0).1, 1);
+    }
+}

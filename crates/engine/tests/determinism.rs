@@ -1,0 +1,148 @@
+//! Same seed, same actions: same episode, bit for bit. Checked three ways:
+//! two environments in lockstep, a replayed JSON record, and golden digests
+//! (also compared on wasm32 by `wasm_determinism.rs`). Golden files are
+//! regenerated with `cargo xtask bless` (WOBBLE_BLESS=1) and must be fresh.
+
+mod common;
+
+use std::path::PathBuf;
+use wobble_engine::episode::hex;
+use wobble_engine::rng::Rng;
+use wobble_engine::{Action, EpisodeRecord, Recorder};
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// Compares `actual` with a golden file, or rewrites it under WOBBLE_BLESS=1.
+fn golden(name: &str, actual: &str) {
+    let path = golden_dir().join(name);
+    if std::env::var_os("WOBBLE_BLESS").is_some() {
+        std::fs::create_dir_all(golden_dir()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run `cargo xtask bless`", path.display()));
+    assert!(expected == actual, "{} is stale: run `cargo xtask bless` and review the diff\n--- expected\n{expected}\n--- actual\n{actual}", path.display());
+}
+
+#[test]
+fn two_environments_in_lockstep_agree_on_every_site_and_task() {
+    for (site, task) in common::site_tasks() {
+        let (mut a, mut b) = (common::env(&site, task), common::env(&site, task));
+        for seed in 0..50 {
+            assert_eq!(
+                common::random_rollout(&mut a, seed, 60),
+                common::random_rollout(&mut b, seed, 60),
+                "{} seed {seed}",
+                site.name
+            );
+        }
+    }
+}
+
+#[test]
+fn different_seeds_give_different_goals() {
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        let mut instructions = std::collections::BTreeSet::new();
+        for seed in 0..20 {
+            env.reset(seed);
+            instructions.insert(env.instruction().to_string());
+        }
+        assert!(
+            instructions.len() >= 5,
+            "{}: the goal barely changes with the seed: {instructions:?}",
+            site.name
+        );
+    }
+}
+
+#[test]
+fn recorded_episodes_replay_exactly_after_a_json_round_trip() {
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        for seed in 0..10 {
+            env.reset(seed);
+            let mut rec = Recorder::start(&env);
+            let mut rng = Rng::new(seed);
+            while !env.is_done() {
+                let c = env.candidates();
+                let a = if c.is_empty() {
+                    Action::Finish
+                } else {
+                    c[rng.below(c.len() as u64) as usize].clone()
+                };
+                rec.step(&mut env, &a).unwrap();
+            }
+            let record = rec.finish();
+            assert!(record.outcome.is_some());
+            let json = serde_json::to_string(&record).unwrap();
+            let back: EpisodeRecord = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, record);
+            back.replay(&mut common::env(&site, task)).unwrap();
+            // A tampered record is caught.
+            let mut bad = back.clone();
+            if let Some(s) = bad.steps.last_mut() {
+                s.digest = "0000000000000000".into();
+                assert!(bad.replay(&mut common::env(&site, task)).is_err());
+            }
+        }
+    }
+}
+
+/// The digest lines compared natively here and on wasm32.
+pub fn digest_lines() -> String {
+    let mut out = String::new();
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        for seed in 0..8 {
+            let digests = common::random_rollout(&mut env, seed, 60);
+            let mut h = wobble_engine::obs::Fnv::default();
+            for d in &digests {
+                h.u64(*d);
+            }
+            out.push_str(&format!(
+                "{} {} {seed} {}\n",
+                site.name,
+                site.tasks[task].name,
+                hex(h.finish())
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn rollout_digests_match_the_golden_file() {
+    golden("digests.txt", &digest_lines());
+}
+
+#[test]
+fn first_observations_match_the_golden_files() {
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        env.reset(1);
+        let mut text = env.observation_text();
+        text.push_str("\nboxes:\n");
+        for i in env.visible_nodes() {
+            let n = &env.nodes()[i as usize];
+            text.push_str(&format!(
+                "[{i}] {} {:?} ({}, {}, {}, {}) #{} .{}\n",
+                n.role.name(),
+                n.key,
+                n.bbox.x,
+                n.bbox.y,
+                n.bbox.w,
+                n.bbox.h,
+                n.dom_id,
+                n.classes
+            ));
+        }
+        golden(
+            &format!("{}.{}.txt", site.name, site.tasks[task].name),
+            &text,
+        );
+    }
+}

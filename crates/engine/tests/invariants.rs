@@ -1,0 +1,185 @@
+//! Property tests: whatever an agent does, the engine never panics and its
+//! invariants hold: boxes inside the page, usable elements not overlapping,
+//! handles and selector ids unique, exactly one terminal reward per episode.
+
+mod common;
+
+use proptest::prelude::*;
+use wobble_engine::{Action, Env, Key, Role, StepError, TypeText};
+
+/// An action drawn from anything an agent could send, legal or not.
+fn any_action(candidates: usize) -> impl Strategy<Value = (u8, u32, f32, f32, String)> {
+    let _ = candidates;
+    (
+        0u8..10,
+        0u32..400,
+        -50.0f32..1000.0,
+        -50.0f32..1000.0,
+        "[a-zA-Z0-9 $.,<>/-]{0,12}",
+    )
+}
+
+fn to_action(env: &Env, (kind, n, x, y, text): &(u8, u32, f32, f32, String)) -> Action {
+    let c = env.candidates();
+    match kind {
+        0..=4 if !c.is_empty() => c[*n as usize % c.len()].clone(),
+        5 => Action::ClickAt { x: *x, y: *y },
+        6 => Action::Type(
+            *n % (env.nodes().len() as u32 + 3),
+            TypeText::Literal(text.clone()),
+        ),
+        7 => Action::Key(match n % 3 {
+            0 => Key::Enter,
+            1 => Key::Tab,
+            _ => Key::Escape,
+        }),
+        8 => Action::Scroll(*y - 300.0),
+        _ => Action::Click(*n % (env.nodes().len() as u32 + 3)),
+    }
+}
+
+fn check_layout(env: &Env) -> Result<(), String> {
+    let width = env.site().width;
+    let shown: Vec<u32> = env.visible_nodes().collect();
+    for &i in &shown {
+        let n = &env.nodes()[i as usize];
+        let b = n.bbox;
+        if b.x < -0.01 || b.y < -0.01 || b.x + b.w > width + 0.51 {
+            return Err(format!(
+                "{}: node {i} {:?} {:?} box {b:?} leaves the page (width {width})",
+                env.site().name,
+                n.role,
+                n.label
+            ));
+        }
+    }
+    let usable: Vec<u32> = shown
+        .iter()
+        .copied()
+        .filter(|&i| env.is_usable(i))
+        .collect();
+    for (a_i, &a) in usable.iter().enumerate() {
+        for &b in &usable[a_i + 1..] {
+            let (na, nb) = (&env.nodes()[a as usize], &env.nodes()[b as usize]);
+            if na.bbox.overlaps(&nb.bbox) {
+                return Err(format!(
+                    "{}: usable nodes {a} {:?} and {b} {:?} overlap: {:?} {:?}",
+                    env.site().name,
+                    na.label,
+                    nb.label,
+                    na.bbox,
+                    nb.bbox
+                ));
+            }
+        }
+    }
+    let mut keys: Vec<&str> = usable
+        .iter()
+        .map(|&i| env.nodes()[i as usize].key.as_str())
+        .collect();
+    keys.sort();
+    if let Some(w) = keys.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "{}: handle {:?} is used by two usable elements",
+            env.site().name,
+            w[0]
+        ));
+    }
+    let mut ids: Vec<&str> = shown
+        .iter()
+        .map(|&i| env.nodes()[i as usize].dom_id.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    ids.sort();
+    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "{}: selector id {:?} is used twice",
+            env.site().name,
+            w[0]
+        ));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_actions_keep_every_invariant(site_pick in 0usize..100, seed in 0u64..10_000, actions in prop::collection::vec(any_action(0), 1..80)) {
+        let all = common::site_tasks();
+        let (site, task) = &all[site_pick % all.len()];
+        let mut env = common::env(site, *task);
+        env.reset(seed);
+        prop_assert!(check_layout(&env).is_ok(), "{}", check_layout(&env).unwrap_err());
+        let mut terminal_rewards = 0;
+        for a in &actions {
+            let action = to_action(&env, a);
+            match env.step(&action) {
+                Ok(r) => {
+                    if r.reward != 0.0 {
+                        terminal_rewards += 1;
+                        prop_assert!(r.terminated || r.truncated, "reward {} before the end", r.reward);
+                        prop_assert!((-1.0..=1.0).contains(&r.reward));
+                    }
+                    if r.terminated || r.truncated {
+                        prop_assert!(env.is_done());
+                        prop_assert_eq!(env.step(&Action::Finish), Err(StepError::EpisodeOver));
+                        break;
+                    }
+                }
+                Err(StepError::NoSuchNode(_)) | Err(StepError::NoSuchGoalField(_)) => {}
+                Err(e) => prop_assert!(false, "unexpected error {e}"),
+            }
+            prop_assert!(check_layout(&env).is_ok(), "{}", check_layout(&env).unwrap_err());
+        }
+        if env.is_done() {
+            prop_assert_eq!(terminal_rewards, 1);
+        } else {
+            prop_assert_eq!(terminal_rewards, 0);
+        }
+    }
+}
+
+#[test]
+fn every_page_of_every_site_keeps_the_layout_invariants_under_the_oracle_path() {
+    // Random rollouts visit many pages; check the layout after every step.
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        for seed in 0..40 {
+            let mut rng = wobble_engine::rng::Rng::new(seed);
+            env.reset(seed);
+            check_layout(&env).unwrap();
+            while !env.is_done() {
+                let c = env.candidates();
+                let a = if c.is_empty() {
+                    Action::Finish
+                } else {
+                    c[rng.below(c.len() as u64) as usize].clone()
+                };
+                env.step(&a).unwrap();
+                check_layout(&env).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn text_entry_candidates_only_type_visible_goal_fields() {
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        env.reset(3);
+        let visible: Vec<u16> = env.goal_fields().map(|(g, _, _)| g).collect();
+        for a in env.candidates() {
+            if let Action::Type(n, TypeText::Goal(g)) = a {
+                assert!(visible.contains(g));
+                assert!(env.nodes()[*n as usize].role.is_text_entry());
+            }
+            if let Action::Click(n) = a {
+                assert!(matches!(
+                    env.nodes()[*n as usize].role,
+                    Role::Button | Role::Link | Role::Checkbox | Role::Radio
+                ));
+            }
+        }
+    }
+}

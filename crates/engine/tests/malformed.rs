@@ -1,0 +1,254 @@
+//! Every class of mistake in a site file is rejected with its location and a
+//! sentence saying what is wrong and what was expected, never a panic.
+
+use wobble_engine::load_site;
+
+/// A small valid site; each test breaks one thing in it.
+const GOOD: &str = r#"Site(
+    name: "tiny",
+    title: "Tiny",
+    lists: { "words": ["alpha", "beta", "gamma"] },
+    pages: [
+        Page(
+            id: "main",
+            elements: [
+                TextInput(key: "answer", label: "Answer"),
+                Button(key: "go", label: "Go", on_click: [Require(NotEmpty(State("answer")), "Type something."), End]),
+                ErrorMessage,
+            ],
+        ),
+    ],
+    tasks: [
+        Task(
+            name: "type-word",
+            instruction: "Type {word}.",
+            goal: [("word", Pick("words"))],
+            success: [(Eq(State("answer"), Goal("word")), "the answer is not the word")],
+            solution: [Type("answer", "word"), Click("go")],
+        ),
+    ],
+)"#;
+
+fn broken(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "test setup: {from:?} not in the site");
+    GOOD.replacen(from, to, 1)
+}
+
+fn error_of(text: &str) -> wobble_engine::SiteError {
+    load_site("sites/tiny.ron", text).expect_err("the site must be rejected")
+}
+
+/// The (line, column) of the first occurrence of `needle` in `text`, 1-based.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let off = text.find(needle).expect("needle present");
+    let before = &text[..off];
+    (
+        before.matches('\n').count() + 1,
+        before.rsplit('\n').next().unwrap().chars().count() + 1,
+    )
+}
+
+#[test]
+fn the_good_site_loads() {
+    let site = load_site("sites/tiny.ron", GOOD).unwrap();
+    assert_eq!(site.task_names(), vec!["type-word"]);
+}
+
+#[test]
+fn syntax_errors_give_line_and_column() {
+    // A missing comma: the error points just after `"Go"`, where the comma belongs.
+    let text = broken("label: \"Go\",", "label: \"Go\"");
+    let e = error_of(&text);
+    assert_eq!(e.path, "sites/tiny.ron");
+    let (line, col) = position(&text, "label: \"Go\"");
+    assert_eq!(
+        (e.line, e.column),
+        (line, col + "label: \"Go\" ".len()),
+        "{e}"
+    );
+    assert!(e.message.contains("comma"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("sites/tiny.ron:{line}:")),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_element_kind_lists_the_kinds() {
+    let text = broken("Button(key: \"go\"", "Buton(key: \"go\"");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column > 0), (position(&text, "Buton").0, true));
+    assert!(
+        e.message.contains("Buton") && e.message.contains("Button"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn unknown_field_lists_the_fields() {
+    let text = broken("label: \"Answer\"", "lable: \"Answer\"");
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "lable").0);
+    assert!(
+        e.message.contains("lable") && e.message.contains("label"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn missing_field_is_named() {
+    let text = broken(
+        "TextInput(key: \"answer\", label: \"Answer\")",
+        "TextInput(key: \"answer\")",
+    );
+    let e = error_of(&text);
+    assert!(e.message.contains("label"), "{}", e.message);
+}
+
+#[test]
+fn unknown_page_in_navigate() {
+    let text = broken("End]", "Navigate(\"nowhere\")]");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"nowhere\""));
+    assert!(
+        e.message.contains("no page has the id \"nowhere\"") && e.message.contains("main"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn unknown_state_slot() {
+    let text = broken("NotEmpty(State(\"answer\"))", "NotEmpty(State(\"answr\"))");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"answr\""));
+    assert!(
+        e.message.contains("answr") && e.message.contains("answer"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn unknown_list_in_generator() {
+    let text = broken("Pick(\"words\")", "Pick(\"wrods\")");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"wrods\""));
+    assert!(
+        e.message.contains("no list is named \"wrods\"") && e.message.contains("words"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn unknown_goal_field_in_instruction() {
+    let text = broken("Type {word}.", "Type {wrd}.");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("task \"type-word\"")
+            && e.message.contains("wrd")
+            && e.message.contains("word"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn duplicate_input_keys() {
+    let text = broken(
+        "ErrorMessage,",
+        "ErrorMessage, TextInput(key: \"answer\", label: \"Again\"),",
+    );
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("\"answer\" is used twice"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn goal_read_by_a_page_is_refused() {
+    let text = broken("NotEmpty(State(\"answer\"))", "NotEmpty(Goal(\"word\"))");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("can only be read by a task"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn row_outside_a_list_is_refused() {
+    let text = broken("NotEmpty(State(\"answer\"))", "NotEmpty(Row(\"label\"))");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("only meaningful inside a List row"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn bad_date_in_generator() {
+    let text = broken("Pick(\"words\")", "Date(start: \"2026-02-30\", days: 5)");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"2026-02-30\""));
+    assert!(
+        e.message.contains("not a date") && e.message.contains("YYYY-MM-DD"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn solution_naming_a_missing_element() {
+    let text = broken("Click(\"go\")]", "Click(\"gone\")]");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"gone\""));
+    assert!(
+        e.message.contains("no element has that key"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn solution_typing_into_a_button() {
+    let text = broken("Type(\"answer\", \"word\")", "Type(\"go\", \"word\")");
+    let e = error_of(&text);
+    assert!(
+        e.message
+            .contains("cannot type into \"go\": it is a button"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn no_tasks_is_refused() {
+    let start = GOOD.find("    tasks: [").unwrap();
+    let text = format!("{})", &GOOD[..start]);
+    let e = error_of(&text);
+    assert!(e.message.contains("tasks"), "{}", e.message);
+}
+
+#[test]
+fn garbage_never_panics() {
+    for text in [
+        "",
+        "(",
+        "Site(",
+        "\u{0}\u{1}",
+        "Site(name: 5)",
+        "[1,2,3]",
+        &GOOD[..GOOD.len() / 2],
+    ] {
+        let e = error_of(text);
+        assert!(e.line >= 1 && e.column >= 1);
+    }
+}

@@ -1,0 +1,41 @@
+//! # Wobble's policies
+//!
+//! Everything that chooses actions lives behind one [`Policy`] trait, which
+//! sees the environment only as any agent does (its observation and its
+//! candidate actions): [`RandomPolicy`] picks uniformly among the candidates;
+//! [`OraclePolicy`] follows the task's solution recipe from the site file,
+//! resolving each step through the observation, so its success proves that
+//! the task is solvable as presented. [`evaluate`] runs a policy over many
+//! seeded episodes and reports fixed-shape metrics.
+#![forbid(unsafe_code)]
+
+mod eval;
+mod oracle;
+mod random;
+
+pub use eval::{evaluate, run_episode, EvalReport, Failure};
+pub use oracle::OraclePolicy;
+pub use random::RandomPolicy;
+
+use wobble_engine::{Action, Env};
+
+/// Chooses actions for an environment.
+pub trait Policy {
+    /// A short name for reports.
+    fn name(&self) -> &str;
+    /// Called after each `reset`, before the first action.
+    fn begin_episode(&mut self, _env: &Env) {}
+    /// The next action for the current observation.
+    fn act(&mut self, env: &Env) -> Action;
+}
+
+/// Builds a policy by name (`random` or `oracle`), seeded.
+pub fn by_name(name: &str, seed: u64) -> Result<Box<dyn Policy>, String> {
+    match name {
+        "random" => Ok(Box::new(RandomPolicy::new(seed))),
+        "oracle" => Ok(Box::new(OraclePolicy::default())),
+        other => Err(format!(
+            "no policy is named \"{other}\"; expected random or oracle"
+        )),
+    }
+}
