@@ -205,7 +205,7 @@ impl Env {
             done: true,
             outcome: None,
             candidates: Vec::new(),
-            scratch: String::new(),
+            scratch: String::with_capacity(256),
             layout: layout::Layouter::default(),
             started: false,
         })
@@ -245,9 +245,13 @@ impl Env {
             &task.table_goal_map,
             &mut self.tables,
         );
-        self.slots.clear();
+        // Slots keep their buffers across episodes (and start with room for a
+        // typical value), so typing and setting state on the step path does
+        // not allocate.
+        let mut count = 0;
         for (_, init) in &site.slots {
-            self.slots.push(init.clone());
+            set_slot(&mut self.slots, count, init);
+            count += 1;
         }
         for (slot, gen) in &site.generated {
             used.clear();
@@ -265,16 +269,18 @@ impl Env {
         }
         self.row_base.clear();
         for ri in &site.row_inputs {
-            self.row_base.push(self.slots.len() as u32);
+            self.row_base.push(count as u32);
             let rows = self
                 .tables
                 .get(ri.table as usize)
                 .map(|t| t.rows.len())
                 .unwrap_or(0);
             for _ in 0..rows {
-                self.slots.push(String::new());
+                set_slot(&mut self.slots, count, "");
+                count += 1;
             }
         }
+        self.slots.truncate(count);
         for gen in &task.derived {
             let ctx = Ctx {
                 site: &site,
@@ -1276,6 +1282,24 @@ impl Env {
         self.started
     }
 }
+
+/// Sets slot `i` to `text`, reusing its buffer (or creating it with room to spare).
+fn set_slot(slots: &mut Vec<String>, i: usize, text: &str) {
+    match slots.get_mut(i) {
+        Some(s) => {
+            s.clear();
+            s.push_str(text);
+        }
+        None => {
+            let mut s = String::with_capacity(text.len().max(SLOT_CAPACITY));
+            s.push_str(text);
+            slots.push(s);
+        }
+    }
+}
+
+/// Room reserved in each state slot, enough for typical typed values.
+const SLOT_CAPACITY: usize = 64;
 
 fn default_classes(elem: &ElemC) -> String {
     match elem.role {

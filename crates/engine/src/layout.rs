@@ -308,10 +308,8 @@ impl Layouter {
                 )?
             }
             Role::Label => {
-                let w = text_width(&n.label, font)
-                    .max(LABEL_WIDTH - 10.0)
-                    .min(LABEL_WIDTH + 80.0)
-                    + 10.0;
+                let w =
+                    text_width(&n.label, font).clamp(LABEL_WIDTH - 10.0, LABEL_WIDTH + 80.0) + 10.0;
                 let id = self.tree.new_leaf(fixed(w, lh)).ok()?;
                 self.map.push((id, i));
                 id
@@ -347,17 +345,13 @@ impl Layouter {
                 let mut children = Vec::new();
                 if n.role == Role::RadioGroup {
                     // The group's own label line comes first.
-                    if let Some(label) = self
-                        .tree
-                        .new_leaf(Style {
-                            size: Size {
-                                width: auto(),
-                                height: length(lh),
-                            },
-                            ..Default::default()
-                        })
-                        .ok()
-                    {
+                    if let Ok(label) = self.tree.new_leaf(Style {
+                        size: Size {
+                            width: auto(),
+                            height: length(lh),
+                        },
+                        ..Default::default()
+                    }) {
                         children.push(label);
                     }
                 }
@@ -386,7 +380,7 @@ impl Layouter {
                     },
                     gap: Size {
                         width: length(if n.role == Role::ListItem { 16.0 } else { 10.0 }),
-                        height: length(if n.role == Role::List { 8.0 } else { 8.0 }),
+                        height: length(8.0),
                     },
                     padding: uniform(match n.role {
                         Role::ListItem => 10.0,

@@ -1,6 +1,7 @@
 //! Property tests: whatever an agent does, the engine never panics and its
 //! invariants hold: boxes inside the page, usable elements not overlapping,
 //! handles and selector ids unique, exactly one terminal reward per episode.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -14,7 +14,7 @@ impl RandomPolicy {
     /// A random policy with its own seeded stream.
     pub fn new(seed: u64) -> Self {
         RandomPolicy {
-            rng: Rng::new(seed ^ 0x5EED_0F_2A4D_0001),
+            rng: Rng::new(seed ^ 0x005E_ED0F_2A4D_0001),
         }
     }
 }

@@ -1,0 +1,87 @@
+//! No heap allocation on the step path: once an episode runs, a step that
+//! leaves the page's layout as it was (same page, same dialog, same shown
+//! elements and labels) and does not end the episode allocates nothing.
+//! Counted with a counting global allocator: a behaviour, not a timing.
+#![allow(unsafe_code)] // the counting allocator below is the reason
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use wobble_engine::rng::Rng;
+use wobble_engine::{Action, Env};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(|c| c.get())
+}
+
+/// What decides the layout: page, dialog, and each shown node with its label.
+fn layout_key(env: &Env) -> (u32, Option<u32>, Vec<(u32, String)>) {
+    (
+        env.page_index(),
+        env.dialog(),
+        env.visible_nodes()
+            .map(|i| (i, env.nodes()[i as usize].label.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn steps_that_keep_the_layout_allocate_nothing() {
+    let mut counted = 0u64;
+    for (site, task) in common::site_tasks() {
+        let mut env = common::env(&site, task);
+        for seed in 0..30 {
+            let mut rng = Rng::new(seed);
+            env.reset(seed);
+            while !env.is_done() {
+                let c = env.candidates();
+                let action = if c.is_empty() {
+                    Action::Finish
+                } else {
+                    c[rng.below(c.len() as u64) as usize].clone()
+                };
+                let before_key = layout_key(&env);
+                let before = allocations();
+                let r = env.step(&action).unwrap();
+                let used = allocations() - before;
+                if r.terminated || r.truncated {
+                    break;
+                }
+                if layout_key(&env) == before_key {
+                    assert_eq!(used, 0, "{}/{} seed {seed}: {action:?} allocated {used} times without changing the page", site.name, site.tasks[task].name);
+                    counted += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        counted > 1000,
+        "too few layout-preserving steps were checked ({counted})"
+    );
+}
