@@ -1,0 +1,638 @@
+//! `cargo xtask`: Wobble's one-command workflow (the alias lives in `.cargo/config.toml`).
+//!
+//! | task    | what it does |
+//! |---------|--------------|
+//! | `setup` | installs whatever is missing, idempotently (see below) |
+//! | `serve` | `setup` without Chromium, then `trunk serve` on <http://127.0.0.1:8080/> |
+//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, `trunk build`, end-to-end tests |
+//! | `dist`  | `setup` without Chromium, then `trunk build --release` into `dist/` |
+//! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
+//!
+//! `setup` checks each tool's version and installs only what is absent or differs:
+//!
+//! - the `wasm32-unknown-unknown` rustup target;
+//! - Trunk, exactly [`TRUNK_VERSION`];
+//! - wasm-bindgen-cli (`wasm-bindgen`, `wasm-bindgen-test-runner`) at exactly the `wasm-bindgen`
+//!   version in `Cargo.lock`: the generated JS glue only loads if CLI and crate agree;
+//! - Debian `chromium` and `chromium-driver` (for the end-to-end and in-browser tests), and
+//!   `nodejs`/`npm` if Node is missing, through `apt-get` (with `sudo` when not root);
+//! - `node_modules/` from the committed `package-lock.json` via `npm ci` (`playwright-core`, which
+//!   drives the system Chromium and never downloads a browser, and `binaryen` for `wasm-opt`),
+//!   redone only when the lock changes (a stamp file in `node_modules/` remembers it).
+//!
+//! Every command runs from the repository root with `node_modules/.bin` and `$CARGO_HOME/bin` at
+//! the front of `PATH`. Trunk uses a tool from `PATH` only if its version matches what it expects
+//! (wasm-opt: `Trunk.toml`'s `[tools] wasm_opt`; wasm-bindgen: `Cargo.lock`); otherwise it tries
+//! to download one, which on this offline machine hangs for a minute and then fails. Debian's own
+//! binaryen is too old for current rustc output, hence the npm one.
+//!
+//! The crate is std-only on purpose: it has to build in seconds before anything is installed.
+
+use std::env;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+/// The Trunk release the project is built and tested with.
+const TRUNK_VERSION: &str = "0.22.1";
+/// The binaryen release (npm `binaryen`) whose `wasm-opt` Trunk runs; `Trunk.toml` names it too.
+const WASM_OPT_VERSION: &str = "132";
+/// The rustup target the web app and the in-browser tests compile to.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Where `cargo xtask serve` listens unless told otherwise.
+const SERVE_ADDRESS: &str = "127.0.0.1";
+/// See [`SERVE_ADDRESS`].
+const SERVE_PORT: &str = "8080";
+/// Written into `node_modules/` after a successful `npm ci`; holds a digest of the lock file.
+const NPM_STAMP: &str = "node_modules/.wobble-npm-ci.stamp";
+
+/// Every failure is reported as one human-readable line.
+type Result<T = (), E = String> = std::result::Result<T, E>;
+
+const HELP: &str = "\
+usage: cargo xtask <task> [args]
+
+tasks:
+  setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium, node_modules)
+  serve    setup (no chromium), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
+  test     setup, then fmt, clippy, native tests (release), wasm tests, trunk build, e2e tests
+  dist     setup (no chromium), then `trunk build --release` into dist/
+  bless    `cargo test --workspace --release` with WOBBLE_BLESS=1: golden-file tests rewrite
+           their expected files; review the diff before committing
+  help     this text
+";
+
+fn main() -> ExitCode {
+    let mut args = env::args().skip(1);
+    let task = args.next();
+    let rest: Vec<String> = args.collect();
+
+    let xt = Xtask::new();
+    let result = match task.as_deref() {
+        Some("setup") => xt.setup(Browser::Needed),
+        Some("serve") => xt.serve(&rest),
+        Some("test") => xt.test(),
+        Some("dist") => xt.dist(),
+        Some("bless") => xt.bless(),
+        None | Some("help" | "-h" | "--help") => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => {
+            eprintln!("xtask: unknown task `{other}`\n");
+            eprint!("{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Whether a task needs Chromium (and chromedriver) installed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Browser {
+    Needed,
+    NotNeeded,
+}
+
+/// Shared state: where the repository is, which cargo to call, and the `PATH` for children.
+struct Xtask {
+    root: PathBuf,
+    cargo: OsString,
+    path: OsString,
+}
+
+impl Xtask {
+    fn new() -> Self {
+        // xtask/ sits directly under the repository root.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives in a subdirectory of the repository")
+            .to_path_buf();
+        // `cargo` sets CARGO to itself, so nested calls use the same toolchain.
+        let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let cargo_bin = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+            .map(|home| home.join("bin"));
+        let mut dirs = vec![root.join("node_modules").join(".bin")];
+        dirs.extend(cargo_bin);
+        dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+        let path = env::join_paths(dirs).expect("PATH entries contain no separator");
+        Xtask { root, cargo, path }
+    }
+
+    // ----- tasks -------------------------------------------------------------------------------
+
+    fn setup(&self, browser: Browser) -> Result {
+        let started = Instant::now();
+        println!("xtask setup: checking tools");
+        self.ensure_apt_packages(browser)?;
+        self.ensure_wasm_target()?;
+        let bindgen = self.locked_wasm_bindgen()?;
+        self.check_trunk_toml(&bindgen)?;
+        self.ensure_trunk()?;
+        self.ensure_wasm_bindgen(&bindgen)?;
+        self.ensure_node_modules()?;
+        println!("xtask setup: done in {}", secs(started.elapsed()));
+        Ok(())
+    }
+
+    fn serve(&self, extra: &[String]) -> Result {
+        self.setup(Browser::NotNeeded)?;
+        let mut trunk = self.cmd("trunk");
+        trunk.arg("serve");
+        // Let `cargo xtask serve --port 9000` (or `--address`) override the defaults.
+        if !has_flag(extra, "--address") {
+            trunk.args(["--address", SERVE_ADDRESS]);
+        }
+        if !has_flag(extra, "--port") {
+            trunk.args(["--port", SERVE_PORT]);
+        }
+        trunk.args(extra);
+        run(&mut trunk)
+    }
+
+    fn dist(&self) -> Result {
+        self.setup(Browser::NotNeeded)?;
+        self.trunk_build()
+    }
+
+    fn bless(&self) -> Result {
+        // No setup: only cargo is involved.
+        println!("xtask bless: WOBBLE_BLESS=1 rewrites golden files; review `git diff` afterwards");
+        let mut test = self.cargo(["test", "--workspace", "--release"]);
+        test.env("WOBBLE_BLESS", "1");
+        run(&mut test)
+    }
+
+    fn test(&self) -> Result {
+        let mut steps = Steps::default();
+        steps.run("setup", || self.setup(Browser::Needed))?;
+        steps.run("cargo fmt", || {
+            run(&mut self.cargo(["fmt", "--all", "--check"]))
+                .map_err(|e| format!("{e}\n  (run `cargo fmt --all` to fix)"))
+        })?;
+        steps.run("cargo clippy", || {
+            run(&mut self.cargo([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+        // Release: the oracle tests run thousands of episodes.
+        steps.run("cargo test (native)", || {
+            run(&mut self.cargo(["test", "--workspace", "--release"]))
+        })?;
+        // The runner (`wasm-bindgen-test-runner`, from .cargo/config.toml) uses Node, or headless
+        // Chromium through chromedriver for `run_in_browser` tests. No tests is not an error.
+        steps.run("cargo test (wasm32)", || {
+            run(&mut self.cargo([
+                "test",
+                "--release",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                "wobble-engine",
+            ]))
+        })?;
+        steps.run("trunk build", || self.trunk_build())?;
+        steps.run("e2e tests", || self.e2e())?;
+        steps.summary("xtask test: all steps passed");
+        Ok(())
+    }
+
+    // ----- steps -------------------------------------------------------------------------------
+
+    fn trunk_build(&self) -> Result {
+        run(self.cmd("trunk").args(["build", "--release"]))
+    }
+
+    /// Runs every `tests/e2e/*.test.mjs` with `node --test` against the freshly built `dist/`.
+    fn e2e(&self) -> Result {
+        let dir = self.root.join("tests").join("e2e");
+        let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.to_str().is_some_and(|s| s.ends_with(".test.mjs")))
+            .collect();
+        if files.is_empty() {
+            return Err(format!("no *.test.mjs files in {}", dir.display()));
+        }
+        // Listing the files ourselves (rather than `node --test tests/e2e/`) keeps the helpers
+        // (serve.mjs, browser.mjs) out and behaves the same on every Node version.
+        files.sort();
+        let mut node = self.cmd("node");
+        node.arg("--test");
+        for file in &files {
+            node.arg(file.strip_prefix(&self.root).unwrap_or(file));
+        }
+        run(&mut node)
+    }
+
+    // ----- setup pieces ------------------------------------------------------------------------
+
+    fn ensure_apt_packages(&self, browser: Browser) -> Result {
+        let mut missing = Vec::new();
+        if browser == Browser::Needed {
+            if !Path::new("/usr/bin/chromium").exists() {
+                missing.push("chromium");
+            }
+            if !Path::new("/usr/bin/chromedriver").exists() {
+                missing.push("chromium-driver");
+            }
+        }
+        // Node is needed by every task that runs Trunk (wasm-opt comes from npm).
+        if self.stdout("node", &["--version"]).is_none() {
+            missing.push("nodejs");
+        }
+        if self.stdout("npm", &["--version"]).is_none() {
+            missing.push("npm");
+        }
+        if missing.is_empty() {
+            let what = match browser {
+                Browser::Needed => "chromium, chromedriver, node, npm",
+                Browser::NotNeeded => "node, npm",
+            };
+            println!("  ok       {what}");
+            return Ok(());
+        }
+        println!("  install  {} (apt-get)", missing.join(" "));
+        let as_root = self.stdout("id", &["-u"]).as_deref() == Some("0");
+        let apt = |args: &[&str]| {
+            let mut cmd = if as_root {
+                self.cmd("apt-get")
+            } else {
+                let mut sudo = self.cmd("sudo");
+                sudo.arg("apt-get");
+                sudo
+            };
+            cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            run(&mut cmd)
+        };
+        apt(&["update"])?;
+        let mut install = vec!["install", "-y"];
+        install.extend(&missing);
+        apt(&install)
+    }
+
+    fn ensure_wasm_target(&self) -> Result {
+        let installed = match self.stdout("rustup", &["target", "list", "--installed"]) {
+            Some(list) => list.lines().any(|l| l.trim() == WASM_TARGET),
+            None => {
+                // No rustup: trust the sysroot, which is all rustc itself looks at.
+                let sysroot = self
+                    .stdout("rustc", &["--print", "sysroot"])
+                    .ok_or("neither rustup nor rustc found on PATH")?;
+                let lib = Path::new(&sysroot).join("lib/rustlib").join(WASM_TARGET);
+                if !lib.exists() {
+                    return Err(format!(
+                        "target {WASM_TARGET} is missing and there is no rustup to add it"
+                    ));
+                }
+                true
+            }
+        };
+        if installed {
+            println!("  ok       rust target {WASM_TARGET}");
+            return Ok(());
+        }
+        println!("  install  rust target {WASM_TARGET}");
+        run(self.cmd("rustup").args(["target", "add", WASM_TARGET]))
+    }
+
+    /// The `wasm-bindgen` crate version in `Cargo.lock`, which the CLI must match exactly.
+    fn locked_wasm_bindgen(&self) -> Result<String> {
+        let lock_path = self.root.join("Cargo.lock");
+        if !lock_path.exists() {
+            // `cargo run -p xtask` normally writes it already; this covers odd invocations.
+            run(&mut self.cargo(["generate-lockfile"]))?;
+        }
+        let lock = fs::read_to_string(&lock_path)
+            .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+        let versions = lock_versions(&lock, "wasm-bindgen");
+        match versions.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err("Cargo.lock has no `wasm-bindgen` package; the web app depends on it".into()),
+            many => Err(format!(
+                "Cargo.lock has several wasm-bindgen versions ({}); the CLI can match only one",
+                many.join(", ")
+            )),
+        }
+    }
+
+    /// Catches a `Trunk.toml` whose `[tools] wasm_bindgen` has drifted from `Cargo.lock`.
+    fn check_trunk_toml(&self, locked: &str) -> Result {
+        let trunk_toml = fs::read_to_string(self.root.join("Trunk.toml")).unwrap_or_default();
+        let pinned = trunk_toml.lines().find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            (key.trim() == "wasm_bindgen").then(|| value.trim().trim_matches('"').to_string())
+        });
+        match pinned {
+            Some(pinned) if pinned != locked => Err(format!(
+                "Trunk.toml pins wasm_bindgen = \"{pinned}\" but Cargo.lock has {locked}; \
+                 change them (and the `=` pin in Cargo.toml) together"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn ensure_trunk(&self) -> Result {
+        let found = self.tool_version("trunk", "--version");
+        if found.as_deref() == Some(TRUNK_VERSION) {
+            println!("  ok       trunk {TRUNK_VERSION}");
+            return Ok(());
+        }
+        println!(
+            "  install  trunk {TRUNK_VERSION} (found {}; cargo install, ~7 min)",
+            found.as_deref().unwrap_or("none")
+        );
+        // Trunk 0.22 declares rustc 1.96 but builds on 1.95, hence --ignore-rust-version.
+        // Thin codegen (no LTO, 16 units) cuts the build from ~11 to ~7 minutes.
+        let mut install = self.cargo([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            "--ignore-rust-version",
+        ]);
+        install
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+        run(&mut install)?;
+        self.expect_version("trunk", "--version", TRUNK_VERSION)
+    }
+
+    fn ensure_wasm_bindgen(&self, version: &str) -> Result {
+        let cli = self.tool_version("wasm-bindgen", "--version");
+        let runner = self.tool_version("wasm-bindgen-test-runner", "--version");
+        if cli.as_deref() == Some(version) && runner.as_deref() == Some(version) {
+            println!("  ok       wasm-bindgen-cli {version}");
+            return Ok(());
+        }
+        println!(
+            "  install  wasm-bindgen-cli {version} (found {}; cargo install, ~4 min)",
+            cli.as_deref().unwrap_or("none")
+        );
+        // No --locked: its lock file pins a webpki-roots the registry mirror lacks.
+        run(&mut self.cargo([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            version,
+            "--force",
+        ]))?;
+        self.expect_version("wasm-bindgen", "--version", version)?;
+        self.expect_version("wasm-bindgen-test-runner", "--version", version)
+    }
+
+    fn ensure_node_modules(&self) -> Result {
+        let lock_path = self.root.join("package-lock.json");
+        let manifest = fs::read(self.root.join("package.json"))
+            .map_err(|e| format!("cannot read package.json: {e}"))?;
+        let lock = fs::read(&lock_path).map_err(|e| {
+            format!(
+                "cannot read package-lock.json ({e}); create it with `npm install` and commit it"
+            )
+        })?;
+        let digest = format!("{:016x}\n", fnv1a(&[manifest.as_slice(), lock.as_slice()]));
+        let stamp = self.root.join(NPM_STAMP);
+        if fs::read_to_string(&stamp).ok().as_deref() == Some(digest.as_str()) {
+            println!("  ok       node_modules (package-lock.json unchanged)");
+        } else {
+            println!("  install  node_modules (npm ci)");
+            let mut npm = self.cmd("npm");
+            // --ignore-scripts and the env var: nothing may download a browser; the system
+            // Chromium is the only one the tests use.
+            npm.args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+            run(&mut npm)?;
+            fs::write(&stamp, digest)
+                .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        }
+        // `wasm-opt --version` prints e.g. `wasm-opt version 132 (version_132)`.
+        let wasm_opt = self.stdout("wasm-opt", &["--version"]).unwrap_or_default();
+        let found = wasm_opt.split_whitespace().nth(2).unwrap_or("none");
+        if found != WASM_OPT_VERSION {
+            return Err(format!(
+                "wasm-opt on PATH is version {found}, Trunk.toml expects {WASM_OPT_VERSION}; \
+                 is `binaryen` in package.json at {WASM_OPT_VERSION}?"
+            ));
+        }
+        println!("  ok       wasm-opt {WASM_OPT_VERSION} (node_modules/.bin)");
+        Ok(())
+    }
+
+    // ----- process helpers ---------------------------------------------------------------------
+
+    /// A command run from the repository root with our `PATH` (also used to find `program`).
+    fn cmd(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(&self.root).env("PATH", &self.path);
+        cmd
+    }
+
+    fn cargo<const N: usize>(&self, args: [&str; N]) -> Command {
+        let mut cmd = Command::new(&self.cargo);
+        cmd.current_dir(&self.root)
+            .env("PATH", &self.path)
+            .args(args);
+        cmd
+    }
+
+    /// Trimmed stdout of a successful run, or `None` if the program is missing or fails.
+    fn stdout(&self, program: &str, args: &[&str]) -> Option<String> {
+        let out = self.cmd(program).args(args).output().ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// The second word of `program --version`-style output (`trunk 0.22.1` → `0.22.1`).
+    fn tool_version(&self, program: &str, flag: &str) -> Option<String> {
+        let out = self.stdout(program, &[flag])?;
+        out.split_whitespace().nth(1).map(str::to_string)
+    }
+
+    fn expect_version(&self, program: &str, flag: &str, want: &str) -> Result {
+        match self.tool_version(program, flag) {
+            Some(found) if found == want => Ok(()),
+            found => Err(format!(
+                "after installing, `{program}` on PATH reports {}, not {want}; \
+                 is another copy earlier on PATH?",
+                found.as_deref().unwrap_or("nothing")
+            )),
+        }
+    }
+}
+
+/// Runs a command with inherited stdio, echoing it first; a non-zero exit is an error.
+fn run(cmd: &mut Command) -> Result {
+    let line = display(cmd);
+    println!("$ {line}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start `{line}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{line}` failed ({status})"))
+    }
+}
+
+/// `program arg arg`, with the environment overrides that matter to a reader (not PATH).
+fn display(cmd: &Command) -> String {
+    let mut line = String::new();
+    for (key, value) in cmd.get_envs() {
+        if let (Some(value), false) = (value, key == "PATH") {
+            let _ = write!(
+                line,
+                "{}={} ",
+                key.to_string_lossy(),
+                value.to_string_lossy()
+            );
+        }
+    }
+    let program = cmd.get_program().to_string_lossy();
+    // Show `cargo`, not the toolchain's absolute path from $CARGO.
+    let program = Path::new(&*program)
+        .file_name()
+        .map_or(program.to_string(), |name| {
+            name.to_string_lossy().into_owned()
+        });
+    line.push_str(&program);
+    for arg in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&arg.to_string_lossy());
+    }
+    line
+}
+
+/// Whether `flag` is among `args`, as `--flag value` or `--flag=value`.
+fn has_flag(args: &[String], flag: &str) -> bool {
+    args.iter()
+        .any(|a| a == flag || a.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))
+}
+
+/// Every `version` recorded for packages called `name` in a `Cargo.lock`.
+fn lock_versions(lock: &str, name: &str) -> Vec<String> {
+    let mut versions = Vec::new();
+    let mut in_package = false;
+    for line in lock.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = false;
+        } else if let Some(value) = line.strip_prefix("name = ") {
+            in_package = value.trim_matches('"') == name;
+        } else if let (true, Some(value)) = (in_package, line.strip_prefix("version = ")) {
+            versions.push(value.trim_matches('"').to_string());
+        }
+    }
+    versions
+}
+
+/// FNV-1a over several byte strings: a stable digest for the npm stamp without dependencies
+/// (std's `DefaultHasher` may change between Rust releases).
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &byte in part.iter().chain(&[0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}
+
+/// Runs named steps in order, failing fast, and reports how long each took.
+#[derive(Default)]
+struct Steps {
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Steps {
+    fn run(&mut self, name: &'static str, step: impl FnOnce() -> Result) -> Result {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = step();
+        let elapsed = started.elapsed();
+        match result {
+            Ok(()) => {
+                println!("<== {name}: ok in {}", secs(elapsed));
+                self.done.push((name, elapsed));
+                Ok(())
+            }
+            Err(err) => {
+                self.summary("steps that passed before the failure:");
+                Err(format!(
+                    "step `{name}` failed after {}: {err}",
+                    secs(elapsed)
+                ))
+            }
+        }
+    }
+
+    fn summary(&self, title: &str) {
+        println!("\n{title}");
+        for (name, elapsed) in &self.done {
+            println!("  {name:<22} {:>8}", secs(*elapsed));
+        }
+        let total: Duration = self.done.iter().map(|(_, d)| *d).sum();
+        println!("  {:<22} {:>8}", "total", secs(total));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_locked_versions() {
+        let lock = r#"
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "wasm-bindgen-macro",
+]
+
+[[package]]
+name = "wasm-bindgen-macro"
+version = "0.2.130"
+"#;
+        assert_eq!(lock_versions(lock, "wasm-bindgen"), ["0.2.130"]);
+        assert!(lock_versions(lock, "trunk").is_empty());
+    }
+
+    #[test]
+    fn recognises_flags() {
+        let args = ["--port=9000".to_string(), "--open".to_string()];
+        assert!(has_flag(&args, "--port"));
+        assert!(has_flag(&args, "--open"));
+        assert!(!has_flag(&args, "--address"));
+        assert!(!has_flag(&["--portal".to_string()], "--port"));
+    }
+
+    #[test]
+    fn digest_separates_parts() {
+        assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
+    }
+}
