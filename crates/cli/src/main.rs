@@ -16,6 +16,21 @@ use wobble_engine::builtin;
 use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Site, TypeText};
 use wobble_policy::Policy;
 
+/// Like `println!`, but a closed pipe (`wobble list | head`) ends quietly
+/// instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Like `print!`, see [`outln`].
+macro_rules! out {
+    ($($t:tt)*) => {{
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "wobble",
@@ -147,10 +162,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     .iter()
                     .map(|s| json!({"site": s.name, "tasks": s.task_names()}))
                     .collect();
-                println!("{}", serde_json::Value::Array(v));
+                outln!("{}", serde_json::Value::Array(v));
             } else {
                 for s in &sites {
-                    println!(
+                    outln!(
                         "{:<18} {}  — {}",
                         s.name,
                         s.task_names().join(", "),
@@ -174,17 +189,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let mut policy = wobble_policy::by_name(&policy, seed)?;
             let report = wobble_policy::evaluate(&mut env, policy.as_mut(), episodes, seed);
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string(&report).map_err(|e| e.to_string())?
                 );
             } else {
-                println!(
+                outln!(
                     "{}/{} with {}: {} episodes, success rate {:.3}, mean return {:.3}, mean steps {:.2}",
                     report.site, report.task, report.policy, report.episodes, report.success_rate, report.mean_return, report.mean_steps
                 );
                 for f in &report.failures {
-                    println!("  failed seed {}: {}", f.seed, f.reason);
+                    outln!("  failed seed {}: {}", f.seed, f.reason);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -216,12 +231,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     .goal_fields()
                     .map(|(_, k, v)| (k.to_string(), json!(v)))
                     .collect();
-                println!(
+                outln!(
                     "{}",
                     json!({"instruction": env.instruction(), "goal": goal, "page": env.page_id(), "nodes": nodes})
                 );
             } else {
-                print!("{}", env.observation_text());
+                out!("{}", env.observation_text());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -269,7 +284,7 @@ fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
         match outcome {
             Ok(site) => {
                 if !json {
-                    println!(
+                    outln!(
                         "ok    {shown}  ({}: {})",
                         site.name,
                         site.task_names().join(", ")
@@ -280,14 +295,14 @@ fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
             Err(e) => {
                 failed = true;
                 if !json {
-                    println!("error {e}");
+                    outln!("error {e}");
                 }
                 results.push(json!({"path": shown, "ok": false, "error": e}));
             }
         }
     }
     if json {
-        println!("{}", serde_json::Value::Array(results));
+        outln!("{}", serde_json::Value::Array(results));
     }
     Ok(if failed {
         ExitCode::from(1)
@@ -329,13 +344,13 @@ fn bench(site: &str, task: Option<&str>, seconds: f64, json: bool) -> Result<Exi
     let steps_per_sec = steps as f64 / elapsed;
     let resets_per_sec = resets as f64 / reset_elapsed;
     if json {
-        println!(
+        outln!(
             "{}",
             json!({"site": env.site().name, "task": env.task_name(), "policy": "random", "steps": steps, "episodes": episodes,
                    "seconds": elapsed, "steps_per_sec": steps_per_sec, "episodes_per_sec": episodes as f64 / elapsed, "resets_per_sec": resets_per_sec})
         );
     } else {
-        println!(
+        outln!(
             "{}/{}: {:.0} steps/s ({:.0} episodes/s, random policy, auto-reset), {:.0} resets/s",
             env.site().name,
             env.task_name(),
@@ -369,17 +384,17 @@ fn play(site: &str, task: Option<&str>, seed: u64) -> Result<ExitCode, String> {
     env.reset(seed);
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
-    println!("{PLAY_HELP}");
+    outln!("{PLAY_HELP}");
     loop {
-        println!("\n{}", env.observation_text());
+        outln!("\n{}", env.observation_text());
         if env.is_done() {
-            println!("episode over: `reset` for a new one, `quit` to leave");
+            outln!("episode over: `reset` for a new one, `quit` to leave");
         } else {
             for (i, a) in env.candidates().iter().enumerate() {
-                println!("  {i:>3}: {}", describe(&env, a));
+                outln!("  {i:>3}: {}", describe(&env, a));
             }
         }
-        print!("> ");
+        out!("> ");
         let _ = out.flush();
         let mut line = String::new();
         if stdin
@@ -401,12 +416,12 @@ fn play(site: &str, task: Option<&str>, seed: u64) -> Result<ExitCode, String> {
                     continue;
                 }
                 _ => {
-                    println!("{PLAY_HELP}");
+                    outln!("{PLAY_HELP}");
                     continue;
                 }
             },
             Err(e) => {
-                println!("{e}");
+                outln!("{e}");
                 continue;
             }
         };
@@ -414,11 +429,11 @@ fn play(site: &str, task: Option<&str>, seed: u64) -> Result<ExitCode, String> {
             Ok(r) => {
                 if r.terminated || r.truncated {
                     if let Some(o) = env.outcome() {
-                        println!("reward {} — {}", o.raw_reward, o.reason);
+                        outln!("reward {} — {}", o.raw_reward, o.reason);
                     }
                 }
             }
-            Err(e) => println!("{e}"),
+            Err(e) => outln!("{e}"),
         }
     }
 }
