@@ -48,7 +48,7 @@ pub const BANNER_HEIGHT: f32 = 48.0;
 /// Padding around page content.
 pub const PAGE_PADDING: f32 = 16.0;
 /// Width of an input's label column.
-pub const LABEL_WIDTH: f32 = 140.0;
+pub const LABEL_WIDTH: f32 = 150.0;
 /// Width of a text field or select.
 pub const INPUT_WIDTH: f32 = 220.0;
 /// Height of a text field, select or button.
@@ -308,11 +308,18 @@ impl Layouter {
                 )?
             }
             Role::Label => {
-                let w =
-                    text_width(&n.label, font).clamp(LABEL_WIDTH - 10.0, LABEL_WIDTH + 80.0) + 10.0;
-                let id = self.tree.new_leaf(fixed(w, lh)).ok()?;
-                self.map.push((id, i));
-                id
+                // A fixed label column keeps inputs aligned; long labels wrap.
+                self.measured_leaf(
+                    i,
+                    Style {
+                        size: Size {
+                            width: length(LABEL_WIDTH),
+                            height: auto(),
+                        },
+                        flex_shrink: 0.0,
+                        ..Default::default()
+                    },
+                )?
             }
             Role::Button => {
                 let w = (text_width(&n.label, font) + 32.0).ceil();
