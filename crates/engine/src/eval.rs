@@ -219,19 +219,19 @@ pub fn generate(
         }
         GenC::Unique { list, except } => {
             let items = &site.lists[*list as usize];
-            let free: usize = (0..items.len())
-                .filter(|&i| {
-                    !used.contains(&(i as u32))
-                        && !except.iter().any(|&f| text_eq(goal_at(f), &items[i]))
-                })
+            // Items are compared exactly with the excluded goal values: generated
+            // lists hold words, and exact comparison keeps resets cheap.
+            let excluded = |item: &str| except.iter().any(|&f| goal_at(f) == item);
+            let free = (0..items.len())
+                .filter(|&i| !used.contains(&(i as u32)) && !excluded(&items[i]))
                 .count();
             if free == 0 {
-                // The list ran out: repeat rather than fail (the compiler warns via `wobble check`).
+                // The list ran out: repeat rather than fail.
                 return items[rng.below(items.len() as u64) as usize].clone();
             }
             let mut k = rng.below(free as u64) as usize;
             for (i, item) in items.iter().enumerate() {
-                if used.contains(&(i as u32)) || except.iter().any(|&f| text_eq(goal_at(f), item)) {
+                if used.contains(&(i as u32)) || excluded(item) {
                     continue;
                 }
                 if k == 0 {
