@@ -322,13 +322,13 @@ impl Layouter {
                 )?
             }
             Role::Button => {
-                let w = (text_width(&n.label, font) + 32.0).ceil();
+                let w = (text_width(&n.label, advance_px(n)) + 32.0).ceil();
                 let id = self.tree.new_leaf(fixed(w, CONTROL_HEIGHT)).ok()?;
                 self.map.push((id, i));
                 id
             }
             Role::Link => {
-                let w = (text_width(&n.label, font) + 4.0).ceil();
+                let w = (text_width(&n.label, advance_px(n)) + 4.0).ceil();
                 let id = self.tree.new_leaf(fixed(w, lh)).ok()?;
                 self.map.push((id, i));
                 id
@@ -342,7 +342,7 @@ impl Layouter {
                 id
             }
             Role::Checkbox | Role::Radio => {
-                let w = (22.0 + text_width(&n.label, font) + 4.0).ceil();
+                let w = (22.0 + text_width(&n.label, advance_px(n)) + 4.0).ceil();
                 let id = self.tree.new_leaf(fixed(w, lh.max(22.0))).ok()?;
                 self.map.push((id, i));
                 id
@@ -428,6 +428,15 @@ fn uniform(v: f32) -> Rect4 {
 
 type Rect4 = taffy::Rect<LengthPercentage>;
 
+/// The font size scaled for the advance of bold type where the app draws bold.
+fn advance_px(n: &Node) -> f32 {
+    let bold = matches!(
+        n.role,
+        Role::Heading | Role::Banner | Role::Button | Role::Label | Role::Dialog
+    ) || n.style == crate::format::TextStyle::Strong;
+    n.font_px * if bold { crate::text::BOLD_FACTOR } else { 1.0 }
+}
+
 fn measure_text(n: &Node, known: Size<Option<f32>>, avail: Size<AvailableSpace>) -> Size<f32> {
     let font = n.font_px;
     let lh = line_height(font);
@@ -437,7 +446,7 @@ fn measure_text(n: &Node, known: Size<Option<f32>>, avail: Size<AvailableSpace>)
         (None, AvailableSpace::MinContent) => 0.0,
         (None, AvailableSpace::MaxContent) => f32::INFINITY,
     };
-    let (w, lines) = wrap(&n.label, font, max_w.max(40.0));
+    let (w, lines) = wrap(&n.label, advance_px(n), max_w.max(40.0));
     Size {
         width: known.width.unwrap_or(w.ceil()),
         height: known.height.unwrap_or(lines as f32 * lh),

@@ -1,0 +1,29 @@
+//! The play screen's components. Each takes plain data (a [`crate::scene::Scene`], the
+//! [`crate::state::Selection`], notices) and `Callback`s named `on<verb>`; none of them holds
+//! state of its own or reaches the engine.
+
+pub mod controls;
+pub mod header;
+pub mod notices;
+pub mod select;
+pub mod site_view;
+pub mod task_panel;
+pub mod text_field;
+
+/// The text with a capital first letter (engine messages start in lower case).
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sentences_start_with_a_capital() {
+        assert_eq!(super::sentence("the task was done"), "The task was done");
+        assert_eq!(super::sentence(""), "");
+    }
+}

@@ -1,0 +1,71 @@
+//! The episode controls: which site, which task, which seed, and a fresh start.
+
+use crate::components::select::Select;
+use crate::state::Selection;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    /// The episode being played.
+    pub selection: Selection,
+    /// Every site.
+    pub sites: Vec<String>,
+    /// The current site's tasks.
+    pub tasks: Vec<String>,
+    /// Switches site.
+    pub onchoosesite: Callback<String>,
+    /// Switches task.
+    pub onchoosetask: Callback<String>,
+    /// Plays the seed typed (raw text; the state checks it).
+    pub onchooseseed: Callback<String>,
+    /// Starts the next episode.
+    pub onnewepisode: Callback<()>,
+    /// Starts this episode again.
+    pub onrestart: Callback<()>,
+}
+
+/// Site, task and seed pickers with "New episode" and "Restart".
+#[function_component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let sel = &props.selection;
+    let onsite = pick(&props.sites, &props.onchoosesite);
+    let ontask = pick(&props.tasks, &props.onchoosetask);
+    let onseed = props
+        .onchooseseed
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+    let onnew = props.onnewepisode.reform(|_: MouseEvent| ());
+    let onrestart = props.onrestart.reform(|_: MouseEvent| ());
+    html! {
+        <section class="card controls" aria-labelledby="controls-title">
+            <h2 class="card-title" id="controls-title">{"Episode"}</h2>
+            <div class="control-grid">
+                <label for="site-select">{"Site"}</label>
+                <Select id="site-select" options={props.sites.clone()}
+                    chosen={props.sites.iter().position(|s| *s == sel.site)} onchoose={onsite} />
+                <label for="task-select">{"Task"}</label>
+                <Select id="task-select" options={props.tasks.clone()}
+                    chosen={props.tasks.iter().position(|t| *t == sel.task)} onchoose={ontask} />
+                <label for="seed-input">{"Seed"}</label>
+                <input id="seed-input" type="number" min="0" step="1" inputmode="numeric"
+                    value={sel.seed.to_string()} onchange={onseed} />
+            </div>
+            <div class="button-row">
+                <button type="button" id="new-episode" class="button button-primary" onclick={onnew}>{"New episode"}</button>
+                <button type="button" id="restart" class="button" onclick={onrestart}>{"Restart"}</button>
+            </div>
+            <p class="hint">{"The seed decides the goal and the data. The link in the address bar brings you back to this exact episode."}</p>
+        </section>
+    }
+}
+
+/// Turns a picked index into the picked name.
+fn pick(names: &[String], then: &Callback<String>) -> Callback<usize> {
+    let (names, then) = (names.to_vec(), then.clone());
+    Callback::from(move |i: usize| {
+        if let Some(name) = names.get(i) {
+            then.emit(name.clone());
+        }
+    })
+}

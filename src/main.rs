@@ -1,0 +1,92 @@
+//! Wobble's web app: play a mock website yourself, drawn from the engine's own layout.
+//!
+//! Data flow: the URL query picks a site, task and seed ([`browser`]); the [`state::Session`]
+//! loads the site into an engine `Env`, resets it, and captures a [`scene::Scene`] (plain data)
+//! after every change; the components ([`components`]) draw the scene and turn a person's clicks
+//! and typing into `state::Change`s, which step the engine. The app holds no environment logic:
+//! what is shown, what an action does and what it earns all come from `wobble-engine`.
+
+mod browser;
+mod components;
+mod scene;
+mod state;
+
+use components::controls::Controls;
+use components::header::Header;
+use components::notices::Notices;
+use components::site_view::SiteView;
+use components::task_panel::TaskPanel;
+use state::{Change, Session};
+use yew::prelude::*;
+
+/// The play screen.
+#[function_component]
+fn App() -> Html {
+    let session = use_reducer(|| {
+        let q = browser::read_query();
+        Session::from_query(q.site.as_deref(), q.task.as_deref(), q.seed.as_deref())
+    });
+    use_effect_with(session.selection.clone(), |sel| {
+        browser::write_query(&sel.site, &sel.task, sel.seed)
+    });
+
+    let dispatch = |f: fn(()) -> Change| {
+        let session = session.clone();
+        Callback::from(move |_: ()| session.dispatch(f(())))
+    };
+    let onnewepisode = dispatch(|_| Change::NewEpisode);
+    let onrestart = dispatch(|_| Change::Restart);
+    let onact = {
+        let session = session.clone();
+        Callback::from(move |a| session.dispatch(Change::Act(a)))
+    };
+    let onchoosesite = {
+        let session = session.clone();
+        Callback::from(move |s| session.dispatch(Change::ChooseSite(s)))
+    };
+    let onchoosetask = {
+        let session = session.clone();
+        Callback::from(move |t| session.dispatch(Change::ChooseTask(t)))
+    };
+    let onchooseseed = {
+        let session = session.clone();
+        Callback::from(move |s| session.dispatch(Change::ChooseSeed(s)))
+    };
+    let ondismiss = {
+        let session = session.clone();
+        Callback::from(move |i| session.dispatch(Change::Dismiss(i)))
+    };
+
+    html! {
+        <div class="app">
+            <Header />
+            <main class="layout">
+                <aside class="panel">
+                    <Notices notices={session.notices.clone()} {ondismiss} />
+                    if let Some(scene) = &session.scene {
+                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} />
+                    }
+                    <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
+                        {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} />
+                </aside>
+                <section class="stage">
+                    { match &session.scene {
+                        Some(scene) => html! {
+                            <SiteView scene={scene.clone()} episode={session.episode} {onact} {onnewepisode} />
+                        },
+                        None => html! {
+                            <div class="card stage-error" role="alert">
+                                <h2 class="card-title">{"Nothing to show"}</h2>
+                                <p>{"No site could be loaded. The messages on the left say why."}</p>
+                            </div>
+                        },
+                    } }
+                </section>
+            </main>
+        </div>
+    }
+}
+
+fn main() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,253 @@
+// Playing the sites as a person would, in the built app (dist/) served under /wobble/.
+//
+// Each test reads the instruction from the page, acts only through what is drawn (the elements'
+// data-key / data-role attributes and their visible text), and checks the reward the app shows.
+// Every test also checks that the page threw nothing and asked no host but 127.0.0.1.
+// Screenshots land in tests/e2e/screenshots/ (git-ignored) for a person to look at.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serveDist, SUB_PATH } from './serve.mjs';
+import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
+
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const VIEWPORT = { width: 1280, height: 800 };
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs `body(page)` on a fresh page at `query`, then checks that the page stayed quiet. */
+async function play(t, query, body) {
+  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
+  try {
+    await page.goto(server.url(`${SUB_PATH}${query}`));
+    await page.waitForSelector('#instruction');
+    await body(page);
+    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
+    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+    assert.deepEqual(log.consoleErrors, [], 'console errors');
+    assert.deepEqual(foreignRequests(log.requests), [], 'requests to hosts other than 127.0.0.1');
+    assert.deepEqual(log.httpErrors, [], 'failed responses');
+  } finally {
+    await context.close();
+  }
+}
+
+/** The drawn site element with this key. */
+const site = (page, key) => page.locator(`#site [data-key="${key}"]`);
+
+/** Waits for the episode to end; returns { reward, text } from #outcome. */
+async function outcome(page) {
+  const box = page.locator('#outcome');
+  await box.waitFor();
+  return { reward: await box.getAttribute('data-reward'), text: await box.innerText() };
+}
+
+const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+
+test('the landing page shows the airline task, its step count and the site', async (t) => {
+  await play(t, '', async (page) => {
+    assert.match(await page.locator('#instruction').innerText(), /^Book the cheapest flight from /);
+    assert.equal(await page.locator('#steps').innerText(), 'step 0 / 40');
+    assert.equal(await site(page, 'banner').innerText(), 'SkyWays');
+    assert.equal(await page.locator('#outcome').count(), 0, 'no outcome before the episode ends');
+    // The defaults are written into the link.
+    assert.match(page.url(), /\?site=airline&task=book-flight&seed=1$/);
+    await shot(page, 'landing');
+  });
+});
+
+test('click-button: clicking the named button pays +1', async (t) => {
+  await play(t, '?site=click-button', async (page) => {
+    const instruction = await page.locator('#instruction').innerText();
+    const word = instruction.match(/"([^"]+)"/)?.[1];
+    assert.ok(word, `no quoted word in ${JSON.stringify(instruction)}`);
+    const button = page.locator('#site [data-role="button"]', { hasText: new RegExp(`^${word}$`) });
+    assert.equal(await button.count(), 1, `one button reads ${word}`);
+    await button.click();
+    const { reward, text } = await outcome(page);
+    assert.equal(reward, '1');
+    assert.match(text, /\+1/);
+    assert.equal(await page.locator('#steps').innerText(), 'step 1 / 10');
+    // The site is finished with: its buttons no longer act.
+    assert.ok(await button.isDisabled());
+  });
+});
+
+test('choose-date: typing the date and pressing Enter submits it', async (t) => {
+  await play(t, '?site=choose-date&seed=9', async (page) => {
+    const date = (await page.locator('#instruction').innerText()).match(/\d\d\/\d\d\/\d{4}/)?.[0];
+    assert.ok(date);
+    await site(page, 'datepicker').fill(date);
+    await site(page, 'datepicker').press('Enter');
+    const { reward } = await outcome(page);
+    assert.equal(reward, '1');
+    // One step to type, one for the Enter key.
+    assert.equal(await page.locator('#steps').innerText(), 'step 2 / 10');
+  });
+});
+
+test('airline: booking the cheapest flight as a person pays +1', async (t) => {
+  await play(t, '?site=airline&seed=5', async (page) => {
+    const instruction = await page.locator('#instruction').innerText();
+    const m = instruction.match(/from (.+) to (.+) on (\d\d\/\d\d\/\d{4}) for (\S+) (.+)\.$/);
+    assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
+    const [, from, to, date, first, last] = m;
+
+    // Search.
+    await site(page, 'from').selectOption({ label: from });
+    await site(page, 'to').selectOption({ label: to });
+    await site(page, 'depart_date').fill(date);
+    await site(page, 'passengers').selectOption({ label: '1' });
+    await shot(page, 'airline-search');
+    await site(page, 'search_button').click();
+
+    // Results: read every row's price, pick the cheapest.
+    const rows = page.locator('#site [data-key="flight_list"] [data-role="listitem"]');
+    await rows.first().waitFor();
+    const heading = await page.locator('#site [data-role="heading"]').innerText();
+    assert.equal(heading, `${from} to ${to}`);
+    let best;
+    for (const row of await rows.all()) {
+      const texts = await row.locator('[data-role="text"]').allInnerTexts();
+      const price = texts.map((s) => s.match(/^\$(\d+)$/)).find(Boolean);
+      assert.ok(price, `no price among ${JSON.stringify(texts)}`);
+      if (!best || Number(price[1]) < best.price) best = { row, price: Number(price[1]) };
+    }
+    assert.ok(best, 'no flights listed');
+    await shot(page, 'airline-results');
+    await best.row.locator('[data-role="button"]', { hasText: 'Select' }).click();
+
+    // Passenger.
+    await site(page, 'first_name').waitFor();
+    assert.match(await page.locator('#site').innerText(), new RegExp(`Fare \\$${best.price}\\.`));
+    await site(page, 'first_name').fill(first);
+    await site(page, 'last_name').fill(last);
+    await site(page, 'continue_button').click();
+
+    // Payment.
+    await site(page, 'card_number').waitFor();
+    await site(page, 'card_number').fill('4111 1111 1111 1111');
+    await site(page, 'card_name').fill(`${first} ${last}`);
+    await site(page, 'card_expiry').fill('08/29');
+    await shot(page, 'airline-payment');
+    await site(page, 'pay_button').click();
+
+    // Confirmation.
+    await site(page, 'finish').waitFor();
+    assert.match(await page.locator('#site').innerText(), /You're booked!/);
+    await shot(page, 'airline-confirmation');
+    await site(page, 'finish').click();
+
+    const { reward, text } = await outcome(page);
+    assert.equal(reward, '1', text);
+    assert.match(text, /Success/);
+    assert.equal(await page.locator('#steps').innerText(), 'step 14 / 40');
+    await shot(page, 'airline-end');
+  });
+});
+
+test('airline: a validation message shows, and a wrong flight pays -1', async (t) => {
+  await play(t, '?site=airline&seed=5', async (page) => {
+    const [, from, to, date] = (await page.locator('#instruction').innerText()).match(
+      /from (.+) to (.+) on (\d\d\/\d\d\/\d{4})/,
+    );
+    await site(page, 'search_button').click();
+    const alert = page.locator('#site [data-role="alert"]');
+    assert.equal(await alert.innerText(), 'Choose the city you are flying from.');
+    await site(page, 'from').selectOption({ label: from });
+    await site(page, 'to').selectOption({ label: to });
+    await site(page, 'depart_date').fill(date);
+    await site(page, 'search_button').click();
+    // The most expensive flight, then straight through.
+    const rows = page.locator('#site [data-key="flight_list"] [data-role="listitem"]');
+    await rows.first().waitFor();
+    let worst;
+    for (const row of await rows.all()) {
+      const price = Number((await row.innerText()).match(/\$(\d+)/)[1]);
+      if (!worst || price > worst.price) worst = { row, price };
+    }
+    await worst.row.locator('[data-role="button"]').click();
+    for (const [key, text] of [['first_name', 'A'], ['last_name', 'B']]) await site(page, key).fill(text);
+    await site(page, 'continue_button').click();
+    for (const [key, text] of [['card_number', '1'], ['card_name', 'A B'], ['card_expiry', '1/30']]) {
+      await site(page, key).fill(text);
+    }
+    await site(page, 'pay_button').click();
+    await site(page, 'finish').click();
+    const { reward, text } = await outcome(page);
+    assert.equal(reward, '-1');
+    assert.match(text, /−1/);
+    assert.match(text, /not the cheapest|name is wrong/);
+    await shot(page, 'airline-failure');
+  });
+});
+
+test('bank: a transfer confirmed in a dialog pays +1', async (t) => {
+  await play(t, '?site=bank&seed=2', async (page) => {
+    const instruction = await page.locator('#instruction').innerText();
+    const m = instruction.match(/^Log in as (\S+) \(password ([^)]+)\) and transfer \$(\S+) from (.+?) to (.+)\.$/);
+    assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
+    const [, user, password, amount, account, payee] = m;
+    await site(page, 'login_username').fill(user);
+    await site(page, 'login_password').fill(password);
+    await site(page, 'login_password').press('Enter');
+    await site(page, 'go_transfer').click();
+    await site(page, 'from_account').selectOption({ label: account });
+    await site(page, 'payee').selectOption({ label: payee });
+    await site(page, 'amount').fill(amount);
+    await site(page, 'review').click();
+    const dialog = page.locator('#site [data-role="dialog"]');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Confirm transfer/);
+    await shot(page, 'bank-dialog');
+    // The page under the dialog cannot be used.
+    assert.ok(await site(page, 'review').isDisabled());
+    await dialog.locator('[data-key="confirm_button"]').click();
+    await site(page, 'done').click();
+    const { reward, text } = await outcome(page);
+    assert.equal(reward, '1', text);
+  });
+});
+
+test('a link with unknown values falls back to the defaults and says so', async (t) => {
+  await play(t, '?site=nowhere&task=x&seed=abc', async (page) => {
+    const notices = page.locator('#notices');
+    await notices.waitFor();
+    const text = await notices.innerText();
+    assert.match(text, /No site is named "nowhere"/);
+    assert.match(text, /seed "abc"/);
+    assert.match(await page.locator('#instruction').innerText(), /^Book the cheapest flight/);
+    assert.match(page.url(), /\?site=airline&task=book-flight&seed=1$/);
+    await shot(page, 'bad-link');
+  });
+});
+
+test('the pickers switch site and seed, and New episode moves to the next seed', async (t) => {
+  await play(t, '?site=click-button&seed=3', async (page) => {
+    const first = await page.locator('#instruction').innerText();
+    await page.locator('#new-episode').click();
+    await page.waitForURL(/seed=4$/);
+    assert.equal(await page.locator('#steps').innerText(), 'step 0 / 10');
+    await page.locator('#seed-input').fill('3');
+    await page.locator('#seed-input').press('Tab');
+    await page.waitForURL(/seed=3$/);
+    assert.equal(await page.locator('#instruction').innerText(), first, 'the same seed gives the same goal');
+    await page.locator('#site-select').selectOption('enter-text');
+    await page.waitForURL(/site=enter-text&task=enter-text&seed=3$/);
+    assert.equal(await site(page, 'banner').count(), 1);
+  });
+});
