@@ -7,31 +7,8 @@
 //! engine computed them, in page coordinates; the drawing code turns them into offsets from the
 //! parent element.
 
-use wobble_engine::format::TextStyle;
+use wobble_engine::format::{TextStyle, Theme};
 use wobble_engine::{Env, Rect, Role};
-
-/// The site's colours and type, copied from its theme.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ThemeView {
-    /// CSS font family.
-    pub font: String,
-    /// Base font size in pixels.
-    pub font_size: f32,
-    /// Page background.
-    pub background: String,
-    /// Body text.
-    pub text: String,
-    /// Primary buttons and links.
-    pub accent: String,
-    /// Text on primary buttons.
-    pub accent_text: String,
-    /// Cards, list rows and the header band.
-    pub surface: String,
-    /// Borders of inputs and cards.
-    pub border: String,
-    /// Corner radius of buttons and inputs.
-    pub radius: f32,
-}
 
 /// How the episode ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +88,7 @@ pub struct Scene {
     /// Height of the current page's content.
     pub page_height: f32,
     /// The site's theme.
-    pub theme: ThemeView,
+    pub theme: Theme,
     /// Top-level nodes of the current page (the banner first).
     pub page: Vec<DrawNode>,
     /// The open dialog, drawn over the page.
@@ -122,7 +99,6 @@ impl Scene {
     /// Copies what is shown now out of `env` (which must have been reset).
     pub fn capture(env: &Env) -> Scene {
         let site = env.site();
-        let theme = &site.theme;
         let shown: Vec<u32> = env.visible_nodes().collect();
         let mut is_shown = vec![false; env.nodes().len()];
         for &id in &shown {
@@ -166,17 +142,7 @@ impl Scene {
             width: site.width,
             height: site.height,
             page_height: env.page_height(),
-            theme: ThemeView {
-                font: theme.font.clone(),
-                font_size: theme.font_size,
-                background: theme.background.clone(),
-                text: theme.text.clone(),
-                accent: theme.accent.clone(),
-                accent_text: theme.accent_text.clone(),
-                surface: theme.surface.clone(),
-                border: theme.border.clone(),
-                radius: theme.radius,
-            },
+            theme: site.theme.clone(),
             page,
             dialog,
         }

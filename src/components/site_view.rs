@@ -10,9 +10,10 @@
 
 use crate::components::select::Select;
 use crate::components::text_field::TextField;
-use crate::scene::{DrawNode, Scene, ThemeView};
+use crate::scene::{DrawNode, Scene};
 use std::rc::Rc;
 use wobble_engine::format::TextStyle;
+use wobble_engine::format::Theme;
 use wobble_engine::layout::{line_height, BANNER_HEIGHT};
 use wobble_engine::{Action, Key, Role, TypeText};
 use yew::prelude::*;
@@ -142,7 +143,7 @@ struct Frame {
 }
 
 /// Draws the shown children of `n`, each told how far right it may run.
-fn draw_children(n: &DrawNode, theme: &ThemeView, onact: &Callback<Action>) -> Html {
+fn draw_children(n: &DrawNode, theme: &Theme, onact: &Callback<Action>) -> Html {
     let parent_right = n.bbox.x + n.bbox.w;
     html! {
         <>{ for n.children.iter().map(|c| {
@@ -159,7 +160,7 @@ fn draw_children(n: &DrawNode, theme: &ThemeView, onact: &Callback<Action>) -> H
 }
 
 /// Draws one node and its children.
-fn draw(n: &DrawNode, at: Frame, theme: &ThemeView, onact: &Callback<Action>) -> Html {
+fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Html {
     let b = n.bbox;
     let lh = line_height(n.font_px);
     // One line of text (as the engine measured it) does not wrap in the browser's font, which may

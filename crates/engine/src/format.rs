@@ -59,7 +59,7 @@ pub struct SiteFile {
 }
 
 /// Colours (CSS colour strings) and type of a site.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Theme {
     /// CSS font family.
