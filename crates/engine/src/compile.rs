@@ -734,7 +734,7 @@ impl<'a> Compiler<'a> {
                     row_table: None,
                     goal: false,
                 },
-                None,
+                false,
             )?;
             generated.push((slot, gen));
         }
@@ -1009,7 +1009,7 @@ impl<'a> Compiler<'a> {
                                 row_table: None,
                                 goal: true,
                             },
-                            None,
+                            false,
                         )?);
                     }
                     out.push((group.count, gens));
@@ -1026,7 +1026,8 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn gen(&self, g: &format::Gen, scope: Scope, derived_ok: Option<()>) -> R<GenC> {
+    /// Compiles a generator; `derived` allows the ones that read generated tables.
+    fn gen(&self, g: &format::Gen, scope: Scope, derived: bool) -> R<GenC> {
         use format::Gen as G;
         Ok(match g {
             G::Lit(s) => GenC::Lit(s.clone()),
@@ -1112,7 +1113,7 @@ impl<'a> Compiler<'a> {
                 column,
                 filter,
             } => {
-                if derived_ok.is_none() {
+                if !derived {
                     return Err(self.err(table, "MinOf, ArgMin and Join read the generated tables, so they belong in a task's `derived` fields".into()));
                 }
                 let t = self.table_index(table)?;
@@ -1569,7 +1570,7 @@ impl<'a> Compiler<'a> {
             if self.goal_fields.contains(name) {
                 return Err(self.err(name, format!("goal field \"{name}\" is defined twice")));
             }
-            let gen = self.gen(g, goal_scope, None)?;
+            let gen = self.gen(g, goal_scope, false)?;
             goal.push(gen);
             self.goal_fields.push(name.clone());
         }
@@ -1585,7 +1586,7 @@ impl<'a> Compiler<'a> {
             if self.goal_fields.contains(name) {
                 return Err(self.err(name, format!("goal field \"{name}\" is defined twice")));
             }
-            derived.push(self.gen(g, goal_scope, Some(()))?);
+            derived.push(self.gen(g, goal_scope, true)?);
             self.goal_fields.push(name.clone());
         }
         // Instruction.

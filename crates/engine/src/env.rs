@@ -169,7 +169,6 @@ pub struct Env {
     candidates: Vec<Action>,
     scratch: String,
     layout: layout::Layouter,
-    started: bool,
 }
 
 impl Env {
@@ -207,7 +206,6 @@ impl Env {
             candidates: Vec::new(),
             scratch: String::with_capacity(256),
             layout: layout::Layouter::default(),
-            started: false,
         })
     }
 
@@ -309,7 +307,6 @@ impl Env {
         self.scroll_y = 0.0;
         self.steps = 0;
         self.done = false;
-        self.started = true;
         self.outcome = None;
         self.refresh();
         self.fill_candidates();
@@ -656,8 +653,6 @@ impl Env {
     fn row_ctx_of(&self, site: &Site, node: &Node) -> RowCtx {
         let r = node.row?;
         // The row's table: the nearest enclosing list's table.
-        let mut p = Some(node.elem);
-        let _ = &mut p;
         let mut cur = node.parent;
         while let Some(i) = cur {
             let n = &self.nodes[i as usize];
@@ -734,14 +729,11 @@ impl Env {
             Role::Text if n.classes == "list-empty" => {
                 // Visible when no sibling row is visible.
                 let Some(parent) = n.parent else { return false };
+                // The rows come before this node, so `refresh` has already
+                // brought their visibility up to date.
                 let any = self.nodes[parent as usize].children.iter().any(|&c| {
                     let cn = &self.nodes[c as usize];
-                    cn.role == Role::ListItem
-                        && (if cn.conditional {
-                            self.own_visibility(site, c)
-                        } else {
-                            true
-                        })
+                    cn.role == Role::ListItem && cn.visible
                 });
                 !any
             }
@@ -825,12 +817,9 @@ impl Env {
                             TypeText::Goal(g) => &self.goal[*g as usize],
                             TypeText::Literal(s) => s,
                         };
-                        let dst = &mut self.scratch;
-                        dst.clear();
-                        dst.push_str(value);
                         if let Some(s) = self.slots.get_mut(slot as usize) {
                             s.clear();
-                            s.push_str(&self.scratch);
+                            s.push_str(value);
                         }
                     }
                     self.focus = Some(*n);
@@ -1276,10 +1265,6 @@ impl Env {
         };
         let row = self.row_ctx_of(site, n);
         self.ctx(site).cond(cond, row)
-    }
-    /// Whether `reset` has been called at least once.
-    pub fn started(&self) -> bool {
-        self.started
     }
 }
 

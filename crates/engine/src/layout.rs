@@ -114,14 +114,12 @@ impl Layouter {
         let gap = 12.0;
         let result = if is_dialog {
             let dialog_w = DIALOG_WIDTH.min(width - 24.0);
+            // The title line is drawn as part of the dialog node, so it has no box of its own.
             let title = self.leaf(
-                root_node,
-                Size {
-                    width: Dimension::percent(1.0),
-                    height: Dimension::length(line_height(site.theme.font_size * 1.25)),
-                },
+                None,
+                full_width_line(line_height(site.theme.font_size * 1.25)),
             );
-            let mut children = vec![title];
+            let mut children: Vec<taffy::NodeId> = title.into_iter().collect();
             children.extend(content_children);
             let dialog = self
                 .tree
@@ -147,13 +145,7 @@ impl Layouter {
                 (d, (width - dialog_w) / 2.0, DIALOG_TOP)
             })
         } else {
-            let banner = self.leaf(
-                root_node,
-                Size {
-                    width: Dimension::percent(1.0),
-                    height: Dimension::length(BANNER_HEIGHT),
-                },
-            );
+            let banner = self.leaf(Some(root_node), full_width_line(BANNER_HEIGHT));
             let content = self
                 .tree
                 .new_with_children(
@@ -174,7 +166,7 @@ impl Layouter {
                     &content_children,
                 )
                 .ok();
-            let mut children = vec![banner];
+            let mut children: Vec<taffy::NodeId> = banner.into_iter().collect();
             children.extend(content);
             self.tree
                 .new_with_children(
@@ -215,59 +207,42 @@ impl Layouter {
         if measured.is_err() {
             return 0.0;
         }
-        // Absolute positions: walk down from the root accumulating offsets.
-        let mut stack = vec![(root, ox, oy)];
-        let mut total_h: f32 = 0.0;
-        while let Some((t, px, py)) = stack.pop() {
+        // Absolute positions: each mapped box plus its ancestors' offsets
+        // (taffy positions a node relative to its parent).
+        for &(t, i) in &self.map {
             let Ok(l) = self.tree.layout(t) else { continue };
-            let (x, y) = (px + l.location.x, py + l.location.y);
-            if let Some(&(_, i)) = self.map.iter().find(|(id, _)| *id == t) {
-                if let Some(n) = nodes.get_mut(i as usize) {
-                    if !(is_dialog && i == root_node && n.bbox.w > 0.0) {
-                        n.bbox = Rect {
-                            x,
-                            y,
-                            w: l.size.width,
-                            h: l.size.height,
-                        };
-                    }
+            let (mut x, mut y) = (ox + l.location.x, oy + l.location.y);
+            let mut up = self.tree.parent(t);
+            while let Some(p) = up {
+                if let Ok(pl) = self.tree.layout(p) {
+                    x += pl.location.x;
+                    y += pl.location.y;
                 }
+                up = self.tree.parent(p);
             }
-            if t == root {
-                total_h = y + l.size.height;
-            }
-            if let Ok(children) = self.tree.children(t) {
-                for c in children {
-                    stack.push((c, x, y));
-                }
-            }
-        }
-        if is_dialog {
-            // The dialog node's box is the whole dialog, not its title line.
-            if let Ok(l) = self.tree.layout(root) {
-                nodes[root_node as usize].bbox = Rect {
-                    x: ox,
-                    y: oy,
+            if let Some(n) = nodes.get_mut(i as usize) {
+                n.bbox = Rect {
+                    x,
+                    y,
                     w: l.size.width,
                     h: l.size.height,
                 };
             }
         }
-        total_h
+        self.tree
+            .layout(root)
+            .map(|l| oy + l.location.y + l.size.height)
+            .unwrap_or(0.0)
     }
 
-    fn leaf(&mut self, node: u32, size: Size<Dimension>) -> taffy::NodeId {
-        let style = Style {
-            size,
-            flex_shrink: 0.0,
-            ..Default::default()
-        };
-        let id = match self.tree.new_leaf(style) {
-            Ok(id) => id,
-            Err(_) => return taffy::NodeId::from(0u64),
-        };
-        self.map.push((id, node));
-        id
+    /// A leaf of fixed style; its box is written to `node` when one is given
+    /// (lines drawn as part of their parent, such as a dialog's title, have none).
+    fn leaf(&mut self, node: Option<u32>, style: Style) -> Option<taffy::NodeId> {
+        let id = self.tree.new_leaf(style).ok()?;
+        if let Some(node) = node {
+            self.map.push((id, node));
+        }
+        Some(id)
     }
 
     fn measured_leaf(&mut self, node: u32, style: Style) -> Option<taffy::NodeId> {
@@ -323,42 +298,37 @@ impl Layouter {
             }
             Role::Button => {
                 let w = (text_width(&n.label, advance_px(n)) + 32.0).ceil();
-                let id = self.tree.new_leaf(fixed(w, CONTROL_HEIGHT)).ok()?;
-                self.map.push((id, i));
-                id
+                self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
             }
             Role::Link => {
                 let w = (text_width(&n.label, advance_px(n)) + 4.0).ceil();
-                let id = self.tree.new_leaf(fixed(w, lh)).ok()?;
-                self.map.push((id, i));
-                id
+                self.leaf(Some(i), fixed(w, lh))?
             }
             Role::TextBox | Role::Password | Role::Number | Role::Date | Role::Select => {
                 let w = INPUT_WIDTH
                     .min(site.width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
                     .max(80.0);
-                let id = self.tree.new_leaf(fixed(w, CONTROL_HEIGHT)).ok()?;
-                self.map.push((id, i));
-                id
+                self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
             }
             Role::Checkbox | Role::Radio => {
                 let w = (22.0 + text_width(&n.label, advance_px(n)) + 4.0).ceil();
-                let id = self.tree.new_leaf(fixed(w, lh.max(22.0))).ok()?;
-                self.map.push((id, i));
-                id
+                self.leaf(Some(i), fixed(w, lh.max(22.0)))?
             }
             Role::Banner | Role::Dialog => return None,
             Role::Group | Role::List | Role::ListItem | Role::RadioGroup => {
                 let mut children = Vec::new();
                 if n.role == Role::RadioGroup {
                     // The group's own label line comes first.
-                    if let Ok(label) = self.tree.new_leaf(Style {
-                        size: Size {
-                            width: auto(),
-                            height: length(lh),
+                    if let Some(label) = self.leaf(
+                        None,
+                        Style {
+                            size: Size {
+                                width: auto(),
+                                height: length(lh),
+                            },
+                            ..Default::default()
                         },
-                        ..Default::default()
-                    }) {
+                    ) {
                         children.push(label);
                     }
                 }
@@ -414,6 +384,18 @@ impl Layouter {
             }
         };
         Some(id)
+    }
+}
+
+/// A full-width line of a fixed height (the banner, a dialog's title).
+fn full_width_line(height: f32) -> Style {
+    Style {
+        size: Size {
+            width: Dimension::percent(1.0),
+            height: length(height),
+        },
+        flex_shrink: 0.0,
+        ..Default::default()
     }
 }
 
