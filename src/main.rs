@@ -19,6 +19,12 @@ use components::task_panel::TaskPanel;
 use state::{Change, Session};
 use yew::prelude::*;
 
+/// A callback that turns what a component reports into a named change of the session.
+fn relay<T: 'static>(session: &UseReducerHandle<Session>, change: fn(T) -> Change) -> Callback<T> {
+    let session = session.clone();
+    Callback::from(move |value: T| session.dispatch(change(value)))
+}
+
 /// The play screen.
 #[function_component]
 fn App() -> Html {
@@ -30,32 +36,13 @@ fn App() -> Html {
         browser::write_query(&sel.site, &sel.task, sel.seed)
     });
 
-    let dispatch = |f: fn(()) -> Change| {
-        let session = session.clone();
-        Callback::from(move |_: ()| session.dispatch(f(())))
-    };
-    let onnewepisode = dispatch(|_| Change::NewEpisode);
-    let onrestart = dispatch(|_| Change::Restart);
-    let onact = {
-        let session = session.clone();
-        Callback::from(move |a| session.dispatch(Change::Act(a)))
-    };
-    let onchoosesite = {
-        let session = session.clone();
-        Callback::from(move |s| session.dispatch(Change::ChooseSite(s)))
-    };
-    let onchoosetask = {
-        let session = session.clone();
-        Callback::from(move |t| session.dispatch(Change::ChooseTask(t)))
-    };
-    let onchooseseed = {
-        let session = session.clone();
-        Callback::from(move |s| session.dispatch(Change::ChooseSeed(s)))
-    };
-    let ondismiss = {
-        let session = session.clone();
-        Callback::from(move |i| session.dispatch(Change::Dismiss(i)))
-    };
+    let onnewepisode = relay(&session, |()| Change::NewEpisode);
+    let onrestart = relay(&session, |()| Change::Restart);
+    let onact = relay(&session, Change::Act);
+    let onchoosesite = relay(&session, Change::ChooseSite);
+    let onchoosetask = relay(&session, Change::ChooseTask);
+    let onchooseseed = relay(&session, Change::ChooseSeed);
+    let ondismiss = relay(&session, Change::Dismiss);
 
     html! {
         <div class="app">

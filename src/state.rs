@@ -287,6 +287,15 @@ mod tests {
     use crate::scene::DrawNode;
     use wobble_engine::Role;
 
+    /// What the page opens on when the link names nothing (or nothing valid).
+    fn landing_selection() -> Selection {
+        Selection {
+            site: "airline".into(),
+            task: "book-flight".into(),
+            seed: 1,
+        }
+    }
+
     fn find(nodes: &[DrawNode], pred: &dyn Fn(&DrawNode) -> bool) -> Option<DrawNode> {
         nodes.iter().find_map(|n| {
             if pred(n) {
@@ -307,14 +316,7 @@ mod tests {
     #[test]
     fn an_empty_query_gives_the_defaults_without_notices() {
         let s = Session::from_query(None, None, None);
-        assert_eq!(
-            s.selection,
-            Selection {
-                site: "airline".into(),
-                task: "book-flight".into(),
-                seed: 1
-            }
-        );
+        assert_eq!(s.selection, landing_selection());
         assert!(s.notices.is_empty(), "{:?}", s.notices);
         assert!(s.scene.is_some());
     }
@@ -322,14 +324,7 @@ mod tests {
     #[test]
     fn bad_query_values_fall_back_with_a_notice_each() {
         let s = Session::from_query(Some("nowhere"), Some("fly"), Some("abc"));
-        assert_eq!(
-            s.selection,
-            Selection {
-                site: "airline".into(),
-                task: "book-flight".into(),
-                seed: 1
-            }
-        );
+        assert_eq!(s.selection, landing_selection());
         assert_eq!(s.notices.len(), 3, "{:?}", s.notices);
         assert!(s.notices.iter().all(|n| n.level == Level::Warning));
         assert!(s.scene.is_some());
