@@ -150,6 +150,23 @@ pub enum TemplatePart {
     Lit(String),
     /// A value filled in when drawn.
     Value(ValueC),
+    /// An amount of money drawn in a number format (a perturbation).
+    Money(ValueC, MoneyFormat),
+}
+
+/// How an amount of money is written: `$1,234.50`, `USD 1,234.50`, `1.234,50 $`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneyFormat {
+    /// Text before the number.
+    pub prefix: &'static str,
+    /// Text after the number.
+    pub suffix: &'static str,
+    /// Digits after the decimal mark (0 keeps whole amounts whole).
+    pub decimals: u8,
+    /// The decimal mark.
+    pub decimal_mark: char,
+    /// Between groups of three digits, if any.
+    pub thousands: Option<char>,
 }
 
 impl TemplateC {
@@ -159,6 +176,10 @@ impl TemplateC {
             matches!(
                 p,
                 TemplatePart::Value(ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. })
+                    | TemplatePart::Money(
+                        ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. },
+                        _
+                    )
             )
         })
     }
@@ -398,6 +419,35 @@ pub struct ElemC {
     pub children: Vec<u32>,
     /// For lists: table, filter and empty text.
     pub list: Option<ListC>,
+    /// Selector id replacing the one derived from the key (a perturbation).
+    pub dom_id: Option<String>,
+    /// Selector classes replacing the default ones (a perturbation).
+    pub classes: Option<String>,
+    /// Shown only after, or only until, some steps on the page (lazy content).
+    pub lazy: Lazy,
+}
+
+/// Content that loads late: shown after (or, for its spinner, until) a
+/// number of steps spent on the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lazy {
+    /// Always there.
+    #[default]
+    No,
+    /// Appears once this many steps were spent on the page.
+    After(u32),
+    /// A loading indicator shown until this many steps were spent on the page.
+    Until(u32),
+}
+
+/// Where a dialog sits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Placement {
+    /// Centred over the page; everything behind it is blocked.
+    #[default]
+    Modal,
+    /// A band along the bottom of the first screen; only what it covers is blocked.
+    BottomBar,
 }
 
 /// A list's data binding.
@@ -435,6 +485,10 @@ pub struct PageC {
     pub enter: Option<u32>,
     /// Top-level elements.
     pub elems: Vec<u32>,
+    /// A dialog opened the first time the page is shown (a pop-up).
+    pub popup: Option<u32>,
+    /// How a dialog is placed.
+    pub placement: Placement,
 }
 
 /// A task, resolved.
@@ -461,6 +515,8 @@ pub struct TaskC {
     pub success: Vec<(CondC, String)>,
     /// Solution recipe.
     pub solution: Vec<StepC>,
+    /// Other wordings of the instruction, naming the same visible goal fields.
+    pub paraphrases: Vec<Vec<InstrPart>>,
 }
 
 /// Part of an instruction.
@@ -801,6 +857,8 @@ impl<'a> Compiler<'a> {
                 is_dialog,
                 enter,
                 elems,
+                popup: None,
+                placement: Placement::Modal,
             });
         }
         self.where_.clear();
@@ -1267,6 +1325,9 @@ impl<'a> Compiler<'a> {
             options: None,
             children: Vec::new(),
             list: None,
+            dom_id: None,
+            classes: None,
+            lazy: Lazy::No,
         };
         let vis = |this: &Self, v: &Option<format::Cond>| -> R<Option<CondC>> {
             v.as_ref().map(|c| this.cond(c, scope)).transpose()
@@ -1589,28 +1650,32 @@ impl<'a> Compiler<'a> {
             derived.push(self.gen(g, goal_scope, true)?);
             self.goal_fields.push(name.clone());
         }
-        // Instruction.
-        let mut instruction = Vec::new();
+        // Instruction, and its other wordings (which must name the same fields).
         let mut visible = vec![false; self.goal_fields.len()];
-        let mut rest = task.instruction.as_str();
-        while let Some(open) = rest.find('{') {
-            let Some(close_rel) = rest[open..].find('}') else {
+        let instruction = self.instruction(&task.instruction, &mut visible)?;
+        let mut paraphrases = Vec::new();
+        for text in &task.paraphrases {
+            let mut named = vec![false; self.goal_fields.len()];
+            paraphrases.push(self.instruction(text, &mut named)?);
+            if named != visible {
+                let names = |v: &[bool]| {
+                    self.goal_fields
+                        .iter()
+                        .zip(v)
+                        .filter(|(_, &on)| on)
+                        .map(|(n, _)| format!("{{{n}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 return Err(self.err(
-                    &task.instruction,
-                    "the instruction has a `{` without a closing `}`".into(),
+                    text,
+                    format!(
+                        "this paraphrase names {} but the instruction names {}; a paraphrase must name the same goal fields",
+                        names(&named),
+                        names(&visible)
+                    ),
                 ));
-            };
-            if open > 0 {
-                instruction.push(InstrPart::Lit(rest[..open].to_string()));
             }
-            let name = &rest[open + 1..open + close_rel];
-            let f = self.goal_field(name)?;
-            visible[f as usize] = true;
-            instruction.push(InstrPart::Field(f));
-            rest = &rest[open + close_rel + 1..];
-        }
-        if !rest.is_empty() {
-            instruction.push(InstrPart::Lit(rest.to_string()));
         }
         if task.success.is_empty() {
             return Err(self.err(
@@ -1645,7 +1710,36 @@ impl<'a> Compiler<'a> {
             step_limit: task.step_limit.unwrap_or(30).clamp(1, 10_000),
             success,
             solution,
+            paraphrases,
         })
+    }
+
+    /// Splits an instruction into literal parts and goal fields, marking the fields it names.
+    fn instruction(&self, text: &str, named: &mut [bool]) -> R<Vec<InstrPart>> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let Some(close_rel) = rest[open..].find('}') else {
+                return Err(self.err(
+                    text,
+                    "the instruction has a `{` without a closing `}`".into(),
+                ));
+            };
+            if open > 0 {
+                parts.push(InstrPart::Lit(rest[..open].to_string()));
+            }
+            let name = &rest[open + 1..open + close_rel];
+            let f = self.goal_field(name)?;
+            if let Some(v) = named.get_mut(f as usize) {
+                *v = true;
+            }
+            parts.push(InstrPart::Field(f));
+            rest = &rest[open + close_rel + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(InstrPart::Lit(rest.to_string()));
+        }
+        Ok(parts)
     }
 
     fn elem_with_key(&self, key: &str) -> Option<&ElemC> {

@@ -9,11 +9,13 @@
 //! change the page's layout allocates nothing.
 
 use crate::compile::{
-    EffectC, ElemC, InstrPart, OptionsC, Role, Site, SlotTarget, TemplateC, TemplatePart,
+    EffectC, ElemC, InstrPart, Lazy, OptionsC, Placement, Role, Site, SlotTarget, TemplateC,
+    TemplatePart,
 };
 use crate::eval::{self, Ctx, RowCtx, TableData};
 use crate::format::TextStyle;
 use crate::layout::{self, Rect};
+use crate::perturb::{self, Change, GoalView, PerturbSpec};
 use crate::rng::Rng;
 use crate::{Action, Key, TypeText};
 use serde::{Deserialize, Serialize};
@@ -145,7 +147,16 @@ enum Flow {
 
 /// One environment: a site, a task, and the current episode.
 pub struct Env {
+    /// The site as loaded.
+    base: Arc<Site>,
+    /// The site of this episode: `base`, or its perturbed copy.
     site: Arc<Site>,
+    spec: PerturbSpec,
+    changes: Vec<Change>,
+    /// Pop-ups already shown this episode (bit per page index).
+    popups_shown: u64,
+    /// Steps since the current page opened (for lazy content).
+    page_steps: u32,
     task: usize,
     config: EnvConfig,
     seed: u64,
@@ -182,7 +193,12 @@ impl Env {
             ));
         }
         Ok(Env {
+            base: Arc::clone(&site),
             site,
+            spec: PerturbSpec::none(),
+            changes: Vec::new(),
+            popups_shown: 0,
+            page_steps: 0,
             task,
             config,
             seed: 0,
@@ -221,23 +237,79 @@ impl Env {
         Env::new(site, index, config)
     }
 
-    /// Starts a new episode whose goal, data and layout are decided by `seed`.
+    /// Starts a new episode whose goal, data and layout are decided by `seed`
+    /// (and, when perturbations are set, how the site is perturbed).
     pub fn reset(&mut self, seed: u64) {
-        let site = Arc::clone(&self.site);
-        let task = &site.tasks[self.task];
+        let base = Arc::clone(&self.base);
         self.seed = seed;
         self.rng = Rng::new(seed);
+        self.changes.clear();
+        // A perturbed episode runs on a copy of the site; the date format is
+        // decided before the goal, which is written in it.
+        let mut perturbed = if self.spec.is_empty() {
+            None
+        } else {
+            let mut copy = (*base).clone();
+            perturb::before_goal(&mut copy, &self.spec);
+            Some(copy)
+        };
+        {
+            let site: &Site = perturbed.as_ref().unwrap_or(&base);
+            self.sample(site);
+        }
+        if let Some(mut copy) = perturbed.take() {
+            let mut plain = String::new();
+            render_instruction(&base.tasks[self.task].instruction, &self.goal, &mut plain);
+            let view = GoalView {
+                goal: &self.goal,
+                instruction: &plain,
+                original_date_format: base.date_format,
+            };
+            perturb::after_goal(
+                &mut copy,
+                self.task,
+                &self.spec,
+                seed,
+                &view,
+                &mut self.changes,
+            );
+            self.site = Arc::new(copy);
+        } else if !Arc::ptr_eq(&self.site, &base) {
+            self.site = base;
+        }
+        let site = Arc::clone(&self.site);
+        let task = &site.tasks[self.task];
+        self.instruction.clear();
+        render_instruction(&task.instruction, &self.goal, &mut self.instruction);
+        self.instantiate();
+        self.page = site.start;
+        self.dialog = None;
+        self.focus = None;
+        self.scroll_y = 0.0;
+        self.steps = 0;
+        self.page_steps = 0;
+        self.popups_shown = 0;
+        self.done = false;
+        self.outcome = None;
+        self.open_popup(site.start);
+        self.refresh();
+        self.fill_candidates();
+    }
+
+    /// Samples the goal, generates the tables and state, and derives the hidden goal fields.
+    fn sample(&mut self, site: &Site) {
+        let task = &site.tasks[self.task];
         // Goal fields, then tables, then generated state, then derived fields.
         self.goal.clear();
         let mut used = Vec::new();
         for gen in &task.goal {
             used.clear();
             // Earlier goal fields are excluded through `Unique { except }`.
-            let value = eval::generate(gen, &mut self.rng, &site, &self.goal, None, &mut used);
+            let value = eval::generate(gen, &mut self.rng, site, &self.goal, None, &mut used);
             self.goal.push(value);
         }
         eval::generate_tables(
-            &site,
+            site,
             &mut self.rng,
             &self.goal,
             &task.table_goal_map,
@@ -256,7 +328,7 @@ impl Env {
             let value = eval::generate(
                 gen,
                 &mut self.rng,
-                &site,
+                site,
                 &self.goal,
                 Some(&task.table_goal_map),
                 &mut used,
@@ -281,7 +353,7 @@ impl Env {
         self.slots.truncate(count);
         for gen in &task.derived {
             let ctx = Ctx {
-                site: &site,
+                site,
                 slots: &self.slots,
                 row_base: &self.row_base,
                 tables: &self.tables,
@@ -291,25 +363,39 @@ impl Env {
             let value = eval::derive(gen, &ctx).unwrap_or_default();
             self.goal.push(value);
         }
-        self.instruction.clear();
-        for part in &task.instruction {
-            match part {
-                InstrPart::Lit(s) => self.instruction.push_str(s),
-                InstrPart::Field(f) => self
-                    .instruction
-                    .push_str(self.goal.get(*f as usize).map(|s| s.as_str()).unwrap_or("")),
-            }
+    }
+
+    /// Opens a page's pop-up the first time the page is shown in an episode.
+    fn open_popup(&mut self, page: u32) {
+        let Some(d) = self.site.pages.get(page as usize).and_then(|p| p.popup) else {
+            return;
+        };
+        let bit = 1u64.checked_shl(page).unwrap_or(0);
+        if self.popups_shown & bit == 0 {
+            self.popups_shown |= bit;
+            self.dialog = Some(d);
+            self.focus = None;
         }
-        self.instantiate();
-        self.page = site.start;
-        self.dialog = None;
-        self.focus = None;
-        self.scroll_y = 0.0;
-        self.steps = 0;
-        self.done = false;
-        self.outcome = None;
-        self.refresh();
-        self.fill_candidates();
+    }
+
+    /// Sets the perturbations applied from the next [`Env::reset`] on.
+    pub fn set_perturbations(&mut self, spec: PerturbSpec) {
+        self.spec = spec;
+    }
+
+    /// The perturbations applied at reset.
+    pub fn perturbations(&self) -> &PerturbSpec {
+        &self.spec
+    }
+
+    /// What the perturbations changed in this episode, in words.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// The site as loaded, before any perturbation.
+    pub fn base_site(&self) -> &Arc<Site> {
+        &self.base
     }
 
     /// Builds the node instances of every page and dialog.
@@ -414,7 +500,12 @@ impl Env {
             (Some((_, r)), false) => format!("{base_key}[{r}]"),
             _ => base_key.clone(),
         };
-        let dom_id = if key.is_empty() {
+        let dom_id = if let Some(id) = &elem.dom_id {
+            match row {
+                Some((_, r)) => format!("{id}-{r}"),
+                None => id.clone(),
+            }
+        } else if key.is_empty() {
             String::new()
         } else {
             key.replace(['[', ']'], "-")
@@ -428,7 +519,10 @@ impl Env {
             base_key: base_key.clone(),
             row: row.map(|(_, r)| r),
             dom_id,
-            classes: default_classes(elem),
+            classes: elem
+                .classes
+                .clone()
+                .unwrap_or_else(|| default_classes(elem)),
             label: String::new(),
             placeholder: elem.placeholder.clone(),
             options: Vec::new(),
@@ -449,7 +543,9 @@ impl Env {
             slot: self.resolve_slot(elem.slot, row.map(|(_, r)| r)),
             radio_value: None,
             dynamic_label: elem.label.reads_state(),
-            conditional: elem.visible_if.is_some() || elem.role == Role::Alert,
+            conditional: elem.visible_if.is_some()
+                || elem.role == Role::Alert
+                || elem.lazy != Lazy::No,
         };
         node.label = self.render_template(site, &elem.label, row);
         if let Some(opts) = &elem.options {
@@ -522,7 +618,7 @@ impl Env {
             }
             Role::List => {
                 let list = elem.list.clone();
-                node.conditional = false;
+                node.conditional = elem.lazy != Lazy::No;
                 let id = self.push_node(node);
                 if let Some(list) = list {
                     let rows = self
@@ -646,6 +742,9 @@ impl Env {
             match part {
                 TemplatePart::Lit(s) => out.push_str(s),
                 TemplatePart::Value(v) => out.push_str(ctx.value(v, row)),
+                TemplatePart::Money(v, format) => {
+                    eval::write_money(out, ctx.value(v, row), *format)
+                }
             }
         }
     }
@@ -718,6 +817,14 @@ impl Env {
             Some(e) => e,
             None => return true,
         };
+        // Lazy content applies to the element itself, not to its list rows.
+        if n.role != Role::ListItem && !(n.role == Role::Text && n.classes == "list-empty") {
+            match elem.lazy {
+                Lazy::After(k) if self.page_steps < k => return false,
+                Lazy::Until(k) => return self.page_steps < k,
+                _ => {}
+            }
+        }
         match n.role {
             Role::ListItem => {
                 let row = self.row_ctx_of(site, n);
@@ -747,10 +854,11 @@ impl Env {
     fn lay_out(&mut self, page: u32) {
         let site = Arc::clone(&self.site);
         let (start, end) = self.page_nodes[page as usize];
-        let is_dialog = site.pages[page as usize].is_dialog;
+        let p = &site.pages[page as usize];
+        let placement = p.is_dialog.then_some(p.placement);
         let height = self
             .layout
-            .lay_out(&site, &mut self.nodes, start, end, is_dialog);
+            .lay_out(&site, &mut self.nodes, start, end, placement);
         self.page_height[page as usize] = height;
         self.page_laid_out[page as usize] = true;
     }
@@ -780,9 +888,32 @@ impl Env {
             return false;
         }
         match self.dialog {
-            Some(d) => n.page == d,
+            Some(d) if n.page == d => true,
+            Some(d) if self.is_bar(d) => n.page == self.page && !self.covered_by(d, &n.bbox),
+            Some(_) => false,
             None => n.page == self.page,
         }
+    }
+
+    fn is_bar(&self, dialog: u32) -> bool {
+        self.site
+            .pages
+            .get(dialog as usize)
+            .is_some_and(|p| p.placement == Placement::BottomBar)
+    }
+
+    /// Whether a box's centre lies under a dialog.
+    fn covered_by(&self, dialog: u32, bbox: &crate::layout::Rect) -> bool {
+        let (start, _) = self.page_nodes[dialog as usize];
+        let (x, y) = bbox.center();
+        self.nodes[start as usize].bbox.contains(x, y)
+    }
+
+    /// How the open dialog is placed, if one is open.
+    pub fn dialog_placement(&self) -> Option<Placement> {
+        self.dialog
+            .and_then(|d| self.site.pages.get(d as usize))
+            .map(|p| p.placement)
     }
 
     /// Applies one action. Errors leave the episode unchanged.
@@ -804,6 +935,7 @@ impl Env {
             _ => {}
         }
         self.steps += 1;
+        self.page_steps = self.page_steps.saturating_add(1);
         let flow = match action {
             Action::Click(n) => self.click(*n),
             Action::ClickAt { x, y } => match self.hit_test(*x, *y) {
@@ -1008,9 +1140,14 @@ impl Env {
                 }
                 EffectC::Navigate(p) => {
                     self.page = *p;
-                    self.dialog = None;
+                    // A banner along the bottom stays until dismissed; modal dialogs close.
+                    if !self.dialog.is_some_and(|d| self.is_bar(d)) {
+                        self.dialog = None;
+                    }
                     self.focus = None;
                     self.scroll_y = 0.0;
+                    self.page_steps = 0;
+                    self.open_popup(*p);
                     if let Some(e) = self.slots.get_mut(site.error_slot as usize) {
                         e.clear();
                     }
@@ -1058,6 +1195,19 @@ impl Env {
             return None;
         }
         let y = y + self.scroll_y;
+        if let Some(d) = self.dialog.filter(|&d| self.is_bar(d)) {
+            // The bar first, then what it does not cover.
+            let (start, end) = self.page_nodes[d as usize];
+            if self.nodes[start as usize].bbox.contains(x, y) {
+                return (start..end)
+                    .rev()
+                    .find(|&i| self.is_usable(i) && self.nodes[i as usize].bbox.contains(x, y));
+            }
+            let (start, end) = self.page_nodes[self.page as usize];
+            return (start..end)
+                .rev()
+                .find(|&i| self.is_usable(i) && self.nodes[i as usize].bbox.contains(x, y));
+        }
         let page = self.dialog.unwrap_or(self.page);
         if let Some(d) = self.dialog {
             let (start, _) = self.page_nodes[d as usize];
@@ -1084,10 +1234,22 @@ impl Env {
         if self.done {
             return;
         }
-        let page = self.dialog.unwrap_or(self.page);
-        let (start, end) = self.page_nodes[page as usize];
         let goal_count = self.goal.len();
-        for i in start..end {
+        let (page_start, page_end) = self.page_nodes[self.page as usize];
+        let (dialog_start, dialog_end) = match self.dialog {
+            Some(d) => self.page_nodes[d as usize],
+            None => (0, 0),
+        };
+        // Under a modal dialog only the dialog counts; under a bar, both.
+        let page_range = match self.dialog {
+            Some(d) if !self.is_bar(d) => 0..0,
+            _ => page_start..page_end,
+        };
+        let mut loading = false;
+        for i in page_range.chain(dialog_start..dialog_end) {
+            if !loading && self.nodes[i as usize].key == perturb::LOADING_KEY && self.is_shown(i) {
+                loading = true;
+            }
             if !self.is_usable(i) {
                 continue;
             }
@@ -1116,6 +1278,10 @@ impl Env {
                 }
                 _ => {}
             }
+        }
+        if loading {
+            // Waiting is a choice while content loads: scrolling by nothing lets a step pass.
+            self.candidates.push(Action::Scroll(0.0));
         }
     }
 
@@ -1301,5 +1467,17 @@ fn default_classes(elem: &ElemC) -> String {
         Role::Group if elem.primary => "card".into(),
         Role::Group => "row".into(),
         _ => String::new(),
+    }
+}
+
+/// Writes an instruction template with the goal filled in.
+fn render_instruction(parts: &[InstrPart], goal: &[String], out: &mut String) {
+    for part in parts {
+        match part {
+            InstrPart::Lit(s) => out.push_str(s),
+            InstrPart::Field(f) => {
+                out.push_str(goal.get(*f as usize).map(|s| s.as_str()).unwrap_or(""))
+            }
+        }
     }
 }

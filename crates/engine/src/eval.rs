@@ -4,7 +4,7 @@
 //! slots, the generated tables or the goal, so evaluating on the step path
 //! allocates nothing.
 
-use crate::compile::{CmpOp, CondC, GenC, Site, TableSource, ValueC};
+use crate::compile::{CmpOp, CondC, GenC, MoneyFormat, Site, TableSource, ValueC};
 use crate::rng::Rng;
 use crate::text::format_date;
 
@@ -193,6 +193,56 @@ pub fn parse_number(s: &str) -> Option<f64> {
         .filter(|x| x.is_finite())
 }
 
+/// Writes an amount of money in a format (`USD 1,234.50`); text that is not
+/// a number is written as it is. Writes into `out` without other allocation.
+pub fn write_money(out: &mut String, text: &str, format: MoneyFormat) {
+    let Some(value) = parse_number(text) else {
+        out.push_str(text);
+        return;
+    };
+    let scale = 10u64.pow(format.decimals.min(6) as u32);
+    // Rounded to whole cents (or whatever the format keeps); f64 rounding is exact IEEE.
+    let scaled = (value.abs() * scale as f64).round();
+    if scaled >= 1e18 {
+        out.push_str(text);
+        return;
+    }
+    let scaled = scaled as u64;
+    let (whole, frac) = (scaled / scale, scaled % scale);
+    if value < 0.0 && scaled > 0 {
+        out.push('-');
+    }
+    out.push_str(format.prefix);
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut w = whole;
+    loop {
+        digits[n] = b'0' + (w % 10) as u8;
+        n += 1;
+        w /= 10;
+        if w == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        out.push(digits[i] as char);
+        if i > 0 && i % 3 == 0 {
+            if let Some(sep) = format.thousands {
+                out.push(sep);
+            }
+        }
+    }
+    if format.decimals > 0 {
+        out.push(format.decimal_mark);
+        let mut d = scale / 10;
+        while d > 0 {
+            out.push((b'0' + ((frac / d) % 10) as u8) as char);
+            d /= 10;
+        }
+    }
+    out.push_str(format.suffix);
+}
+
 /// Generates one text. `used` tracks items already taken by `Unique` in
 /// this column (list item indices).
 pub fn generate(
@@ -369,6 +419,32 @@ pub fn generate_tables(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_written_in_each_format() {
+        let f = |prefix, suffix, decimals, decimal_mark, thousands| MoneyFormat {
+            prefix,
+            suffix,
+            decimals,
+            decimal_mark,
+            thousands,
+        };
+        let mut out = String::new();
+        write_money(&mut out, "1234.5", f("USD ", "", 2, '.', Some(',')));
+        assert_eq!(out, "USD 1,234.50");
+        out.clear();
+        write_money(&mut out, "1234567", f("", " $", 2, ',', Some('.')));
+        assert_eq!(out, "1.234.567,00 $");
+        out.clear();
+        write_money(&mut out, "79", f("$", "", 0, '.', None));
+        assert_eq!(out, "$79");
+        out.clear();
+        write_money(&mut out, "-0.5", f("$", "", 2, '.', Some(',')));
+        assert_eq!(out, "-$0.50");
+        out.clear();
+        write_money(&mut out, "n/a", f("$", "", 2, '.', Some(',')));
+        assert_eq!(out, "n/a");
+    }
 
     #[test]
     fn numbers_parse_as_written_on_pages() {

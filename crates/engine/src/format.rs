@@ -108,6 +108,20 @@ pub enum DateFormat {
     MonthDayYear,
     /// `31/12/2026`
     DayMonthYear,
+    /// `31.12.2026`
+    DayMonthYearDots,
+}
+
+impl DateFormat {
+    /// How the format is shown to people in field labels, e.g. `MM/DD/YYYY`.
+    pub fn hint(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "YYYY-MM-DD",
+            DateFormat::MonthDayYear => "MM/DD/YYYY",
+            DateFormat::DayMonthYear => "DD/MM/YYYY",
+            DateFormat::DayMonthYearDots => "DD.MM.YYYY",
+        }
+    }
 }
 
 /// A page (or dialog): an id and a column of elements.
@@ -510,6 +524,10 @@ pub struct TaskDef {
     /// The instruction; `{FIELD}` is replaced by the goal field's text.
     /// Fields named here are visible to agents; the rest are ground truth.
     pub instruction: String,
+    /// Other wordings of the instruction (used by the `paraphrase`
+    /// perturbation); each must name the same goal fields.
+    #[serde(default)]
+    pub paraphrases: Vec<String>,
     /// Goal fields sampled at reset, before the tables.
     #[serde(default)]
     pub goal: Vec<(String, Gen)>,

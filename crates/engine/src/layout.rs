@@ -6,9 +6,9 @@
 //! on its own and centred over the page. The web app draws each element at
 //! exactly these boxes, so a person sees what the agent sees.
 
-use crate::compile::{Role, Site};
+use crate::compile::{Placement, Role, Site};
 use crate::env::Node;
-use crate::text::{text_width, wrap};
+use crate::text::{face_width, face_wrap, Face};
 use serde::{Deserialize, Serialize};
 use taffy::prelude::*;
 
@@ -62,6 +62,7 @@ pub const DIALOG_TOP: f32 = 110.0;
 pub struct Layouter {
     tree: TaffyTree<u32>,
     map: Vec<(taffy::NodeId, u32)>,
+    face: Face,
 }
 
 impl Default for Layouter {
@@ -69,6 +70,7 @@ impl Default for Layouter {
         Layouter {
             tree: TaffyTree::new(),
             map: Vec::new(),
+            face: Face::Sans,
         }
     }
 }
@@ -79,15 +81,20 @@ pub fn line_height(font_px: f32) -> f32 {
 }
 
 impl Layouter {
-    /// Lays out the nodes `start..end` (one page or dialog); returns the content height.
+    /// Lays out the nodes `start..end` (one page, or a dialog placed as
+    /// `dialog` says); returns the content height.
     pub fn lay_out(
         &mut self,
         site: &Site,
         nodes: &mut [Node],
         start: u32,
         end: u32,
-        is_dialog: bool,
+        dialog: Option<Placement>,
     ) -> f32 {
+        let is_dialog = dialog.is_some();
+        let bar = dialog == Some(Placement::BottomBar);
+        self.face = Face::of(&site.theme.font);
+        let face = self.face;
         self.tree.clear();
         self.map.clear();
         for n in &mut nodes[start as usize..end as usize] {
@@ -113,7 +120,11 @@ impl Layouter {
         }
         let gap = 12.0;
         let result = if is_dialog {
-            let dialog_w = DIALOG_WIDTH.min(width - 24.0);
+            let dialog_w = if bar {
+                width
+            } else {
+                DIALOG_WIDTH.min(width - 24.0)
+            };
             // The title line is drawn as part of the dialog node, so it has no box of its own.
             let title = self.leaf(
                 None,
@@ -183,7 +194,7 @@ impl Layouter {
                 .ok()
                 .map(|r| (r, 0.0, 0.0))
         };
-        let Some((root, ox, oy)) = result else {
+        let Some((root, ox, mut oy)) = result else {
             return 0.0;
         };
         let available = Size {
@@ -199,13 +210,18 @@ impl Layouter {
                         style,
                         |_, _| 0.0,
                         |known, avail| match text {
-                            Some(i) => measure_text(&nodes[i as usize], known, avail),
+                            Some(i) => measure_text(face, &nodes[i as usize], known, avail),
                             None => Size::ZERO,
                         },
                     )
                 });
         if measured.is_err() {
             return 0.0;
+        }
+        if bar {
+            // A bar sits along the bottom of the first screen.
+            let h = self.tree.layout(root).map(|l| l.size.height).unwrap_or(0.0);
+            oy = (site.height - h).max(0.0);
         }
         // Absolute positions: each mapped box plus its ancestors' offsets
         // (taffy positions a node relative to its parent).
@@ -297,11 +313,11 @@ impl Layouter {
                 )?
             }
             Role::Button => {
-                let w = (text_width(&n.label, advance_px(n)) + 32.0).ceil();
+                let w = (face_width(self.face, &n.label, advance_px(n)) + 32.0).ceil();
                 self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
             }
             Role::Link => {
-                let w = (text_width(&n.label, advance_px(n)) + 4.0).ceil();
+                let w = (face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil();
                 self.leaf(Some(i), fixed(w, lh))?
             }
             Role::TextBox | Role::Password | Role::Number | Role::Date | Role::Select => {
@@ -311,7 +327,7 @@ impl Layouter {
                 self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
             }
             Role::Checkbox | Role::Radio => {
-                let w = (22.0 + text_width(&n.label, advance_px(n)) + 4.0).ceil();
+                let w = (22.0 + face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil();
                 self.leaf(Some(i), fixed(w, lh.max(22.0)))?
             }
             Role::Banner | Role::Dialog => return None,
@@ -419,7 +435,12 @@ fn advance_px(n: &Node) -> f32 {
     n.font_px * if bold { crate::text::BOLD_FACTOR } else { 1.0 }
 }
 
-fn measure_text(n: &Node, known: Size<Option<f32>>, avail: Size<AvailableSpace>) -> Size<f32> {
+fn measure_text(
+    face: Face,
+    n: &Node,
+    known: Size<Option<f32>>,
+    avail: Size<AvailableSpace>,
+) -> Size<f32> {
     let font = n.font_px;
     let lh = line_height(font);
     let max_w = match (known.width, avail.width) {
@@ -428,7 +449,7 @@ fn measure_text(n: &Node, known: Size<Option<f32>>, avail: Size<AvailableSpace>)
         (None, AvailableSpace::MinContent) => 0.0,
         (None, AvailableSpace::MaxContent) => f32::INFINITY,
     };
-    let (w, lines) = wrap(&n.label, advance_px(n), max_w.max(40.0));
+    let (w, lines) = face_wrap(face, &n.label, advance_px(n), max_w.max(40.0));
     Size {
         width: known.width.unwrap_or(w.ceil()),
         height: known.height.unwrap_or(lines as f32 * lh),

@@ -25,6 +25,7 @@ pub mod eval;
 pub mod format;
 pub mod layout;
 pub mod obs;
+pub mod perturb;
 pub mod rng;
 pub mod text;
 
@@ -32,6 +33,7 @@ pub use compile::{load_site, Role, Site, SiteError};
 pub use env::{Env, EnvConfig, Node, Outcome, RewardMode, StepError, StepResult};
 pub use episode::{EpisodeRecord, Recorder, ReplayError};
 pub use layout::Rect;
+pub use perturb::{Change, Kind, PerturbSpec, SpecError};
 
 use serde::{Deserialize, Serialize};
 

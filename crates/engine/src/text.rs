@@ -30,19 +30,70 @@ pub fn char_advance(c: char) -> f32 {
 /// Bold type runs wider; headings, buttons and strong text use it.
 pub const BOLD_FACTOR: f32 = 1.08;
 
-/// Width in pixels of a single line of text at `font_px`.
-pub fn text_width(text: &str, font_px: f32) -> f32 {
-    text.chars().map(char_advance).sum::<f32>() * font_px
+/// The family of faces a theme's CSS font list resolves to, for measuring.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Face {
+    /// A sans-serif face (DejaVu Sans metrics).
+    #[default]
+    Sans,
+    /// A serif face (DejaVu Serif runs about 6% wider).
+    Serif,
+    /// A monospace face: every character 0.602 em (DejaVu Sans Mono).
+    Mono,
 }
 
-/// Width and line count of `text` wrapped at word boundaries to `max_width`.
+impl Face {
+    /// The face a CSS `font-family` list names first.
+    pub fn of(font_family: &str) -> Face {
+        let first = font_family
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if first.contains("mono") {
+            Face::Mono
+        } else if first.contains("serif") && !first.contains("sans") {
+            Face::Serif
+        } else {
+            Face::Sans
+        }
+    }
+
+    /// Advance of one character, in ems, in this face.
+    pub fn advance(self, c: char) -> f32 {
+        match self {
+            Face::Sans => char_advance(c),
+            Face::Serif => char_advance(c) * 1.06,
+            Face::Mono if c.is_ascii() => 0.602,
+            Face::Mono => 1.0,
+        }
+    }
+}
+
+/// Width in pixels of a single line of text at `font_px` (sans-serif).
+pub fn text_width(text: &str, font_px: f32) -> f32 {
+    face_width(Face::Sans, text, font_px)
+}
+
+/// Width in pixels of a single line of text at `font_px` in a face.
+pub fn face_width(face: Face, text: &str, font_px: f32) -> f32 {
+    text.chars().map(|c| face.advance(c)).sum::<f32>() * font_px
+}
+
+/// Width and line count of `text` wrapped at word boundaries to `max_width` (sans-serif).
 pub fn wrap(text: &str, font_px: f32, max_width: f32) -> (f32, u32) {
-    let space = char_advance(' ') * font_px;
+    face_wrap(Face::Sans, text, font_px, max_width)
+}
+
+/// Width and line count of `text` in a face, wrapped at word boundaries to `max_width`.
+pub fn face_wrap(face: Face, text: &str, font_px: f32, max_width: f32) -> (f32, u32) {
+    let space = face.advance(' ') * font_px;
     let mut lines = 1u32;
     let mut line_w = 0.0f32;
     let mut widest = 0.0f32;
     for word in text.split(' ') {
-        let w = text_width(word, font_px);
+        let w = face_width(face, word, font_px);
         if line_w > 0.0 && line_w + space + w > max_width {
             widest = widest.max(line_w);
             lines += 1;
@@ -64,6 +115,7 @@ pub fn format_date(day: i64, format: DateFormat) -> String {
         DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),
         DateFormat::MonthDayYear => format!("{m:02}/{d:02}/{y:04}"),
         DateFormat::DayMonthYear => format!("{d:02}/{m:02}/{y:04}"),
+        DateFormat::DayMonthYearDots => format!("{d:02}.{m:02}.{y:04}"),
     }
 }
 

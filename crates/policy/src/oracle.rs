@@ -6,10 +6,16 @@
 //! truth only from the goal fields. If a step's element cannot be found the
 //! oracle gives up with `Finish`, so a recipe that does not fit the page
 //! shows up as a failure, never as a silent pass.
+//!
+//! Perturbations put obstacles in the way that no recipe names; the oracle
+//! clears them the way a person would, from what it sees: it dismisses a
+//! pop-up (`wobble:dismiss`), goes past an inserted confirmation
+//! (`wobble:continue`), and waits while a `wobble:loading` line is shown.
 
 use crate::Policy;
 use wobble_engine::compile::StepC;
 use wobble_engine::eval::text_eq;
+use wobble_engine::perturb::{CONTINUE_KEY, DISMISS_KEY, LOADING_KEY};
 use wobble_engine::{Action, Env, Role, TypeText};
 
 /// Solves tasks from their recipes.
@@ -19,6 +25,18 @@ pub struct OraclePolicy {
 }
 
 impl OraclePolicy {
+    /// What to do about an obstacle a perturbation put on screen, if there is one.
+    fn obstacle(env: &Env) -> Option<Action> {
+        for key in [DISMISS_KEY, CONTINUE_KEY] {
+            if let Some(i) = Self::find(env, key, |_| true) {
+                return Some(Action::Click(i));
+            }
+        }
+        env.visible_nodes()
+            .any(|i| env.nodes()[i as usize].key == LOADING_KEY)
+            .then_some(Action::Scroll(0.0))
+    }
+
     fn find(env: &Env, key: &str, pred: impl Fn(u32) -> bool) -> Option<u32> {
         env.visible_nodes()
             .find(|&i| env.is_usable(i) && env.nodes()[i as usize].base_key == key && pred(i))
@@ -69,6 +87,9 @@ impl Policy for OraclePolicy {
     }
 
     fn act(&mut self, env: &Env) -> Action {
+        if let Some(obstacle) = Self::obstacle(env) {
+            return obstacle;
+        }
         let site = env.site().clone();
         let recipe = &site.tasks[env.task_index()].solution;
         while let Some(step) = recipe.get(self.next) {
