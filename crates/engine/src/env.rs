@@ -157,6 +157,8 @@ pub struct Env {
     popups_shown: u64,
     /// Steps since the current page opened (for lazy content).
     page_steps: u32,
+    /// The unperturbed episode of the same seed, kept to explain moves in coordinates.
+    baseline: Option<Box<Env>>,
     task: usize,
     config: EnvConfig,
     seed: u64,
@@ -199,6 +201,7 @@ impl Env {
             changes: Vec::new(),
             popups_shown: 0,
             page_steps: 0,
+            baseline: None,
             task,
             config,
             seed: 0,
@@ -292,6 +295,9 @@ impl Env {
         self.done = false;
         self.outcome = None;
         self.open_popup(site.start);
+        if !self.changes.is_empty() {
+            self.locate_moves();
+        }
         self.refresh();
         self.fill_candidates();
     }
@@ -770,44 +776,102 @@ impl Env {
     /// (and dialog), and lays it out again if anything visible changed.
     fn refresh(&mut self) {
         let site = Arc::clone(&self.site);
+        self.refresh_page(&site, self.page);
+        if let Some(d) = self.dialog {
+            self.refresh_page(&site, d);
+        }
+    }
+
+    /// Re-evaluates one page's visibility and state-reading labels, and lays
+    /// it out if anything visible changed (or it never was).
+    fn refresh_page(&mut self, site: &Site, p: u32) {
         let mut changed = false;
-        let pages = [Some(self.page), self.dialog];
-        for p in pages.into_iter().flatten() {
-            let (start, end) = self.page_nodes[p as usize];
-            for i in start..end {
-                let (conditional, dynamic) = {
-                    let n = &self.nodes[i as usize];
-                    (n.conditional, n.dynamic_label)
-                };
-                if conditional {
-                    let visible = self.own_visibility(&site, i);
-                    let n = &mut self.nodes[i as usize];
-                    if n.visible != visible {
-                        n.visible = visible;
-                        changed = true;
-                    }
-                }
-                if dynamic {
-                    let node = &self.nodes[i as usize];
-                    let row = self.row_ctx_of(&site, node);
-                    let elem = &site.elems[node.elem as usize];
-                    let mut buf = std::mem::take(&mut self.scratch);
-                    buf.clear();
-                    self.render_into(&site, &elem.label, row, &mut buf);
-                    let n = &mut self.nodes[i as usize];
-                    if n.label != buf {
-                        n.label.clear();
-                        n.label.push_str(&buf);
-                        changed = true;
-                    }
-                    self.scratch = buf;
+        let (start, end) = self.page_nodes[p as usize];
+        for i in start..end {
+            let (conditional, dynamic) = {
+                let n = &self.nodes[i as usize];
+                (n.conditional, n.dynamic_label)
+            };
+            if conditional {
+                let visible = self.own_visibility(site, i);
+                let n = &mut self.nodes[i as usize];
+                if n.visible != visible {
+                    n.visible = visible;
+                    changed = true;
                 }
             }
-            if changed || !self.page_laid_out[p as usize] {
-                self.lay_out(p);
-                changed = false;
+            if dynamic {
+                let node = &self.nodes[i as usize];
+                let row = self.row_ctx_of(site, node);
+                let elem = &site.elems[node.elem as usize];
+                let mut buf = std::mem::take(&mut self.scratch);
+                buf.clear();
+                self.render_into(site, &elem.label, row, &mut buf);
+                let n = &mut self.nodes[i as usize];
+                if n.label != buf {
+                    n.label.clear();
+                    n.label.push_str(&buf);
+                    changed = true;
+                }
+                self.scratch = buf;
             }
         }
+        if changed || !self.page_laid_out[p as usize] {
+            self.lay_out(p);
+        }
+    }
+
+    /// The box of the element with this key on a page, laid out as the page
+    /// would be shown now (the first row's instance for list rows).
+    fn box_of(&mut self, page: u32, key: &str) -> Option<crate::layout::Rect> {
+        let site = Arc::clone(&self.site);
+        self.refresh_page(&site, page);
+        let (start, end) = *self.page_nodes.get(page as usize)?;
+        (start..end)
+            .find(|&i| self.nodes[i as usize].base_key == key && self.is_shown(i))
+            .map(|i| self.nodes[i as usize].bbox)
+    }
+
+    /// Adds where moved elements were and are now to the move explanations,
+    /// from the unperturbed episode of the same seed laid out beside this one.
+    fn locate_moves(&mut self) {
+        let wanted: Vec<(usize, u32, String)> = self
+            .changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.applied && c.kind == perturb::Kind::Move)
+            .filter_map(|(i, c)| {
+                let page = self
+                    .site
+                    .pages
+                    .iter()
+                    .position(|p| Some(&p.id) == c.page.as_ref())?;
+                Some((i, page as u32, c.key.clone()?))
+            })
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let mut baseline = match self.baseline.take() {
+            Some(b) if Arc::ptr_eq(&b.site, &self.base) => b,
+            _ => match Env::new(Arc::clone(&self.base), self.task, self.config) {
+                Ok(b) => Box::new(b),
+                Err(_) => return,
+            },
+        };
+        baseline.reset(self.seed);
+        for (i, page, key) in wanted {
+            let before = baseline.box_of(page, &key);
+            let after = self.box_of(page, &key);
+            if let (Some(a), Some(b)) = (before, after) {
+                let text = &mut self.changes[i].text;
+                text.push_str(&format!(
+                    ", from ({:.0}, {:.0}) to ({:.0}, {:.0})",
+                    a.x, a.y, b.x, b.y
+                ));
+            }
+        }
+        self.baseline = Some(baseline);
     }
 
     fn own_visibility(&self, site: &Site, i: u32) -> bool {

@@ -1,15 +1,19 @@
 //! Episode records: what happened, step by step, exportable as JSON and
-//! replayable. A record keeps the site, task, seed, the digest of every
-//! observation, every action and reward, and the outcome with its reason.
+//! replayable. A record keeps the site, task, seed, the perturbations and
+//! what they changed, the digest of every observation, every action and
+//! reward, and the outcome with its reason.
 //! Replaying it on a fresh environment must reproduce every digest.
 
 use crate::env::{Env, Outcome, StepError};
+use crate::perturb::{Change, PerturbSpec};
 use crate::Action;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Format version of [`EpisodeRecord`] JSON.
-pub const RECORD_VERSION: u32 = 1;
+/// Version 2 added the perturbations and their changes, and the observation
+/// digest came to cover selectors and the theme.
+pub const RECORD_VERSION: u32 = 2;
 
 /// One recorded step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +41,12 @@ pub struct EpisodeRecord {
     pub task: String,
     /// Seed.
     pub seed: u64,
+    /// The perturbations applied at reset (`relabel:2,popup:2`; empty for none).
+    #[serde(default)]
+    pub perturbations: PerturbSpec,
+    /// What they changed, in words.
+    #[serde(default)]
+    pub changes: Vec<Change>,
     /// The instruction shown.
     pub instruction: String,
     /// Digest of the first observation (hex).
@@ -109,6 +119,8 @@ impl Recorder {
                 site: env.site().name.clone(),
                 task: env.task_name().to_string(),
                 seed: env.seed(),
+                perturbations: env.perturbations().clone(),
+                changes: env.changes().to_vec(),
                 instruction: env.instruction().to_string(),
                 initial_digest: hex(env.observation_digest()),
                 steps: Vec::new(),
@@ -145,7 +157,8 @@ impl Recorder {
 }
 
 impl EpisodeRecord {
-    /// Replays the record on `env` (same site and task), checking every digest.
+    /// Replays the record on `env` (same site and task, the record's
+    /// perturbations), checking every digest.
     pub fn replay(&self, env: &mut Env) -> Result<(), ReplayError> {
         if self.version != RECORD_VERSION {
             return Err(ReplayError::Version(self.version));
@@ -159,6 +172,7 @@ impl EpisodeRecord {
                 env.task_name()
             )));
         }
+        env.set_perturbations(self.perturbations.clone());
         env.reset(self.seed);
         let found = hex(env.observation_digest());
         if found != self.initial_digest {

@@ -44,10 +44,25 @@ impl Fnv {
 
 impl Env {
     /// A digest of everything an agent can observe now: page, dialog, focus,
-    /// scroll, and every shown node's role, key, label, value, state and box.
+    /// scroll, the theme, and every shown node's role, key, label, value,
+    /// state, box and selectors.
     pub fn observation_digest(&self) -> u64 {
         let mut h = Fnv::default();
         h.str(self.instruction());
+        let theme = &self.site().theme;
+        for part in [
+            &theme.font,
+            &theme.background,
+            &theme.text,
+            &theme.accent,
+            &theme.accent_text,
+            &theme.surface,
+            &theme.border,
+        ] {
+            h.str(part);
+        }
+        h.f32(theme.font_size);
+        h.f32(theme.radius);
         h.str(self.page_id());
         h.u64(self.dialog().map(|d| d as u64 + 1).unwrap_or(0));
         h.u64(self.focus().map(|f| f as u64 + 1).unwrap_or(0));
@@ -59,6 +74,8 @@ impl Env {
             h.str(n.role.name());
             h.str(&n.key);
             h.str(&n.label);
+            h.str(&n.dom_id);
+            h.str(&n.classes);
             h.str(self.value(id));
             h.u64(self.checked(id) as u64);
             h.f32(n.bbox.x);

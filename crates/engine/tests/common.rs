@@ -43,3 +43,45 @@ pub fn random_rollout(env: &mut Env, seed: u64, max_steps: usize) -> Vec<u64> {
     }
     digests
 }
+
+/// Perturbation specs whose rollouts are digested beside the unperturbed ones:
+/// together they use every kind at its highest severity.
+pub const DIGESTED_SPECS: [&str; 3] = [
+    "move:3,relabel:3,font:3,restyle:3",
+    "popup:3,extra-step:3,lazy:3,distractors:3,paraphrase:3",
+    "date-format:3,number-format:3,field-order:3,swap-columns:3,reorder:3,rename-selectors:3",
+];
+
+/// The digest lines compared natively (against the golden file) and on
+/// wasm32: random rollouts on every site and task, unperturbed and under
+/// [`DIGESTED_SPECS`] (whose change explanations are digested too).
+pub fn digest_lines() -> String {
+    use wobble_engine::episode::hex;
+    let mut out = String::new();
+    for (site, task) in site_tasks() {
+        let mut env = env(&site, task);
+        for spec in std::iter::once("").chain(DIGESTED_SPECS) {
+            env.set_perturbations(spec.parse().expect("a valid spec"));
+            let seeds = if spec.is_empty() { 8 } else { 4 };
+            for seed in 0..seeds {
+                let digests = random_rollout(&mut env, seed, 60);
+                let mut h = wobble_engine::obs::Fnv::default();
+                for d in &digests {
+                    h.u64(*d);
+                }
+                env.reset(seed);
+                for c in env.changes() {
+                    h.str(&c.text);
+                }
+                let label = if spec.is_empty() { "-" } else { spec };
+                out.push_str(&format!(
+                    "{} {} {label} {seed} {}\n",
+                    site.name,
+                    site.tasks[task].name,
+                    hex(h.finish())
+                ));
+            }
+        }
+    }
+    out
+}

@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::PathBuf;
-use wobble_engine::episode::hex;
 use wobble_engine::rng::Rng;
 use wobble_engine::{Action, EpisodeRecord, Recorder};
 
@@ -92,31 +91,9 @@ fn recorded_episodes_replay_exactly_after_a_json_round_trip() {
     }
 }
 
-/// The digest lines compared natively here and on wasm32.
-pub fn digest_lines() -> String {
-    let mut out = String::new();
-    for (site, task) in common::site_tasks() {
-        let mut env = common::env(&site, task);
-        for seed in 0..8 {
-            let digests = common::random_rollout(&mut env, seed, 60);
-            let mut h = wobble_engine::obs::Fnv::default();
-            for d in &digests {
-                h.u64(*d);
-            }
-            out.push_str(&format!(
-                "{} {} {seed} {}\n",
-                site.name,
-                site.tasks[task].name,
-                hex(h.finish())
-            ));
-        }
-    }
-    out
-}
-
 #[test]
 fn rollout_digests_match_the_golden_file() {
-    golden("digests.txt", &digest_lines());
+    golden("digests.txt", &common::digest_lines());
 }
 
 #[test]

@@ -352,6 +352,13 @@ impl Transform<'_> {
         out
     }
 
+    /// Whether an element is shown whatever the state (no condition, not an
+    /// error message, not lazy, and not a container that could be empty).
+    fn always_shown(&self, e: u32) -> bool {
+        let elem = &self.site.elems[e as usize];
+        elem.visible_if.is_none() && elem.role != Role::Alert && elem.lazy == Lazy::No
+    }
+
     /// A short name of an element for explanations: its text, else its key, else its role.
     fn describe(&self, e: u32) -> String {
         let elem = &self.site.elems[e as usize];
@@ -541,13 +548,23 @@ impl Transform<'_> {
                 }
             }
             let len = self.items(at.container).len();
-            if len < 2 {
+            // Only a place past at least one always-shown sibling changes what is seen.
+            let items = self.items(at.container).clone();
+            let shown_between = |to: usize| {
+                let (lo, hi) = if to < at.index {
+                    (to, at.index - 1)
+                } else {
+                    (at.index + 1, to)
+                };
+                items[lo..=hi].iter().any(|&e| self.always_shown(e))
+            };
+            let options: Vec<usize> = (0..len)
+                .filter(|&to| to != at.index && shown_between(to))
+                .collect();
+            if options.is_empty() {
                 continue;
             }
-            let mut to = self.rng.below(len as u64 - 1) as usize;
-            if to >= at.index {
-                to += 1;
-            }
+            let to = options[self.rng.below(options.len() as u64) as usize];
             let items = self.items_mut(at.container);
             let e = items.remove(at.index);
             items.insert(to, e);
@@ -763,12 +780,12 @@ impl Transform<'_> {
                 (before_font.clone(), before_size + delta)
             }
             2 => {
-                let f = self.data.serif_fonts.first().cloned().unwrap_or_default();
-                (f, before_size + 2.0)
+                let f = self.pick(&self.data.serif_fonts).unwrap_or("").to_string();
+                (f, before_size + 1.0 + self.rng.below(3) as f32)
             }
             _ => {
-                let f = self.data.mono_fonts.first().cloned().unwrap_or_default();
-                (f, before_size + 3.0)
+                let f = self.pick(&self.data.mono_fonts).unwrap_or("").to_string();
+                (f, before_size + 2.0 + self.rng.below(3) as f32)
             }
         };
         if font.is_empty() {
