@@ -1477,6 +1477,19 @@ impl<'a> Compiler<'a> {
                 });
             }
         }
+        if let Some(key) = c
+            .key
+            .as_deref()
+            .filter(|k| k.starts_with(crate::perturb::INSERTED_PREFIX))
+        {
+            return Err(self.err(
+                key,
+                format!(
+                    "the key \"{key}\" starts with \"{}\", which is reserved for elements the perturbations insert; choose another key",
+                    crate::perturb::INSERTED_PREFIX
+                ),
+            ));
+        }
         self.elems.push(c);
         Ok((self.elems.len() - 1) as u32)
     }

@@ -252,3 +252,26 @@ fn garbage_never_panics() {
         assert!(e.line >= 1 && e.column >= 1);
     }
 }
+
+#[test]
+fn keys_of_inserted_elements_are_reserved() {
+    let text = broken("Button(key: \"go\"", "Button(key: \"wobble:go\"");
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "wobble:go").0);
+    assert!(e.message.contains("reserved"), "{}", e.message);
+}
+
+#[test]
+fn a_paraphrase_must_name_the_same_goal_fields() {
+    let text = broken(
+        "instruction: \"Type {word}.\",",
+        "instruction: \"Type {word}.\",\n            paraphrases: [\"Type something.\"],",
+    );
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "Type something.").0);
+    assert!(
+        e.message.contains("{word}") && e.message.contains("same goal fields"),
+        "{}",
+        e.message
+    );
+}
