@@ -966,11 +966,11 @@ impl Env {
             .is_some_and(|p| p.placement == Placement::BottomBar)
     }
 
-    /// Whether a box's centre lies under a dialog.
+    /// Whether any part of a box lies under a dialog (a partly hidden
+    /// button cannot be clicked either).
     fn covered_by(&self, dialog: u32, bbox: &crate::layout::Rect) -> bool {
         let (start, _) = self.page_nodes[dialog as usize];
-        let (x, y) = bbox.center();
-        self.nodes[start as usize].bbox.contains(x, y)
+        self.nodes[start as usize].bbox.overlaps(bbox)
     }
 
     /// How the open dialog is placed, if one is open.

@@ -1,12 +1,13 @@
-//! Property tests: whatever an agent does, the engine never panics and its
-//! invariants hold: boxes inside the page, usable elements not overlapping,
-//! handles and selector ids unique, exactly one terminal reward per episode.
+//! Property tests: whatever an agent does, under any perturbations, the
+//! engine never panics and its invariants hold: boxes inside the page, usable
+//! elements not overlapping, handles and selector ids unique, exactly one
+//! terminal reward per episode.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use proptest::prelude::*;
-use wobble_engine::{Action, Env, Key, Role, StepError, TypeText};
+use wobble_engine::{Action, Env, Key, Kind, PerturbSpec, Role, StepError, TypeText};
 
 /// An action drawn from anything an agent could send, legal or not.
 fn any_action(candidates: usize) -> impl Strategy<Value = (u8, u32, f32, f32, String)> {
@@ -18,6 +19,19 @@ fn any_action(candidates: usize) -> impl Strategy<Value = (u8, u32, f32, f32, St
         -50.0f32..1000.0,
         "[a-zA-Z0-9 $.,<>/-]{0,12}",
     )
+}
+
+/// Any set of perturbations: each kind absent (most often) or at a severity.
+fn any_spec() -> impl Strategy<Value = PerturbSpec> {
+    prop::collection::vec(0u8..8, Kind::ALL.len()).prop_map(|levels| {
+        let mut spec = PerturbSpec::none();
+        for (kind, level) in Kind::ALL.into_iter().zip(levels) {
+            if (1..=3).contains(&level) {
+                spec.set(kind, level);
+            }
+        }
+        spec
+    })
 }
 
 fn to_action(env: &Env, (kind, n, x, y, text): &(u8, u32, f32, f32, String)) -> Action {
@@ -103,13 +117,14 @@ fn check_layout(env: &Env) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_actions_keep_every_invariant(site_pick in 0usize..100, seed in 0u64..10_000, actions in prop::collection::vec(any_action(0), 1..80)) {
+    fn random_actions_keep_every_invariant(site_pick in 0usize..100, seed in 0u64..10_000, actions in prop::collection::vec(any_action(0), 1..80), spec in any_spec()) {
         let all = common::site_tasks();
         let (site, task) = &all[site_pick % all.len()];
         let mut env = common::env(site, *task);
+        env.set_perturbations(spec);
         env.reset(seed);
         prop_assert!(check_layout(&env).is_ok(), "{}", check_layout(&env).unwrap_err());
         let mut terminal_rewards = 0;
@@ -148,6 +163,15 @@ fn every_page_of_every_site_keeps_the_layout_invariants_under_the_oracle_path() 
         let mut env = common::env(&site, task);
         for seed in 0..40 {
             let mut rng = wobble_engine::rng::Rng::new(seed);
+            // Every other episode under everything at once.
+            env.set_perturbations(if seed % 2 == 0 {
+                PerturbSpec::none()
+            } else {
+                Kind::ALL.iter().fold(PerturbSpec::none(), |mut s, &k| {
+                    s.set(k, 1 + (seed % 3) as u8);
+                    s
+                })
+            });
             env.reset(seed);
             check_layout(&env).unwrap();
             while !env.is_done() {

@@ -834,6 +834,12 @@ impl Transform<'_> {
         } else {
             keyed.clone()
         };
+        let mut taken: std::collections::BTreeSet<String> = self
+            .site
+            .elems
+            .iter()
+            .filter_map(|e| e.key.clone())
+            .collect();
         let mut renamed = 0;
         let mut example = None;
         for &e in &chosen {
@@ -841,14 +847,16 @@ impl Transform<'_> {
                 continue;
             }
             let key = self.site.elems[e as usize].key.clone().unwrap_or_default();
-            let new = if severity == 1 {
+            let mut new = if severity == 1 {
                 camel_case(&key)
             } else {
                 format!("x{:06x}", self.rng.next_u64() & 0xff_ffff)
             };
-            if new == key {
-                continue;
+            // Selector ids stay unique on the page.
+            while taken.contains(&new) {
+                new = format!("x{:06x}", self.rng.next_u64() & 0xff_ffff);
             }
+            taken.insert(new.clone());
             if example.is_none() {
                 example = Some(format!("#{key} became #{new}"));
             }
