@@ -250,7 +250,7 @@ fn check_xml(svg: &str) -> Result<String, String> {
             + open;
         let tag = &rest[open + 1..close];
         rest = &rest[close + 1..];
-        if tag.matches('"').count() % 2 != 0 {
+        if tag.matches('"').count() & 1 == 1 {
             return Err(format!("unbalanced quotes in <{tag}>"));
         }
         if let Some(name) = tag.strip_prefix('/') {
