@@ -572,7 +572,7 @@ impl Svg<'_> {
                             "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"/>",
                             N(cx),
                             N(cy),
-                            N(CHECK_SIZE / 2.0 - 3.0),
+                            N(CHECK_SIZE / 2.0 - 4.5),
                             Esc(accent_text)
                         );
                     }

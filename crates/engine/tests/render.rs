@@ -122,6 +122,13 @@ const CASES: &[Case] = &[
         steps: &[],
     },
     Case {
+        name: "click-checkboxes-ticked",
+        site: "click-checkboxes",
+        seed: 2,
+        spec: "",
+        steps: &[Do::Click("box")],
+    },
+    Case {
         name: "login-user-typed",
         site: "login-user",
         seed: 2,
@@ -227,6 +234,8 @@ fn the_golden_cases_show_what_they_are_named_after() {
         bank.contains(" $</text>"),
         "amounts written like 1.234,50 $"
     );
+    let (_, ticked) = find("click-checkboxes-ticked");
+    assert_eq!(ticked.matches("<path").count(), 1, "one tick mark");
     let (_, typed) = find("login-user-typed");
     assert!(typed.contains('•'), "a typed password is drawn as dots");
 }
