@@ -3,6 +3,8 @@
 //! for byte (regenerated with `cargo xtask bless`, which sets WOBBLE_BLESS=1);
 //! and, over every site and kind, drawings that are well-formed XML, show
 //! every visible label and value, and refer to nothing outside themselves.
+//! Native only: the golden files are read from disk.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
