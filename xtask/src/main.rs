@@ -7,6 +7,7 @@
 //! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, `trunk build`, end-to-end tests |
 //! | `dist`  | `setup` without Chromium, then `trunk build --release` into `dist/` |
 //! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
+//! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //!
 //! `setup` checks each tool's version and installs only what is absent or differs:
 //!
@@ -62,6 +63,8 @@ tasks:
   dist     setup (no chromium), then `trunk build --release` into dist/
   bless    `cargo test --workspace --release` with WOBBLE_BLESS=1: golden-file tests rewrite
            their expected files; review the diff before committing
+  gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
+           in docs/gallery/gallery.txt
   help     this text
 ";
 
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Some("test") => xt.test(),
         Some("dist") => xt.dist(),
         Some("bless") => xt.bless(),
+        Some("gallery") => xt.gallery(),
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())
@@ -172,6 +176,28 @@ impl Xtask {
         let mut test = self.cargo(["test", "--workspace", "--release"]);
         test.env("WOBBLE_BLESS", "1");
         run(&mut test)
+    }
+
+    /// Redraws every image that `docs/gallery/gallery.txt` lists (file name, then the
+    /// `wobble render` arguments) with the release build of the command line.
+    fn gallery(&self) -> Result {
+        let dir = self.root.join("docs").join("gallery");
+        let list = dir.join("gallery.txt");
+        let text = fs::read_to_string(&list)
+            .map_err(|e| format!("cannot read {}: {e}", list.display()))?;
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut words = line.split_whitespace();
+            let file = words.next().unwrap_or_default();
+            let out = Path::new("docs").join("gallery").join(file);
+            let mut render = self.cargo(["run", "--quiet", "--release", "-p", "wobble-cli", "--"]);
+            render.arg("render").args(words).arg("--out").arg(out);
+            run(&mut render)?;
+        }
+        println!("xtask gallery: done; review `git diff docs/gallery` before committing");
+        Ok(())
     }
 
     fn test(&self) -> Result {

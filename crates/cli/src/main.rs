@@ -4,8 +4,14 @@
 //! value on stdout. Sites are named by their shipped name (`wobble list`) or
 //! given as a path to a `.ron` file, so a site written in a workshop runs
 //! here exactly as in the page.
+//!
+//! `eval`, `observe`, `play`, `bench` and `render` take `--perturb SPEC`
+//! (`relabel:2,move:1,popup`): the site shifts at every reset as the spec
+//! says, and `observe` reports what changed. `perturbations` lists the
+//! catalog; `render` draws a page as an SVG file.
 
 use clap::{Parser, Subcommand};
+use serde::Serialize;
 use serde_json::json;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -13,7 +19,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 use wobble_engine::builtin;
-use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Site, TypeText};
+use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Kind, PerturbSpec, Site, TypeText};
 use wobble_policy::Policy;
 
 /// Like `println!`, but a closed pipe (`wobble list | head`) ends quietly
@@ -69,6 +75,9 @@ enum Command {
         /// Episode seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
     },
     /// Evaluate a policy over many seeded episodes.
     Eval {
@@ -87,6 +96,9 @@ enum Command {
         /// First seed; episode i uses seed + i.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -102,6 +114,9 @@ enum Command {
         /// Seconds to run each measurement.
         #[arg(long, default_value_t = 2.0)]
         seconds: f64,
+        /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -117,9 +132,39 @@ enum Command {
         /// Episode seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Print JSON (nodes with boxes).
+        /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
+        /// Print JSON (nodes with boxes, and what the perturbations changed).
         #[arg(long)]
         json: bool,
+    },
+    /// List the perturbation catalog: name, group and description of each kind.
+    Perturbations {
+        /// Print JSON: [{"kind": ..., "group": ..., "description": ...}, ...].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw a page of a task at a seed as an SVG file (what a person would see).
+    Render {
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Page to draw (default: the start page); the oracle plays the episode until it gets there.
+        #[arg(long)]
+        page: Option<String>,
+        /// Episode seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
+        /// Where to write the SVG.
+        #[arg(long, value_name = "FILE.svg")]
+        out: PathBuf,
     },
 }
 
@@ -145,12 +190,27 @@ fn load(site: &str) -> Result<Arc<Site>, String> {
     }
 }
 
-fn make_env(site: &str, task: Option<&str>) -> Result<Env, String> {
+/// Parses a `--perturb` value; the error names the bad part and what was expected.
+fn parse_spec(spec: Option<&str>) -> Result<PerturbSpec, String> {
+    match spec {
+        None => Ok(PerturbSpec::none()),
+        Some(text) => text
+            .parse::<PerturbSpec>()
+            .map_err(|e| format!("--perturb \"{text}\": {e}")),
+    }
+}
+
+/// An environment for a site's task, perturbed from its first reset on.
+fn make_env(site: &str, task: Option<&str>, perturb: Option<&str>) -> Result<Env, String> {
+    // The spec first: a typo there is reported before any site is loaded.
+    let spec = parse_spec(perturb)?;
     let site = load(site)?;
-    match task {
+    let mut env = match task {
         Some(t) => Env::by_name(site, t, EnvConfig::default()),
         None => Env::new(site, 0, EnvConfig::default()),
-    }
+    }?;
+    env.set_perturbations(spec);
+    Ok(env)
 }
 
 fn run(command: Command) -> Result<ExitCode, String> {
@@ -176,26 +236,42 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { paths, json } => check(paths, json),
-        Command::Play { site, task, seed } => play(&site, task.as_deref(), seed),
+        Command::Play {
+            site,
+            task,
+            seed,
+            perturb,
+        } => play(&site, task.as_deref(), seed, perturb.as_deref()),
         Command::Eval {
             policy,
             site,
             task,
             episodes,
             seed,
+            perturb,
             json,
         } => {
-            let mut env = make_env(&site, task.as_deref())?;
+            let mut env = make_env(&site, task.as_deref(), perturb.as_deref())?;
             let mut policy = wobble_policy::by_name(&policy, seed)?;
             let report = wobble_policy::evaluate(&mut env, policy.as_mut(), episodes, seed);
+            let spec = env.perturbations().to_string();
             if json {
+                let shown = EvalOutput {
+                    report: &report,
+                    perturb: &spec,
+                };
                 outln!(
                     "{}",
-                    serde_json::to_string(&report).map_err(|e| e.to_string())?
+                    serde_json::to_string(&shown).map_err(|e| e.to_string())?
                 );
             } else {
+                let under = if spec.is_empty() {
+                    String::new()
+                } else {
+                    format!(" under {spec}")
+                };
                 outln!(
-                    "{}/{} with {}: {} episodes, success rate {:.3}, mean return {:.3}, mean steps {:.2}",
+                    "{}/{} with {}{under}: {} episodes, success rate {:.3}, mean return {:.3}, mean steps {:.2}",
                     report.site, report.task, report.policy, report.episodes, report.success_rate, report.mean_return, report.mean_steps
                 );
                 for f in &report.failures {
@@ -208,15 +284,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             site,
             task,
             seconds,
+            perturb,
             json,
-        } => bench(&site, task.as_deref(), seconds, json),
+        } => bench(&site, task.as_deref(), seconds, perturb.as_deref(), json),
         Command::Observe {
             site,
             task,
             seed,
+            perturb,
             json,
         } => {
-            let mut env = make_env(&site, task.as_deref())?;
+            let mut env = make_env(&site, task.as_deref(), perturb.as_deref())?;
             env.reset(seed);
             if json {
                 let nodes: Vec<_> = env
@@ -233,14 +311,157 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     .collect();
                 outln!(
                     "{}",
-                    json!({"instruction": env.instruction(), "goal": goal, "page": env.page_id(), "nodes": nodes})
+                    json!({"instruction": env.instruction(), "goal": goal, "page": env.page_id(), "nodes": nodes,
+                           "perturb": env.perturbations().to_string(), "changes": env.changes()})
                 );
             } else {
                 out!("{}", env.observation_text());
+                print_changes(&env);
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Perturbations { json } => {
+            perturbations(json);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Render {
+            site,
+            task,
+            page,
+            seed,
+            perturb,
+            out,
+        } => render(
+            &site,
+            task.as_deref(),
+            page.as_deref(),
+            seed,
+            perturb.as_deref(),
+            &out,
+        ),
     }
+}
+
+/// `wobble eval --json`: the policy's report and the perturbations it ran under.
+#[derive(Serialize)]
+struct EvalOutput<'a> {
+    #[serde(flatten)]
+    report: &'a wobble_policy::EvalReport,
+    /// The canonical spec (empty when unperturbed).
+    perturb: &'a str,
+}
+
+/// One kind of `wobble perturbations --json`, fields in this order.
+#[derive(Serialize)]
+struct KindInfo {
+    kind: &'static str,
+    group: &'static str,
+    description: &'static str,
+}
+
+/// What the perturbations changed in this episode, one line each (nothing when unperturbed).
+fn print_changes(env: &Env) {
+    if env.perturbations().is_empty() {
+        return;
+    }
+    outln!("perturbations: {}", env.perturbations());
+    for c in env.changes() {
+        let mark = if c.applied { "changed" } else { "unchanged" };
+        outln!("  {}:{} {mark}: {}", c.kind, c.severity, c.text);
+    }
+}
+
+fn perturbations(json: bool) {
+    if json {
+        let kinds: Vec<KindInfo> = Kind::ALL
+            .iter()
+            .map(|k| KindInfo {
+                kind: k.name(),
+                group: k.group(),
+                description: k.description(),
+            })
+            .collect();
+        outln!("{}", serde_json::to_string(&kinds).unwrap_or_default());
+        return;
+    }
+    let name_w = Kind::ALL.iter().map(|k| k.name().len()).max().unwrap_or(0);
+    let group_w = Kind::ALL.iter().map(|k| k.group().len()).max().unwrap_or(0);
+    outln!("{:<name_w$}  {:<group_w$}  description", "kind", "group");
+    for k in Kind::ALL {
+        outln!(
+            "{:<name_w$}  {:<group_w$}  {}",
+            k.name(),
+            k.group(),
+            k.description()
+        );
+    }
+    outln!("\nUse them as --perturb KIND[:SEVERITY],... (severity 1 to 3, default 2), e.g. --perturb relabel:2,popup");
+}
+
+/// Resets at `seed`, has the oracle play until `page` is shown (if it is not the start page),
+/// and writes the SVG drawing of that moment to `out`.
+fn render(
+    site: &str,
+    task: Option<&str>,
+    page: Option<&str>,
+    seed: u64,
+    perturb: Option<&str>,
+    out: &Path,
+) -> Result<ExitCode, String> {
+    let mut env = make_env(site, task, perturb)?;
+    if let Some(p) = page {
+        let site = env.site();
+        if !site.pages.iter().any(|pg| !pg.is_dialog && pg.id == p) {
+            let ids: Vec<&str> = site
+                .pages
+                .iter()
+                .filter(|pg| !pg.is_dialog)
+                .map(|pg| pg.id.as_str())
+                .collect();
+            return Err(format!(
+                "site \"{}\" has no page \"{p}\"; its pages are: {}",
+                site.name,
+                ids.join(", ")
+            ));
+        }
+    }
+    env.reset(seed);
+    if let Some(p) = page {
+        let mut oracle = wobble_policy::OraclePolicy::default();
+        oracle.begin_episode(&env);
+        while env.page_id() != p {
+            if env.is_done() {
+                return Err(format!(
+                    "the oracle never reached page \"{p}\" on seed {seed}: the episode ended on page \"{}\" after {} steps ({})",
+                    env.page_id(),
+                    env.steps(),
+                    env.outcome().map(|o| o.reason.as_str()).unwrap_or("no outcome")
+                ));
+            }
+            let action = oracle.act(&env);
+            env.step(&action).map_err(|e| e.to_string())?;
+        }
+    }
+    let svg = wobble_engine::render::page_svg(&env);
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(out, svg).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let spec = env.perturbations().to_string();
+    outln!(
+        "wrote {} ({}/{}, page {}, seed {seed}{})",
+        out.display(),
+        env.site().name,
+        env.task_name(),
+        env.page_id(),
+        if spec.is_empty() {
+            String::new()
+        } else {
+            format!(", perturb {spec}")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ron_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -311,8 +532,14 @@ fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
     })
 }
 
-fn bench(site: &str, task: Option<&str>, seconds: f64, json: bool) -> Result<ExitCode, String> {
-    let mut env = make_env(site, task)?;
+fn bench(
+    site: &str,
+    task: Option<&str>,
+    seconds: f64,
+    perturb: Option<&str>,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let mut env = make_env(site, task, perturb)?;
     let mut policy = wobble_policy::RandomPolicy::new(1);
     // Warm up buffers, then step with automatic resets.
     let mut seed = 0u64;
@@ -346,14 +573,20 @@ fn bench(site: &str, task: Option<&str>, seconds: f64, json: bool) -> Result<Exi
     if json {
         outln!(
             "{}",
-            json!({"site": env.site().name, "task": env.task_name(), "policy": "random", "steps": steps, "episodes": episodes,
+            json!({"site": env.site().name, "task": env.task_name(), "perturb": env.perturbations().to_string(), "policy": "random", "steps": steps, "episodes": episodes,
                    "seconds": elapsed, "steps_per_sec": steps_per_sec, "episodes_per_sec": episodes as f64 / elapsed, "resets_per_sec": resets_per_sec})
         );
     } else {
+        let spec = env.perturbations().to_string();
         outln!(
-            "{}/{}: {:.0} steps/s ({:.0} episodes/s, random policy, auto-reset), {:.0} resets/s",
+            "{}/{}{}: {:.0} steps/s ({:.0} episodes/s, random policy, auto-reset), {:.0} resets/s",
             env.site().name,
             env.task_name(),
+            if spec.is_empty() {
+                String::new()
+            } else {
+                format!(" under {spec}")
+            },
             steps_per_sec,
             episodes as f64 / elapsed,
             resets_per_sec
@@ -378,13 +611,19 @@ fn step_auto(env: &mut Env, policy: &mut wobble_policy::RandomPolicy, seed: &mut
 
 const PLAY_HELP: &str = "commands: N (take candidate N) | click ID | type ID TEXT | select ID OPTION | key enter|tab|escape | scroll DY | finish | reset | help | quit";
 
-fn play(site: &str, task: Option<&str>, seed: u64) -> Result<ExitCode, String> {
-    let mut env = make_env(site, task)?;
+fn play(
+    site: &str,
+    task: Option<&str>,
+    seed: u64,
+    perturb: Option<&str>,
+) -> Result<ExitCode, String> {
+    let mut env = make_env(site, task, perturb)?;
     let mut seed = seed;
     env.reset(seed);
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
     outln!("{PLAY_HELP}");
+    print_changes(&env);
     loop {
         outln!("\n{}", env.observation_text());
         if env.is_done() {
@@ -413,6 +652,7 @@ fn play(site: &str, task: Option<&str>, seed: u64) -> Result<ExitCode, String> {
                 "reset" => {
                     seed += 1;
                     env.reset(seed);
+                    print_changes(&env);
                     continue;
                 }
                 _ => {

@@ -194,3 +194,323 @@ fn play_takes_typed_commands_and_shows_the_reward() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("reward 1"), "{text}");
 }
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wobble-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn perturbations_lists_the_catalog() {
+    let (code, out, err) = wobble(&["perturbations", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("[{\"kind\":\"move\",\"group\":\"layout\",\"description\":\""),
+        "{out}"
+    );
+    let v = json(&out);
+    let kinds = v.as_array().unwrap();
+    assert_eq!(kinds.len(), 15);
+    let mut names = std::collections::BTreeSet::new();
+    for k in kinds {
+        let fields: Vec<&String> = k.as_object().unwrap().keys().collect();
+        assert_eq!(fields.len(), 3, "{k}");
+        for field in ["kind", "group", "description"] {
+            assert!(
+                !k[field].as_str().unwrap_or("").is_empty(),
+                "{field} in {k}"
+            );
+        }
+        names.insert(k["kind"].as_str().unwrap().to_string());
+    }
+    assert_eq!(names.len(), 15, "kinds are distinct: {names:?}");
+    for want in ["relabel", "popup", "extra-step", "number-format", "lazy"] {
+        assert!(names.contains(want), "{want} missing from {names:?}");
+    }
+
+    let (code, text, _) = wobble(&["perturbations"]);
+    assert_eq!(code, 0);
+    for name in &names {
+        assert!(
+            text.lines().any(|l| l.starts_with(name.as_str())),
+            "{name} has no line:\n{text}"
+        );
+    }
+    assert!(text.contains("--perturb"), "{text}");
+}
+
+#[test]
+fn eval_under_perturbations_reports_the_spec_and_the_oracle_still_succeeds() {
+    let (code, out, err) = wobble(&[
+        "eval",
+        "--policy",
+        "oracle",
+        "--site",
+        "airline",
+        "--episodes",
+        "50",
+        "--seed",
+        "1",
+        "--perturb",
+        "popup:3,extra-step:3",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["perturb"], "popup:3,extra-step:3");
+    assert_eq!(v["episodes"], 50);
+    assert_eq!(v["success_rate"], 1.0, "{v}");
+    // The obstacles cost steps: more than the unperturbed run's.
+    let (_, plain, _) = wobble(&[
+        "eval",
+        "--policy",
+        "oracle",
+        "--site",
+        "airline",
+        "--episodes",
+        "50",
+        "--seed",
+        "1",
+        "--json",
+    ]);
+    let plain = json(&plain);
+    assert_eq!(plain["perturb"], "");
+    assert!(v["mean_steps"].as_f64().unwrap() > plain["mean_steps"].as_f64().unwrap());
+
+    // The spec is written canonically, whatever order it was given in.
+    let (code, out, err) = wobble(&[
+        "eval",
+        "--policy",
+        "random",
+        "--site",
+        "click-button",
+        "--episodes",
+        "5",
+        "--perturb",
+        "popup, relabel:1",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["perturb"], "relabel:1,popup:2");
+}
+
+#[test]
+fn a_bad_spec_is_a_clear_error_naming_the_part() {
+    let cases: [&[&str]; 5] = [
+        &[
+            "eval",
+            "--policy",
+            "oracle",
+            "--site",
+            "airline",
+            "--episodes",
+            "1",
+        ],
+        &["observe", "--site", "airline"],
+        &["play", "--site", "airline"],
+        &["bench", "--site", "airline", "--seconds", "0.1"],
+        &["render", "--site", "airline", "--out", "never-written.svg"],
+    ];
+    for args in cases {
+        let mut args = args.to_vec();
+        args.extend(["--perturb", "move,wobble:2"]);
+        let (code, out, err) = wobble(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?} printed {out}");
+        assert!(
+            err.starts_with("error: ")
+                && err.contains("perturbation 2 (\"wobble:2\")")
+                && err.contains("unknown kind \"wobble\"")
+                && err.contains("swap-columns"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (code, _, err) = wobble(&["observe", "--site", "airline", "--perturb", "relabel:7"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("\"relabel:7\"") && err.contains("severity"),
+        "{err}"
+    );
+    assert!(!std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../never-written.svg"
+    ))
+    .exists());
+}
+
+#[test]
+fn observe_reports_what_the_perturbations_changed() {
+    let (code, out, err) = wobble(&[
+        "observe",
+        "--site",
+        "airline",
+        "--seed",
+        "3",
+        "--perturb",
+        "relabel:3",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["perturb"], "relabel:3");
+    let changes = v["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    let change = changes
+        .iter()
+        .find(|c| c["page"] == "search" && c["key"] == "search_button")
+        .unwrap_or_else(|| panic!("seed 3 relabels the search button: {changes:?}"));
+    assert_eq!(change["kind"], "relabel");
+    assert_eq!(change["severity"], 3);
+    assert_eq!(change["applied"], true);
+    let button = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "search_button")
+        .unwrap();
+    assert_ne!(button["label"], "Search flights");
+    assert!(
+        change["text"]
+            .as_str()
+            .unwrap()
+            .contains(button["label"].as_str().unwrap()),
+        "{change}"
+    );
+
+    let (_, plain, _) = wobble(&["observe", "--site", "airline", "--seed", "3", "--json"]);
+    assert_eq!(json(&plain)["changes"], serde_json::json!([]));
+
+    let (code, text, _) = wobble(&[
+        "observe",
+        "--site",
+        "airline",
+        "--seed",
+        "3",
+        "--perturb",
+        "popup:2",
+    ]);
+    assert_eq!(code, 0);
+    assert!(text.contains("perturbations: popup:2"), "{text}");
+    assert!(text.contains("dialog"), "{text}");
+}
+
+#[test]
+fn render_writes_an_svg_of_the_start_page_or_the_page_asked_for() {
+    let dir = scratch("render");
+    let start = dir.join("search.svg");
+    let (code, out, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--seed",
+        "3",
+        "--perturb",
+        "popup:2",
+        "--out",
+        start.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(start.to_str().unwrap()), "{out}");
+    let svg = std::fs::read_to_string(&start).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains(">SkyWays</text>") && svg.contains("data-page=\"search\""));
+    assert!(svg.contains("data-perturb=\"popup:2\"") && svg.contains("class=\"backdrop\""));
+
+    // Another page: the oracle plays until it is shown.
+    let results = dir.join("nested").join("results.svg");
+    let (code, out, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--page",
+        "results",
+        "--seed",
+        "3",
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("page results"), "{out}");
+    let svg = std::fs::read_to_string(&results).unwrap();
+    assert!(svg.contains("data-page=\"results\"") && svg.contains(">Select</text>"));
+
+    let (code, _, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--page",
+        "checkout",
+        "--out",
+        dir.join("x.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no page \"checkout\"") && err.contains("payment"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The README's gallery images are what `wobble render` draws now (`cargo xtask gallery`
+/// redraws them; so does this test under WOBBLE_BLESS=1).
+#[test]
+fn the_gallery_is_fresh() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let gallery = root.join("docs/gallery");
+    let list = std::fs::read_to_string(gallery.join("gallery.txt")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let bless = std::env::var_os("WOBBLE_BLESS").is_some();
+    let dir = scratch("gallery");
+    let mut listed = Vec::new();
+    for line in list.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let file = words.next().unwrap().to_string();
+        let fresh = dir.join(&file);
+        let mut args: Vec<&str> = vec!["render"];
+        args.extend(words);
+        args.extend(["--out", fresh.to_str().unwrap()]);
+        let (code, _, err) = wobble(&args);
+        assert_eq!(code, 0, "{line}: {err}");
+        let drawn = std::fs::read_to_string(&fresh).unwrap();
+        let committed = gallery.join(&file);
+        if bless {
+            std::fs::write(&committed, &drawn).unwrap();
+        }
+        let old = std::fs::read_to_string(&committed).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: run `cargo xtask gallery`",
+                committed.display()
+            )
+        });
+        assert!(
+            old == drawn,
+            "{} is stale: run `cargo xtask gallery` and review the images",
+            committed.display()
+        );
+        assert!(
+            readme.contains(&format!("docs/gallery/{file}")),
+            "README.md does not show {file}"
+        );
+        listed.push(file);
+    }
+    assert!(listed.len() >= 4, "{listed:?}");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&gallery)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".svg"))
+        .collect();
+    on_disk.sort();
+    listed.sort();
+    assert_eq!(
+        on_disk, listed,
+        "docs/gallery holds images gallery.txt does not list"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

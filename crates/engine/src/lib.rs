@@ -26,6 +26,7 @@ pub mod format;
 pub mod layout;
 pub mod obs;
 pub mod perturb;
+pub mod render;
 pub mod rng;
 pub mod text;
 
