@@ -17,7 +17,7 @@ pub struct WhatChangedProps {
     pub changes: Vec<Change>,
 }
 
-/// The list of this episode's changes.
+/// The list of this episode's changes, grouped by kind.
 #[function_component]
 pub fn WhatChanged(props: &WhatChangedProps) -> Html {
     let body = if props.spec.is_empty() {
@@ -27,32 +27,47 @@ pub fn WhatChanged(props: &WhatChangedProps) -> Html {
     } else {
         html! {
             <ul class="changes" id="wobble-changes">
-                { for props.changes.iter().map(|c| {
-                    let text = if c.applied {
-                        sentence(&c.text)
-                    } else {
-                        format!("Not applicable: {}", c.text)
-                    };
-                    html! {
-                        <li class={classes!("change", (!c.applied).then_some("change-muted"))}
-                            data-kind={c.kind.name()} data-applied={c.applied.to_string()}>
-                            <span class="change-kind">{ format!("{}:{}", c.kind, c.severity) }</span>
-                            <span class="change-text">{ text }</span>
-                        </li>
-                    }
+                { for by_kind(&props.changes).into_iter().map(|group| html! {
+                    <li class={classes!("change-group", group.iter().all(|c| !c.applied).then_some("change-group-muted"))}
+                        data-kind={group[0].kind.name()}>
+                        <span class="change-kind">{ format!("{} · {}", group[0].kind, group[0].severity) }</span>
+                        <ul class="change-lines">
+                            { for group.iter().map(|c| line(c)) }
+                        </ul>
+                    </li>
                 }) }
             </ul>
         }
     };
+    let spec = props.spec.to_string();
     html! {
         <section class="card changes-card" aria-labelledby="wobble-changes-title">
             <div class="card-title-row">
                 <h2 class="card-title" id="wobble-changes-title">{"What changed"}</h2>
                 if !props.spec.is_empty() {
-                    <span class="task-name" id="wobble-spec">{ props.spec.to_string() }</span>
+                    <span class="task-name" id="wobble-spec" title={spec.clone()}>{ spec }</span>
                 }
             </div>
             { body }
         </section>
+    }
+}
+
+/// Runs of consecutive changes made by the same kind (the engine lists them in catalog order).
+fn by_kind(changes: &[Change]) -> Vec<&[Change]> {
+    changes.chunk_by(|a, b| a.kind == b.kind).collect()
+}
+
+/// One change, in the engine's words; muted, as "not applicable", when nothing was changed.
+fn line(c: &Change) -> Html {
+    let text = if c.applied {
+        sentence(&c.text)
+    } else {
+        format!("Not applicable: {}", c.text)
+    };
+    html! {
+        <li class={classes!("change", (!c.applied).then_some("change-muted"))} data-applied={c.applied.to_string()}>
+            { text }
+        </li>
     }
 }
