@@ -32,7 +32,7 @@ pub fn WhatChanged(props: &WhatChangedProps) -> Html {
                         data-kind={group[0].kind.name()}>
                         <span class="change-kind">{ format!("{} · {}", group[0].kind, group[0].severity) }</span>
                         <ul class="change-lines">
-                            { for group.iter().map(|c| line(c)) }
+                            { for group.iter().map(line) }
                         </ul>
                     </li>
                 }) }
@@ -69,5 +69,36 @@ fn line(c: &Change) -> Html {
         <li class={classes!("change", (!c.applied).then_some("change-muted"))} data-applied={c.applied.to_string()}>
             { text }
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wobble_engine::perturb::Kind;
+
+    fn change(kind: Kind, applied: bool) -> Change {
+        Change {
+            kind,
+            severity: 2,
+            text: String::new(),
+            page: None,
+            key: None,
+            applied,
+        }
+    }
+
+    #[test]
+    fn changes_are_grouped_by_consecutive_kind() {
+        let changes = [
+            change(Kind::Move, true),
+            change(Kind::Move, true),
+            change(Kind::Relabel, false),
+            change(Kind::Popup, true),
+        ];
+        let groups = by_kind(&changes);
+        let sizes: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+        assert_eq!(sizes, [2, 1, 1]);
+        assert!(by_kind(&[]).is_empty());
     }
 }
