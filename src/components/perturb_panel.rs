@@ -75,7 +75,7 @@ fn row(kind: Kind, severity: Option<u8>, onset: &Callback<(Kind, Option<u8>)>) -
     html! {
         <div class={classes!("perturb-row", severity.is_some().then_some("perturb-on"))}
             data-kind={name} title={kind.description()}>
-            <input type="checkbox" id={input_id.clone()} class="perturb-check"
+            <input type="checkbox" id={input_id.clone()} class="perturb-check" title={kind.description()}
                 checked={severity.is_some()} onchange={ontoggle} />
             <label class="perturb-name" for={input_id}>{ name }</label>
             <span class="severity" role="group" aria-label={format!("{name} severity")}>
