@@ -1,13 +1,17 @@
 //! Browser glue: reading and writing the page's URL query.
 //!
-//! The query (`?site=airline&task=book-flight&seed=3`) is the shareable state of the play screen.
-//! It is read once at start and rewritten in place (no new history entry) whenever the episode
-//! changes. Only a relative `?...` URL is written, so the app keeps working below any sub-path.
-//! Outside a browser (native builds, tests) reading gives nothing and writing does nothing.
+//! The query (`?site=airline&task=book-flight&seed=3&perturb=move:1,relabel:2`) is the shareable
+//! state of the play screen. It is read once at start and rewritten in place (no new history
+//! entry) whenever the episode or the perturbations change. `perturb` is written only when some
+//! perturbation is on, in the engine's canonical form, with its `:` and `,` left readable. Only a
+//! relative `?...` URL is written, so the app keeps working below any sub-path. Outside a browser
+//! (native builds, tests) reading gives nothing and writing does nothing.
 
+use crate::state::Selection;
 use web_sys::UrlSearchParams;
 
-/// The site, task and seed named in the page's URL, each as written (absent when not there).
+/// The site, task, seed and perturbations named in the page's URL, each as written (absent when
+/// not there).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     /// `site=`
@@ -16,6 +20,8 @@ pub struct Query {
     pub task: Option<String>,
     /// `seed=`
     pub seed: Option<String>,
+    /// `perturb=`
+    pub perturb: Option<String>,
 }
 
 /// Reads the current page's query.
@@ -33,23 +39,71 @@ pub fn read_query() -> Query {
         site: params.get("site"),
         task: params.get("task"),
         seed: params.get("seed"),
+        perturb: params.get("perturb"),
     }
 }
 
-/// Replaces the current history entry's query with this site, task and seed.
-pub fn write_query(site: &str, task: &str, seed: u64) {
+/// Replaces the current history entry's query with this selection.
+pub fn write_query(selection: &Selection) {
     if !cfg!(target_arch = "wasm32") {
         return;
     }
-    let Ok(params) = UrlSearchParams::new() else {
-        return;
-    };
-    params.append("site", site);
-    params.append("task", task);
-    params.append("seed", &seed.to_string());
-    let url = format!("?{}", String::from(params.to_string()));
+    let url = query_text(selection);
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         // A failure here only means the link is not updated; the page itself is fine.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The query for a selection, starting with `?`.
+fn query_text(selection: &Selection) -> String {
+    let mut text = format!(
+        "?site={}&task={}&seed={}",
+        encode(&selection.site),
+        encode(&selection.task),
+        selection.seed
+    );
+    if !selection.perturb.is_empty() {
+        text.push_str("&perturb=");
+        text.push_str(&encode(&selection.perturb.to_string()));
+    }
+    text
+}
+
+/// Percent-encodes a query value, leaving letters, digits and `-._~:,` as they are (all of them
+/// are allowed in a query and read back unchanged).
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:,".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_keeps_specs_readable_and_escapes_the_rest() {
+        let mut selection = Selection {
+            site: "airline".into(),
+            task: "book flight&more".into(),
+            seed: 3,
+            perturb: "relabel:2,move".parse().unwrap(),
+        };
+        assert_eq!(
+            query_text(&selection),
+            "?site=airline&task=book%20flight%26more&seed=3&perturb=move:2,relabel:2"
+        );
+        selection.perturb = Default::default();
+        assert_eq!(
+            query_text(&selection),
+            "?site=airline&task=book%20flight%26more&seed=3"
+        );
     }
 }

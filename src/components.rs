@@ -1,10 +1,12 @@
 //! The play screen's components. Each takes plain data (a [`crate::scene::Scene`], the
-//! [`crate::state::Selection`], notices) and `Callback`s named `on<verb>`; none of them holds
-//! state of its own or reaches the engine.
+//! [`crate::state::Selection`], the perturbation spec, notices) and `Callback`s named
+//! `on<verb>`; none of them holds state of its own or changes the engine.
 
+pub mod changes;
 pub mod controls;
 pub mod header;
 pub mod notices;
+pub mod perturb_panel;
 pub mod select;
 pub mod site_view;
 pub mod task_panel;

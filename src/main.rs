@@ -1,19 +1,28 @@
-//! Wobble's web app: play a mock website yourself, drawn from the engine's own layout.
+//! Wobble's web app: play a mock website yourself, drawn from the engine's own layout, and
+//! perturb it to see how a site can shift under an agent.
 //!
-//! Data flow: the URL query picks a site, task and seed ([`browser`]); the [`state::Session`]
-//! loads the site into an engine `Env`, resets it, and captures a [`scene::Scene`] (plain data)
-//! after every change; the components ([`components`]) draw the scene and turn a person's clicks
-//! and typing into `state::Change`s, which step the engine. The app holds no environment logic:
-//! what is shown, what an action does and what it earns all come from `wobble-engine`.
+//! Data flow: the URL query picks a site, task, seed and perturbation spec ([`browser`]); the
+//! [`state::Session`] loads the site into an engine `Env`, hands it the spec, resets it, and
+//! captures a [`scene::Scene`] (plain data) after every change; the components ([`components`])
+//! draw the scene and turn a person's clicks, typing and perturbation choices into
+//! `state::Change`s, which step or restart the engine. The app holds no environment logic: what
+//! is shown, what an action does, what it earns and what a perturbation changes all come from
+//! `wobble-engine`.
+//!
+//! Every element id the app itself uses starts with `wobble-`, so that the drawn site's own ids
+//! (which the site view puts in the DOM, as a scripted bot would see them) cannot collide with
+//! the app's.
 
 mod browser;
 mod components;
 mod scene;
 mod state;
 
+use components::changes::WhatChanged;
 use components::controls::Controls;
 use components::header::Header;
 use components::notices::Notices;
+use components::perturb_panel::PerturbPanel;
 use components::site_view::SiteView;
 use components::task_panel::TaskPanel;
 use state::{Change, Session};
@@ -28,13 +37,8 @@ fn relay<T: 'static>(session: &UseReducerHandle<Session>, change: fn(T) -> Chang
 /// The play screen.
 #[function_component]
 fn App() -> Html {
-    let session = use_reducer(|| {
-        let q = browser::read_query();
-        Session::from_query(q.site.as_deref(), q.task.as_deref(), q.seed.as_deref())
-    });
-    use_effect_with(session.selection.clone(), |sel| {
-        browser::write_query(&sel.site, &sel.task, sel.seed)
-    });
+    let session = use_reducer(|| Session::from_query(&browser::read_query()));
+    use_effect_with(session.selection.clone(), browser::write_query);
 
     let onnewepisode = relay(&session, |()| Change::NewEpisode);
     let onrestart = relay(&session, |()| Change::Restart);
@@ -43,6 +47,10 @@ fn App() -> Html {
     let onchoosetask = relay(&session, Change::ChooseTask);
     let onchooseseed = relay(&session, Change::ChooseSeed);
     let ondismiss = relay(&session, Change::Dismiss);
+    let onperturb = relay(&session, |(kind, severity)| {
+        Change::SetPerturbation(kind, severity)
+    });
+    let onclearperturb = relay(&session, |()| Change::ClearPerturbations);
 
     html! {
         <div class="app">
@@ -69,6 +77,11 @@ fn App() -> Html {
                         },
                     } }
                 </section>
+                <aside class="side">
+                    <WhatChanged spec={session.selection.perturb.clone()}
+                        changes={session.scene.as_ref().map(|s| s.changes.clone()).unwrap_or_default()} />
+                    <PerturbPanel spec={session.selection.perturb.clone()} onset={onperturb} onclear={onclearperturb} />
+                </aside>
             </main>
         </div>
     }

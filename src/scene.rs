@@ -1,13 +1,16 @@
 //! A plain-data snapshot of what the engine shows now, for the components to draw.
 //!
 //! [`Scene::capture`] reads an [`Env`] once after every change (reset or step) and copies out
-//! the instruction, the step count, the outcome, the site's theme and the tree of shown elements
-//! with their boxes, values and states. Components only ever see a `Scene`: they never touch the
+//! the instruction, the step count, the outcome, the episode's (possibly perturbed) theme, the
+//! tree of shown elements with their boxes, values, states and selectors, how an open dialog is
+//! placed, and the engine's list of what the perturbations changed. Components only ever see a `Scene`: they never touch the
 //! environment, and they make no decision that the engine should make. Boxes stay exactly as the
 //! engine computed them, in page coordinates; the drawing code turns them into offsets from the
 //! parent element.
 
+use wobble_engine::compile::Placement;
 use wobble_engine::format::{TextStyle, Theme};
+use wobble_engine::perturb::Change;
 use wobble_engine::{Env, Rect, Role};
 
 /// How the episode ended.
@@ -32,6 +35,10 @@ pub struct DrawNode {
     pub role: Role,
     /// Stable key (empty for structural nodes).
     pub key: String,
+    /// The site's selector id (drawn as the DOM `id`; empty when it has none).
+    pub dom_id: String,
+    /// The site's selector classes, space-separated (drawn into the DOM class list).
+    pub classes: String,
     /// Text or accessible name.
     pub label: String,
     /// Placeholder of an empty text field.
@@ -56,6 +63,8 @@ pub struct DrawNode {
     pub focused: bool,
     /// For a label: the node id of the input it names.
     pub label_for: Option<u32>,
+    /// For a label: the selector id of the input it names, when that input has one.
+    pub label_for_dom_id: Option<String>,
     /// Shown children, in order.
     pub children: Vec<DrawNode>,
 }
@@ -93,6 +102,11 @@ pub struct Scene {
     pub page: Vec<DrawNode>,
     /// The open dialog, drawn over the page.
     pub dialog: Option<DrawNode>,
+    /// How the open dialog is placed (a modal blocks the page; a bottom bar only what it covers).
+    pub placement: Option<Placement>,
+    /// What this episode's perturbations changed (and which found nothing to change), in the
+    /// engine's words; empty when the site is unperturbed.
+    pub changes: Vec<Change>,
 }
 
 impl Scene {
@@ -145,6 +159,8 @@ impl Scene {
             theme: site.theme.clone(),
             page,
             dialog,
+            placement: env.dialog_placement(),
+            changes: env.changes().to_vec(),
         }
     }
 }
@@ -165,10 +181,15 @@ fn draw_node(env: &Env, id: u32, is_shown: &[bool]) -> DrawNode {
     } else {
         None
     };
+    let label_for_dom_id = label_for
+        .map(|f| env.nodes()[f as usize].dom_id.clone())
+        .filter(|d| !d.is_empty());
     DrawNode {
         id,
         role: n.role,
         key: n.key.clone(),
+        dom_id: n.dom_id.clone(),
+        classes: n.classes.clone(),
         label: n.label.clone(),
         placeholder: n.placeholder.clone(),
         value: env.value(id).to_string(),
@@ -181,6 +202,7 @@ fn draw_node(env: &Env, id: u32, is_shown: &[bool]) -> DrawNode {
         enabled: !env.is_done() && env.is_usable(id),
         focused: env.focus() == Some(id),
         label_for,
+        label_for_dom_id,
         children: n
             .children
             .iter()
@@ -246,6 +268,24 @@ mod tests {
             "{all:?}"
         );
         assert!(all.iter().all(|(_, target)| target.is_some()));
+    }
+
+    #[test]
+    fn selectors_come_from_the_episode_and_follow_renames() {
+        let scene = Scene::capture(&airline());
+        let search = find(&scene.page, "search_button").unwrap();
+        assert_eq!(search.dom_id, "search_button");
+        assert!(!search.classes.is_empty());
+        assert!(scene.changes.is_empty());
+
+        let mut env = airline();
+        env.set_perturbations("rename-selectors:2".parse().unwrap());
+        env.reset(5);
+        let scene = Scene::capture(&env);
+        let search = find(&scene.page, "search_button").unwrap();
+        assert_ne!(search.dom_id, "search_button");
+        assert!(!search.dom_id.is_empty());
+        assert!(scene.changes.iter().any(|c| c.applied));
     }
 
     #[test]

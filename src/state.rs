@@ -3,16 +3,26 @@
 //! The session owns the running [`Env`] (shared behind `Rc<RefCell<..>>` so that a reduce step
 //! can advance it without cloning) and, after every change, a fresh [`Scene`] that the
 //! components draw. A person's clicks and typing arrive as `Change::Act(engine action)`; the
-//! site, task and seed pickers arrive as their own changes and start a new episode. Problems
-//! (an unknown site in the URL, a seed that is not a number, a site file that fails to load)
-//! become [`Notice`]s shown in the page, never a blank screen.
+//! site, task and seed pickers arrive as their own changes and start a new episode.
+//!
+//! The perturbations are an engine [`PerturbSpec`] kept in the [`Selection`] (so the URL carries
+//! them). The session hands the spec to the environment before every reset; switching a kind on
+//! or off, or changing its severity, restarts the current episode (same seed) so the page shows
+//! the change at once, and "New episode" keeps the spec. What the perturbations did is the
+//! engine's own account, copied into the scene.
+//!
+//! Problems (an unknown site in the URL, a seed that is not a number, a perturbation spec that
+//! does not parse, a site file that fails to load) become [`Notice`]s shown in the page, never a
+//! blank screen.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use wobble_engine::builtin::{load_builtin, site_names};
+use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::{Action, Env, EnvConfig, TypeText};
 use yew::Reducible;
 
+use crate::browser::Query;
 use crate::scene::Scene;
 
 /// The site, task and seed shown when the URL names none (or names a bad one).
@@ -29,6 +39,8 @@ pub struct Selection {
     pub task: String,
     /// Seed of the episode.
     pub seed: u64,
+    /// The perturbations applied at every reset.
+    pub perturb: PerturbSpec,
 }
 
 /// How serious a notice is.
@@ -66,6 +78,10 @@ pub enum Change {
     ChooseSeed(String),
     /// Hide the notice at this index.
     Dismiss(usize),
+    /// Turn a perturbation kind on at a severity (1 to 3), or off (`None`); restarts the episode.
+    SetPerturbation(Kind, Option<u8>),
+    /// Turn every perturbation off; restarts the episode.
+    ClearPerturbations,
 }
 
 /// The play screen's state.
@@ -88,10 +104,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session for the site, task and seed a URL asked for (each possibly absent or wrong).
-    pub fn from_query(site: Option<&str>, task: Option<&str>, seed: Option<&str>) -> Session {
+    /// A session for the site, task, seed and perturbations a URL asked for (each possibly
+    /// absent or wrong).
+    pub fn from_query(query: &Query) -> Session {
         let mut notices = Vec::new();
-        let seed = match seed.map(str::trim) {
+        let seed = match query.seed.as_deref().map(str::trim) {
             None | Some("") => DEFAULT_SEED,
             Some(text) => match text.parse::<u64>() {
                 Ok(n) => n,
@@ -103,11 +120,21 @@ impl Session {
                 }
             },
         };
+        let perturb = match query.perturb.as_deref().map(str::trim) {
+            None => PerturbSpec::none(),
+            Some(text) => text.parse::<PerturbSpec>().unwrap_or_else(|e| {
+                notices.push(warning(format!(
+                    "The perturbations \"{text}\" in the link cannot be used: {e}. Playing the site unperturbed."
+                )));
+                PerturbSpec::none()
+            }),
+        };
         let mut session = Session {
             selection: Selection {
                 site: String::new(),
                 task: String::new(),
                 seed,
+                perturb,
             },
             sites: site_names().map(str::to_string).collect(),
             tasks: Vec::new(),
@@ -117,11 +144,18 @@ impl Session {
             episode: 0,
             env: None,
         };
-        let wanted = site
+        let wanted = query
+            .site
+            .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(DEFAULT_SITE);
-        session.open(wanted, task.map(str::trim).filter(|t| !t.is_empty()), seed);
+        let task = query
+            .task
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        session.open(wanted, task, seed);
         session
     }
 
@@ -161,11 +195,9 @@ impl Session {
             }
             None => tasks.first().cloned().unwrap_or_default(),
         };
-        self.selection = Selection {
-            site: site.name.clone(),
-            task: task.clone(),
-            seed,
-        };
+        self.selection.site = site.name.clone();
+        self.selection.task = task.clone();
+        self.selection.seed = seed;
         self.tasks = tasks;
         match Env::by_name(site, &task, EnvConfig::default()) {
             Ok(env) => {
@@ -180,11 +212,13 @@ impl Session {
         }
     }
 
-    /// Starts the episode of `seed` on the current environment.
+    /// Starts the episode of `seed` on the current environment, with the selected perturbations.
     fn reset(&mut self, seed: u64) {
         self.selection.seed = seed;
         if let Some(env) = &self.env {
-            env.borrow_mut().reset(seed);
+            let mut env = env.borrow_mut();
+            env.set_perturbations(self.selection.perturb.clone());
+            env.reset(seed);
             self.episode += 1;
         }
         self.capture();
@@ -244,6 +278,17 @@ impl Session {
                     self.notices.remove(i);
                 }
             }
+            Change::SetPerturbation(kind, severity) => {
+                match severity {
+                    Some(severity) => self.selection.perturb.set(kind, severity),
+                    None => self.selection.perturb.remove(kind),
+                }
+                self.reset(self.selection.seed);
+            }
+            Change::ClearPerturbations => {
+                self.selection.perturb = PerturbSpec::none();
+                self.reset(self.selection.seed);
+            }
         }
     }
 }
@@ -293,7 +338,18 @@ mod tests {
             site: "airline".into(),
             task: "book-flight".into(),
             seed: 1,
+            perturb: PerturbSpec::none(),
         }
+    }
+
+    /// A session as opened from a link with these query values.
+    fn open(site: Option<&str>, task: Option<&str>, seed: Option<&str>) -> Session {
+        Session::from_query(&Query {
+            site: site.map(str::to_string),
+            task: task.map(str::to_string),
+            seed: seed.map(str::to_string),
+            perturb: None,
+        })
     }
 
     fn find(nodes: &[DrawNode], pred: &dyn Fn(&DrawNode) -> bool) -> Option<DrawNode> {
@@ -315,7 +371,7 @@ mod tests {
 
     #[test]
     fn an_empty_query_gives_the_defaults_without_notices() {
-        let s = Session::from_query(None, None, None);
+        let s = open(None, None, None);
         assert_eq!(s.selection, landing_selection());
         assert!(s.notices.is_empty(), "{:?}", s.notices);
         assert!(s.scene.is_some());
@@ -323,12 +379,12 @@ mod tests {
 
     #[test]
     fn bad_query_values_fall_back_with_a_notice_each() {
-        let s = Session::from_query(Some("nowhere"), Some("fly"), Some("abc"));
+        let s = open(Some("nowhere"), Some("fly"), Some("abc"));
         assert_eq!(s.selection, landing_selection());
         assert_eq!(s.notices.len(), 3, "{:?}", s.notices);
         assert!(s.notices.iter().all(|n| n.level == Level::Warning));
         assert!(s.scene.is_some());
-        let s = Session::from_query(Some("bank"), Some("nope"), Some("7"));
+        let s = open(Some("bank"), Some("nope"), Some("7"));
         assert_eq!(s.selection.site, "bank");
         assert_eq!(s.selection.seed, 7);
         assert_eq!(s.notices.len(), 1);
@@ -336,7 +392,7 @@ mod tests {
 
     #[test]
     fn clicking_the_named_button_pays_plus_one() {
-        let s = Session::from_query(Some("click-button"), None, Some("3"));
+        let s = open(Some("click-button"), None, Some("3"));
         let scene = s.scene.clone().unwrap();
         let word = scene.instruction.split('"').nth(1).unwrap().to_string();
         let button = find(&scene.page, &|n| n.role == Role::Button && n.label == word).unwrap();
@@ -357,7 +413,7 @@ mod tests {
 
     #[test]
     fn typing_the_same_text_twice_is_one_step() {
-        let s = Session::from_query(Some("enter-text"), None, None);
+        let s = open(Some("enter-text"), None, None);
         let scene = s.scene.clone().unwrap();
         let field = find(&scene.page, &|n| n.role == Role::TextBox).unwrap();
         let typed = Change::Act(Action::Type(field.id, TypeText::Literal("hello".into())));
@@ -370,7 +426,7 @@ mod tests {
 
     #[test]
     fn choosing_site_task_and_seed() {
-        let s = Session::from_query(None, None, Some("2"));
+        let s = open(None, None, Some("2"));
         let s = reduce(s, Change::ChooseSite("bank".into()));
         assert_eq!(s.selection.site, "bank");
         assert_eq!(s.selection.seed, 2);
@@ -385,5 +441,64 @@ mod tests {
         let s = reduce(s, Change::ChooseTask("missing".into()));
         assert_eq!(s.notices.len(), 1);
         assert_eq!(s.selection.task, s.tasks[0]);
+    }
+
+    fn with_perturbations(text: &str) -> Session {
+        Session::from_query(&Query {
+            site: Some("airline".into()),
+            seed: Some("1".into()),
+            perturb: Some(text.into()),
+            ..Query::default()
+        })
+    }
+
+    #[test]
+    fn a_bad_spec_in_the_link_plays_unperturbed_with_a_notice() {
+        let s = with_perturbations("bogus:9");
+        assert!(s.selection.perturb.is_empty());
+        assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+        assert!(s.notices[0].text.contains("bogus"), "{:?}", s.notices);
+        let scene = s.scene.as_ref().unwrap();
+        assert!(scene.changes.is_empty());
+        assert!(!scene.page.is_empty());
+    }
+
+    #[test]
+    fn the_spec_from_the_link_is_applied_and_explained() {
+        let s = with_perturbations("popup:2");
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert_eq!(s.selection.perturb.to_string(), "popup:2");
+        let scene = s.scene.as_ref().unwrap();
+        assert!(scene.dialog.is_some(), "a cookie modal is open");
+        assert!(scene
+            .changes
+            .iter()
+            .any(|c| c.kind == Kind::Popup && c.applied));
+    }
+
+    #[test]
+    fn changing_a_perturbation_restarts_the_same_seed_and_new_episodes_keep_it() {
+        let s = with_perturbations("");
+        let episode = s.episode;
+        let s = reduce(s, Change::SetPerturbation(Kind::Relabel, Some(2)));
+        assert_eq!(s.selection.perturb.to_string(), "relabel:2");
+        assert_eq!(s.selection.seed, 1);
+        assert_eq!(s.episode, episode + 1);
+        let scene = s.scene.clone().unwrap();
+        assert!(scene.changes.iter().any(|c| c.kind == Kind::Relabel));
+        let s = reduce(s, Change::SetPerturbation(Kind::Relabel, Some(3)));
+        assert_eq!(s.selection.perturb.to_string(), "relabel:3");
+        let s = reduce(s, Change::NewEpisode);
+        assert_eq!(s.selection.seed, 2);
+        assert_eq!(s.selection.perturb.to_string(), "relabel:3");
+        let s = reduce(s, Change::ChooseSite("bank".into()));
+        assert_eq!(s.selection.perturb.to_string(), "relabel:3");
+        let s = reduce(s, Change::SetPerturbation(Kind::Relabel, None));
+        assert!(s.selection.perturb.is_empty());
+        let s = reduce(s, Change::SetPerturbation(Kind::Popup, Some(1)));
+        let s = reduce(s, Change::ClearPerturbations);
+        assert!(s.selection.perturb.is_empty());
+        assert!(s.scene.as_ref().unwrap().changes.is_empty());
+        assert_eq!(s.selection.seed, 2);
     }
 }

@@ -38,22 +38,22 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let onnew = props.onnewepisode.reform(|_: MouseEvent| ());
     let onrestart = props.onrestart.reform(|_: MouseEvent| ());
     html! {
-        <section class="card controls" aria-labelledby="controls-title">
-            <h2 class="card-title" id="controls-title">{"Episode"}</h2>
+        <section class="card controls" aria-labelledby="wobble-controls-title">
+            <h2 class="card-title" id="wobble-controls-title">{"Episode"}</h2>
             <div class="control-grid">
-                <label for="site-select">{"Site"}</label>
-                <Select id="site-select" options={props.sites.clone()}
+                <label for="wobble-site-select">{"Site"}</label>
+                <Select id="wobble-site-select" options={props.sites.clone()}
                     chosen={props.sites.iter().position(|s| *s == sel.site)} onchoose={onsite} />
-                <label for="task-select">{"Task"}</label>
-                <Select id="task-select" options={props.tasks.clone()}
+                <label for="wobble-task-select">{"Task"}</label>
+                <Select id="wobble-task-select" options={props.tasks.clone()}
                     chosen={props.tasks.iter().position(|t| *t == sel.task)} onchoose={ontask} />
-                <label for="seed-input">{"Seed"}</label>
-                <input id="seed-input" type="number" min="0" step="1" inputmode="numeric"
+                <label for="wobble-seed-input">{"Seed"}</label>
+                <input id="wobble-seed-input" type="number" min="0" step="1" inputmode="numeric"
                     value={sel.seed.to_string()} onchange={onseed} />
             </div>
             <div class="button-row">
-                <button type="button" id="new-episode" class="button button-primary" onclick={onnew}>{"New episode"}</button>
-                <button type="button" id="restart" class="button" onclick={onrestart}>{"Restart"}</button>
+                <button type="button" id="wobble-new-episode" class="button button-primary" onclick={onnew}>{"New episode"}</button>
+                <button type="button" id="wobble-restart" class="button" onclick={onrestart}>{"Restart"}</button>
             </div>
             <p class="hint">{"The seed decides the goal and the data. The link in the address bar brings you back to this exact episode."}</p>
         </section>

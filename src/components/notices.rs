@@ -20,7 +20,7 @@ pub fn Notices(props: &NoticesProps) -> Html {
         return html! {};
     }
     html! {
-        <div class="notices" id="notices">
+        <div class="notices" id="wobble-notices">
             { for props.notices.iter().enumerate().map(|(i, n)| {
                 let ondismiss = props.ondismiss.reform(move |_: MouseEvent| i);
                 let (class, role) = match n.level {

@@ -1,17 +1,28 @@
 //! The site, drawn from the engine's layout inside a framed browser window at its true size.
 //!
 //! Every shown element becomes one absolutely positioned HTML element at the engine's box
-//! (relative to its parent's box, so the DOM nests like the site's tree), styled from the site's
-//! theme. Each carries `data-node` (the id actions name), `data-key` and `data-role`. Controls are
-//! real ones: buttons and links send `Action::Click`, text fields are `<input>`s that send
-//! `Action::Type` when they change (on leaving the field) and `Action::Key(Enter)` on Enter,
-//! selects are `<select>`s that send `Action::Select`. Checkboxes and radio buttons are drawn
-//! buttons whose checked state comes only from the engine. Text is always set as text.
+//! (relative to its parent's box, so the DOM nests like the site's tree), styled from the
+//! episode's theme (colors, corner radius, font family and size, all of which a perturbation may
+//! have changed). Each carries `data-node` (the id actions name), `data-key` and `data-role`,
+//! and the site's own selectors: its `dom_id` as the DOM `id` and its `classes` in the class list
+//! beside the app's `wb-*` drawing classes, so that a script querying the page meets the same
+//! ids and classes as the engine's observation (and renamed ones after a perturbation).
+//!
+//! Controls are real ones: buttons and links send `Action::Click`, text fields are `<input>`s
+//! that send `Action::Type` when they change (on leaving the field) and `Action::Key(Enter)` on
+//! Enter, selects are `<select>`s that send `Action::Select`. Checkboxes and radio buttons are
+//! drawn buttons whose checked state comes only from the engine. Text is always set as text.
+//!
+//! An open dialog is drawn at its engine box: a modal one over a backdrop that catches every
+//! click, a bottom bar (a cookie banner) with no backdrop, so that what it does not cover stays
+//! usable. The window's bar has "Wait a step", which lets one step pass without acting
+//! (`Action::Scroll(0.0)`), for content that is still loading.
 
 use crate::components::select::Select;
 use crate::components::text_field::TextField;
 use crate::scene::{DrawNode, Scene};
 use std::rc::Rc;
+use wobble_engine::compile::Placement;
 use wobble_engine::format::TextStyle;
 use wobble_engine::format::Theme;
 use wobble_engine::layout::{line_height, BANNER_HEIGHT};
@@ -48,10 +59,12 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
     }
     let page_height = scene.page_height.max(scene.height);
     let theme = &scene.theme;
+    let dark = is_dark(&theme.background);
     let page_style = format!(
         "width: {w}px; height: {page_height}px; font-family: {font}; font-size: {size}px; \
          background: {bg}; color: {text}; --wb-accent: {accent}; --wb-accent-text: {accent_text}; \
-         --wb-surface: {surface}; --wb-border: {border}; --wb-radius: {radius}px; --wb-text: {text}; --wb-bg: {bg};",
+         --wb-surface: {surface}; --wb-border: {border}; --wb-radius: {radius}px; --wb-text: {text}; --wb-bg: {bg}; \
+         color-scheme: {scheme};",
         w = scene.width,
         font = css(&theme.font, "system-ui, sans-serif"),
         size = theme.font_size,
@@ -61,8 +74,15 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
         accent_text = css(&theme.accent_text, "#ffffff"),
         surface = css(&theme.surface, "#f3f5f9"),
         border = css(&theme.border, "#c5ccd8"),
-        radius = theme.radius.clamp(0.0, 40.0),
+        // Pill-shaped buttons come as a huge radius; CSS rounds any radius to at most half the
+        // element's height, and the stylesheet caps it for cards and dialogs.
+        radius = theme.radius.clamp(0.0, 999.0),
+        scheme = if dark { "dark" } else { "light" },
     );
+    let onwait = {
+        let onact = props.onact.clone();
+        Callback::from(move |_: MouseEvent| onact.emit(Action::Scroll(0.0)))
+    };
     let onnewepisode = props.onnewepisode.reform(|_: MouseEvent| ());
     let top = Frame {
         x: 0.0,
@@ -73,11 +93,15 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
         <section class="browser" aria-label={format!("{} — the site", scene.site_title)}>
             <div class="browser-bar">
                 <span class="browser-dots" aria-hidden="true"><i></i><i></i><i></i></span>
-                <span class="browser-address" id="address">
+                <span class="browser-address" id="wobble-address">
                     <span class="browser-scheme">{"wobble://"}</span>
                     { format!("{}/{}", scene.site_name, scene.page_id) }
                 </span>
                 <span class="browser-size">{ format!("{} × {}", scene.width, scene.height) }</span>
+                <button type="button" class="browser-wait" id="wobble-wait" disabled={scene.outcome.is_some()}
+                    title="Let one step pass without acting, e.g. while the page is still loading" onclick={onwait}>
+                    {"Wait a step"}
+                </button>
             </div>
             <div class="browser-viewport" ref={viewport}
                 style={format!(
@@ -87,11 +111,14 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
                     // A page taller than the window scrolls, with a real scrollbar beside it.
                     if scene.page_height > scene.height + 0.5 { "scroll" } else { "hidden" },
                 )}>
-                <div class="site-page" id="site" key={props.episode} data-page={scene.page_id.clone()} style={page_style}>
+                <div class={classes!("site-page", dark.then_some("wb-dark"))} id="wobble-site" key={props.episode}
+                    data-page={scene.page_id.clone()} style={page_style}>
                     { for scene.page.iter().map(|n| draw(n, top, theme, &props.onact)) }
                     if let Some(dialog) = &scene.dialog {
-                        <div class="wb-backdrop" aria-hidden="true"></div>
-                        { draw(dialog, top, theme, &props.onact) }
+                        if scene.placement != Some(Placement::BottomBar) {
+                            <div class="wb-backdrop" aria-hidden="true"></div>
+                        }
+                        { draw_dialog(dialog, scene.placement.unwrap_or_default(), top, theme, &props.onact) }
                     }
                 </div>
                 if let Some(outcome) = &scene.outcome {
@@ -104,6 +131,28 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+/// Whether a theme color (`#rgb` or `#rrggbb`) is dark enough to need light-on-dark controls.
+fn is_dark(color: &str) -> bool {
+    let hex = color.trim().trim_start_matches('#');
+    let channel = |i: usize, len: usize| {
+        let part = hex.get(i * len..(i + 1) * len)?;
+        let v = u8::from_str_radix(part, 16).ok()?;
+        Some(if len == 1 { v * 17 } else { v })
+    };
+    let len = match hex.len() {
+        3 => 1,
+        6 => 2,
+        _ => return false,
+    };
+    match (channel(0, len), channel(1, len), channel(2, len)) {
+        (Some(r), Some(g), Some(b)) => {
+            // Perceived brightness (ITU-R BT.601 weights), 0..255.
+            0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b) < 100.0
+        }
+        _ => false,
     }
 }
 
@@ -159,14 +208,50 @@ fn draw_children(n: &DrawNode, theme: &Theme, onact: &Callback<Action>) -> Html 
     }
 }
 
-/// Draws one node and its children.
-fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Html {
+/// The site's own selectors of a node: its id (if any) and its classes after the app's `wb-*`
+/// drawing classes.
+fn selectors(n: &DrawNode, mut drawing: Classes) -> (Option<String>, Classes) {
+    for class in n.classes.split_whitespace() {
+        drawing.push(class.to_string());
+    }
+    let id = (!n.dom_id.is_empty()).then(|| n.dom_id.clone());
+    (id, drawing)
+}
+
+/// Draws the open dialog: centred over the backdrop (modal) or as a band at its box (bottom bar).
+fn draw_dialog(
+    n: &DrawNode,
+    placement: Placement,
+    at: Frame,
+    theme: &Theme,
+    onact: &Callback<Action>,
+) -> Html {
+    let title_px = theme.font_size * 1.25;
+    let bar = placement == Placement::BottomBar;
+    let (dom_id, class) = selectors(n, classes!("wb-node", "wb-dialog", bar.then_some("wb-bar")));
+    html! {
+        <div key={n.id} id={dom_id} {class} role={if bar { "region" } else { "dialog" }}
+            aria-modal={(!bar).then_some("true")} aria-label={n.label.clone()}
+            data-node={n.id.to_string()} data-key={n.key.clone()} data-role={n.role.name()}
+            data-placement={if bar { "bottom-bar" } else { "modal" }} style={position(n, at, false)}>
+            <h2 class="wb-dialog-title wb-one-line"
+                style={format!("font-size: {title_px}px; line-height: {}px;", line_height(title_px))}>{ &n.label }</h2>
+            { draw_children(n, theme, onact) }
+        </div>
+    }
+}
+
+/// Whether a node is one line of text as the engine measured it. Such a line does not wrap in the
+/// browser's font, which may be wider than the engine's measure: it may use the free room to its
+/// right instead.
+fn is_one_line(n: &DrawNode) -> bool {
+    matches!(n.role, Role::Heading | Role::Text | Role::Alert)
+        && n.bbox.h <= line_height(n.font_px) + if n.role == Role::Alert { 17.0 } else { 1.0 }
+}
+
+/// The inline style placing a node at its engine box, relative to its parent's.
+fn position(n: &DrawNode, at: Frame, one_line: bool) -> String {
     let b = n.bbox;
-    let lh = line_height(n.font_px);
-    // One line of text (as the engine measured it) does not wrap in the browser's font, which may
-    // be wider than the engine's measure: it may use the free room to its right instead.
-    let one_line = matches!(n.role, Role::Heading | Role::Text | Role::Alert)
-        && b.h <= lh + if n.role == Role::Alert { 17.0 } else { 1.0 };
     let width = if one_line {
         format!(
             "width: max-content; min-width: {}px; max-width: {}px;",
@@ -176,16 +261,25 @@ fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Htm
     } else {
         format!("width: {}px;", b.w)
     };
-    let position = format!(
+    format!(
         "left: {}px; top: {}px; {width} height: {}px; font-size: {}px; line-height: {}px;",
         b.x - at.x,
         b.y - at.y,
         b.h,
         n.font_px,
-        lh
-    );
+        line_height(n.font_px)
+    )
+}
+
+/// Draws one node and its children.
+fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Html {
+    let lh = line_height(n.font_px);
+    let one_line = is_one_line(n);
+    let position = position(n, at, one_line);
     let role = n.role.name();
     let id = n.id;
+    let key = n.key.clone();
+    let node = id.to_string();
     let children = || draw_children(n, theme, onact);
     let click = {
         let onact = onact.clone();
@@ -198,34 +292,57 @@ fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Htm
         one_line.then_some("wb-one-line")
     );
     match n.role {
-        Role::Banner => html! {
-            <header key={id} class="wb-node wb-banner" data-node={id.to_string()} data-key={n.key.clone()} data-role={role}
-                style={format!("{position} line-height: {BANNER_HEIGHT}px;")}>
-                <span class="wb-brand">{ &n.label }</span>
-            </header>
-        },
-        Role::Heading => html! {
-            <h1 key={id} class={text_class} data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>{ &n.label }</h1>
-        },
-        Role::Text => html! {
-            <p key={id} class={text_class} data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>{ &n.label }</p>
-        },
-        Role::Alert => html! {
-            <div key={id} class={text_class} role="alert" data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>{ &n.label }</div>
-        },
-        Role::Label => html! {
-            <label key={id} class="wb-node wb-label" for={n.label_for.map(|f| format!("wb-{f}"))}
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>{ &n.label }</label>
-        },
-        Role::Button => html! {
-            <button key={id} type="button" class={classes!("wb-node", "wb-button", n.primary.then_some("wb-primary"))}
-                disabled={!n.enabled} onclick={click}
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>{ &n.label }</button>
-        },
-        Role::Link => html! {
-            <button key={id} type="button" class="wb-node wb-link" disabled={!n.enabled} onclick={click}
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>{ &n.label }</button>
-        },
+        Role::Banner => {
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-banner"));
+            html! {
+                <header key={id} id={dom_id} {class} data-node={node} data-key={key} data-role={role}
+                    style={format!("{position} line-height: {BANNER_HEIGHT}px;")}>
+                    <span class="wb-brand">{ &n.label }</span>
+                </header>
+            }
+        }
+        Role::Heading => {
+            let (dom_id, class) = selectors(n, text_class);
+            html! {
+                <h1 key={id} id={dom_id} {class} data-node={node} data-key={key} data-role={role} style={position}>{ &n.label }</h1>
+            }
+        }
+        Role::Text => {
+            let (dom_id, class) = selectors(n, text_class);
+            html! {
+                <p key={id} id={dom_id} {class} data-node={node} data-key={key} data-role={role} style={position}>{ &n.label }</p>
+            }
+        }
+        Role::Alert => {
+            let (dom_id, class) = selectors(n, text_class);
+            html! {
+                <div key={id} id={dom_id} {class} role="alert" data-node={node} data-key={key} data-role={role} style={position}>{ &n.label }</div>
+            }
+        }
+        Role::Label => {
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-label"));
+            html! {
+                <label key={id} id={dom_id} {class} for={n.label_for_dom_id.clone()}
+                    data-node={node} data-key={key} data-role={role} style={position}>{ &n.label }</label>
+            }
+        }
+        Role::Button => {
+            let (dom_id, class) = selectors(
+                n,
+                classes!("wb-node", "wb-button", n.primary.then_some("wb-primary")),
+            );
+            html! {
+                <button key={id} id={dom_id} type="button" {class} disabled={!n.enabled} onclick={click}
+                    data-node={node} data-key={key} data-role={role} style={position}>{ &n.label }</button>
+            }
+        }
+        Role::Link => {
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-link"));
+            html! {
+                <button key={id} id={dom_id} type="button" {class} disabled={!n.enabled} onclick={click}
+                    data-node={node} data-key={key} data-role={role} style={position}>{ &n.label }</button>
+            }
+        }
         Role::TextBox | Role::Password | Role::Number | Role::Date => {
             let kind = match n.role {
                 Role::Password => "password",
@@ -247,10 +364,11 @@ fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Htm
                     onact.emit(Action::Key(Key::Enter));
                 })
             };
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-input"));
             html! {
-                <TextField key={id} id={format!("wb-{id}")} class="wb-node wb-input" {kind} value={n.value.clone()}
+                <TextField key={id} id={dom_id.map(AttrValue::from)} {class} {kind} value={n.value.clone()}
                     placeholder={n.placeholder.clone()} disabled={!n.enabled} style={position}
-                    data={(id, n.key.clone(), role)} {onchange} {onenter} />
+                    data={(id, key, role)} {onchange} {onenter} />
             }
         }
         Role::Select => {
@@ -262,10 +380,11 @@ fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Htm
                     }
                 })
             };
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-select"));
             html! {
-                <Select key={id} id={format!("wb-{id}")} class="wb-node wb-select" style={position} disabled={!n.enabled}
+                <Select key={id} id={dom_id.map(AttrValue::from)} {class} style={position} disabled={!n.enabled}
                     options={n.options.clone()} chosen={n.options.iter().position(|o| *o == n.value)}
-                    placeholder={n.value.is_empty().then_some("—")} data={(id, n.key.clone(), role)} {onchoose} />
+                    placeholder={n.value.is_empty().then_some("—")} data={(id, key, role)} {onchoose} />
             }
         }
         Role::Checkbox | Role::Radio => {
@@ -274,52 +393,65 @@ fn draw(n: &DrawNode, at: Frame, theme: &Theme, onact: &Callback<Action>) -> Htm
             } else {
                 "radio"
             };
+            let (dom_id, class) = selectors(
+                n,
+                classes!(
+                    "wb-node",
+                    "wb-check",
+                    format!("wb-{kind}"),
+                    n.checked.then_some("wb-checked")
+                ),
+            );
             html! {
-                <button key={id} type="button" role={kind} aria-checked={n.checked.to_string()}
-                    class={classes!("wb-node", "wb-check", format!("wb-{kind}"), n.checked.then_some("wb-checked"))}
-                    disabled={!n.enabled} onclick={click}
-                    data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>
+                <button key={id} id={dom_id} type="button" role={kind} aria-checked={n.checked.to_string()}
+                    {class} disabled={!n.enabled} onclick={click}
+                    data-node={node} data-key={key} data-role={role} style={position}>
                     <span class="wb-check-box" aria-hidden="true"></span>
                     <span class="wb-check-label">{ &n.label }</span>
                 </button>
             }
         }
-        Role::RadioGroup => html! {
-            <div key={id} role="radiogroup" aria-label={n.label.clone()} class="wb-node wb-radiogroup"
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>
-                <div class="wb-radiogroup-label wb-one-line" style={format!("height: {lh}px")}>{ &n.label }</div>
-                { children() }
-            </div>
-        },
-        Role::Group => html! {
-            <div key={id} class={classes!("wb-node", if n.primary { "wb-card" } else { "wb-group" })}
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>
-                { children() }
-            </div>
-        },
-        Role::List => html! {
-            <div key={id} role="list" class="wb-node wb-list"
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>
-                { children() }
-            </div>
-        },
-        Role::ListItem => html! {
-            <div key={id} role="listitem" class="wb-node wb-listitem"
-                data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>
-                { children() }
-            </div>
-        },
-        Role::Dialog => {
-            let title_px = theme.font_size * 1.25;
+        Role::RadioGroup => {
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-radiogroup"));
             html! {
-                <div key={id} role="dialog" aria-modal="true" aria-label={n.label.clone()} class="wb-node wb-dialog"
-                    data-node={id.to_string()} data-key={n.key.clone()} data-role={role} style={position}>
-                    <h2 class="wb-dialog-title wb-one-line"
-                        style={format!("font-size: {title_px}px; line-height: {}px;", line_height(title_px))}>{ &n.label }</h2>
+                <div key={id} id={dom_id} role="radiogroup" aria-label={n.label.clone()} {class}
+                    data-node={node} data-key={key} data-role={role} style={position}>
+                    <div class="wb-radiogroup-label wb-one-line" style={format!("height: {lh}px")}>{ &n.label }</div>
                     { children() }
                 </div>
             }
         }
+        Role::Group => {
+            let (dom_id, class) = selectors(
+                n,
+                classes!("wb-node", if n.primary { "wb-card" } else { "wb-group" }),
+            );
+            html! {
+                <div key={id} id={dom_id} {class} data-node={node} data-key={key} data-role={role} style={position}>
+                    { children() }
+                </div>
+            }
+        }
+        Role::List => {
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-list"));
+            html! {
+                <div key={id} id={dom_id} role="list" {class}
+                    data-node={node} data-key={key} data-role={role} style={position}>
+                    { children() }
+                </div>
+            }
+        }
+        Role::ListItem => {
+            let (dom_id, class) = selectors(n, classes!("wb-node", "wb-listitem"));
+            html! {
+                <div key={id} id={dom_id} role="listitem" {class}
+                    data-node={node} data-key={key} data-role={role} style={position}>
+                    { children() }
+                </div>
+            }
+        }
+        // A dialog inside a page does not occur (the scene keeps it apart); draw it as a modal.
+        Role::Dialog => draw_dialog(n, Placement::Modal, at, theme, onact),
     }
 }
 
@@ -334,5 +466,16 @@ mod tests {
         assert_eq!(css("", "x"), "x");
         assert_eq!(css("\"Inter\", sans-serif", "x"), "x");
         assert_eq!(css("'Inter', sans-serif", "x"), "'Inter', sans-serif");
+    }
+
+    #[test]
+    fn dark_backgrounds_are_told_apart() {
+        assert!(is_dark("#121722"));
+        assert!(is_dark("#1a1a1a"));
+        assert!(is_dark("#000"));
+        assert!(!is_dark("#ffffff"));
+        assert!(!is_dark("#fbfdf8"));
+        assert!(!is_dark("white"));
+        assert!(!is_dark("#12"));
     }
 }

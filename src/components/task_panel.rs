@@ -25,16 +25,16 @@ pub fn TaskPanel(props: &TaskPanelProps) -> Html {
     };
     let onnewepisode = props.onnewepisode.reform(|_: MouseEvent| ());
     html! {
-        <section class="card task-card" aria-labelledby="task-title">
+        <section class="card task-card" aria-labelledby="wobble-task-title">
             <div class="card-title-row">
-                <h2 class="card-title" id="task-title">{"Your task"}</h2>
+                <h2 class="card-title" id="wobble-task-title">{"Your task"}</h2>
                 <span class="task-name">
                     { if scene.site_name == scene.task_name { scene.site_name.clone() } else { format!("{} · {}", scene.site_name, scene.task_name) } }
                 </span>
             </div>
-            <p class="instruction" id="instruction">{ &scene.instruction }</p>
+            <p class="instruction" id="wobble-instruction">{ &scene.instruction }</p>
             <div class="progress-row">
-                <span class="steps" id="steps">{ format!("step {} / {}", scene.steps, scene.step_limit) }</span>
+                <span class="steps" id="wobble-steps">{ format!("step {} / {}", scene.steps, scene.step_limit) }</span>
                 <div class="progress" role="presentation">
                     <div class="progress-fill" style={format!("width: {used:.1}%")}></div>
                 </div>
@@ -42,7 +42,7 @@ pub fn TaskPanel(props: &TaskPanelProps) -> Html {
             { match &scene.outcome {
                 Some(outcome) => outcome_view(outcome, onnewepisode),
                 None => html! {
-                    <p class="status" id="status">
+                    <p class="status" id="wobble-status">
                         {"Use the site as you would any website. Every click, choice and filled-in field is one step; the reward comes when the episode ends."}
                     </p>
                 },
@@ -79,7 +79,7 @@ fn outcome_view(outcome: &OutcomeView, onnewepisode: Callback<MouseEvent>) -> Ht
         "Failed"
     };
     html! {
-        <div class={class} id="outcome" data-reward={outcome.raw_reward.to_string()} role="status">
+        <div class={class} id="wobble-outcome" data-reward={outcome.raw_reward.to_string()} role="status">
             <div class="outcome-head">
                 <span class="outcome-reward">{ reward_text(outcome.raw_reward) }</span>
                 <span class="outcome-word">{ headline }</span>

@@ -11,8 +11,9 @@ use yew::prelude::*;
 /// Props of [`TextField`].
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
-    /// The element id.
-    pub id: AttrValue,
+    /// The element id, if it has one.
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
     /// `text`, `password` or `number`.
     pub kind: &'static str,
     /// The state's value.

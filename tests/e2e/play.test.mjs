@@ -34,7 +34,7 @@ async function play(t, query, body) {
   const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
   try {
     await page.goto(server.url(`${SUB_PATH}${query}`));
-    await page.waitForSelector('#instruction');
+    await page.waitForSelector('#wobble-instruction');
     await body(page);
     for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
     assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
@@ -47,11 +47,11 @@ async function play(t, query, body) {
 }
 
 /** The drawn site element with this key. */
-const site = (page, key) => page.locator(`#site [data-key="${key}"]`);
+const site = (page, key) => page.locator(`#wobble-site [data-key="${key}"]`);
 
-/** Waits for the episode to end; returns { reward, text } from #outcome. */
+/** Waits for the episode to end; returns { reward, text } from #wobble-outcome. */
 async function outcome(page) {
-  const box = page.locator('#outcome');
+  const box = page.locator('#wobble-outcome');
   await box.waitFor();
   return { reward: await box.getAttribute('data-reward'), text: await box.innerText() };
 }
@@ -60,10 +60,10 @@ const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`
 
 test('the landing page shows the airline task, its step count and the site', async (t) => {
   await play(t, '', async (page) => {
-    assert.match(await page.locator('#instruction').innerText(), /^Book the cheapest flight from /);
-    assert.equal(await page.locator('#steps').innerText(), 'step 0 / 40');
+    assert.match(await page.locator('#wobble-instruction').innerText(), /^Book the cheapest flight from /);
+    assert.equal(await page.locator('#wobble-steps').innerText(), 'step 0 / 40');
     assert.equal(await site(page, 'banner').innerText(), 'SkyWays');
-    assert.equal(await page.locator('#outcome').count(), 0, 'no outcome before the episode ends');
+    assert.equal(await page.locator('#wobble-outcome').count(), 0, 'no outcome before the episode ends');
     // The defaults are written into the link.
     assert.match(page.url(), /\?site=airline&task=book-flight&seed=1$/);
     await shot(page, 'landing');
@@ -72,16 +72,16 @@ test('the landing page shows the airline task, its step count and the site', asy
 
 test('click-button: clicking the named button pays +1', async (t) => {
   await play(t, '?site=click-button', async (page) => {
-    const instruction = await page.locator('#instruction').innerText();
+    const instruction = await page.locator('#wobble-instruction').innerText();
     const word = instruction.match(/"([^"]+)"/)?.[1];
     assert.ok(word, `no quoted word in ${JSON.stringify(instruction)}`);
-    const button = page.locator('#site [data-role="button"]', { hasText: new RegExp(`^${word}$`) });
+    const button = page.locator('#wobble-site [data-role="button"]', { hasText: new RegExp(`^${word}$`) });
     assert.equal(await button.count(), 1, `one button reads ${word}`);
     await button.click();
     const { reward, text } = await outcome(page);
     assert.equal(reward, '1');
     assert.match(text, /\+1/);
-    assert.equal(await page.locator('#steps').innerText(), 'step 1 / 10');
+    assert.equal(await page.locator('#wobble-steps').innerText(), 'step 1 / 10');
     // The site is finished with: its buttons no longer act.
     assert.ok(await button.isDisabled());
   });
@@ -89,20 +89,20 @@ test('click-button: clicking the named button pays +1', async (t) => {
 
 test('choose-date: typing the date and pressing Enter submits it', async (t) => {
   await play(t, '?site=choose-date&seed=9', async (page) => {
-    const date = (await page.locator('#instruction').innerText()).match(/\d\d\/\d\d\/\d{4}/)?.[0];
+    const date = (await page.locator('#wobble-instruction').innerText()).match(/\d\d\/\d\d\/\d{4}/)?.[0];
     assert.ok(date);
     await site(page, 'datepicker').fill(date);
     await site(page, 'datepicker').press('Enter');
     const { reward } = await outcome(page);
     assert.equal(reward, '1');
     // One step to type, one for the Enter key.
-    assert.equal(await page.locator('#steps').innerText(), 'step 2 / 10');
+    assert.equal(await page.locator('#wobble-steps').innerText(), 'step 2 / 10');
   });
 });
 
 test('airline: booking the cheapest flight as a person pays +1', async (t) => {
   await play(t, '?site=airline&seed=5', async (page) => {
-    const instruction = await page.locator('#instruction').innerText();
+    const instruction = await page.locator('#wobble-instruction').innerText();
     const m = instruction.match(/from (.+) to (.+) on (\d\d\/\d\d\/\d{4}) for (\S+) (.+)\.$/);
     assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
     const [, from, to, date, first, last] = m;
@@ -116,9 +116,9 @@ test('airline: booking the cheapest flight as a person pays +1', async (t) => {
     await site(page, 'search_button').click();
 
     // Results: read every row's price, pick the cheapest.
-    const rows = page.locator('#site [data-key="flight_list"] [data-role="listitem"]');
+    const rows = page.locator('#wobble-site [data-key="flight_list"] [data-role="listitem"]');
     await rows.first().waitFor();
-    const heading = await page.locator('#site [data-role="heading"]').innerText();
+    const heading = await page.locator('#wobble-site [data-role="heading"]').innerText();
     assert.equal(heading, `${from} to ${to}`);
     let best;
     for (const row of await rows.all()) {
@@ -133,7 +133,7 @@ test('airline: booking the cheapest flight as a person pays +1', async (t) => {
 
     // Passenger.
     await site(page, 'first_name').waitFor();
-    assert.match(await page.locator('#site').innerText(), new RegExp(`Fare \\$${best.price}\\.`));
+    assert.match(await page.locator('#wobble-site').innerText(), new RegExp(`Fare \\$${best.price}\\.`));
     await site(page, 'first_name').fill(first);
     await site(page, 'last_name').fill(last);
     await site(page, 'continue_button').click();
@@ -148,32 +148,32 @@ test('airline: booking the cheapest flight as a person pays +1', async (t) => {
 
     // Confirmation.
     await site(page, 'finish').waitFor();
-    assert.match(await page.locator('#site').innerText(), /You're booked!/);
+    assert.match(await page.locator('#wobble-site').innerText(), /You're booked!/);
     await shot(page, 'airline-confirmation');
     await site(page, 'finish').click();
 
     const { reward, text } = await outcome(page);
     assert.equal(reward, '1', text);
     assert.match(text, /Success/);
-    assert.equal(await page.locator('#steps').innerText(), 'step 14 / 40');
+    assert.equal(await page.locator('#wobble-steps').innerText(), 'step 14 / 40');
     await shot(page, 'airline-end');
   });
 });
 
 test('airline: a validation message shows, and a wrong flight pays -1', async (t) => {
   await play(t, '?site=airline&seed=5', async (page) => {
-    const [, from, to, date] = (await page.locator('#instruction').innerText()).match(
+    const [, from, to, date] = (await page.locator('#wobble-instruction').innerText()).match(
       /from (.+) to (.+) on (\d\d\/\d\d\/\d{4})/,
     );
     await site(page, 'search_button').click();
-    const alert = page.locator('#site [data-role="alert"]');
+    const alert = page.locator('#wobble-site [data-role="alert"]');
     assert.equal(await alert.innerText(), 'Choose the city you are flying from.');
     await site(page, 'from').selectOption({ label: from });
     await site(page, 'to').selectOption({ label: to });
     await site(page, 'depart_date').fill(date);
     await site(page, 'search_button').click();
     // The most expensive flight, then straight through.
-    const rows = page.locator('#site [data-key="flight_list"] [data-role="listitem"]');
+    const rows = page.locator('#wobble-site [data-key="flight_list"] [data-role="listitem"]');
     await rows.first().waitFor();
     let worst;
     for (const row of await rows.all()) {
@@ -198,7 +198,7 @@ test('airline: a validation message shows, and a wrong flight pays -1', async (t
 
 test('bank: a transfer confirmed in a dialog pays +1', async (t) => {
   await play(t, '?site=bank&seed=2', async (page) => {
-    const instruction = await page.locator('#instruction').innerText();
+    const instruction = await page.locator('#wobble-instruction').innerText();
     const m = instruction.match(/^Log in as (\S+) \(password ([^)]+)\) and transfer \$(\S+) from (.+?) to (.+)\.$/);
     assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
     const [, user, password, amount, account, payee] = m;
@@ -210,7 +210,7 @@ test('bank: a transfer confirmed in a dialog pays +1', async (t) => {
     await site(page, 'payee').selectOption({ label: payee });
     await site(page, 'amount').fill(amount);
     await site(page, 'review').click();
-    const dialog = page.locator('#site [data-role="dialog"]');
+    const dialog = page.locator('#wobble-site [data-role="dialog"]');
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /Confirm transfer/);
     await shot(page, 'bank-dialog');
@@ -225,12 +225,12 @@ test('bank: a transfer confirmed in a dialog pays +1', async (t) => {
 
 test('a link with unknown values falls back to the defaults and says so', async (t) => {
   await play(t, '?site=nowhere&task=x&seed=abc', async (page) => {
-    const notices = page.locator('#notices');
+    const notices = page.locator('#wobble-notices');
     await notices.waitFor();
     const text = await notices.innerText();
     assert.match(text, /No site is named "nowhere"/);
     assert.match(text, /seed "abc"/);
-    assert.match(await page.locator('#instruction').innerText(), /^Book the cheapest flight/);
+    assert.match(await page.locator('#wobble-instruction').innerText(), /^Book the cheapest flight/);
     assert.match(page.url(), /\?site=airline&task=book-flight&seed=1$/);
     await shot(page, 'bad-link');
   });
@@ -238,15 +238,15 @@ test('a link with unknown values falls back to the defaults and says so', async 
 
 test('the pickers switch site and seed, and New episode moves to the next seed', async (t) => {
   await play(t, '?site=click-button&seed=3', async (page) => {
-    const first = await page.locator('#instruction').innerText();
-    await page.locator('#new-episode').click();
+    const first = await page.locator('#wobble-instruction').innerText();
+    await page.locator('#wobble-new-episode').click();
     await page.waitForURL(/seed=4$/);
-    assert.equal(await page.locator('#steps').innerText(), 'step 0 / 10');
-    await page.locator('#seed-input').fill('3');
-    await page.locator('#seed-input').press('Tab');
+    assert.equal(await page.locator('#wobble-steps').innerText(), 'step 0 / 10');
+    await page.locator('#wobble-seed-input').fill('3');
+    await page.locator('#wobble-seed-input').press('Tab');
     await page.waitForURL(/seed=3$/);
-    assert.equal(await page.locator('#instruction').innerText(), first, 'the same seed gives the same goal');
-    await page.locator('#site-select').selectOption('enter-text');
+    assert.equal(await page.locator('#wobble-instruction').innerText(), first, 'the same seed gives the same goal');
+    await page.locator('#wobble-site-select').selectOption('enter-text');
     await page.waitForURL(/site=enter-text&task=enter-text&seed=3$/);
     assert.equal(await site(page, 'banner').count(), 1);
   });
