@@ -1480,13 +1480,12 @@ impl<'a> Compiler<'a> {
         if let Some(key) = c
             .key
             .as_deref()
-            .filter(|k| k.starts_with(crate::perturb::INSERTED_PREFIX))
+            .filter(|k| k.starts_with(crate::perturb::INSERTED_PREFIX) || k.starts_with("wobble-"))
         {
             return Err(self.err(
                 key,
                 format!(
-                    "the key \"{key}\" starts with \"{}\", which is reserved for elements the perturbations insert; choose another key",
-                    crate::perturb::INSERTED_PREFIX
+                    "the key \"{key}\" starts with \"wobble\", which is reserved for the elements perturbations insert and for the page around the site; choose another key"
                 ),
             ));
         }

@@ -159,6 +159,10 @@ pub struct Env {
     page_steps: u32,
     /// The unperturbed episode of the same seed, kept to explain moves in coordinates.
     baseline: Option<Box<Env>>,
+    /// For each page and dialog: how many navigations from a page that ends
+    /// the episode (for the shaping potential), and the site it was computed for.
+    page_distance: Vec<u32>,
+    distance_site: Option<Arc<Site>>,
     task: usize,
     config: EnvConfig,
     seed: u64,
@@ -202,6 +206,8 @@ impl Env {
             popups_shown: 0,
             page_steps: 0,
             baseline: None,
+            page_distance: Vec::new(),
+            distance_site: None,
             task,
             config,
             seed: 0,
@@ -572,7 +578,8 @@ impl Env {
                 children: Vec::new(),
                 slot: None,
                 dynamic_label: false,
-                conditional: false,
+                // The whole field (its label too) shows only when the input would.
+                conditional: node.conditional,
                 style: TextStyle::Normal,
                 primary: false,
                 ..node.clone()
@@ -1487,6 +1494,54 @@ impl Env {
     pub fn goal_value(&self, g: usize) -> &str {
         self.goal.get(g).map(|s| s.as_str()).unwrap_or("")
     }
+    /// Progress towards the goal in `[0, 1]`, for potential-based reward
+    /// shaping: half from how close the current page is to one that ends the
+    /// episode (counted in navigations), half from the share of the task's
+    /// success conditions that already hold. Shaping with
+    /// `gamma * potential(s') - potential(s)` leaves the optimal policy unchanged.
+    pub fn potential(&mut self) -> f32 {
+        if !self
+            .distance_site
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(s, &self.site))
+        {
+            self.page_distance = page_distances(&self.site);
+            self.distance_site = Some(Arc::clone(&self.site));
+        }
+        let far = self
+            .page_distance
+            .iter()
+            .copied()
+            .filter(|&d| d != u32::MAX)
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        // An open dialog counts when it is closer (a confirmation), not when
+        // it leads nowhere (a pop-up over the page).
+        let of = |p: u32| {
+            self.page_distance
+                .get(p as usize)
+                .copied()
+                .unwrap_or(u32::MAX)
+        };
+        let d = self
+            .dialog
+            .map(of)
+            .unwrap_or(u32::MAX)
+            .min(of(self.page))
+            .min(far + 1);
+        let page_part = 1.0 - d as f32 / (far + 1) as f32;
+        let task = &self.site.tasks[self.task];
+        let ctx = self.ctx(&self.site);
+        let met = task
+            .success
+            .iter()
+            .filter(|(c, _)| ctx.cond(c, None))
+            .count();
+        let cond_part = met as f32 / task.success.len().max(1) as f32;
+        0.5 * page_part + 0.5 * cond_part
+    }
+
     /// Evaluates a compiled condition in a node's row context (used by the oracle's recipes).
     pub fn eval_in_row(&self, cond: &crate::compile::CondC, node: u32) -> bool {
         let site = &*self.site;
@@ -1544,4 +1599,64 @@ fn render_instruction(parts: &[InstrPart], goal: &[String], out: &mut String) {
             }
         }
     }
+}
+
+/// For each page and dialog, the fewest navigations (clicks that go to
+/// another page or open a dialog) to one whose elements can end the episode;
+/// `u32::MAX` where none is reachable.
+fn page_distances(site: &Site) -> Vec<u32> {
+    fn walk(effects: &[EffectC], out: &mut Vec<u32>, ends: &mut bool) {
+        for e in effects {
+            match e {
+                EffectC::Navigate(p) | EffectC::OpenDialog(p) => out.push(*p),
+                EffectC::End => *ends = true,
+                EffectC::If(_, a, b) => {
+                    walk(a, out, ends);
+                    walk(b, out, ends);
+                }
+                _ => {}
+            }
+        }
+    }
+    fn elems(site: &Site, list: &[u32], out: &mut Vec<u32>, ends: &mut bool) {
+        for &e in list {
+            if let Some(elem) = site.elems.get(e as usize) {
+                walk(&elem.on_click, out, ends);
+                elems(site, &elem.children, out, ends);
+            }
+        }
+    }
+    let n = site.pages.len();
+    let mut next: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut dist = vec![u32::MAX; n];
+    for (p, page) in site.pages.iter().enumerate() {
+        let mut ends = false;
+        elems(site, &page.elems, &mut next[p], &mut ends);
+        if let Some(d) = page.popup {
+            next[p].push(d);
+        }
+        if ends {
+            dist[p] = 0;
+        }
+    }
+    // Relax until stable (pages are few).
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for p in 0..n {
+            let best = next[p]
+                .iter()
+                .filter_map(|&q| dist.get(q as usize).copied())
+                .filter(|&d| d != u32::MAX)
+                .min()
+                .map(|d| d + 1);
+            if let Some(b) = best {
+                if b < dist[p] {
+                    dist[p] = b;
+                    changed = true;
+                }
+            }
+        }
+    }
+    dist
 }

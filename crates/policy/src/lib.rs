@@ -10,10 +10,12 @@
 #![forbid(unsafe_code)]
 
 mod eval;
+pub mod learned;
 mod oracle;
 mod random;
 
 pub use eval::{evaluate, run_episode, EvalReport, Failure};
+pub use learned::LearnedPolicy;
 pub use oracle::OraclePolicy;
 pub use random::RandomPolicy;
 

@@ -900,7 +900,16 @@ impl Transform<'_> {
                 }
                 None => self.pick(&self.data.distractors)?.to_string(),
             };
-            if !self.clashes(&label) && near.is_none_or(|t| !label.eq_ignore_ascii_case(t)) {
+            let used = self.site.elems.iter().any(|e| {
+                e.key
+                    .as_deref()
+                    .is_some_and(|k| k.starts_with(INSERTED_PREFIX))
+                    && e.label
+                        .literal()
+                        .is_some_and(|l| l.eq_ignore_ascii_case(&label))
+            });
+            if !used && !self.clashes(&label) && near.is_none_or(|t| !label.eq_ignore_ascii_case(t))
+            {
                 return Some(label);
             }
         }

@@ -1,0 +1,476 @@
+//! Features of candidate actions: what the learned policy sees.
+//!
+//! Each legal candidate becomes a fixed-size dense vector plus a few hashed
+//! tokens (label words, selector words, the page id) that index learned
+//! embeddings. Feature groups can be switched off in [`FeatureSet`]: a
+//! switched-off group reads as zeros (or no tokens), so the network's shape
+//! does not depend on the setting, and which groups are on decides how a
+//! trained agent breaks: one that reads positions fails when a button moves,
+//! one that reads labels when a label is reworded.
+
+use serde::{Deserialize, Serialize};
+use wobble_engine::eval::{parse_number, text_eq};
+use wobble_engine::{Action, Env, Role, TypeText};
+
+/// Which feature groups the policy sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSet {
+    /// The kind of element and action (button, link, field, option...).
+    pub role: bool,
+    /// The words of the element's label, through learned embeddings.
+    pub label: bool,
+    /// How labels, options and list rows match the goal fields.
+    pub goal_match: bool,
+    /// Where the element is on the page.
+    pub position: bool,
+    /// Which page is shown.
+    pub page: bool,
+    /// The words of the element's selector id.
+    pub selectors: bool,
+    /// How far into the episode.
+    pub step: bool,
+}
+
+impl Default for FeatureSet {
+    fn default() -> Self {
+        FeatureSet {
+            role: true,
+            label: true,
+            goal_match: true,
+            position: true,
+            page: true,
+            selectors: false,
+            step: true,
+        }
+    }
+}
+
+impl FeatureSet {
+    /// The group names, in order.
+    pub const NAMES: [&'static str; 7] = [
+        "role",
+        "label",
+        "goal-match",
+        "position",
+        "page",
+        "selectors",
+        "step",
+    ];
+
+    /// Parses a comma-separated list of group names (`all` for every group).
+    pub fn parse(text: &str) -> Result<FeatureSet, String> {
+        let mut set = FeatureSet {
+            role: false,
+            label: false,
+            goal_match: false,
+            position: false,
+            page: false,
+            selectors: false,
+            step: false,
+        };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "all" => {
+                    set = FeatureSet {
+                        role: true,
+                        label: true,
+                        goal_match: true,
+                        position: true,
+                        page: true,
+                        selectors: true,
+                        step: true,
+                    }
+                }
+                "role" => set.role = true,
+                "label" => set.label = true,
+                "goal-match" => set.goal_match = true,
+                "position" => set.position = true,
+                "page" => set.page = true,
+                "selectors" => set.selectors = true,
+                "step" => set.step = true,
+                other => {
+                    return Err(format!(
+                        "unknown feature group \"{other}\"; expected some of: all, {}",
+                        FeatureSet::NAMES.join(", ")
+                    ))
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// The groups that are on, comma-separated.
+    pub fn names(&self) -> String {
+        let on = [
+            self.role,
+            self.label,
+            self.goal_match,
+            self.position,
+            self.page,
+            self.selectors,
+            self.step,
+        ];
+        FeatureSet::NAMES
+            .iter()
+            .zip(on)
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// Number of dense features per candidate.
+pub const DENSE: usize = 25;
+/// Token slots per candidate: label words, selector words, page.
+pub const LABEL_TOKENS: usize = 6;
+/// Selector token slots.
+pub const SELECTOR_TOKENS: usize = 3;
+/// Hash buckets of each embedding table.
+pub const BUCKETS: usize = 256;
+/// Marks an unused token slot.
+pub const NO_TOKEN: u16 = u16::MAX;
+
+/// One candidate's features.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Dense features.
+    pub dense: [f32; DENSE],
+    /// Hashed label words (`NO_TOKEN` when unused).
+    pub label: [u16; LABEL_TOKENS],
+    /// Hashed selector words.
+    pub selector: [u16; SELECTOR_TOKENS],
+    /// Hashed page id.
+    pub page: u16,
+}
+
+impl Default for Candidate {
+    fn default() -> Self {
+        Candidate {
+            dense: [0.0; DENSE],
+            label: [NO_TOKEN; LABEL_TOKENS],
+            selector: [NO_TOKEN; SELECTOR_TOKENS],
+            page: NO_TOKEN,
+        }
+    }
+}
+
+/// The state features the value baseline reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StateFeatures {
+    /// Hashed page id (with the dialog's, when one is open).
+    pub page: u16,
+    /// Steps used over the step limit.
+    pub step: f32,
+    /// Number of candidates, scaled.
+    pub choices: f32,
+}
+
+/// Hashes a word into a bucket (FNV-1a, lower case).
+pub fn bucket(word: &str) -> u16 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in word.bytes() {
+        h ^= b.to_ascii_lowercase() as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    (h % BUCKETS as u32) as u16
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+fn fill_tokens(text: &str, out: &mut [u16]) {
+    for (slot, w) in out.iter_mut().zip(words(text)) {
+        *slot = bucket(w);
+    }
+}
+
+/// How well a label names a goal field: shared words, where a word that
+/// starts the other (three letters or more) counts, e.g. "Pay to" ~ "payee".
+pub fn name_match(label: &str, field: &str) -> f32 {
+    let mut best = 0.0f32;
+    for f in words(field).flat_map(|f| f.split('_')) {
+        let f = f.to_ascii_lowercase();
+        for w in words(label) {
+            let w = w.to_ascii_lowercase();
+            let hit = w == f
+                || (w.len() >= 3 && f.starts_with(&w))
+                || (f.len() >= 3 && w.starts_with(&f));
+            if hit {
+                best = 1.0;
+            }
+        }
+    }
+    best
+}
+
+/// The share of a value's words found in a text (1.0 when all are).
+fn contains_words(text: &str, value: &str) -> f32 {
+    let total = words(value).count();
+    if total == 0 {
+        return 0.0;
+    }
+    let lower = text.to_lowercase();
+    let found = words(value)
+        .filter(|w| lower.contains(&w.to_lowercase()))
+        .count();
+    found as f32 / total as f32
+}
+
+/// Reads features from an environment into reusable buffers.
+#[derive(Debug, Clone, Default)]
+pub struct Featurizer {
+    /// Features of each candidate, in `env.candidates()` order.
+    pub candidates: Vec<Candidate>,
+}
+
+impl Featurizer {
+    /// Computes the features of every candidate of the current step.
+    pub fn compute(&mut self, env: &Env, set: &FeatureSet) {
+        self.candidates.clear();
+        let cands = env.candidates();
+        let width = env.site().width.max(1.0);
+        let height = env.page_height().max(env.site().height).max(1.0);
+        let step = env.steps() as f32 / env.step_limit().max(1) as f32;
+        let page_token = bucket(env.page_id());
+        let n = cands.len().max(1) as f32;
+        for (ci, action) in cands.iter().enumerate() {
+            let mut c = Candidate::default();
+            let node_id = match action {
+                Action::Click(i) | Action::Type(i, _) | Action::Select(i, _) => Some(*i),
+                _ => None,
+            };
+            let node = node_id.and_then(|i| env.nodes().get(i as usize));
+            let d = &mut c.dense;
+            d[0] = 1.0; // bias
+            if set.role {
+                let slot = match (action, node.map(|n| n.role)) {
+                    (Action::Click(_), Some(Role::Button)) if node.is_some_and(|n| n.primary) => 2,
+                    (Action::Click(_), Some(Role::Button)) => 1,
+                    (Action::Click(_), Some(Role::Link)) => 3,
+                    (Action::Click(_), Some(Role::Checkbox)) => 4,
+                    (Action::Click(_), Some(Role::Radio)) => 5,
+                    (Action::Type(..), _) => 6,
+                    (Action::Select(..), _) => 7,
+                    (Action::Scroll(_), _) => 8,
+                    _ => 9,
+                };
+                d[slot] = 1.0;
+            }
+            if set.position {
+                if let Some(n) = node {
+                    let (x, y) = n.bbox.center();
+                    d[10] = x / width;
+                    d[11] = y / height;
+                }
+                d[12] = ci as f32 / n;
+            }
+            if set.step {
+                d[13] = step;
+            }
+            if set.goal_match {
+                if let Some(n) = node {
+                    goal_match(env, action, n, &mut d[14..DENSE]);
+                }
+            }
+            if set.label {
+                if let Some(n) = node {
+                    let text = match action {
+                        Action::Select(_, o) => n.options.get(*o as usize).map(String::as_str),
+                        _ => None,
+                    };
+                    // The field's own label, then the option's words.
+                    let label = if n.role.is_text_entry() || n.role == Role::Select {
+                        field_label(env, node_id.unwrap_or(0))
+                    } else {
+                        n.label.as_str()
+                    };
+                    fill_tokens(label, &mut c.label[..4]);
+                    if let Some(t) = text {
+                        fill_tokens(t, &mut c.label[4..]);
+                    }
+                    if let Action::Type(_, TypeText::Goal(g)) = action {
+                        if let Some((_, name, _)) = env.goal_fields().find(|(i, _, _)| i == g) {
+                            fill_tokens(name, &mut c.label[4..]);
+                        }
+                    }
+                }
+            }
+            if set.selectors {
+                if let Some(n) = node {
+                    fill_tokens(&n.dom_id, &mut c.selector);
+                }
+            }
+            if set.page {
+                c.page = page_token;
+            }
+            self.candidates.push(c);
+        }
+    }
+
+    /// The state features of the current step.
+    pub fn state(env: &Env, set: &FeatureSet) -> StateFeatures {
+        StateFeatures {
+            page: if set.page {
+                bucket(env.page_id())
+            } else {
+                NO_TOKEN
+            },
+            step: env.steps() as f32 / env.step_limit().max(1) as f32,
+            choices: (env.candidates().len() as f32 / 32.0).min(2.0),
+        }
+    }
+}
+
+/// The visible label of an input: the label node beside it.
+fn field_label(env: &Env, id: u32) -> &str {
+    let nodes = env.nodes();
+    let Some(parent) = nodes.get(id as usize).and_then(|n| n.parent) else {
+        return "";
+    };
+    nodes[parent as usize]
+        .children
+        .iter()
+        .map(|&c| &nodes[c as usize])
+        .find(|c| c.role == Role::Label)
+        .map(|c| c.label.as_str())
+        .unwrap_or("")
+}
+
+/// Goal-match features, written into `out` (11 values).
+fn goal_match(env: &Env, action: &Action, n: &wobble_engine::Node, out: &mut [f32]) {
+    let goals: Vec<(u16, &str, &str)> = env.goal_fields().collect();
+    match action {
+        Action::Type(i, TypeText::Goal(g)) => {
+            let label = field_label(env, *i);
+            let (name, value) = goals
+                .iter()
+                .find(|(gi, _, _)| gi == g)
+                .map(|(_, n, v)| (*n, *v))
+                .unwrap_or(("", ""));
+            let current = env.value(*i);
+            out[0] = name_match(label, name);
+            out[1] = (!current.is_empty() && text_eq(current, value)) as u8 as f32;
+            out[2] = (!current.is_empty()) as u8 as f32;
+            // The same value already sits in another field of the page.
+            let elsewhere = env.visible_nodes().any(|j| {
+                j != *i
+                    && env.nodes()[j as usize].role.is_text_entry()
+                    && text_eq(env.value(j), value)
+            });
+            out[3] = elsewhere as u8 as f32;
+        }
+        Action::Select(i, o) => {
+            let option = n.options.get(*o as usize).map(String::as_str).unwrap_or("");
+            let label = field_label(env, *i);
+            let matching = goals.iter().filter(|(_, _, v)| text_eq(option, v));
+            let mut best_name = 0.0f32;
+            let mut any = 0.0f32;
+            for (_, name, _) in matching {
+                any = 1.0;
+                best_name = best_name.max(name_match(label, name));
+            }
+            out[4] = any;
+            out[5] = best_name;
+            out[6] = (text_eq(env.value(*i), option) && !option.is_empty()) as u8 as f32;
+            out[2] = (!env.value(*i).is_empty()) as u8 as f32;
+        }
+        Action::Click(i) => {
+            let label = n.label.as_str();
+            out[7] = goals
+                .iter()
+                .map(|(_, _, v)| {
+                    if text_eq(label, v) {
+                        1.0
+                    } else {
+                        contains_words(v, label) * 0.5
+                    }
+                })
+                .fold(0.0, f32::max);
+            out[8] = env.checked(*i) as u8 as f32;
+            row_features(env, *i, &goals, out);
+        }
+        _ => {}
+    }
+}
+
+/// For an element inside a list row: how many goal values the row shows,
+/// and whether the row holds the smallest number of its column among the
+/// rows shown.
+fn row_features(env: &Env, id: u32, goals: &[(u16, &str, &str)], out: &mut [f32]) {
+    let nodes = env.nodes();
+    let Some(item) = nodes[id as usize]
+        .parent
+        .filter(|&p| nodes[p as usize].role == Role::ListItem)
+    else {
+        return;
+    };
+    let texts = |item: u32| {
+        nodes[item as usize]
+            .children
+            .iter()
+            .map(|&c| nodes[c as usize].label.as_str())
+    };
+    let mut hits = 0;
+    for (_, _, v) in goals {
+        if texts(item).any(|t| t.contains(*v) || text_eq(t, v)) {
+            hits += 1;
+        }
+    }
+    // Numbers by column among the shown rows of the same list.
+    let Some(list) = nodes[item as usize].parent else {
+        return;
+    };
+    let rows: Vec<u32> = nodes[list as usize]
+        .children
+        .iter()
+        .copied()
+        .filter(|&r| nodes[r as usize].role == Role::ListItem && env.is_shown(r))
+        .collect();
+    let mine: Vec<Option<f64>> = texts(item).map(parse_number).collect();
+    let mut is_min = 0.0f32;
+    for (col, value) in mine.iter().enumerate() {
+        let Some(v) = value else { continue };
+        let min = rows
+            .iter()
+            .filter_map(|&r| {
+                nodes[r as usize]
+                    .children
+                    .get(col)
+                    .and_then(|&c| parse_number(&nodes[c as usize].label))
+            })
+            .fold(f64::INFINITY, f64::min);
+        if *v <= min {
+            is_min = 1.0;
+        }
+    }
+    out[9] = hits as f32 / goals.len().max(1) as f32;
+    out[10] = is_min;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_across_wordings() {
+        assert_eq!(name_match("First name", "first"), 1.0);
+        assert_eq!(name_match("Pay to", "payee"), 1.0);
+        assert_eq!(name_match("Departure date (MM/DD/YYYY)", "date"), 1.0);
+        assert_eq!(name_match("Given name", "last"), 0.0);
+    }
+
+    #[test]
+    fn feature_groups_parse_and_print() {
+        let set = FeatureSet::parse("role,label,goal-match").unwrap();
+        assert!(set.role && set.label && set.goal_match && !set.position);
+        assert_eq!(set.names(), "role,label,goal-match");
+        assert!(FeatureSet::parse("colour").unwrap_err().contains("colour"));
+        assert_eq!(
+            FeatureSet::parse("all").unwrap().names().split(',').count(),
+            7
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! The learned policy: a small network that scores candidate actions.
+//!
+//! Data flow: [`features`] turns each legal candidate of the current step
+//! into dense features and hashed tokens; [`net`] scores them and takes a
+//! softmax; [`LearnedPolicy`] samples (while training) or takes the best
+//! (when evaluating). [`train`] improves the weights by REINFORCE with a
+//! baseline, PPO, or behaviour cloning of recorded episodes, with optional
+//! potential-based shaping from [`wobble_engine::Env::potential`].
+//! Policies save to and load from versioned JSON.
+
+pub mod features;
+pub mod net;
+pub mod train;
+
+use crate::Policy;
+use features::{FeatureSet, Featurizer};
+use net::{Net, Pass};
+use serde::{Deserialize, Serialize};
+use wobble_engine::rng::Rng;
+use wobble_engine::{Action, Env};
+
+/// Format version of policy files.
+pub const POLICY_VERSION: u32 = 1;
+/// The `format` field of policy files.
+pub const POLICY_FORMAT: &str = "wobble-policy";
+
+/// A learned policy: weights, the features it reads, and how it was made.
+#[derive(Debug, Clone)]
+pub struct LearnedPolicy {
+    /// The network.
+    pub net: Net,
+    /// Which feature groups it reads.
+    pub features: FeatureSet,
+    /// How it was trained (kept in its file).
+    pub provenance: Provenance,
+    /// Sample from the softmax (training) instead of taking the best action.
+    pub sample: bool,
+    rng: Rng,
+    featurizer: Featurizer,
+    pass: Pass,
+}
+
+/// Where a policy came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Site it was trained on.
+    pub site: String,
+    /// Task it was trained on.
+    pub task: String,
+    /// Algorithm and settings, in words.
+    pub training: String,
+    /// The command that made it.
+    pub command: String,
+    /// Training seed.
+    pub seed: u64,
+    /// Episodes of training.
+    pub episodes: u64,
+}
+
+/// The file form of a policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PolicyFile {
+    format: String,
+    version: u32,
+    provenance: Provenance,
+    features: FeatureSet,
+    net: Net,
+}
+
+impl LearnedPolicy {
+    /// A fresh, untrained policy.
+    pub fn new(features: FeatureSet, hidden: usize, seed: u64) -> LearnedPolicy {
+        LearnedPolicy {
+            net: Net::new(hidden, seed),
+            features,
+            provenance: Provenance::default(),
+            sample: false,
+            rng: Rng::new(seed ^ 0x5A4D_504C_0000_0001),
+            featurizer: Featurizer::default(),
+            pass: Pass::default(),
+        }
+    }
+
+    /// Reseeds the sampling stream.
+    pub fn reseed(&mut self, seed: u64) {
+        self.rng = Rng::new(seed ^ 0x5A4D_504C_0000_0001);
+    }
+
+    /// The policy as JSON.
+    pub fn to_json(&self) -> String {
+        let file = PolicyFile {
+            format: POLICY_FORMAT.into(),
+            version: POLICY_VERSION,
+            provenance: self.provenance.clone(),
+            features: self.features,
+            net: self.net.clone(),
+        };
+        serde_json::to_string(&file).unwrap_or_default()
+    }
+
+    /// Reads a policy from JSON, checking its format, version and shape.
+    pub fn from_json(text: &str) -> Result<LearnedPolicy, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a JSON policy file: {e}"))?;
+        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
+        if format != POLICY_FORMAT {
+            return Err(format!(
+                "not a Wobble policy file (its \"format\" is {format:?}, expected \"{POLICY_FORMAT}\")"
+            ));
+        }
+        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+        if version != POLICY_VERSION as u64 {
+            return Err(format!(
+                "policy file version {version} is not supported (expected {POLICY_VERSION}); retrain it with this version of wobble"
+            ));
+        }
+        let file: PolicyFile =
+            serde_json::from_value(value).map_err(|e| format!("policy file: {e}"))?;
+        let want = file.net.layout.len();
+        if file.net.layout.hidden == 0 || file.net.layout.hidden > 1024 {
+            return Err(format!(
+                "policy file: {} hidden units is not a usable size (1 to 1024)",
+                file.net.layout.hidden
+            ));
+        }
+        if file.net.params.len() != want {
+            return Err(format!(
+                "policy file: the network has {} parameters but its shape ({} hidden units) needs {want}",
+                file.net.params.len(),
+                file.net.layout.hidden
+            ));
+        }
+        if let Some(i) = file.net.params.iter().position(|p| !p.is_finite()) {
+            return Err(format!("policy file: parameter {i} is not a finite number"));
+        }
+        let mut policy = LearnedPolicy::new(file.features, file.net.layout.hidden, 0);
+        policy.net = file.net;
+        policy.provenance = file.provenance;
+        Ok(policy)
+    }
+
+    /// Probabilities over `env.candidates()` (after a forward pass).
+    pub fn probabilities(&mut self, env: &Env) -> &[f32] {
+        self.featurizer.compute(env, &self.features);
+        self.net
+            .forward(&self.featurizer.candidates, &mut self.pass);
+        &self.pass.probs
+    }
+}
+
+impl Policy for LearnedPolicy {
+    fn name(&self) -> &str {
+        "learned"
+    }
+
+    fn act(&mut self, env: &Env) -> Action {
+        let cands = env.candidates();
+        if cands.is_empty() {
+            return Action::Finish;
+        }
+        let sample = self.sample;
+        let u = self.rng.unit_f64() as f32;
+        let probs = self.probabilities(env);
+        let choice = if sample {
+            pick(probs, u)
+        } else {
+            argmax(probs)
+        };
+        cands[choice].clone()
+    }
+}
+
+/// Index of the largest value (the first on a tie).
+pub fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Samples an index from probabilities with a uniform number `u` in [0, 1).
+pub fn pick(probs: &[f32], u: f32) -> usize {
+    let mut acc = 0.0;
+    for (i, &p) in probs.iter().enumerate() {
+        acc += p;
+        if u < acc {
+            return i;
+        }
+    }
+    probs.len().saturating_sub(1)
+}

@@ -1,0 +1,599 @@
+//! Training: REINFORCE with a baseline, PPO, and behaviour cloning.
+//!
+//! Episodes are played on the caller's [`Env`] with seeds `seed, seed+1, ...`;
+//! each step keeps the candidates' features, the chosen index, its
+//! probability and the baseline's value. Rewards are the environment's raw
+//! rewards plus, when shaping is on, `gamma * potential(s') - potential(s)`
+//! (zero potential after the last step), which leaves the optimal policy
+//! unchanged while rewarding sub-goals (a field filled correctly, a page
+//! closer to the end). Behaviour cloning fits the policy to the oracle's
+//! choices (or any recorded episode's) and serves as a warm start.
+//!
+//! Everything is seeded and uses `libm`, so the same settings give the same
+//! weights natively and on wasm32.
+
+use super::features::{Candidate, FeatureSet, Featurizer, StateFeatures};
+use super::net::{Adam, Pass};
+use super::{pick, LearnedPolicy};
+use crate::{OraclePolicy, Policy};
+use serde::{Deserialize, Serialize};
+use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::rng::Rng;
+use wobble_engine::{Action, Env, TypeText};
+
+/// How the weights are improved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Algo {
+    /// REINFORCE with a learned baseline.
+    Reinforce,
+    /// Proximal policy optimization (clipped objective, GAE).
+    Ppo,
+    /// Behaviour cloning of the oracle only.
+    Bc,
+}
+
+impl Algo {
+    /// Parses `reinforce`, `ppo` or `bc`.
+    pub fn parse(text: &str) -> Result<Algo, String> {
+        match text {
+            "reinforce" => Ok(Algo::Reinforce),
+            "ppo" => Ok(Algo::Ppo),
+            "bc" => Ok(Algo::Bc),
+            other => Err(format!(
+                "unknown algorithm \"{other}\"; expected ppo, reinforce or bc"
+            )),
+        }
+    }
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algo::Reinforce => "reinforce",
+            Algo::Ppo => "ppo",
+            Algo::Bc => "bc",
+        }
+    }
+}
+
+/// Perturbations drawn per training episode: each kind of the spec is
+/// applied with its probability (domain randomization).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Randomization {
+    items: Vec<(Perturbation, f32)>,
+}
+
+impl Randomization {
+    /// Parses `KIND[:SEVERITY][@PROBABILITY],...`, e.g. `move:2@0.5,relabel@0.3`
+    /// (probability 1 when omitted).
+    pub fn parse(text: &str) -> Result<Randomization, String> {
+        let mut items = Vec::new();
+        let mut plain = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (spec, p) = match part.split_once('@') {
+                Some((s, p)) => {
+                    let prob: f32 = p.trim().parse().map_err(|_| {
+                        format!("\"{part}\": the probability \"{p}\" is not a number")
+                    })?;
+                    if !(0.0..=1.0).contains(&prob) {
+                        return Err(format!(
+                            "\"{part}\": the probability {prob} is not between 0 and 1"
+                        ));
+                    }
+                    (s, prob)
+                }
+                None => (part, 1.0),
+            };
+            plain.push(spec.to_string());
+            items.push(p);
+        }
+        let spec: PerturbSpec = plain.join(",").parse().map_err(|e| format!("{e}"))?;
+        // The spec sorts its items; keep each probability with its kind.
+        let mut out = Vec::new();
+        for (text, prob) in plain.iter().zip(items) {
+            let name = text.split(':').next().unwrap_or("").trim();
+            if let Some(kind) = Kind::from_name(name) {
+                let severity = spec.severity(kind).unwrap_or(2);
+                out.push((Perturbation { kind, severity }, prob));
+            }
+        }
+        Ok(Randomization { items: out })
+    }
+
+    /// True when nothing is perturbed.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The kinds it can apply.
+    pub fn kinds(&self) -> Vec<Kind> {
+        self.items.iter().map(|(p, _)| p.kind).collect()
+    }
+
+    /// A spec drawn for one episode.
+    pub fn draw(&self, rng: &mut Rng) -> PerturbSpec {
+        let mut spec = PerturbSpec::none();
+        for (p, prob) in &self.items {
+            if (rng.unit_f64() as f32) < *prob {
+                spec.set(p.kind, p.severity);
+            }
+        }
+        spec
+    }
+}
+
+impl std::fmt::Display for Randomization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (p, prob)) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{}:{}", p.kind, p.severity)?;
+            if *prob < 1.0 {
+                write!(f, "@{prob}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Training settings.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Algorithm after the warm start.
+    pub algo: Algo,
+    /// Episodes of reinforcement learning (or of cloning, for `Bc`).
+    pub episodes: u64,
+    /// Seed of the weights, the sampling and the episodes.
+    pub seed: u64,
+    /// Feature groups.
+    pub features: FeatureSet,
+    /// Hidden units.
+    pub hidden: usize,
+    /// Adam's learning rate.
+    pub lr: f32,
+    /// Discount.
+    pub gamma: f32,
+    /// GAE's lambda (PPO).
+    pub lambda: f32,
+    /// PPO's clip range.
+    pub clip: f32,
+    /// Entropy bonus.
+    pub entropy: f32,
+    /// Episodes per update.
+    pub batch: usize,
+    /// PPO epochs per batch.
+    pub epochs: usize,
+    /// Potential-based shaping from sub-goals.
+    pub shaping: bool,
+    /// Oracle episodes cloned before reinforcement learning (0 for none).
+    pub warm_start: u64,
+    /// Perturbations drawn per training episode.
+    pub randomization: Randomization,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            algo: Algo::Ppo,
+            episodes: 2000,
+            seed: 1,
+            features: FeatureSet::default(),
+            hidden: 32,
+            lr: 3e-3,
+            gamma: 0.99,
+            lambda: 0.95,
+            clip: 0.2,
+            entropy: 0.01,
+            batch: 16,
+            epochs: 4,
+            shaping: true,
+            warm_start: 0,
+            randomization: Randomization::default(),
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The settings in words, for policy files and reports.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{} for {} episodes, seed {}, features {}, {} hidden, lr {}, {}",
+            self.algo.name(),
+            self.episodes,
+            self.seed,
+            self.features.names(),
+            self.hidden,
+            self.lr,
+            if self.shaping {
+                "potential-based shaping"
+            } else {
+                "terminal reward only"
+            }
+        );
+        if self.warm_start > 0 {
+            s.push_str(&format!(
+                ", warm start: {} oracle episodes cloned",
+                self.warm_start
+            ));
+        }
+        if !self.randomization.is_empty() {
+            s.push_str(&format!(", perturbations {}", self.randomization));
+        }
+        s
+    }
+}
+
+/// Progress of training, reported after every batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Episodes done (warm start included).
+    pub episodes: u64,
+    /// Of how many.
+    pub total: u64,
+    /// Success rate over the last (up to) 100 episodes.
+    pub success_rate: f32,
+    /// Mean raw return over the last (up to) 100 episodes.
+    pub mean_return: f32,
+    /// Mean steps over the last (up to) 100 episodes.
+    pub mean_steps: f32,
+}
+
+/// One step of a played episode.
+#[derive(Debug, Clone)]
+struct StepData {
+    cands: Vec<Candidate>,
+    state: StateFeatures,
+    chosen: usize,
+    prob: f32,
+    value: f32,
+    reward: f32,
+}
+
+/// Trains a policy on `env` (its site and task); calls `progress` after each batch.
+pub fn train(
+    env: &mut Env,
+    config: &TrainConfig,
+    progress: &mut dyn FnMut(&Progress),
+) -> LearnedPolicy {
+    let mut policy = LearnedPolicy::new(config.features, config.hidden, config.seed);
+    let mut trainer = Trainer::new(config, &policy);
+    let total = config.warm_start + config.episodes;
+    let mut episode_seed = config.seed.wrapping_mul(1_000_003);
+    let mut window: Vec<(bool, f32, u32)> = Vec::new();
+    let mut done = 0u64;
+    let report =
+        |window: &Vec<(bool, f32, u32)>, done: u64, progress: &mut dyn FnMut(&Progress)| {
+            let n = window.len().max(1) as f32;
+            progress(&Progress {
+                episodes: done,
+                total,
+                success_rate: window.iter().filter(|w| w.0).count() as f32 / n,
+                mean_return: window.iter().map(|w| w.1).sum::<f32>() / n,
+                mean_steps: window.iter().map(|w| w.2 as f32).sum::<f32>() / n,
+            });
+        };
+    let push = |window: &mut Vec<(bool, f32, u32)>, env: &Env| {
+        let o = env.outcome();
+        window.push((
+            o.is_some_and(|o| o.success),
+            o.map(|o| o.raw_reward).unwrap_or(0.0),
+            env.steps(),
+        ));
+        if window.len() > 100 {
+            window.remove(0);
+        }
+    };
+    // Warm start (or the whole of `Bc`): clone the oracle.
+    let clone_episodes = if config.algo == Algo::Bc {
+        config.episodes
+    } else {
+        config.warm_start
+    };
+    let mut clone_rng = Rng::new(config.seed ^ 0x4243_0000);
+    let mut demos: Vec<(Vec<Candidate>, usize)> = Vec::new();
+    for _ in 0..clone_episodes {
+        let spec = config.randomization.draw(&mut clone_rng);
+        env.set_perturbations(spec);
+        oracle_demo(env, &config.features, episode_seed, &mut demos);
+        episode_seed += 1;
+        done += 1;
+        push(&mut window, env);
+        if done.is_multiple_of(config.batch as u64) {
+            trainer.clone_step(&mut policy, &demos);
+            demos.clear();
+            report(&window, done, progress);
+        }
+    }
+    if !demos.is_empty() {
+        trainer.clone_step(&mut policy, &demos);
+        demos.clear();
+    }
+    // A few more passes over fresh demonstrations settle the warm start.
+    if config.algo != Algo::Bc {
+        let mut batch: Vec<Vec<StepData>> = Vec::new();
+        let mut rng = Rng::new(config.seed ^ 0x5241_4E44);
+        policy.sample = true;
+        policy.reseed(config.seed);
+        for _ in 0..config.episodes {
+            let spec = config.randomization.draw(&mut rng);
+            env.set_perturbations(spec);
+            let steps = trainer.play(env, &mut policy, episode_seed, config);
+            episode_seed += 1;
+            done += 1;
+            push(&mut window, env);
+            batch.push(steps);
+            if batch.len() >= config.batch {
+                match config.algo {
+                    Algo::Reinforce => trainer.reinforce(&mut policy, &batch, config),
+                    _ => trainer.ppo(&mut policy, &batch, config),
+                }
+                batch.clear();
+                report(&window, done, progress);
+            }
+        }
+        if !batch.is_empty() {
+            match config.algo {
+                Algo::Reinforce => trainer.reinforce(&mut policy, &batch, config),
+                _ => trainer.ppo(&mut policy, &batch, config),
+            }
+        }
+        policy.sample = false;
+    }
+    report(&window, done, progress);
+    env.set_perturbations(PerturbSpec::none());
+    policy.provenance.site = env.site().name.clone();
+    policy.provenance.task = env.task_name().to_string();
+    policy.provenance.training = config.describe();
+    policy.provenance.seed = config.seed;
+    policy.provenance.episodes = total;
+    policy
+}
+
+/// Plays the oracle on one episode and keeps (features, chosen candidate) pairs.
+fn oracle_demo(
+    env: &mut Env,
+    features: &FeatureSet,
+    seed: u64,
+    out: &mut Vec<(Vec<Candidate>, usize)>,
+) {
+    let mut oracle = OraclePolicy::default();
+    let mut featurizer = Featurizer::default();
+    env.reset(seed);
+    oracle.begin_episode(env);
+    while !env.is_done() {
+        let action = oracle.act(env);
+        if let Some(i) = candidate_index(env, &action) {
+            featurizer.compute(env, features);
+            out.push((featurizer.candidates.clone(), i));
+        }
+        if env.step(&action).is_err() {
+            break;
+        }
+    }
+}
+
+/// Which candidate an action is, if any. Typing literal text (which no
+/// candidate does) counts as typing a goal field into the same element.
+pub fn candidate_index(env: &Env, action: &Action) -> Option<usize> {
+    let cands = env.candidates();
+    if let Some(i) = cands.iter().position(|c| c == action) {
+        return Some(i);
+    }
+    match action {
+        Action::Type(n, TypeText::Literal(text)) => cands
+            .iter()
+            .position(|c| {
+                matches!(c, Action::Type(m, TypeText::Goal(g)) if m == n
+                    && env.goal_value(*g as usize) == text)
+            })
+            .or_else(|| {
+                cands
+                    .iter()
+                    .position(|c| matches!(c, Action::Type(m, _) if m == n))
+            }),
+        _ => None,
+    }
+}
+
+struct Trainer {
+    adam: Adam,
+    grad: Vec<f32>,
+    pass: Pass,
+    featurizer: Featurizer,
+    dscores: Vec<f32>,
+}
+
+impl Trainer {
+    fn new(config: &TrainConfig, policy: &LearnedPolicy) -> Trainer {
+        let n = policy.net.params.len();
+        Trainer {
+            adam: Adam::new(n, config.lr),
+            grad: vec![0.0; n],
+            pass: Pass::default(),
+            featurizer: Featurizer::default(),
+            dscores: Vec::new(),
+        }
+    }
+
+    /// Plays one episode with the sampling policy, keeping what learning needs.
+    fn play(
+        &mut self,
+        env: &mut Env,
+        policy: &mut LearnedPolicy,
+        seed: u64,
+        config: &TrainConfig,
+    ) -> Vec<StepData> {
+        env.reset(seed);
+        let mut steps = Vec::new();
+        let mut phi = if config.shaping { env.potential() } else { 0.0 };
+        while !env.is_done() {
+            let cands = env.candidates();
+            if cands.is_empty() {
+                let _ = env.step(&Action::Finish);
+                if let Some(last) = steps.last_mut() {
+                    let s: &mut StepData = last;
+                    s.reward += env.outcome().map(|o| o.raw_reward).unwrap_or(0.0) - phi;
+                }
+                break;
+            }
+            self.featurizer.compute(env, &policy.features);
+            policy
+                .net
+                .forward(&self.featurizer.candidates, &mut self.pass);
+            let u = policy.rng.unit_f64() as f32;
+            let chosen = pick(&self.pass.probs, u);
+            let state = Featurizer::state(env, &policy.features);
+            let value = policy.net.value(&state);
+            let action = cands[chosen].clone();
+            let prob = self.pass.probs[chosen];
+            let r = match env.step(&action) {
+                Ok(r) => r,
+                Err(_) => break,
+            };
+            let mut reward = r.reward;
+            if config.shaping {
+                let next = if env.is_done() { 0.0 } else { env.potential() };
+                reward += config.gamma * next - phi;
+                phi = next;
+            }
+            steps.push(StepData {
+                cands: self.featurizer.candidates.clone(),
+                state,
+                chosen,
+                prob,
+                value,
+                reward,
+            });
+        }
+        steps
+    }
+
+    fn clone_step(&mut self, policy: &mut LearnedPolicy, demos: &[(Vec<Candidate>, usize)]) {
+        if demos.is_empty() {
+            return;
+        }
+        for _ in 0..4 {
+            self.grad.fill(0.0);
+            let scale = 1.0 / demos.len() as f32;
+            for (cands, chosen) in demos {
+                policy.net.forward(cands, &mut self.pass);
+                self.dscores.clear();
+                for (i, p) in self.pass.probs.iter().enumerate() {
+                    let target = if i == *chosen { 1.0 } else { 0.0 };
+                    self.dscores.push((p - target) * scale);
+                }
+                policy
+                    .net
+                    .backward(cands, &self.pass, &self.dscores, &mut self.grad);
+            }
+            self.adam.step(&mut policy.net.params, &self.grad);
+        }
+    }
+
+    fn reinforce(
+        &mut self,
+        policy: &mut LearnedPolicy,
+        batch: &[Vec<StepData>],
+        config: &TrainConfig,
+    ) {
+        let total: usize = batch.iter().map(Vec::len).sum();
+        if total == 0 {
+            return;
+        }
+        let scale = 1.0 / total as f32;
+        self.grad.fill(0.0);
+        for episode in batch {
+            let mut ret = 0.0f32;
+            let mut returns = vec![0.0f32; episode.len()];
+            for (t, s) in episode.iter().enumerate().rev() {
+                ret = s.reward + config.gamma * ret;
+                returns[t] = ret;
+            }
+            for (s, &g) in episode.iter().zip(&returns) {
+                let advantage = g - s.value;
+                policy.net.forward(&s.cands, &mut self.pass);
+                self.policy_gradient(s.chosen, -advantage * scale, config.entropy * scale);
+                policy
+                    .net
+                    .backward(&s.cands, &self.pass, &self.dscores, &mut self.grad);
+                policy
+                    .net
+                    .value_backward(&s.state, (s.value - g) * scale, &mut self.grad);
+            }
+        }
+        self.adam.step(&mut policy.net.params, &self.grad);
+    }
+
+    fn ppo(&mut self, policy: &mut LearnedPolicy, batch: &[Vec<StepData>], config: &TrainConfig) {
+        // Advantages by GAE, normalized over the batch.
+        let mut advantages: Vec<Vec<f32>> = Vec::new();
+        let mut returns: Vec<Vec<f32>> = Vec::new();
+        for episode in batch {
+            let mut adv = vec![0.0f32; episode.len()];
+            let mut gae = 0.0f32;
+            for t in (0..episode.len()).rev() {
+                let next_value = episode.get(t + 1).map(|s| s.value).unwrap_or(0.0);
+                let delta = episode[t].reward + config.gamma * next_value - episode[t].value;
+                gae = delta + config.gamma * config.lambda * gae;
+                adv[t] = gae;
+            }
+            returns.push(adv.iter().zip(episode).map(|(a, s)| a + s.value).collect());
+            advantages.push(adv);
+        }
+        let all: Vec<f32> = advantages.iter().flatten().copied().collect();
+        if all.is_empty() {
+            return;
+        }
+        let mean = all.iter().sum::<f32>() / all.len() as f32;
+        let var = all.iter().map(|a| (a - mean) * (a - mean)).sum::<f32>() / all.len() as f32;
+        let std = libm::sqrtf(var) + 1e-6;
+        let scale = 1.0 / all.len() as f32;
+        for _ in 0..config.epochs {
+            self.grad.fill(0.0);
+            for ((episode, adv), ret) in batch.iter().zip(&advantages).zip(&returns) {
+                for ((s, a), g) in episode.iter().zip(adv).zip(ret) {
+                    let a = (a - mean) / std;
+                    policy.net.forward(&s.cands, &mut self.pass);
+                    let p = self.pass.probs[s.chosen];
+                    let ratio = p / s.prob.max(1e-8);
+                    // The clipped objective passes gradient only where the clip is not active.
+                    let active = (a >= 0.0 && ratio < 1.0 + config.clip)
+                        || (a < 0.0 && ratio > 1.0 - config.clip);
+                    let weight = if active { -a * ratio * scale } else { 0.0 };
+                    self.policy_gradient(s.chosen, weight, config.entropy * scale);
+                    policy
+                        .net
+                        .backward(&s.cands, &self.pass, &self.dscores, &mut self.grad);
+                    let v = policy.net.value(&s.state);
+                    policy
+                        .net
+                        .value_backward(&s.state, (v - g) * scale, &mut self.grad);
+                }
+            }
+            self.adam.step(&mut policy.net.params, &self.grad);
+        }
+    }
+
+    /// Fills `dscores` with the derivative, by each score, of
+    /// `weight * log p(chosen) - entropy * H(p)` (minimized).
+    fn policy_gradient(&mut self, chosen: usize, weight: f32, entropy: f32) {
+        let probs = &self.pass.probs;
+        let h: f32 = probs
+            .iter()
+            .filter(|&&p| p > 0.0)
+            .map(|&p| -p * libm::logf(p))
+            .sum();
+        self.dscores.clear();
+        for (i, &p) in probs.iter().enumerate() {
+            let onehot = if i == chosen { 1.0 } else { 0.0 };
+            let dlogp = onehot - p;
+            // dH/ds_i = -p_i (log p_i + H)
+            let dh = if p > 0.0 {
+                -p * (libm::logf(p) + h)
+            } else {
+                0.0
+            };
+            self.dscores.push(weight * dlogp - entropy * dh);
+        }
+    }
+}
