@@ -81,7 +81,7 @@ enum Command {
     },
     /// Evaluate a policy over many seeded episodes.
     Eval {
-        /// random or oracle.
+        /// random, oracle, or a policy file written by `wobble train`.
         #[arg(long)]
         policy: String,
         /// Site name or path to a .ron file.
@@ -100,6 +100,90 @@ enum Command {
         #[arg(long, value_name = "SPEC")]
         perturb: Option<String>,
         /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train a learned policy on a task (by trial and error, or by cloning the oracle).
+    Train {
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// ppo, reinforce or bc (behaviour cloning of the oracle).
+        #[arg(long, default_value = "ppo")]
+        algo: String,
+        /// Feature groups the policy sees: all, or some of role,label,goal-match,position,page,selectors,step.
+        #[arg(long, default_value = "role,label,goal-match,position,page,step")]
+        features: String,
+        /// Perturbations drawn per training episode (domain randomization): KIND[:SEVERITY][@PROBABILITY],...
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
+        /// Training episodes (after the warm start).
+        #[arg(long, default_value_t = 2000)]
+        episodes: u64,
+        /// Oracle episodes cloned first (a warm start; 0 for none).
+        #[arg(long, default_value_t = 0)]
+        warm_start: u64,
+        /// Terminal reward only: no potential-based shaping from sub-goals.
+        #[arg(long)]
+        no_shaping: bool,
+        /// Hidden units.
+        #[arg(long, default_value_t = 32)]
+        hidden: usize,
+        /// Adam's learning rate.
+        #[arg(long, default_value_t = 3e-3)]
+        lr: f32,
+        /// Episodes per update.
+        #[arg(long, default_value_t = 16)]
+        batch: usize,
+        /// Seed of weights, sampling and episodes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the policy (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// Episodes of evaluation after training (greedy, fresh seeds).
+        #[arg(long, default_value_t = 200)]
+        eval: u64,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate a policy under every perturbation kind and severity (the brittleness sweep).
+    Sweep {
+        /// random, oracle, or a policy file.
+        #[arg(long)]
+        policy: String,
+        /// Site name or path to a .ron file.
+        #[arg(long)]
+        site: String,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Episodes per cell.
+        #[arg(long, default_value_t = 100)]
+        episodes: u64,
+        /// First seed.
+        #[arg(long, default_value_t = 1_000_000)]
+        seed: u64,
+        /// Only these kinds (comma-separated; default all).
+        #[arg(long)]
+        kinds: Option<String>,
+        /// Also write CSV here.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Also write JSON here.
+        #[arg(long, value_name = "FILE")]
+        json_out: Option<PathBuf>,
+        /// Also write an SVG heat map here.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
     },
@@ -190,6 +274,18 @@ fn load(site: &str) -> Result<Arc<Site>, String> {
     }
 }
 
+/// A policy by name (`random`, `oracle`) or from a file written by `wobble train`.
+fn policy_named(name: &str, seed: u64) -> Result<Box<dyn Policy>, String> {
+    if name.ends_with(".json") || name.contains('/') {
+        let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let policy =
+            wobble_policy::LearnedPolicy::from_json(&text).map_err(|e| format!("{name}: {e}"))?;
+        return Ok(Box::new(policy));
+    }
+    wobble_policy::by_name(name, seed)
+        .map_err(|e| format!("{e}, or a policy file (.json) written by wobble train"))
+}
+
 /// Parses a `--perturb` value; the error names the bad part and what was expected.
 fn parse_spec(spec: Option<&str>) -> Result<PerturbSpec, String> {
     match spec {
@@ -252,7 +348,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             json,
         } => {
             let mut env = make_env(&site, task.as_deref(), perturb.as_deref())?;
-            let mut policy = wobble_policy::by_name(&policy, seed)?;
+            let mut policy = policy_named(&policy, seed)?;
             let report = wobble_policy::evaluate(&mut env, policy.as_mut(), episodes, seed);
             let spec = env.perturbations().to_string();
             if json {
@@ -277,6 +373,152 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 for f in &report.failures {
                     outln!("  failed seed {}: {}", f.seed, f.reason);
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train {
+            site,
+            task,
+            algo,
+            features,
+            perturb,
+            episodes,
+            warm_start,
+            no_shaping,
+            hidden,
+            lr,
+            batch,
+            seed,
+            out,
+            eval,
+            quiet,
+            json,
+        } => {
+            use wobble_policy::learned::features::FeatureSet;
+            use wobble_policy::learned::train::{train, Algo, Randomization, TrainConfig};
+            let randomization = match perturb.as_deref() {
+                None => Randomization::default(),
+                Some(text) => Randomization::parse(text).map_err(|e| format!("--perturb: {e}"))?,
+            };
+            let config = TrainConfig {
+                algo: Algo::parse(&algo).map_err(|e| format!("--algo: {e}"))?,
+                episodes,
+                seed,
+                features: FeatureSet::parse(&features).map_err(|e| format!("--features: {e}"))?,
+                hidden: hidden.clamp(1, 1024),
+                lr,
+                batch: batch.max(1),
+                shaping: !no_shaping,
+                warm_start,
+                randomization,
+                ..TrainConfig::default()
+            };
+            let mut env = make_env(&site, task.as_deref(), None)?;
+            let bar = if quiet || json {
+                indicatif::ProgressBar::hidden()
+            } else {
+                indicatif::ProgressBar::new(config.warm_start + config.episodes)
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:30}] {pos}/{len} episodes  {per_sec}  {msg}",
+                )
+                .map_err(|e| e.to_string())?
+                .progress_chars("=> "),
+            );
+            let started = Instant::now();
+            let mut policy = train(&mut env, &config, &mut |p| {
+                bar.set_position(p.episodes);
+                bar.set_message(format!(
+                    "success {:>5.1}%  steps {:.1}",
+                    p.success_rate * 100.0,
+                    p.mean_steps
+                ));
+            });
+            bar.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            policy.provenance.command = std::env::args()
+                .map(|a| if a.contains(' ') { format!("{a:?}") } else { a })
+                .collect::<Vec<_>>()
+                .join(" ");
+            std::fs::write(&out, policy.to_json())
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            let report = wobble_policy::evaluate(&mut env, &mut policy, eval, 1_000_000);
+            if json {
+                outln!(
+                    "{}",
+                    json!({
+                        "site": report.site,
+                        "task": report.task,
+                        "training": config.describe(),
+                        "seconds": seconds,
+                        "episodes_per_sec": (config.warm_start + config.episodes) as f64 / seconds.max(1e-9),
+                        "eval_episodes": eval,
+                        "success_rate": report.success_rate,
+                        "mean_steps": report.mean_steps,
+                        "out": out.display().to_string(),
+                    })
+                );
+            } else {
+                outln!("trained: {}", config.describe());
+                outln!(
+                    "{:.1} s, {:.0} episodes/s; evaluation over {eval} fresh episodes: success {:.1}%, {:.1} steps",
+                    seconds,
+                    (config.warm_start + config.episodes) as f64 / seconds.max(1e-9),
+                    report.success_rate * 100.0,
+                    report.mean_steps
+                );
+                outln!("wrote {}", out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sweep {
+            policy,
+            site,
+            task,
+            episodes,
+            seed,
+            kinds,
+            csv,
+            json_out,
+            svg,
+            json,
+        } => {
+            let kinds: Vec<Kind> = match kinds.as_deref() {
+                None => Kind::ALL.to_vec(),
+                Some(text) => text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(|k| {
+                        Kind::from_name(k).ok_or_else(|| {
+                            format!(
+                                "--kinds: unknown kind \"{k}\"; expected some of: {}",
+                                Kind::ALL.map(Kind::name).join(", ")
+                            )
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            let mut env = make_env(&site, task.as_deref(), None)?;
+            let mut p = policy_named(&policy, seed)?;
+            let report =
+                wobble_policy::sweep(&mut env, p.as_mut(), &policy, episodes, seed, &kinds);
+            let write = |path: &Option<PathBuf>, text: String| -> Result<(), String> {
+                if let Some(path) = path {
+                    std::fs::write(path, text)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                Ok(())
+            };
+            write(&csv, report.csv())?;
+            write(&svg, report.svg())?;
+            let as_json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            write(&json_out, as_json.clone())?;
+            if json {
+                outln!("{as_json}");
+            } else {
+                out!("{}", report.table());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -1496,8 +1496,9 @@ impl Env {
     }
     /// Progress towards the goal in `[0, 1]`, for potential-based reward
     /// shaping: half from how close the current page is to one that ends the
-    /// episode (counted in navigations), half from the share of the task's
-    /// success conditions that already hold. Shaping with
+    /// episode (counted in navigations), half from how much of the task's
+    /// success conditions already holds (graded: the share of rows passing
+    /// an `AllRows`, of parts passing an `And`). Shaping with
     /// `gamma * potential(s') - potential(s)` leaves the optimal policy unchanged.
     pub fn potential(&mut self) -> f32 {
         if !self
@@ -1533,12 +1534,12 @@ impl Env {
         let page_part = 1.0 - d as f32 / (far + 1) as f32;
         let task = &self.site.tasks[self.task];
         let ctx = self.ctx(&self.site);
-        let met = task
+        let met: f32 = task
             .success
             .iter()
-            .filter(|(c, _)| ctx.cond(c, None))
-            .count();
-        let cond_part = met as f32 / task.success.len().max(1) as f32;
+            .map(|(c, _)| ctx.cond_score(c, None))
+            .sum();
+        let cond_part = met / task.success.len().max(1) as f32;
         0.5 * page_part + 0.5 * cond_part
     }
 

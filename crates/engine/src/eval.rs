@@ -93,6 +93,32 @@ impl<'a> Ctx<'a> {
             .unwrap_or("")
     }
 
+    /// How far a condition is from holding, in `[0, 1]`: 1 when it holds;
+    /// for `AllRows` the share of rows that pass, for `And` the mean of its
+    /// parts; otherwise 0. Used for graded reward shaping.
+    pub fn cond_score(&self, c: &'a CondC, row: RowCtx) -> f32 {
+        match c {
+            CondC::AllRows(t, x) => {
+                let n = self
+                    .tables
+                    .get(*t as usize)
+                    .map(|t| t.rows.len())
+                    .unwrap_or(0);
+                if n == 0 {
+                    return 1.0;
+                }
+                let pass = (0..n as u32)
+                    .filter(|&r| self.cond(x, Some((*t, r))))
+                    .count();
+                pass as f32 / n as f32
+            }
+            CondC::And(parts) if !parts.is_empty() => {
+                parts.iter().map(|p| self.cond_score(p, row)).sum::<f32>() / parts.len() as f32
+            }
+            other => self.cond(other, row) as u8 as f32,
+        }
+    }
+
     /// Whether a condition holds.
     pub fn cond(&self, c: &'a CondC, row: RowCtx) -> bool {
         match c {

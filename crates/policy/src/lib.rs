@@ -13,11 +13,13 @@ mod eval;
 pub mod learned;
 mod oracle;
 mod random;
+pub mod sweep;
 
 pub use eval::{evaluate, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
 pub use oracle::OraclePolicy;
 pub use random::RandomPolicy;
+pub use sweep::{sweep, SweepReport};
 
 use wobble_engine::{Action, Env};
 

@@ -121,7 +121,7 @@ impl FeatureSet {
 }
 
 /// Number of dense features per candidate.
-pub const DENSE: usize = 25;
+pub const DENSE: usize = 29;
 /// Token slots per candidate: label words, selector words, page.
 pub const LABEL_TOKENS: usize = 6;
 /// Selector token slots.
@@ -272,7 +272,7 @@ impl Featurizer {
             }
             if set.goal_match {
                 if let Some(n) = node {
-                    goal_match(env, action, n, &mut d[14..DENSE]);
+                    goal_match(env, action, n, &mut d[14..25]);
                 }
             }
             if set.label {
@@ -307,6 +307,44 @@ impl Featurizer {
                 c.page = page_token;
             }
             self.candidates.push(c);
+        }
+        if set.goal_match && set.role {
+            self.add_pending(env);
+        }
+    }
+
+    /// Adds to every candidate what is still left to do on the page, read
+    /// from the goal-match features of all candidates: boxes that match the
+    /// goal and are unticked, ticked boxes that do not match, fields whose
+    /// goal value is not typed yet, drop-downs not set to their goal value.
+    /// This is what tells a "Submit" candidate whether the form is complete.
+    fn add_pending(&mut self, env: &Env) {
+        let cands = env.candidates();
+        let mut pending = [0.0f32; 4];
+        let mut typed: Vec<u32> = Vec::new();
+        for (c, action) in self.candidates.iter().zip(cands) {
+            let m = &c.dense[14..25];
+            match action {
+                Action::Click(_) if c.dense[4] > 0.0 || c.dense[5] > 0.0 => {
+                    if m[7] > 0.0 && m[8] == 0.0 {
+                        pending[0] += 1.0;
+                    }
+                    if m[7] == 0.0 && m[8] > 0.0 {
+                        pending[1] += 1.0;
+                    }
+                }
+                Action::Type(i, _) if m[0] > 0.0 && m[1] == 0.0 && !typed.contains(i) => {
+                    typed.push(*i);
+                    pending[2] += 1.0;
+                }
+                Action::Select(..) if m[5] > 0.0 && m[6] == 0.0 => pending[3] += 1.0,
+                _ => {}
+            }
+        }
+        for c in &mut self.candidates {
+            for (k, p) in pending.iter().enumerate() {
+                c.dense[25 + k] = (p / 4.0).min(1.0);
+            }
         }
     }
 

@@ -33,7 +33,9 @@ pub struct LearnedPolicy {
     pub features: FeatureSet,
     /// How it was trained (kept in its file).
     pub provenance: Provenance,
-    /// Sample from the softmax (training) instead of taking the best action.
+    /// Sample from the softmax (the default) instead of always taking the
+    /// most probable action, which can loop (typing the same field again).
+    /// Sampling is seeded by the episode's seed, so evaluations repeat exactly.
     pub sample: bool,
     rng: Rng,
     featurizer: Featurizer,
@@ -74,7 +76,7 @@ impl LearnedPolicy {
             net: Net::new(hidden, seed),
             features,
             provenance: Provenance::default(),
-            sample: false,
+            sample: true,
             rng: Rng::new(seed ^ 0x5A4D_504C_0000_0001),
             featurizer: Featurizer::default(),
             pass: Pass::default(),
@@ -151,6 +153,10 @@ impl LearnedPolicy {
 impl Policy for LearnedPolicy {
     fn name(&self) -> &str {
         "learned"
+    }
+
+    fn begin_episode(&mut self, env: &Env) {
+        self.reseed(env.seed());
     }
 
     fn act(&mut self, env: &Env) -> Action {

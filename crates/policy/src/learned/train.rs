@@ -312,7 +312,6 @@ pub fn train(
     if config.algo != Algo::Bc {
         let mut batch: Vec<Vec<StepData>> = Vec::new();
         let mut rng = Rng::new(config.seed ^ 0x5241_4E44);
-        policy.sample = true;
         policy.reseed(config.seed);
         for _ in 0..config.episodes {
             let spec = config.randomization.draw(&mut rng);
@@ -337,7 +336,6 @@ pub fn train(
                 _ => trainer.ppo(&mut policy, &batch, config),
             }
         }
-        policy.sample = false;
     }
     report(&window, done, progress);
     env.set_perturbations(PerturbSpec::none());

@@ -1,0 +1,286 @@
+//! The brittleness sweep: a policy's success on every perturbation kind and severity.
+//!
+//! [`sweep`] evaluates a policy unperturbed and then under each kind at each
+//! severity, over the same seeds, and returns a [`SweepReport`] that renders
+//! as a text table, CSV, JSON and an SVG heat map (kinds down, severities
+//! across, success rate as color).
+
+use crate::{evaluate, Policy};
+use serde::Serialize;
+use std::fmt::Write;
+use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::Env;
+
+/// One cell of the sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepCell {
+    /// Perturbation kind (`none` for the unperturbed baseline).
+    pub kind: String,
+    /// Severity (0 for the baseline).
+    pub severity: u8,
+    /// Success rate over the episodes.
+    pub success_rate: f64,
+    /// Mean raw return.
+    pub mean_return: f64,
+    /// Mean steps.
+    pub mean_steps: f64,
+}
+
+/// A policy's success everywhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepReport {
+    /// Site name.
+    pub site: String,
+    /// Task name.
+    pub task: String,
+    /// Policy name or file.
+    pub policy: String,
+    /// Episodes per cell.
+    pub episodes: u64,
+    /// First seed.
+    pub seed: u64,
+    /// Unperturbed success.
+    pub baseline: SweepCell,
+    /// Every kind at every severity, in catalog order.
+    pub cells: Vec<SweepCell>,
+}
+
+/// Evaluates `policy` on `env`'s task unperturbed and under every kind and severity.
+pub fn sweep(
+    env: &mut Env,
+    policy: &mut dyn Policy,
+    policy_name: &str,
+    episodes: u64,
+    seed: u64,
+    kinds: &[Kind],
+) -> SweepReport {
+    let mut cell = |env: &mut Env, spec: PerturbSpec, kind: &str, severity: u8| {
+        env.set_perturbations(spec);
+        let r = evaluate(env, policy, episodes, seed);
+        SweepCell {
+            kind: kind.to_string(),
+            severity,
+            success_rate: r.success_rate,
+            mean_return: r.mean_return,
+            mean_steps: r.mean_steps,
+        }
+    };
+    let baseline = cell(env, PerturbSpec::none(), "none", 0);
+    let mut cells = Vec::new();
+    for &kind in kinds {
+        for severity in 1..=3 {
+            let spec = PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default();
+            cells.push(cell(env, spec, kind.name(), severity));
+        }
+    }
+    env.set_perturbations(PerturbSpec::none());
+    SweepReport {
+        site: env.site().name.clone(),
+        task: env.task_name().to_string(),
+        policy: policy_name.to_string(),
+        episodes,
+        seed,
+        baseline,
+        cells,
+    }
+}
+
+impl SweepReport {
+    fn kinds(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in &self.cells {
+            if !out.contains(&c.kind.as_str()) {
+                out.push(&c.kind);
+            }
+        }
+        out
+    }
+
+    fn rate(&self, kind: &str, severity: u8) -> Option<f64> {
+        self.cells
+            .iter()
+            .find(|c| c.kind == kind && c.severity == severity)
+            .map(|c| c.success_rate)
+    }
+
+    /// A text table: one row per kind, success at severities 1, 2, 3.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} on {}/{}, {} episodes per cell from seed {}",
+            self.policy, self.site, self.task, self.episodes, self.seed
+        );
+        let _ = writeln!(
+            out,
+            "unperturbed: {:>5.1}%",
+            self.baseline.success_rate * 100.0
+        );
+        let _ = writeln!(
+            out,
+            "{:<18} {:>7} {:>7} {:>7}",
+            "kind", "sev 1", "sev 2", "sev 3"
+        );
+        for kind in self.kinds() {
+            let _ = write!(out, "{kind:<18}");
+            for s in 1..=3 {
+                match self.rate(kind, s) {
+                    Some(r) => {
+                        let _ = write!(out, " {:>6.1}%", r * 100.0);
+                    }
+                    None => {
+                        let _ = write!(out, " {:>7}", "-");
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// CSV: `kind,severity,success_rate,mean_return,mean_steps`, baseline first.
+    pub fn csv(&self) -> String {
+        let mut out = String::from("kind,severity,success_rate,mean_return,mean_steps\n");
+        for c in std::iter::once(&self.baseline).chain(&self.cells) {
+            let _ = writeln!(
+                out,
+                "{},{},{:.4},{:.4},{:.2}",
+                c.kind, c.severity, c.success_rate, c.mean_return, c.mean_steps
+            );
+        }
+        out
+    }
+
+    /// An SVG heat map: kinds down, severities across, success as color.
+    pub fn svg(&self) -> String {
+        let kinds = self.kinds();
+        let (left, top, cell_w, cell_h) = (150.0, 70.0, 90.0, 28.0);
+        let width = left + 4.0 * cell_w + 20.0;
+        let height = top + (kinds.len() as f64 + 1.0) * cell_h + 20.0;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="DejaVu Sans, sans-serif" font-size="13">"#
+        );
+        let _ = writeln!(
+            s,
+            r##"<rect width="100%" height="100%" fill="#ffffff"/><text x="12" y="24" font-weight="bold" font-size="15">{}</text><text x="12" y="44" fill="#555">success rate by perturbation and severity, {} episodes each</text>"##,
+            escape(&format!("{} on {}/{}", self.policy, self.site, self.task)),
+            self.episodes
+        );
+        let headers = ["none", "sev 1", "sev 2", "sev 3"];
+        for (i, h) in headers.iter().enumerate() {
+            let x = left + i as f64 * cell_w + cell_w / 2.0;
+            let _ = writeln!(
+                s,
+                r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-weight="bold">{h}</text>"#,
+                top - 8.0
+            );
+        }
+        let row = |s: &mut String, r: usize, name: &str, rates: [Option<f64>; 4]| {
+            let y = top + r as f64 * cell_h;
+            let _ = writeln!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+                left - 10.0,
+                y + cell_h / 2.0 + 4.5,
+                escape(name)
+            );
+            for (i, rate) in rates.iter().enumerate() {
+                let x = left + i as f64 * cell_w;
+                let Some(rate) = rate else { continue };
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{}" stroke="#ffffff"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{}">{:.0}%</text>"##,
+                    cell_w,
+                    cell_h,
+                    heat(*rate),
+                    x + cell_w / 2.0,
+                    y + cell_h / 2.0 + 4.5,
+                    if *rate < 0.35 || *rate > 0.8 {
+                        "#ffffff"
+                    } else {
+                        "#1b1b1b"
+                    },
+                    rate * 100.0
+                );
+            }
+        };
+        row(
+            &mut s,
+            0,
+            "unperturbed",
+            [Some(self.baseline.success_rate), None, None, None],
+        );
+        for (r, kind) in kinds.iter().enumerate() {
+            row(
+                &mut s,
+                r + 1,
+                kind,
+                [
+                    None,
+                    self.rate(kind, 1),
+                    self.rate(kind, 2),
+                    self.rate(kind, 3),
+                ],
+            );
+        }
+        s.push_str("</svg>\n");
+        s
+    }
+}
+
+/// Red (0%) through amber to green (100%).
+fn heat(rate: f64) -> String {
+    let r = rate.clamp(0.0, 1.0);
+    let (a, b, t) = if r < 0.5 {
+        ((0xc6, 0x28, 0x28), (0xf0, 0xb4, 0x29), r / 0.5)
+    } else {
+        ((0xf0, 0xb4, 0x29), (0x2e, 0x7d, 0x32), (r - 0.5) / 0.5)
+    };
+    let mix = |x: i32, y: i32| (x as f64 + (y - x) as f64 * t).round() as i32;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(a.0, b.0),
+        mix(a.1, b.1),
+        mix(a.2, b.2)
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OraclePolicy;
+    use wobble_engine::{builtin, EnvConfig};
+
+    #[test]
+    fn the_oracle_sweeps_clean_and_every_format_renders() {
+        let site = builtin::load_builtin("click-button").unwrap();
+        let mut env = Env::new(site, 0, EnvConfig::default()).unwrap();
+        let kinds = [Kind::Move, Kind::Popup];
+        let report = sweep(
+            &mut env,
+            &mut OraclePolicy::default(),
+            "oracle",
+            10,
+            1,
+            &kinds,
+        );
+        assert_eq!(report.cells.len(), 6);
+        assert!(report.cells.iter().all(|c| c.success_rate == 1.0));
+        assert!(report.table().contains("popup"));
+        assert_eq!(report.csv().lines().count(), 8);
+        let svg = report.svg();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("100%</text>").count(), 7);
+        assert_eq!(heat(0.0), "#c62828");
+        assert_eq!(heat(1.0), "#2e7d32");
+    }
+}
