@@ -138,6 +138,12 @@ enum Command {
         /// Episodes per update.
         #[arg(long, default_value_t = 16)]
         batch: usize,
+        /// Discount of future rewards.
+        #[arg(long, default_value_t = 1.0)]
+        gamma: f32,
+        /// Entropy bonus (keeps exploring).
+        #[arg(long, default_value_t = 0.02)]
+        entropy: f32,
         /// Seed of weights, sampling and episodes.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -388,6 +394,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
             hidden,
             lr,
             batch,
+            gamma,
+            entropy,
             seed,
             out,
             eval,
@@ -408,6 +416,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 hidden: hidden.clamp(1, 1024),
                 lr,
                 batch: batch.max(1),
+                gamma: gamma.clamp(0.0, 1.0),
+                entropy: entropy.max(0.0),
                 shaping: !no_shaping,
                 warm_start,
                 randomization,

@@ -1495,10 +1495,11 @@ impl Env {
         self.goal.get(g).map(|s| s.as_str()).unwrap_or("")
     }
     /// Progress towards the goal in `[0, 1]`, for potential-based reward
-    /// shaping: half from how close the current page is to one that ends the
-    /// episode (counted in navigations), half from how much of the task's
+    /// shaping, in equal parts: how close the current page is to one that
+    /// ends the episode (counted in navigations); how much of the task's
     /// success conditions already holds (graded: the share of rows passing
-    /// an `AllRows`, of parts passing an `And`). Shaping with
+    /// an `AllRows`, of parts passing an `And`); and the share of the fields
+    /// the task's recipe fills that hold what the recipe would put there. Shaping with
     /// `gamma * potential(s') - potential(s)` leaves the optimal policy unchanged.
     pub fn potential(&mut self) -> f32 {
         if !self
@@ -1540,7 +1541,32 @@ impl Env {
             .map(|(c, _)| ctx.cond_score(c, None))
             .sum();
         let cond_part = met / task.success.len().max(1) as f32;
-        0.5 * page_part + 0.5 * cond_part
+        // Fields the recipe fills, holding what it would put there.
+        let mut wanted = 0u32;
+        let mut filled = 0u32;
+        for step in &task.solution {
+            use crate::compile::StepC;
+            let (key, expected): (&str, &str) = match step {
+                StepC::Type(k, f) | StepC::Select(k, f) => (k, self.goal_value(*f as usize)),
+                StepC::TypeText(k, t) | StepC::SelectText(k, t) => (k, t),
+                StepC::Check(k) => (k, "true"),
+                _ => continue,
+            };
+            wanted += 1;
+            let holds = self
+                .nodes
+                .iter()
+                .find(|n| n.base_key == key && n.slot.is_some())
+                .and_then(|n| n.slot)
+                .and_then(|s| self.slots.get(s as usize))
+                .is_some_and(|v| eval::text_eq(v, expected));
+            filled += holds as u32;
+        }
+        if wanted == 0 {
+            return 0.5 * page_part + 0.5 * cond_part;
+        }
+        let field_part = filled as f32 / wanted as f32;
+        (page_part + cond_part + field_part) / 3.0
     }
 
     /// Evaluates a compiled condition in a node's row context (used by the oracle's recipes).

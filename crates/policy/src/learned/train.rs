@@ -169,6 +169,12 @@ pub struct TrainConfig {
     pub warm_start: u64,
     /// Perturbations drawn per training episode.
     pub randomization: Randomization,
+    /// Adam steps of behaviour cloning over the demonstrations.
+    pub clone_steps: usize,
+    /// Extra penalty, in training only, for running out of steps: without
+    /// it, stalling until the limit costs no more than a wrong final click,
+    /// and a policy that fears the click stops exploring it.
+    pub timeout_penalty: f32,
 }
 
 impl Default for TrainConfig {
@@ -180,15 +186,19 @@ impl Default for TrainConfig {
             features: FeatureSet::default(),
             hidden: 32,
             lr: 3e-3,
-            gamma: 0.99,
+            // Episodes are short and capped: undiscounted returns give no
+            // reason to stall before a risky final click.
+            gamma: 1.0,
             lambda: 0.95,
             clip: 0.2,
-            entropy: 0.01,
+            entropy: 0.02,
             batch: 16,
             epochs: 4,
             shaping: true,
             warm_start: 0,
             randomization: Randomization::default(),
+            clone_steps: 400,
+            timeout_penalty: 0.5,
         }
     }
 }
@@ -298,17 +308,14 @@ pub fn train(
         episode_seed += 1;
         done += 1;
         push(&mut window, env);
-        if done.is_multiple_of(config.batch as u64) {
-            trainer.clone_step(&mut policy, &demos);
-            demos.clear();
+        if done.is_multiple_of(config.batch as u64 * 4) {
             report(&window, done, progress);
         }
     }
     if !demos.is_empty() {
-        trainer.clone_step(&mut policy, &demos);
+        trainer.clone_demos(&mut policy, &demos, config.clone_steps, &mut clone_rng);
         demos.clear();
     }
-    // A few more passes over fresh demonstrations settle the warm start.
     if config.algo != Algo::Bc {
         let mut batch: Vec<Vec<StepData>> = Vec::new();
         let mut rng = Rng::new(config.seed ^ 0x5241_4E44);
@@ -449,6 +456,9 @@ impl Trainer {
                 Err(_) => break,
             };
             let mut reward = r.reward;
+            if r.truncated {
+                reward -= config.timeout_penalty;
+            }
             if config.shaping {
                 let next = if env.is_done() { 0.0 } else { env.potential() };
                 reward += config.gamma * next - phi;
@@ -466,14 +476,21 @@ impl Trainer {
         steps
     }
 
-    fn clone_step(&mut self, policy: &mut LearnedPolicy, demos: &[(Vec<Candidate>, usize)]) {
-        if demos.is_empty() {
-            return;
-        }
-        for _ in 0..4 {
+    /// Fits the policy to demonstrations: `steps` Adam steps on random
+    /// minibatches of 64 demonstrated choices (cross-entropy).
+    fn clone_demos(
+        &mut self,
+        policy: &mut LearnedPolicy,
+        demos: &[(Vec<Candidate>, usize)],
+        steps: usize,
+        rng: &mut Rng,
+    ) {
+        const MINIBATCH: usize = 64;
+        let scale = 1.0 / MINIBATCH as f32;
+        for _ in 0..steps {
             self.grad.fill(0.0);
-            let scale = 1.0 / demos.len() as f32;
-            for (cands, chosen) in demos {
+            for _ in 0..MINIBATCH {
+                let (cands, chosen) = &demos[rng.below(demos.len() as u64) as usize];
                 policy.net.forward(cands, &mut self.pass);
                 self.dscores.clear();
                 for (i, p) in self.pass.probs.iter().enumerate() {
