@@ -231,6 +231,8 @@ impl Xtask {
                 WASM_TARGET,
                 "-p",
                 "wobble-engine",
+                "-p",
+                "wobble-policy",
             ]))
         })?;
         steps.run("trunk build", || self.trunk_build())?;

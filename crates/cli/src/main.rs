@@ -130,7 +130,7 @@ enum Command {
         #[arg(long)]
         no_shaping: bool,
         /// Hidden units.
-        #[arg(long, default_value_t = 32)]
+        #[arg(long, default_value_t = 16)]
         hidden: usize,
         /// Adam's learning rate.
         #[arg(long, default_value_t = 3e-3)]
@@ -207,6 +207,13 @@ enum Command {
         /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
         #[arg(long, value_name = "SPEC")]
         perturb: Option<String>,
+        /// Measure training instead: PPO from scratch with the default settings,
+        /// episodes per second and the time until the running success rate reaches 90%.
+        #[arg(long)]
+        train: bool,
+        /// Training episodes for --train.
+        #[arg(long, default_value_t = 3000)]
+        episodes: u64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -278,6 +285,63 @@ fn load(site: &str) -> Result<Arc<Site>, String> {
     } else {
         builtin::load_builtin(site)
     }
+}
+
+/// Measures training: PPO from scratch (default settings, seed 1) on one
+/// core; episodes per second, and the wall time until the success rate over
+/// the last 100 training episodes first reaches 90%.
+fn bench_training(
+    site: &str,
+    task: Option<&str>,
+    perturb: Option<&str>,
+    episodes: u64,
+    json: bool,
+) -> Result<ExitCode, String> {
+    use wobble_policy::learned::train::{train, Randomization, TrainConfig};
+    let randomization = match perturb {
+        None => Randomization::default(),
+        Some(text) => Randomization::parse(text).map_err(|e| format!("--perturb: {e}"))?,
+    };
+    let config = TrainConfig {
+        episodes,
+        randomization,
+        ..TrainConfig::default()
+    };
+    let mut env = make_env(site, task, None)?;
+    let started = Instant::now();
+    let mut reached: Option<(f64, u64)> = None;
+    train(&mut env, &config, &mut |p| {
+        if reached.is_none() && p.episodes >= 100 && p.success_rate >= 0.9 {
+            reached = Some((started.elapsed().as_secs_f64(), p.episodes));
+        }
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let per_sec = episodes as f64 / seconds.max(1e-9);
+    if json {
+        outln!(
+            "{}",
+            json!({
+                "site": env.site().name, "task": env.task_name(), "training": config.describe(),
+                "episodes": episodes, "seconds": seconds, "episodes_per_sec": per_sec,
+                "seconds_to_90": reached.map(|r| r.0), "episodes_to_90": reached.map(|r| r.1),
+            })
+        );
+    } else {
+        outln!(
+            "{}/{}: {}",
+            env.site().name,
+            env.task_name(),
+            config.describe()
+        );
+        outln!("{episodes} episodes in {seconds:.2} s: {per_sec:.0} episodes/s");
+        match reached {
+            Some((s, e)) => {
+                outln!("90% success over the last 100 episodes after {s:.2} s ({e} episodes)")
+            }
+            None => outln!("never reached 90% success over the last 100 episodes"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A policy by name (`random`, `oracle`) or from a file written by `wobble train`.
@@ -535,9 +599,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Bench {
             site,
             task,
+            perturb,
+            train: true,
+            episodes,
+            json,
+            ..
+        } => bench_training(&site, task.as_deref(), perturb.as_deref(), episodes, json),
+        Command::Bench {
+            site,
+            task,
             seconds,
             perturb,
             json,
+            ..
         } => bench(&site, task.as_deref(), seconds, perturb.as_deref(), json),
         Command::Observe {
             site,

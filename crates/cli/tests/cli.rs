@@ -514,3 +514,145 @@ fn the_gallery_is_fresh() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn train_writes_a_policy_that_eval_and_sweep_read() {
+    let out_file = scratch("train").join("login-policy.json");
+    let path = out_file.to_str().unwrap();
+    let (code, out, err) = wobble(&[
+        "train",
+        "--site",
+        "login-user",
+        "--episodes",
+        "1500",
+        "--seed",
+        "1",
+        "--out",
+        path,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(v["success_rate"].as_f64().unwrap() >= 0.95, "{v}");
+    assert!(v["training"].as_str().unwrap().contains("ppo"), "{v}");
+    let saved = json(&std::fs::read_to_string(&out_file).unwrap());
+    assert_eq!(saved["format"], "wobble-policy");
+    assert!(saved["provenance"]["command"]
+        .as_str()
+        .unwrap()
+        .contains("--episodes 1500"));
+    let (code, out, err) = wobble(&[
+        "eval",
+        "--policy",
+        path,
+        "--site",
+        "login-user",
+        "--episodes",
+        "50",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(json(&out)["success_rate"].as_f64().unwrap() >= 0.9);
+    let csv = scratch("sweep").join("sweep.csv");
+    let svg = scratch("sweep").join("sweep.svg");
+    let (code, out, err) = wobble(&[
+        "sweep",
+        "--policy",
+        path,
+        "--site",
+        "login-user",
+        "--episodes",
+        "20",
+        "--kinds",
+        "relabel,popup",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("relabel") && out.contains("unperturbed"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 8);
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+}
+
+#[test]
+fn training_mistakes_are_clear_errors() {
+    let out = scratch("never").join("never.json");
+    let out = out.to_str().unwrap();
+    for (args, needle) in [
+        (
+            vec!["train", "--site", "airline", "--algo", "sgd", "--out", out],
+            "unknown algorithm \"sgd\"",
+        ),
+        (
+            vec![
+                "train",
+                "--site",
+                "airline",
+                "--features",
+                "colour",
+                "--out",
+                out,
+            ],
+            "unknown feature group \"colour\"",
+        ),
+        (
+            vec![
+                "train",
+                "--site",
+                "airline",
+                "--perturb",
+                "move@2",
+                "--out",
+                out,
+            ],
+            "not between 0 and 1",
+        ),
+        (
+            vec!["eval", "--policy", "missing.json", "--site", "airline"],
+            "cannot read missing.json",
+        ),
+        (
+            vec![
+                "sweep", "--policy", "oracle", "--site", "airline", "--kinds", "wobble",
+            ],
+            "unknown kind \"wobble\"",
+        ),
+    ] {
+        let (code, _, err) = wobble(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let bad = scratch("bad").join("bad-policy.json");
+    std::fs::write(&bad, "{\"format\": \"wobble-policy\", \"version\": 7}").unwrap();
+    let (code, _, err) = wobble(&[
+        "eval",
+        "--policy",
+        bad.to_str().unwrap(),
+        "--site",
+        "airline",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("version 7"), "{err}");
+}
+
+#[test]
+fn bench_measures_training() {
+    let (code, out, err) = wobble(&[
+        "bench",
+        "--train",
+        "--site",
+        "click-button",
+        "--episodes",
+        "600",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(v["episodes_per_sec"].as_f64().unwrap() > 0.0);
+    assert!(v["episodes_to_90"].as_u64().is_some(), "{v}");
+}

@@ -184,7 +184,7 @@ impl Default for TrainConfig {
             episodes: 2000,
             seed: 1,
             features: FeatureSet::default(),
-            hidden: 32,
+            hidden: 16,
             lr: 3e-3,
             // Episodes are short and capped: undiscounted returns give no
             // reason to stall before a risky final click.

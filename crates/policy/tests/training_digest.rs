@@ -1,0 +1,73 @@
+//! Cross-target determinism of learning: short PPO and cloning runs give the
+//! same weights natively and on wasm32, bit for bit. The native run keeps
+//! `golden/training.txt` fresh (rewritten under `WOBBLE_BLESS=1`, which
+//! `cargo xtask bless` sets); the wasm32 run (`cargo test --target
+//! wasm32-unknown-unknown -p wobble-policy`) must match it.
+
+use wobble_engine::obs::Fnv;
+use wobble_engine::{builtin, Env, EnvConfig};
+use wobble_policy::learned::train::{train, Algo, Randomization, TrainConfig};
+
+/// One line per run: site, algorithm, episodes, and a digest of every weight's bits.
+fn digest_lines() -> String {
+    let mut out = String::new();
+    for (site, algo, episodes, perturb) in [
+        ("login-user", Algo::Ppo, 120, ""),
+        ("click-checkboxes", Algo::Reinforce, 80, ""),
+        ("airline", Algo::Bc, 20, ""),
+        (
+            "enter-text",
+            Algo::Ppo,
+            80,
+            "relabel:2@0.5,move:2@0.5,popup:1@0.5",
+        ),
+    ] {
+        let mut env = Env::new(
+            builtin::load_builtin(site).unwrap(),
+            0,
+            EnvConfig::default(),
+        )
+        .unwrap();
+        let config = TrainConfig {
+            algo,
+            episodes,
+            seed: 3,
+            randomization: Randomization::parse(perturb).unwrap(),
+            clone_steps: 40,
+            ..TrainConfig::default()
+        };
+        let policy = train(&mut env, &config, &mut |_| {});
+        let mut h = Fnv::default();
+        for p in &policy.net.params {
+            h.u64(p.to_bits() as u64);
+        }
+        out.push_str(&format!(
+            "{site} {} {episodes} {perturb} {:016x}\n",
+            algo.name(),
+            h.finish()
+        ));
+    }
+    out
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn training_digests_match_the_golden_file() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/training.txt");
+    let actual = digest_lines();
+    if std::env::var_os("WOBBLE_BLESS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "training changed; if on purpose, run `cargo xtask bless` and review the diff"
+    );
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn training_digests_equal_the_native_ones() {
+    assert_eq!(digest_lines(), include_str!("golden/training.txt"));
+}
