@@ -114,3 +114,72 @@ fn bad_policy_files_are_refused_with_a_reason() {
     let e = LearnedPolicy::from_json("not json").unwrap_err();
     assert!(e.contains("not a JSON"), "{e}");
 }
+
+/// The shipped policies are what their documented commands make
+/// (`policies/README.md`); rerun those commands after a change to training.
+#[test]
+fn the_shipped_policies_are_fresh() {
+    use wobble_policy::learned::train::Randomization;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+    for (file, site, episodes, warm_start, perturb) in [
+        ("click-button.json", "click-button", 1500, 0, ""),
+        ("login-user.json", "login-user", 1500, 0, ""),
+        ("bank.json", "bank", 1500, 0, ""),
+        ("airline.json", "airline", 2000, 300, ""),
+        (
+            "airline-randomized.json",
+            "airline",
+            2000,
+            300,
+            "relabel:3@0.5,lazy:3@0.5,popup:3@0.5,move:3@0.5",
+        ),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let shipped = LearnedPolicy::from_json(&text).unwrap();
+        let mut env = Env::new(
+            builtin::load_builtin(site).unwrap(),
+            0,
+            EnvConfig::default(),
+        )
+        .unwrap();
+        let config = TrainConfig {
+            episodes,
+            warm_start,
+            seed: 1,
+            randomization: Randomization::parse(perturb).unwrap(),
+            ..TrainConfig::default()
+        };
+        let fresh = train(&mut env, &config, &mut |_| {});
+        assert!(
+            fresh.net.params == shipped.net.params,
+            "policies/{file} is stale: rerun its command from policies/README.md"
+        );
+        assert_eq!(shipped.provenance.training, config.describe());
+    }
+}
+
+/// The sweeps the README quotes (`docs/sweeps/*.csv`) are what the sweep
+/// command prints for the shipped policies (command in `policies/README.md`).
+#[test]
+fn the_readme_sweeps_are_fresh() {
+    use wobble_engine::perturb::Kind;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for name in ["airline", "airline-randomized"] {
+        let text = std::fs::read_to_string(root.join(format!("policies/{name}.json"))).unwrap();
+        let mut policy = LearnedPolicy::from_json(&text).unwrap();
+        let mut env = Env::new(
+            builtin::load_builtin("airline").unwrap(),
+            0,
+            EnvConfig::default(),
+        )
+        .unwrap();
+        let path = format!("policies/{name}.json");
+        let report = wobble_policy::sweep(&mut env, &mut policy, &path, 200, 1_000_000, &Kind::ALL);
+        let committed =
+            std::fs::read_to_string(root.join(format!("docs/sweeps/{name}.csv"))).unwrap();
+        assert!(
+            report.csv() == committed,
+            "docs/sweeps/{name}.csv is stale: rerun the sweep command in policies/README.md"
+        );
+    }
+}
