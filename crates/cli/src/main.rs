@@ -126,6 +126,10 @@ enum Command {
         /// Oracle episodes cloned first (a warm start; 0 for none).
         #[arg(long, default_value_t = 0)]
         warm_start: u64,
+        /// Recorded episodes (JSON files, e.g. exported from the web app) cloned first;
+        /// with --algo bc, only these are cloned.
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        demos: Vec<PathBuf>,
         /// Terminal reward only: no potential-based shaping from sub-goals.
         #[arg(long)]
         no_shaping: bool,
@@ -183,15 +187,12 @@ enum Command {
         /// Also write CSV here.
         #[arg(long)]
         csv: Option<PathBuf>,
-        /// Also write JSON here.
-        #[arg(long, value_name = "FILE")]
-        json_out: Option<PathBuf>,
         /// Also write an SVG heat map here.
         #[arg(long)]
         svg: Option<PathBuf>,
-        /// Print JSON instead of the table.
-        #[arg(long)]
-        json: bool,
+        /// Write JSON to this file; without a file, print JSON instead of the table.
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        json: Option<Option<PathBuf>>,
     },
     /// Measure random-policy steps and resets per second on one core.
     Bench {
@@ -454,6 +455,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             perturb,
             episodes,
             warm_start,
+            demos,
             no_shaping,
             hidden,
             lr,
@@ -488,6 +490,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 ..TrainConfig::default()
             };
             let mut env = make_env(&site, task.as_deref(), None)?;
+            let mut config = config;
+            for path in &demos {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let record: wobble_engine::EpisodeRecord = serde_json::from_str(&text)
+                    .map_err(|e| format!("{}: not an episode record: {e}", path.display()))?;
+                wobble_policy::learned::train::check_records(
+                    &mut env,
+                    std::slice::from_ref(&record),
+                )
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+                config.demos.push(record);
+            }
             let bar = if quiet || json {
                 indicatif::ProgressBar::hidden()
             } else {
@@ -554,7 +569,6 @@ fn run(command: Command) -> Result<ExitCode, String> {
             seed,
             kinds,
             csv,
-            json_out,
             svg,
             json,
         } => {
@@ -588,11 +602,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
             write(&csv, report.csv())?;
             write(&svg, report.svg())?;
             let as_json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-            write(&json_out, as_json.clone())?;
-            if json {
-                outln!("{as_json}");
-            } else {
-                out!("{}", report.table());
+            match json {
+                Some(None) => outln!("{as_json}"),
+                Some(file) => {
+                    write(&file, as_json)?;
+                    out!("{}", report.table());
+                }
+                None => out!("{}", report.table()),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -555,6 +555,7 @@ fn train_writes_a_policy_that_eval_and_sweep_read() {
     assert!(json(&out)["success_rate"].as_f64().unwrap() >= 0.9);
     let csv = scratch("sweep").join("sweep.csv");
     let svg = scratch("sweep").join("sweep.svg");
+    let sweep_json = scratch("sweep").join("sweep.json");
     let (code, out, err) = wobble(&[
         "sweep",
         "--policy",
@@ -569,12 +570,30 @@ fn train_writes_a_policy_that_eval_and_sweep_read() {
         csv.to_str().unwrap(),
         "--svg",
         svg.to_str().unwrap(),
+        "--json",
+        sweep_json.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("relabel") && out.contains("unperturbed"),
         "{out}"
     );
+    let written = json(&std::fs::read_to_string(&sweep_json).unwrap());
+    assert_eq!(written["cells"].as_array().unwrap().len(), 6);
+    let (code, out, _) = wobble(&[
+        "sweep",
+        "--policy",
+        "oracle",
+        "--site",
+        "click-button",
+        "--episodes",
+        "5",
+        "--kinds",
+        "move",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["baseline"]["success_rate"], 1.0);
     assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 8);
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
 }

@@ -5,8 +5,11 @@
 //! candidate actions): [`RandomPolicy`] picks uniformly among the candidates;
 //! [`OraclePolicy`] follows the task's solution recipe from the site file,
 //! resolving each step through the observation, so its success proves that
-//! the task is solvable as presented. [`evaluate`] runs a policy over many
-//! seeded episodes and reports fixed-shape metrics.
+//! the task is solvable as presented; [`LearnedPolicy`] scores candidates
+//! with a small network trained by [`learned::train`] (PPO, REINFORCE,
+//! behaviour cloning). [`evaluate`] runs a policy over many seeded episodes
+//! and reports fixed-shape metrics; [`sweep`] does so under every
+//! perturbation kind and severity (the brittleness sweep).
 #![forbid(unsafe_code)]
 
 mod eval;

@@ -183,3 +183,61 @@ fn the_readme_sweeps_are_fresh() {
         );
     }
 }
+
+/// Records oracle episodes, as a person's would be recorded in the page.
+fn recorded(site: &str, seeds: std::ops::Range<u64>) -> Vec<wobble_engine::EpisodeRecord> {
+    use wobble_engine::Recorder;
+    use wobble_policy::{OraclePolicy, Policy};
+    let mut env = Env::new(
+        builtin::load_builtin(site).unwrap(),
+        0,
+        EnvConfig::default(),
+    )
+    .unwrap();
+    let mut oracle = OraclePolicy::default();
+    seeds
+        .map(|seed| {
+            env.reset(seed);
+            oracle.begin_episode(&env);
+            let mut rec = Recorder::start(&env);
+            while !env.is_done() {
+                let a = oracle.act(&env);
+                rec.step(&mut env, &a).unwrap();
+            }
+            rec.finish()
+        })
+        .collect()
+}
+
+#[test]
+fn cloning_recorded_episodes_teaches_the_task() {
+    use wobble_policy::learned::train::check_records;
+    let records = recorded("login-user", 100..140);
+    let mut env = Env::new(
+        builtin::load_builtin("login-user").unwrap(),
+        0,
+        EnvConfig::default(),
+    )
+    .unwrap();
+    assert!(check_records(&mut env, &records).unwrap() >= 40 * 3);
+    let config = TrainConfig {
+        algo: Algo::Bc,
+        demos: records,
+        ..TrainConfig::default()
+    };
+    assert!(config.describe().contains("40 recorded episodes cloned"));
+    let mut policy = train(&mut env, &config, &mut |_| {});
+    let rate = success(&mut env, &mut policy);
+    assert!(rate >= 0.9, "cloned from 40 recorded episodes: {rate}");
+    // Records that cannot teach are refused, saying which and why.
+    let mut wrong_site = recorded("enter-text", 1..2);
+    let e = check_records(&mut env, &wrong_site).unwrap_err();
+    assert!(
+        e.contains("recorded episode 1") && e.contains("enter-text"),
+        "{e}"
+    );
+    wrong_site[0].site = "login-user".into();
+    wrong_site[0].task = "login-user".into();
+    let e = check_records(&mut env, &wrong_site).unwrap_err();
+    assert!(!e.is_empty());
+}

@@ -19,7 +19,7 @@ use crate::{OraclePolicy, Policy};
 use serde::{Deserialize, Serialize};
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
 use wobble_engine::rng::Rng;
-use wobble_engine::{Action, Env, TypeText};
+use wobble_engine::{Action, Env, EpisodeRecord, TypeText};
 
 /// How the weights are improved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +171,9 @@ pub struct TrainConfig {
     pub randomization: Randomization,
     /// Adam steps of behaviour cloning over the demonstrations.
     pub clone_steps: usize,
+    /// Recorded episodes (a person's, or any policy's) to clone before
+    /// training; only successful ones teach.
+    pub demos: Vec<EpisodeRecord>,
     /// Extra penalty, in training only, for running out of steps: without
     /// it, stalling until the limit costs no more than a wrong final click,
     /// and a policy that fears the click stops exploring it.
@@ -199,6 +202,7 @@ impl Default for TrainConfig {
             randomization: Randomization::default(),
             clone_steps: 400,
             timeout_penalty: 0.5,
+            demos: Vec::new(),
         }
     }
 }
@@ -220,6 +224,9 @@ impl TrainConfig {
                 "terminal reward only"
             }
         );
+        if !self.demos.is_empty() {
+            s.push_str(&format!(", {} recorded episodes cloned", self.demos.len()));
+        }
         if self.warm_start > 0 {
             s.push_str(&format!(
                 ", warm start: {} oracle episodes cloned",
@@ -293,14 +300,18 @@ pub fn train(
             window.remove(0);
         }
     };
-    // Warm start (or the whole of `Bc`): clone the oracle.
-    let clone_episodes = if config.algo == Algo::Bc {
+    // Warm start (or the whole of `Bc`): clone recorded episodes, then the oracle.
+    let clone_episodes = if config.algo == Algo::Bc && config.demos.is_empty() {
         config.episodes
     } else {
         config.warm_start
     };
     let mut clone_rng = Rng::new(config.seed ^ 0x4243_0000);
     let mut demos: Vec<(Vec<Candidate>, usize)> = Vec::new();
+    for record in &config.demos {
+        // Checked by `demos_from_records`; a record that no longer replays is skipped.
+        let _ = record_demo(env, record, &config.features, &mut demos);
+    }
     for _ in 0..clone_episodes {
         let spec = config.randomization.draw(&mut clone_rng);
         env.set_perturbations(spec);
@@ -375,6 +386,69 @@ fn oracle_demo(
             break;
         }
     }
+}
+
+/// Replays a recorded episode and keeps (features, chosen candidate) pairs;
+/// returns how many steps it taught. Fails, saying why, when the record is
+/// for another site or task, did not succeed, or does not replay.
+pub fn record_demo(
+    env: &mut Env,
+    record: &EpisodeRecord,
+    features: &FeatureSet,
+    out: &mut Vec<(Vec<Candidate>, usize)>,
+) -> Result<usize, String> {
+    if record.site != env.base_site().name || record.task != env.task_name() {
+        return Err(format!(
+            "the episode is for {}/{}, not {}/{}",
+            record.site,
+            record.task,
+            env.base_site().name,
+            env.task_name()
+        ));
+    }
+    if !record.outcome.as_ref().is_some_and(|o| o.success) {
+        return Err("the episode did not succeed, so it cannot teach the task".into());
+    }
+    env.set_perturbations(record.perturbations.clone());
+    env.reset(record.seed);
+    if wobble_engine::episode::hex(env.observation_digest()) != record.initial_digest {
+        return Err(
+            "its first page differs from the recorded one (another version of the site?)".into(),
+        );
+    }
+    let mut featurizer = Featurizer::default();
+    let mut taught = 0;
+    for (i, step) in record.steps.iter().enumerate() {
+        if let Some(c) = candidate_index(env, &step.action) {
+            featurizer.compute(env, features);
+            out.push((featurizer.candidates.clone(), c));
+            taught += 1;
+        }
+        env.step(&step.action)
+            .map_err(|e| format!("step {} does not replay: {e}", i + 1))?;
+        if wobble_engine::episode::hex(env.observation_digest()) != step.digest {
+            return Err(format!(
+                "step {} does not replay: the page differs from the recorded one (another version of the site?)",
+                i + 1
+            ));
+        }
+    }
+    Ok(taught)
+}
+
+/// Checks recorded episodes before training: each must be for this site
+/// and task, successful, and replay; the error names the first bad one.
+pub fn check_records(env: &mut Env, records: &[EpisodeRecord]) -> Result<usize, String> {
+    let features = FeatureSet::default();
+    let mut sink = Vec::new();
+    let mut steps = 0;
+    for (i, r) in records.iter().enumerate() {
+        steps += record_demo(env, r, &features, &mut sink)
+            .map_err(|e| format!("recorded episode {}: {e}", i + 1))?;
+        sink.clear();
+    }
+    env.set_perturbations(PerturbSpec::none());
+    Ok(steps)
 }
 
 /// Which candidate an action is, if any. Typing literal text (which no
