@@ -99,6 +99,9 @@ enum Command {
         /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
         #[arg(long, value_name = "SPEC")]
         perturb: Option<String>,
+        /// Run on this many cores (results are identical to one core).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -190,6 +193,9 @@ enum Command {
         /// Also write an SVG heat map here.
         #[arg(long)]
         svg: Option<PathBuf>,
+        /// Run on this many cores (results are identical to one core).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
         /// Write JSON to this file; without a file, print JSON instead of the table.
         #[arg(long, value_name = "FILE", num_args = 0..=1)]
         json: Option<Option<PathBuf>>,
@@ -345,16 +351,40 @@ fn bench_training(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A policy by name (`random`, `oracle`) or from a file written by `wobble train`.
-fn policy_named(name: &str, seed: u64) -> Result<Box<dyn Policy>, String> {
+/// Makes fresh environments like `env` (same site, task and perturbations), one per thread.
+fn env_factory(env: &Env) -> impl Fn() -> Env + Sync {
+    let site = Arc::clone(env.base_site());
+    let task = env.task_index();
+    let config = env.config();
+    let spec = env.perturbations().clone();
+    move || {
+        let mut e = match Env::new(Arc::clone(&site), task, config) {
+            Ok(e) => e,
+            // The same arguments made `env`, so this cannot fail.
+            Err(_) => unreachable!("the environment was made from these arguments before"),
+        };
+        e.set_perturbations(spec.clone());
+        e
+    }
+}
+
+/// Makes a policy (by name or from a policy file) once per thread.
+type PolicyFactory = Box<dyn Fn() -> Box<dyn Policy> + Sync>;
+
+fn policy_factory(name: &str, seed: u64) -> Result<PolicyFactory, String> {
     if name.ends_with(".json") || name.contains('/') {
         let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
         let policy =
             wobble_policy::LearnedPolicy::from_json(&text).map_err(|e| format!("{name}: {e}"))?;
-        return Ok(Box::new(policy));
+        return Ok(Box::new(move || Box::new(policy.clone())));
     }
     wobble_policy::by_name(name, seed)
-        .map_err(|e| format!("{e}, or a policy file (.json) written by wobble train"))
+        .map_err(|e| format!("{e}, or a policy file (.json) written by wobble train"))?;
+    let name = name.to_string();
+    Ok(Box::new(move || {
+        wobble_policy::by_name(&name, seed)
+            .unwrap_or_else(|_| Box::new(wobble_policy::RandomPolicy::new(seed)))
+    }))
 }
 
 /// Parses a `--perturb` value; the error names the bad part and what was expected.
@@ -416,11 +446,14 @@ fn run(command: Command) -> Result<ExitCode, String> {
             episodes,
             seed,
             perturb,
+            threads,
             json,
         } => {
-            let mut env = make_env(&site, task.as_deref(), perturb.as_deref())?;
-            let mut policy = policy_named(&policy, seed)?;
-            let report = wobble_policy::evaluate(&mut env, policy.as_mut(), episodes, seed);
+            let env = make_env(&site, task.as_deref(), perturb.as_deref())?;
+            let make_policy = policy_factory(&policy, seed)?;
+            let make_env = env_factory(&env);
+            let report =
+                wobble_policy::evaluate_parallel(&make_env, &*make_policy, episodes, seed, threads);
             let spec = env.perturbations().to_string();
             if json {
                 let shown = EvalOutput {
@@ -570,6 +603,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             kinds,
             csv,
             svg,
+            threads,
             json,
         } => {
             let kinds: Vec<Kind> = match kinds.as_deref() {
@@ -588,10 +622,18 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     })
                     .collect::<Result<_, _>>()?,
             };
-            let mut env = make_env(&site, task.as_deref(), None)?;
-            let mut p = policy_named(&policy, seed)?;
-            let report =
-                wobble_policy::sweep(&mut env, p.as_mut(), &policy, episodes, seed, &kinds);
+            let env = make_env(&site, task.as_deref(), None)?;
+            let make_policy = policy_factory(&policy, seed)?;
+            let make_env = env_factory(&env);
+            let report = wobble_policy::sweep_parallel(
+                &make_env,
+                &*make_policy,
+                &policy,
+                episodes,
+                seed,
+                &kinds,
+                threads,
+            );
             let write = |path: &Option<PathBuf>, text: String| -> Result<(), String> {
                 if let Some(path) = path {
                     std::fs::write(path, text)

@@ -62,31 +62,63 @@ pub fn run_episode(env: &mut Env, policy: &mut dyn Policy, seed: u64) -> (f32, b
     (total, env.outcome().map(|o| o.success).unwrap_or(false))
 }
 
-/// Runs `episodes` episodes with seeds `seed, seed+1, ...`.
-pub fn evaluate(env: &mut Env, policy: &mut dyn Policy, episodes: u64, seed: u64) -> EvalReport {
+/// What one episode of an evaluation gave.
+#[derive(Debug, Clone)]
+struct EpisodeResult {
+    seed: u64,
+    ret: f32,
+    success: bool,
+    steps: u32,
+    reason: String,
+}
+
+fn run_seeds(
+    env: &mut Env,
+    policy: &mut dyn Policy,
+    seeds: std::ops::Range<u64>,
+) -> Vec<EpisodeResult> {
+    seeds
+        .map(|s| {
+            let (ret, success) = run_episode(env, policy, s);
+            EpisodeResult {
+                seed: s,
+                ret,
+                success,
+                steps: env.steps(),
+                reason: if success {
+                    String::new()
+                } else {
+                    env.outcome().map(|o| o.reason.clone()).unwrap_or_default()
+                },
+            }
+        })
+        .collect()
+}
+
+/// Sums results in seed order, so that any split across threads gives the same report.
+fn report(env: &Env, policy: &str, results: &[EpisodeResult]) -> EvalReport {
     let mut successes = 0;
     let mut total_return = 0.0f64;
     let mut steps = 0u64;
     let mut failures = Vec::new();
-    for i in 0..episodes {
-        let s = seed.wrapping_add(i);
-        let (ret, ok) = run_episode(env, policy, s);
-        total_return += ret as f64;
-        steps += env.steps() as u64;
-        if ok {
+    for r in results {
+        total_return += r.ret as f64;
+        steps += r.steps as u64;
+        if r.success {
             successes += 1;
         } else if failures.len() < 5 {
             failures.push(Failure {
-                seed: s,
-                reason: env.outcome().map(|o| o.reason.clone()).unwrap_or_default(),
+                seed: r.seed,
+                reason: r.reason.clone(),
             });
         }
     }
+    let episodes = results.len() as u64;
     let n = episodes.max(1) as f64;
     EvalReport {
         site: env.site().name.clone(),
         task: env.task_name().to_string(),
-        policy: policy.name().to_string(),
+        policy: policy.to_string(),
         episodes,
         successes,
         success_rate: successes as f64 / n,
@@ -95,4 +127,46 @@ pub fn evaluate(env: &mut Env, policy: &mut dyn Policy, episodes: u64, seed: u64
         steps,
         failures,
     }
+}
+
+/// Runs `episodes` episodes with seeds `seed, seed+1, ...`.
+pub fn evaluate(env: &mut Env, policy: &mut dyn Policy, episodes: u64, seed: u64) -> EvalReport {
+    let results = run_seeds(env, policy, seed..seed.wrapping_add(episodes));
+    report(env, policy.name(), &results)
+}
+
+/// [`evaluate`] on `threads` cores: each thread plays a contiguous share of
+/// the seeds on its own environment and policy (made by the two factories);
+/// the report is the same as the single-threaded one, because every episode
+/// depends only on its seed (policies reseed per episode) and results are
+/// summed in seed order.
+pub fn evaluate_parallel(
+    make_env: &(dyn Fn() -> Env + Sync),
+    make_policy: &(dyn Fn() -> Box<dyn Policy> + Sync),
+    episodes: u64,
+    seed: u64,
+    threads: usize,
+) -> EvalReport {
+    let threads = (threads.max(1) as u64).min(episodes.max(1));
+    let per = episodes.div_ceil(threads);
+    let results: Vec<EpisodeResult> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let lo = seed.wrapping_add(t * per);
+                let hi = seed.wrapping_add(((t + 1) * per).min(episodes));
+                scope.spawn(move || {
+                    let mut env = make_env();
+                    let mut policy = make_policy();
+                    run_seeds(&mut env, policy.as_mut(), lo..hi)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let env = make_env();
+    let name = make_policy().name().to_string();
+    report(&env, &name, &results)
 }

@@ -18,11 +18,11 @@ mod oracle;
 mod random;
 pub mod sweep;
 
-pub use eval::{evaluate, run_episode, EvalReport, Failure};
+pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
 pub use oracle::OraclePolicy;
 pub use random::RandomPolicy;
-pub use sweep::{sweep, SweepReport};
+pub use sweep::{sweep, sweep_parallel, SweepReport};
 
 use wobble_engine::{Action, Env};
 

@@ -85,6 +85,82 @@ pub fn sweep(
     }
 }
 
+/// [`sweep`] on `threads` cores: the cells (kind x severity) are shared out
+/// among threads, each with its own environment and policy; the report is
+/// identical to the single-threaded one.
+pub fn sweep_parallel(
+    make_env: &(dyn Fn() -> Env + Sync),
+    make_policy: &(dyn Fn() -> Box<dyn Policy> + Sync),
+    policy_name: &str,
+    episodes: u64,
+    seed: u64,
+    kinds: &[Kind],
+    threads: usize,
+) -> SweepReport {
+    let mut specs: Vec<(String, u8, PerturbSpec)> = vec![("none".into(), 0, PerturbSpec::none())];
+    for &kind in kinds {
+        for severity in 1..=3 {
+            let spec = PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default();
+            specs.push((kind.name().to_string(), severity, spec));
+        }
+    }
+    let threads = threads.clamp(1, specs.len());
+    let mut cells: Vec<Option<SweepCell>> = vec![None; specs.len()];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let specs = &specs;
+                scope.spawn(move || {
+                    let mut env = make_env();
+                    let mut policy = make_policy();
+                    let mut out = Vec::new();
+                    for (i, (kind, severity, spec)) in specs.iter().enumerate() {
+                        if i % threads != t {
+                            continue;
+                        }
+                        env.set_perturbations(spec.clone());
+                        let r = evaluate(&mut env, policy.as_mut(), episodes, seed);
+                        out.push((
+                            i,
+                            SweepCell {
+                                kind: kind.clone(),
+                                severity: *severity,
+                                success_rate: r.success_rate,
+                                mean_return: r.mean_return,
+                                mean_steps: r.mean_steps,
+                            },
+                        ));
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, cell) in h.join().unwrap_or_default() {
+                cells[i] = Some(cell);
+            }
+        }
+    });
+    let mut cells = cells.into_iter().flatten();
+    let baseline = cells.next().unwrap_or(SweepCell {
+        kind: "none".into(),
+        severity: 0,
+        success_rate: 0.0,
+        mean_return: 0.0,
+        mean_steps: 0.0,
+    });
+    let env = make_env();
+    SweepReport {
+        site: env.site().name.clone(),
+        task: env.task_name().to_string(),
+        policy: policy_name.to_string(),
+        episodes,
+        seed,
+        baseline,
+        cells: cells.collect(),
+    }
+}
+
 impl SweepReport {
     fn kinds(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
@@ -281,6 +357,16 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("100%</text>").count(), 7);
         assert_eq!(heat(0.0), "#c62828");
+        // The same on several threads.
+        let site = builtin::load_builtin("click-button").unwrap();
+        let make_env = || Env::new(site.clone(), 0, EnvConfig::default()).unwrap();
+        let make_policy = || -> Box<dyn Policy> { Box::new(crate::RandomPolicy::new(3)) };
+        let one = sweep_parallel(&make_env, &make_policy, "random", 20, 1, &kinds, 1);
+        let three = sweep_parallel(&make_env, &make_policy, "random", 20, 1, &kinds, 3);
+        assert_eq!(one.csv(), three.csv());
+        let mut env = make_env();
+        let plain = sweep(&mut env, make_policy().as_mut(), "random", 20, 1, &kinds);
+        assert_eq!(plain.csv(), one.csv());
         assert_eq!(heat(1.0), "#2e7d32");
     }
 }
