@@ -221,6 +221,9 @@ enum Command {
         /// Training episodes for --train.
         #[arg(long, default_value_t = 3000)]
         episodes: u64,
+        /// Measure on this many cores at once (each its own environment; rates add up).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -668,9 +671,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             task,
             seconds,
             perturb,
+            threads,
             json,
             ..
-        } => bench(&site, task.as_deref(), seconds, perturb.as_deref(), json),
+        } => bench(
+            &site,
+            task.as_deref(),
+            seconds,
+            perturb.as_deref(),
+            threads,
+            json,
+        ),
         Command::Observe {
             site,
             task,
@@ -916,17 +927,12 @@ fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
     })
 }
 
-fn bench(
-    site: &str,
-    task: Option<&str>,
-    seconds: f64,
-    perturb: Option<&str>,
-    json: bool,
-) -> Result<ExitCode, String> {
-    let mut env = make_env(site, task, perturb)?;
-    let mut policy = wobble_policy::RandomPolicy::new(1);
+/// Steps a random policy with automatic resets for `seconds`, then resets
+/// alone for half that: (steps, episodes, seconds, resets, seconds).
+fn measure(mut env: Env, seconds: f64, thread: u64) -> (u64, u64, f64, u64, f64) {
+    let mut policy = wobble_policy::RandomPolicy::new(1 + thread);
     // Warm up buffers, then step with automatic resets.
-    let mut seed = 0u64;
+    let mut seed = thread.wrapping_mul(1 << 40);
     env.reset(seed);
     for _ in 0..10_000 {
         step_auto(&mut env, &mut policy, &mut seed);
@@ -951,19 +957,53 @@ fn bench(
         }
         resets += 100;
     }
-    let reset_elapsed = start.elapsed().as_secs_f64();
+    (
+        steps,
+        episodes,
+        elapsed,
+        resets,
+        start.elapsed().as_secs_f64(),
+    )
+}
+
+fn bench(
+    site: &str,
+    task: Option<&str>,
+    seconds: f64,
+    perturb: Option<&str>,
+    threads: usize,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let env = make_env(site, task, perturb)?;
+    let make_env = env_factory(&env);
+    let threads = threads.max(1);
+    // Each thread measures its own environment for the same time; rates add up.
+    let parts: Vec<(u64, u64, f64, u64, f64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let make_env = &make_env;
+                scope.spawn(move || measure(make_env(), seconds, t))
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let steps: u64 = parts.iter().map(|p| p.0).sum();
+    let episodes: u64 = parts.iter().map(|p| p.1).sum();
+    let elapsed = parts.iter().map(|p| p.2).fold(0.0, f64::max).max(1e-9);
+    let resets: u64 = parts.iter().map(|p| p.3).sum();
+    let reset_elapsed = parts.iter().map(|p| p.4).fold(0.0, f64::max).max(1e-9);
     let steps_per_sec = steps as f64 / elapsed;
     let resets_per_sec = resets as f64 / reset_elapsed;
     if json {
         outln!(
             "{}",
-            json!({"site": env.site().name, "task": env.task_name(), "perturb": env.perturbations().to_string(), "policy": "random", "steps": steps, "episodes": episodes,
+            json!({"site": env.site().name, "task": env.task_name(), "perturb": env.perturbations().to_string(), "policy": "random", "threads": threads, "steps": steps, "episodes": episodes,
                    "seconds": elapsed, "steps_per_sec": steps_per_sec, "episodes_per_sec": episodes as f64 / elapsed, "resets_per_sec": resets_per_sec})
         );
     } else {
         let spec = env.perturbations().to_string();
         outln!(
-            "{}/{}{}: {:.0} steps/s ({:.0} episodes/s, random policy, auto-reset), {:.0} resets/s",
+            "{}/{}{}: {:.0} steps/s ({:.0} episodes/s, random policy, auto-reset), {:.0} resets/s, {threads} thread(s)",
             env.site().name,
             env.task_name(),
             if spec.is_empty() {
