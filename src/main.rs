@@ -112,8 +112,8 @@ fn App() -> Html {
                     <Notices notices={session.notices.clone()} {ondismiss} />
                     <AgentPanel policy={session.policy} speed={session.speed} paused={session.paused} stats={session.stats}
                         reworded={spec.severity(Kind::Relabel).is_some()} moved={spec.severity(Kind::Move).is_some()}
-                        {onchoosepolicy} {onchoosespeed} {ontakeover} {onresume} {onstep} {onreword} {onmove} />
-                    if let Some(scene) = &session.scene {
+                        {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onreword} {onmove} />
+                    if let Some(scene) = &shown {
                         <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} />
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
@@ -123,7 +123,8 @@ fn App() -> Html {
                     { match &shown {
                         Some(scene) => html! {
                             <SiteView scene={scene.clone()} episode={session.episode} {onact} {onnewepisode}
-                                {cursor} past={session.view.is_some()} />
+                                {cursor} past={session.view.is_some()}
+                                onpress={if session.agent_drives() { ontakeover.clone() } else { Callback::noop() }} />
                         },
                         None => html! {
                             <div class="card stage-error" role="alert">

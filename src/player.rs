@@ -364,9 +364,8 @@ mod tests {
         assert_eq!(inspect.top.len(), 5);
         assert!(inspect.top.windows(2).all(|w| w[0].1 >= w[1].1));
         assert!(inspect.observation.starts_with("instruction: "));
-        assert!(inspect
-            .top
-            .iter()
-            .all(|(d, _)| d.starts_with("click") || d.starts_with("type") || d.starts_with("choose")));
+        assert!(inspect.top.iter().all(|(d, _)| d.starts_with("click")
+            || d.starts_with("type")
+            || d.starts_with("choose")));
     }
 }

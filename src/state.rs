@@ -279,7 +279,11 @@ impl Session {
                 notices.push(warning(format!(
                     "There is no policy \"{text}\" (there are: {}); {} instead.",
                     PolicyChoice::ALL.map(PolicyChoice::name).join(", "),
-                    if default_policy == PolicyChoice::None { "you play".to_string() } else { format!("the {} plays", default_policy.label().to_lowercase()) }
+                    if default_policy == PolicyChoice::None {
+                        "you play".to_string()
+                    } else {
+                        format!("the {} plays", default_policy.label().to_lowercase())
+                    }
                 )));
                 default_policy
             }),
@@ -645,9 +649,9 @@ impl Session {
         let record: EpisodeRecord = match serde_json::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                return self.notices.push(error(format!(
-                    "That file is not a Wobble episode: {e}."
-                )))
+                return self
+                    .notices
+                    .push(error(format!("That file is not a Wobble episode: {e}.")))
             }
         };
         let site = match load_builtin(&record.site) {
@@ -740,8 +744,10 @@ impl Session {
                 }
             }
             Change::TakeOver => {
-                self.paused = true;
-                self.pending = None;
+                if self.agent_drives() {
+                    self.paused = true;
+                    self.pending = None;
+                }
             }
             Change::Resume => {
                 self.paused = false;
@@ -1026,5 +1032,111 @@ mod tests {
         assert!(s.selection.perturb.is_empty());
         assert!(s.scene.as_ref().unwrap().changes.is_empty());
         assert_eq!(s.selection.seed, 2);
+    }
+
+    fn landing() -> Session {
+        Session::from_query(&Query::default())
+    }
+
+    /// Runs the agent's loop (as the page's timer would) until `until` holds or `limit` changes.
+    fn run(mut s: Session, limit: usize, until: impl Fn(&Session) -> bool) -> Session {
+        for _ in 0..limit {
+            if until(&s) {
+                break;
+            }
+            let Some((_, change)) = s.next_tick() else {
+                break;
+            };
+            s = reduce(s, change);
+        }
+        s
+    }
+
+    #[test]
+    fn a_cold_start_has_the_airline_agent_play_and_count_its_successes() {
+        let s = landing();
+        assert_eq!(s.policy, PolicyChoice::Airline);
+        assert!(s.agent_drives());
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        let s = run(s, 2000, |s| s.stats.episodes >= 5);
+        assert_eq!(s.stats.episodes, 5);
+        assert!(s.stats.successes >= 4, "{:?}", s.stats);
+        assert!(s.selection.seed > 1, "each episode takes the next seed");
+        // A link naming a site is for a person, unless it names a policy.
+        assert_eq!(open(Some("bank"), None, None).policy, PolicyChoice::None);
+        assert!(open(Some("bank"), None, None).next_tick().is_none());
+    }
+
+    #[test]
+    fn the_cursor_heads_for_the_target_before_the_step_is_taken() {
+        let s = reduce(landing(), Change::AgentPlan);
+        let pending = s.pending.clone().expect("a planned action");
+        let cursor = s.cursor.clone().unwrap();
+        let target = pending.target.expect("the first action aims at an element");
+        assert_eq!(cursor.x, target.x + target.w / 2.0);
+        assert_eq!(s.scene.as_ref().unwrap().steps, 0);
+        assert_eq!(s.next_tick().map(|t| t.1), Some(Change::AgentCommit));
+        let s = reduce(s, Change::AgentCommit);
+        assert_eq!(s.scene.as_ref().unwrap().steps, 1);
+        assert!(s.cursor.as_ref().unwrap().done);
+        assert_eq!(s.timeline.rows.len(), 1);
+        assert_eq!(s.timeline.rows[0].action, pending.phrase);
+    }
+
+    #[test]
+    fn rewording_the_labels_breaks_the_agent() {
+        let s = Session::from_query(&Query {
+            speed: Some("turbo".into()),
+            ..Query::default()
+        });
+        let s = reduce(s, Change::SetPerturbation(Kind::Relabel, Some(3)));
+        assert_eq!(s.stats, Stats::default());
+        let s = run(s, 5000, |s| s.stats.episodes >= 20);
+        assert!(s.stats.episodes >= 20);
+        assert!(s.stats.rate() < 0.5, "{:?}", s.stats);
+    }
+
+    #[test]
+    fn a_person_taking_over_stops_the_agent_and_is_recorded() {
+        let s = reduce(landing(), Change::AgentPlan);
+        let scene = s.scene.clone().unwrap();
+        let search = find(&scene.page, &|n| n.key == "search_button").unwrap();
+        let s = reduce(s, Change::Act(Action::Click(search.id)));
+        assert!(s.paused && s.pending.is_none());
+        assert!(s.next_tick().is_none());
+        assert_eq!(s.timeline.rows.len(), 1);
+        let s = reduce(s, Change::Resume);
+        assert!(s.next_tick().is_some());
+    }
+
+    #[test]
+    fn an_exported_episode_imports_back_and_a_tampered_one_is_refused() {
+        let s = run(landing(), 200, |s| s.timeline.rows.len() >= 6);
+        let record = s.timeline.record.clone().unwrap();
+        let json = serde_json::to_string(&record).unwrap();
+        let other = reduce(open(Some("bank"), None, None), Change::Import(Ok(json)));
+        assert!(other.notices.is_empty(), "{:?}", other.notices);
+        assert_eq!(other.selection.site, "airline");
+        assert_eq!(other.timeline.rows, s.timeline.rows);
+        assert_eq!(other.timeline.record.as_ref(), Some(&record));
+        // Scrubbing shows the site after a step, without touching the live episode.
+        let viewed = reduce(other, Change::Scrub(2));
+        assert_eq!(viewed.view.as_ref().unwrap().1.steps, 2);
+        assert_eq!(viewed.scene.as_ref().unwrap().steps, 6);
+
+        let mut bad = record.clone();
+        bad.steps[0].digest = "0".repeat(16);
+        let refused = reduce(
+            landing(),
+            Change::Import(Ok(serde_json::to_string(&bad).unwrap())),
+        );
+        assert_eq!(refused.notices.len(), 1);
+        assert!(
+            refused.notices[0].text.contains("diverged at step 1"),
+            "{:?}",
+            refused.notices
+        );
+        let refused = reduce(landing(), Change::Import(Ok("{}".into())));
+        assert!(refused.notices[0].text.contains("not a Wobble episode"));
     }
 }

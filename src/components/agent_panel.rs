@@ -150,9 +150,5 @@ fn speed_label(speed: Speed) -> &'static str {
 }
 
 fn rate_class(stats: Stats) -> Option<&'static str> {
-    (stats.episodes > 0).then_some(if stats.rate() >= 0.5 {
-        "good"
-    } else {
-        "bad"
-    })
+    (stats.episodes > 0).then_some(if stats.rate() >= 0.5 { "good" } else { "bad" })
 }

@@ -47,6 +47,9 @@ pub struct SiteViewProps {
     /// Looking back at an earlier step: the site does not act.
     #[prop_or_default]
     pub past: bool,
+    /// A person pressed somewhere in the site (the agent stops at once).
+    #[prop_or_default]
+    pub onpress: Callback<()>,
 }
 
 /// The browser window with the site's current page (and open dialog) in it.
@@ -110,7 +113,7 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
                     {"Wait a step"}
                 </button>
             </div>
-            <div class="browser-viewport" ref={viewport}
+            <div class="browser-viewport" ref={viewport} onmousedown={props.onpress.reform(|_: MouseEvent| ())}
                 style={format!(
                     "height: {}px; background: {}; overflow-y: {};",
                     scene.height,
@@ -152,7 +155,7 @@ fn draw_cursor(cursor: &Cursor) -> Html {
     let (x, y) = (cursor.x, cursor.y);
     let ms = cursor.move_ms;
     let planned = &cursor.planned;
-    let typing = planned.text.as_ref().map(|text| {
+    let typing = planned.text.as_ref().filter(|_| !cursor.done).map(|text| {
         let chars = text.chars().count().max(1);
         html! {
             <div key={format!("t{}", cursor.serial)} class="agent-typing" aria-hidden="true"

@@ -31,7 +31,10 @@ pub struct TimelineProps {
 #[function_component]
 pub fn TimelinePanel(props: &TimelineProps) -> Html {
     let timeline = &props.timeline;
-    let export = timeline.record.as_ref().and_then(|r| serde_json::to_string_pretty(r).ok());
+    let export = timeline
+        .record
+        .as_ref()
+        .and_then(|r| serde_json::to_string_pretty(r).ok());
     let file_name = timeline
         .record
         .as_ref()
