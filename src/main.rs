@@ -114,7 +114,8 @@ fn App() -> Html {
                         reworded={spec.severity(Kind::Relabel).is_some()} moved={spec.severity(Kind::Move).is_some()}
                         {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onreword} {onmove} />
                     if let Some(scene) = &shown {
-                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} />
+                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()}
+                            agent_playing={session.agent_drives() && session.view.is_none()} />
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} />

@@ -96,13 +96,14 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                         { if stats.episodes == 0 { "—".to_string() } else { format!("{:.0}%", stats.rate() * 100.0) } }</span>
                         <span class="stat-label">{"success rate"}</span></div>
                 </div>
+                <p class="stats-hint">{"Counted since the policy, site or perturbations last changed."}</p>
                 <div class="button-row break-row">
                     <button type="button" id="wobble-reword" class={classes!("button", (!reworded).then_some("button-danger"))}
                         aria-pressed={reworded.to_string()} onclick={onreword}>
                         { if reworded { "Restore the labels" } else { "Reword the labels" } }
                     </button>
                     <button type="button" id="wobble-move" class="button" aria-pressed={moved.to_string()} onclick={onmove}>
-                        { if moved { "Put the buttons back" } else { "Move the buttons" } }
+                        { if moved { "Move them back" } else { "Move the buttons" } }
                     </button>
                 </div>
             }
