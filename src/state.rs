@@ -1139,4 +1139,22 @@ mod tests {
         let refused = reduce(landing(), Change::Import(Ok("{}".into())));
         assert!(refused.notices[0].text.contains("not a Wobble episode"));
     }
+
+    #[test]
+    fn replay_steps_through_the_episode_and_returns_to_live() {
+        let s = run(landing(), 200, |s| s.timeline.rows.len() >= 3);
+        let s = reduce(s, Change::TakeOver);
+        let total = s.timeline.rows.len();
+        let mut s = reduce(s, Change::Replay);
+        assert_eq!(s.view.as_ref().map(|v| v.0), Some(0));
+        for at in 1..=total {
+            assert_eq!(s.next_tick().map(|t| t.1), Some(Change::ReplayAdvance));
+            s = reduce(s, Change::ReplayAdvance);
+            assert_eq!(s.view.as_ref().map(|v| v.0), Some(at));
+        }
+        assert!(!s.replaying && s.next_tick().is_none());
+        let s = reduce(s, Change::Live);
+        assert!(s.view.is_none());
+        assert_eq!(s.scene.as_ref().unwrap().steps as usize, total);
+    }
 }

@@ -67,6 +67,20 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
             }
         });
     }
+    {
+        // Keep the agent's target in view: scroll the window when the cursor heads below or above it.
+        let viewport = viewport.clone();
+        let target = props.cursor.as_ref().map(|c| (c.serial, c.y as i32));
+        let height = scene.height as i32;
+        use_effect_with(target, move |target| {
+            if let (Some((_, y)), Some(el)) = (target, viewport.cast::<web_sys::Element>()) {
+                let top = el.scroll_top();
+                if *y < top + 40 || *y > top + height - 40 {
+                    el.set_scroll_top((*y - height / 2).max(0));
+                }
+            }
+        });
+    }
     let page_height = scene.page_height.max(scene.height);
     let theme = &scene.theme;
     let dark = is_dark(&theme.background);
