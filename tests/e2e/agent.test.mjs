@@ -7,7 +7,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, SUB_PATH } from './serve.mjs';
 import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
@@ -178,7 +180,8 @@ test('timeline: take over, scrub, export the episode as JSON and import it back'
     await page.locator('#wobble-live').click();
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#wobble-export').click()]);
-    const path = `${SCREENSHOTS}episode.json`;
+    const dir = await mkdtemp(join(tmpdir(), 'wobble-episode-'));
+    const path = join(dir, 'episode.json');
     await download.saveAs(path);
     const record = JSON.parse(await readFile(path, 'utf8'));
     assert.equal(record.site, 'airline');
@@ -193,7 +196,7 @@ test('timeline: take over, scrub, export the episode as JSON and import it back'
     assert.equal(await page.locator('#wobble-notices').count(), 0);
 
     // A broken file says why.
-    const bad = `${SCREENSHOTS}bad-episode.json`;
+    const bad = join(dir, 'bad-episode.json');
     record.steps[0].digest = '0000000000000000';
     await writeFile(bad, JSON.stringify(record));
     await page.locator('#wobble-import').setInputFiles(bad);
