@@ -1,12 +1,14 @@
 //! Browser glue: reading and writing the page's URL query.
 //!
-//! The query (`?site=airline&task=book-flight&seed=3&perturb=move:1,relabel:2`) is the shareable
-//! state of the play screen. It is read once at start and rewritten in place (no new history
+//! The query (`?site=airline&task=book-flight&seed=3&perturb=move:1,relabel:2&policy=airline&speed=fast`)
+//! is the shareable state of the play screen. `policy` is written unless nobody drives the site,
+//! `speed` unless it is normal. It is read once at start and rewritten in place (no new history
 //! entry) whenever the episode or the perturbations change. `perturb` is written only when some
 //! perturbation is on, in the engine's canonical form, with its `:` and `,` left readable. Only a
 //! relative `?...` URL is written, so the app keeps working below any sub-path. Outside a browser
 //! (native builds, tests) reading gives nothing and writing does nothing.
 
+use crate::player::{PolicyChoice, Speed};
 use crate::state::Selection;
 use web_sys::UrlSearchParams;
 
@@ -22,6 +24,21 @@ pub struct Query {
     pub seed: Option<String>,
     /// `perturb=`
     pub perturb: Option<String>,
+    /// `policy=`
+    pub policy: Option<String>,
+    /// `speed=`
+    pub speed: Option<String>,
+}
+
+/// Everything the link keeps: the episode, who plays it and how fast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The episode.
+    pub selection: Selection,
+    /// Who drives the site.
+    pub policy: PolicyChoice,
+    /// How fast.
+    pub speed: Speed,
 }
 
 /// Reads the current page's query.
@@ -40,15 +57,25 @@ pub fn read_query() -> Query {
         task: params.get("task"),
         seed: params.get("seed"),
         perturb: params.get("perturb"),
+        policy: params.get("policy"),
+        speed: params.get("speed"),
     }
 }
 
-/// Replaces the current history entry's query with this selection.
-pub fn write_query(selection: &Selection) {
+/// Replaces the current history entry's query with this link's.
+pub fn write_query(link: &Link) {
     if !cfg!(target_arch = "wasm32") {
         return;
     }
-    let url = query_text(selection);
+    let mut url = query_text(&link.selection);
+    if link.policy != PolicyChoice::None {
+        url.push_str("&policy=");
+        url.push_str(link.policy.name());
+    }
+    if link.speed != Speed::Normal {
+        url.push_str("&speed=");
+        url.push_str(link.speed.name());
+    }
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         // A failure here only means the link is not updated; the page itself is fine.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
@@ -72,7 +99,7 @@ fn query_text(selection: &Selection) -> String {
 
 /// Percent-encodes a query value, leaving letters, digits and `-._~:,` as they are (all of them
 /// are allowed in a query and read back unchanged).
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~:,".contains(&byte) {

@@ -2,15 +2,18 @@
 //! [`crate::state::Selection`], the perturbation spec, notices) and `Callback`s named
 //! `on<verb>`; none of them holds state of its own or changes the engine.
 
+pub mod agent_panel;
 pub mod changes;
 pub mod controls;
 pub mod header;
+pub mod inspector;
 pub mod notices;
 pub mod perturb_panel;
 pub mod select;
 pub mod site_view;
 pub mod task_panel;
 pub mod text_field;
+pub mod timeline;
 
 /// The text with a capital first letter (engine messages start in lower case).
 pub fn sentence(text: &str) -> String {

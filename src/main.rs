@@ -1,13 +1,16 @@
-//! Wobble's web app: play a mock website yourself, drawn from the engine's own layout, and
-//! perturb it to see how a site can shift under an agent.
+//! Wobble's web app: watch a trained agent use a mock website, break it by perturbing the site,
+//! or play the site yourself, drawn from the engine's own layout.
 //!
-//! Data flow: the URL query picks a site, task, seed and perturbation spec ([`browser`]); the
-//! [`state::Session`] loads the site into an engine `Env`, hands it the spec, resets it, and
-//! captures a [`scene::Scene`] (plain data) after every change; the components ([`components`])
-//! draw the scene and turn a person's clicks, typing and perturbation choices into
-//! `state::Change`s, which step or restart the engine. The app holds no environment logic: what
-//! is shown, what an action does, what it earns and what a perturbation changes all come from
-//! `wobble-engine`.
+//! Data flow: the URL query picks a site, task, seed, perturbation spec, policy and speed
+//! ([`browser`]); the [`state::Session`] loads the site into an engine `Env`, hands it the spec,
+//! resets it, and captures a [`scene::Scene`] (plain data) after every change; the components
+//! ([`components`]) draw the scene and turn a person's clicks, typing and choices into
+//! `state::Change`s, which step or restart the engine. The agent ([`player`]) is driven by a timer
+//! loop: after every change the session says what should happen next and after how long
+//! (choose an action, take it, start the next episode, or at turbo speed run a short chunk of
+//! steps), so the browser never blocks. The app holds no environment logic: what is shown, what
+//! an action does, what it earns, what a perturbation changes and how an episode is recorded and
+//! replayed all come from `wobble-engine`; what the agent chooses comes from `wobble-policy`.
 //!
 //! Every element id the app itself uses starts with `wobble-`, so that the drawn site's own ids
 //! (which the site view puts in the DOM, as a scripted bot would see them) cannot collide with
@@ -15,17 +18,23 @@
 
 mod browser;
 mod components;
+mod dom;
+mod player;
 mod scene;
 mod state;
 
+use components::agent_panel::AgentPanel;
 use components::changes::WhatChanged;
 use components::controls::Controls;
 use components::header::Header;
+use components::inspector::Inspector;
 use components::notices::Notices;
 use components::perturb_panel::PerturbPanel;
 use components::site_view::SiteView;
 use components::task_panel::TaskPanel;
+use components::timeline::TimelinePanel;
 use state::{Change, Session};
+use wobble_engine::perturb::Kind;
 use yew::prelude::*;
 
 /// A callback that turns what a component reports into a named change of the session.
@@ -38,7 +47,24 @@ fn relay<T: 'static>(session: &UseReducerHandle<Session>, change: fn(T) -> Chang
 #[function_component]
 fn App() -> Html {
     let session = use_reducer(|| Session::from_query(&browser::read_query()));
-    use_effect_with(session.selection.clone(), browser::write_query);
+    let link = browser::Link {
+        selection: session.selection.clone(),
+        policy: session.policy,
+        speed: session.speed,
+    };
+    use_effect_with(link, browser::write_query);
+    {
+        // The agent's loop: after every change, schedule what comes next (dropping the timer of
+        // the previous change, which is now out of date).
+        let handle = session.clone();
+        use_effect_with(session.version, move |_| {
+            let timer = handle.next_tick().and_then(|(ms, change)| {
+                let handle = handle.clone();
+                dom::Timer::new(ms, move || handle.dispatch(change))
+            });
+            move || drop(timer)
+        });
+    }
 
     let onnewepisode = relay(&session, |()| Change::NewEpisode);
     let onrestart = relay(&session, |()| Change::Restart);
@@ -51,6 +77,32 @@ fn App() -> Html {
         Change::SetPerturbation(kind, severity)
     });
     let onclearperturb = relay(&session, |()| Change::ClearPerturbations);
+    let onchoosepolicy = relay(&session, Change::ChoosePolicy);
+    let onchoosespeed = relay(&session, Change::ChooseSpeed);
+    let ontakeover = relay(&session, |()| Change::TakeOver);
+    let onresume = relay(&session, |()| Change::Resume);
+    let onstep = relay(&session, |()| Change::AgentPlan);
+    let onreword = relay(&session, |on: bool| {
+        Change::SetPerturbation(Kind::Relabel, on.then_some(3))
+    });
+    let onmove = relay(&session, |on: bool| {
+        Change::SetPerturbation(Kind::Move, on.then_some(3))
+    });
+    let onscrub = relay(&session, Change::Scrub);
+    let onlive = relay(&session, |()| Change::Live);
+    let onreplay = relay(&session, |()| Change::Replay);
+    let onimport = relay(&session, Change::Import);
+
+    let spec = &session.selection.perturb;
+    let shown = match &session.view {
+        Some((_, scene)) => Some(scene.clone()),
+        None => session.scene.clone(),
+    };
+    let cursor = if session.view.is_none() {
+        session.cursor.clone()
+    } else {
+        None
+    };
 
     html! {
         <div class="app">
@@ -58,16 +110,22 @@ fn App() -> Html {
             <main class="layout">
                 <aside class="panel">
                     <Notices notices={session.notices.clone()} {ondismiss} />
-                    if let Some(scene) = &session.scene {
-                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} />
+                    <AgentPanel policy={session.policy} speed={session.speed} paused={session.paused} stats={session.stats}
+                        reworded={spec.severity(Kind::Relabel).is_some()} moved={spec.severity(Kind::Move).is_some()}
+                        {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onreword} {onmove} />
+                    if let Some(scene) = &shown {
+                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()}
+                            agent_playing={session.agent_drives() && session.view.is_none()} />
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} />
                 </aside>
                 <section class="stage">
-                    { match &session.scene {
+                    { match &shown {
                         Some(scene) => html! {
-                            <SiteView scene={scene.clone()} episode={session.episode} {onact} {onnewepisode} />
+                            <SiteView scene={scene.clone()} episode={session.episode} {onact} {onnewepisode}
+                                {cursor} past={session.view.is_some()}
+                                onpress={if session.agent_drives() { ontakeover.clone() } else { Callback::noop() }} />
                         },
                         None => html! {
                             <div class="card stage-error" role="alert">
@@ -76,6 +134,13 @@ fn App() -> Html {
                             </div>
                         },
                     } }
+                    <div class="below-stage">
+                        <TimelinePanel timeline={session.timeline.clone()} viewing={session.view.as_ref().map(|v| v.0)}
+                            {onscrub} {onlive} {onreplay} {onimport} />
+                        if let Some(inspect) = &session.inspect {
+                            <Inspector inspect={inspect.clone()} />
+                        }
+                    </div>
                 </section>
                 <aside class="side">
                     <WhatChanged spec={session.selection.perturb.clone()}

@@ -18,12 +18,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use wobble_engine::builtin::{load_builtin, site_names};
+use wobble_engine::episode::{EpisodeRecord, Recorder};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::{Action, Env, EnvConfig, TypeText};
 use yew::Reducible;
 
 use crate::browser::Query;
-use crate::scene::Scene;
+use crate::player::{Agent, Inspect, Planned, PolicyChoice, Speed};
+use crate::scene::{OutcomeView, Scene};
 
 /// The site, task and seed shown when the URL names none (or names a bad one).
 pub const DEFAULT_SITE: &str = "airline";
@@ -82,6 +84,89 @@ pub enum Change {
     SetPerturbation(Kind, Option<u8>),
     /// Turn every perturbation off; restarts the episode.
     ClearPerturbations,
+    /// Drive the site with another policy (or nobody); starts a new episode.
+    ChoosePolicy(PolicyChoice),
+    /// Play at another speed.
+    ChooseSpeed(Speed),
+    /// The person takes the site over from the agent.
+    TakeOver,
+    /// The agent carries on from where things are.
+    Resume,
+    /// The agent chooses its next action (the cursor heads for it).
+    AgentPlan,
+    /// The agent takes the action it chose.
+    AgentCommit,
+    /// The agent runs as many steps as fit in a short chunk of time (turbo speed).
+    AgentBurst,
+    /// After an episode ended under the agent, the next one starts.
+    AgentNextEpisode,
+    /// Show the episode as it was after this many steps (from the timeline).
+    Scrub(usize),
+    /// Back to the live episode.
+    Live,
+    /// Replay the episode from its start, one step at a time.
+    Replay,
+    /// Advance the replay by one step.
+    ReplayAdvance,
+    /// An episode file a person picked (its text, or why it could not be read).
+    Import(Result<String, String>),
+}
+
+/// How the agent has done since its policy, site or perturbations last changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Episodes the agent finished on its own.
+    pub episodes: u32,
+    /// Of which it succeeded in.
+    pub successes: u32,
+}
+
+impl Stats {
+    /// The share of successes (0 when there were no episodes).
+    pub fn rate(&self) -> f32 {
+        if self.episodes == 0 {
+            0.0
+        } else {
+            self.successes as f32 / self.episodes as f32
+        }
+    }
+}
+
+/// One step of the episode timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineRow {
+    /// The action, described.
+    pub action: String,
+    /// The reward it earned.
+    pub reward: f32,
+}
+
+/// Every step of the current episode, and the record behind them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The steps in order.
+    pub rows: Vec<TimelineRow>,
+    /// How it ended, once it has.
+    pub outcome: Option<OutcomeView>,
+    /// The engine's record (what "Export" saves).
+    pub record: Option<EpisodeRecord>,
+}
+
+/// The agent's cursor over the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// Centre of the target, in page coordinates.
+    pub x: f32,
+    /// Centre of the target, in page coordinates.
+    pub y: f32,
+    /// The planned action (while the cursor is on its way), else the last one taken.
+    pub planned: Rc<Planned>,
+    /// Whether the action has been taken (a click shows its ripple).
+    pub done: bool,
+    /// Milliseconds the move (and typing) takes.
+    pub move_ms: u32,
+    /// Grows with every move, so that each one animates afresh.
+    pub serial: u64,
 }
 
 /// The play screen's state.
@@ -100,7 +185,59 @@ pub struct Session {
     pub version: u64,
     /// Counts resets: a new episode, even of the same seed, gets a new number.
     pub episode: u64,
+    /// Who drives the site.
+    pub policy: PolicyChoice,
+    /// How fast the agent plays.
+    pub speed: Speed,
+    /// The person has taken over from the agent.
+    pub paused: bool,
+    /// What the agent is about to do, between choosing and acting.
+    pub pending: Option<Rc<Planned>>,
+    /// The agent's cursor (none at turbo speed or before its first move).
+    pub cursor: Option<Cursor>,
+    /// How the agent has done.
+    pub stats: Stats,
+    /// The observation and the agent's favourite actions for what is shown.
+    pub inspect: Option<Rc<Inspect>>,
+    /// The current episode, step by step.
+    pub timeline: Rc<Timeline>,
+    /// When looking back: the number of steps shown, and the scene after them.
+    pub view: Option<(usize, Rc<Scene>)>,
+    /// The look back advances by itself.
+    pub replaying: bool,
     env: Option<Rc<RefCell<Env>>>,
+    agent: Option<Rc<RefCell<Agent>>>,
+    recorder: Rc<RefCell<Option<Recorder>>>,
+    /// A person acted in this episode (it does not count towards the agent's stats).
+    touched: bool,
+}
+
+impl Clone for Session {
+    fn clone(&self) -> Session {
+        Session {
+            selection: self.selection.clone(),
+            sites: self.sites.clone(),
+            tasks: self.tasks.clone(),
+            scene: self.scene.clone(),
+            notices: self.notices.clone(),
+            version: self.version,
+            episode: self.episode,
+            policy: self.policy,
+            speed: self.speed,
+            paused: self.paused,
+            pending: self.pending.clone(),
+            cursor: self.cursor.clone(),
+            stats: self.stats,
+            inspect: self.inspect.clone(),
+            timeline: self.timeline.clone(),
+            view: self.view.clone(),
+            replaying: self.replaying,
+            env: self.env.clone(),
+            agent: self.agent.clone(),
+            recorder: self.recorder.clone(),
+            touched: self.touched,
+        }
+    }
 }
 
 impl Session {
@@ -129,6 +266,38 @@ impl Session {
                 PerturbSpec::none()
             }),
         };
+        // A cold start (no site named) shows the pretrained agent at work; a link to a site
+        // without a policy is for a person to play.
+        let default_policy = if query.site.is_none() {
+            PolicyChoice::Airline
+        } else {
+            PolicyChoice::None
+        };
+        let policy = match query.policy.as_deref().map(str::trim) {
+            None | Some("") => default_policy,
+            Some(text) => PolicyChoice::parse(text).unwrap_or_else(|| {
+                notices.push(warning(format!(
+                    "There is no policy \"{text}\" (there are: {}); {} instead.",
+                    PolicyChoice::ALL.map(PolicyChoice::name).join(", "),
+                    if default_policy == PolicyChoice::None {
+                        "you play".to_string()
+                    } else {
+                        format!("the {} plays", default_policy.label().to_lowercase())
+                    }
+                )));
+                default_policy
+            }),
+        };
+        let speed = match query.speed.as_deref().map(str::trim) {
+            None | Some("") => Speed::Normal,
+            Some(text) => Speed::parse(text).unwrap_or_else(|| {
+                notices.push(warning(format!(
+                    "There is no speed \"{text}\" (there are: {}); playing at normal speed.",
+                    Speed::ALL.map(Speed::name).join(", ")
+                )));
+                Speed::Normal
+            }),
+        };
         let mut session = Session {
             selection: Selection {
                 site: String::new(),
@@ -142,8 +311,26 @@ impl Session {
             notices,
             version: 0,
             episode: 0,
+            policy: PolicyChoice::None,
+            speed,
+            paused: false,
+            pending: None,
+            cursor: None,
+            stats: Stats::default(),
+            inspect: None,
+            timeline: Rc::new(Timeline {
+                rows: Vec::new(),
+                outcome: None,
+                record: None,
+            }),
+            view: None,
+            replaying: false,
             env: None,
+            agent: None,
+            recorder: Rc::new(RefCell::new(None)),
+            touched: false,
         };
+        session.load_agent(policy);
         let wanted = query
             .site
             .as_deref()
@@ -215,41 +402,290 @@ impl Session {
     /// Starts the episode of `seed` on the current environment, with the selected perturbations.
     fn reset(&mut self, seed: u64) {
         self.selection.seed = seed;
+        self.pending = None;
+        self.view = None;
+        self.replaying = false;
+        self.touched = false;
         if let Some(env) = &self.env {
             let mut env = env.borrow_mut();
             env.set_perturbations(self.selection.perturb.clone());
             env.reset(seed);
             self.episode += 1;
+            if let Some(agent) = &self.agent {
+                agent.borrow_mut().policy().begin_episode(&env);
+            }
+            *self.recorder.borrow_mut() = Some(Recorder::start(&env));
         }
         self.capture();
     }
 
-    fn capture(&mut self) {
-        self.scene = self
-            .env
-            .as_ref()
-            .map(|env| Rc::new(Scene::capture(&env.borrow())));
+    /// Loads the policy a choice names; a failure leaves nobody driving, with a notice.
+    fn load_agent(&mut self, choice: PolicyChoice) {
+        self.pending = None;
+        self.paused = false;
+        self.stats = Stats::default();
+        match Agent::load(choice, self.selection.seed) {
+            Ok(agent) => {
+                self.policy = choice;
+                self.agent = agent.map(|a| Rc::new(RefCell::new(a)));
+            }
+            Err(e) => {
+                self.notices.push(error(e));
+                self.policy = PolicyChoice::None;
+                self.agent = None;
+            }
+        }
     }
 
-    /// Takes one engine step for a person's action.
-    fn act(&mut self, action: Action) {
+    /// Whether the agent drives now (a policy is loaded and the person has not taken over).
+    pub fn agent_drives(&self) -> bool {
+        self.agent.is_some() && !self.paused
+    }
+
+    /// What the loop should do next, and after how many milliseconds (none: wait for a person).
+    pub fn next_tick(&self) -> Option<(u32, Change)> {
+        if self.view.is_some() {
+            return self
+                .replaying
+                .then_some((self.speed.move_ms().max(300), Change::ReplayAdvance));
+        }
+        if !self.agent_drives() || self.env.is_none() {
+            return None;
+        }
+        if self.pending.is_some() {
+            return Some((self.speed.move_ms(), Change::AgentCommit));
+        }
+        let done = self.scene.as_ref().is_some_and(|s| s.outcome.is_some());
+        match self.speed {
+            Speed::Turbo => Some((0, Change::AgentBurst)),
+            Speed::Step => None,
+            speed if done => Some((speed.episode_pause_ms(), Change::AgentNextEpisode)),
+            speed => Some((speed.pause_ms(), Change::AgentPlan)),
+        }
+    }
+
+    fn capture(&mut self) {
+        let Some(env) = self.env.clone() else {
+            self.scene = None;
+            self.inspect = None;
+            return;
+        };
+        let env = env.borrow();
+        self.scene = Some(Rc::new(Scene::capture(&env)));
+        let mut agent = self.agent.as_ref().map(|a| a.borrow_mut());
+        self.inspect = Some(Rc::new(Inspect::read(&env, agent.as_deref_mut())));
+        drop(agent);
+        let record = self.recorder.borrow().as_ref().map(|r| r.record().clone());
+        self.timeline = Rc::new(timeline(&env, record));
+    }
+
+    /// Takes one engine step (recorded); counts the episode if the agent finished it.
+    fn step(&mut self, action: &Action) {
         let Some(env) = self.env.clone() else { return };
         let mut env = env.borrow_mut();
         if env.is_done() {
-            return; // the controls are disabled; a late event from the browser changes nothing
+            return;
         }
-        if let Action::Type(id, TypeText::Literal(text)) = &action {
-            // A field's `change` and its Enter key can both report the same text, and a field can
-            // report after it left the page: neither is a step a person meant to take.
-            if !env.is_usable(*id) || env.value(*id) == text {
+        let result = match self.recorder.borrow_mut().as_mut() {
+            Some(recorder) => recorder.step(&mut env, action),
+            None => env.step(action),
+        };
+        match result {
+            Ok(r) if (r.terminated || r.truncated) && !self.touched => {
+                self.stats.episodes += 1;
+                if env.outcome().is_some_and(|o| o.success) {
+                    self.stats.successes += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => self
+                .notices
+                .push(error(format!("That action was not taken: {e}."))),
+        }
+    }
+
+    /// Takes one engine step for a person's action; the agent stops driving.
+    fn act(&mut self, action: Action) {
+        let Some(env) = self.env.clone() else { return };
+        {
+            let env = env.borrow();
+            if env.is_done() {
+                return; // the controls are disabled; a late event from the browser changes nothing
+            }
+            if let Action::Type(id, TypeText::Literal(text)) = &action {
+                // A field's `change` and its Enter key can both report the same text, and a field can
+                // report after it left the page: neither is a step a person meant to take.
+                if !env.is_usable(*id) || env.value(*id) == text {
+                    return;
+                }
+            }
+        }
+        if self.view.is_some() {
+            return; // looking back: the site is not live
+        }
+        if self.agent.is_some() {
+            self.paused = true;
+        }
+        self.pending = None;
+        self.cursor = None;
+        self.touched = true;
+        self.step(&action);
+        self.capture();
+    }
+
+    /// The agent chooses its next action; the cursor sets off for its target.
+    fn plan(&mut self) {
+        let (Some(env), Some(agent)) = (self.env.clone(), self.agent.clone()) else {
+            return;
+        };
+        let env = env.borrow();
+        if env.is_done() {
+            return;
+        }
+        let action = agent.borrow_mut().policy().act(&env);
+        let planned = Rc::new(Planned::new(&env, action));
+        self.pending = Some(planned.clone());
+        let serial = self.cursor.as_ref().map_or(0, |c| c.serial) + 1;
+        let (x, y) = match (planned.target, &self.cursor) {
+            (Some(b), _) => (b.x + b.w / 2.0, b.y + b.h / 2.0),
+            (None, Some(c)) => (c.x, c.y),
+            (None, None) => (env.site().width / 2.0, 80.0),
+        };
+        self.cursor = Some(Cursor {
+            x,
+            y,
+            planned,
+            done: false,
+            move_ms: self.speed.move_ms(),
+            serial,
+        });
+    }
+
+    /// The agent takes the action it planned.
+    fn commit(&mut self) {
+        let Some(planned) = self.pending.take() else {
+            return;
+        };
+        self.step(&planned.action);
+        if let Some(cursor) = &mut self.cursor {
+            cursor.done = true;
+        }
+        self.capture();
+    }
+
+    /// Turbo: steps (and new episodes) until a few milliseconds have passed.
+    fn burst(&mut self) {
+        const BUDGET_MS: f64 = 8.0;
+        const MAX_STEPS: usize = 400;
+        let (Some(env), Some(agent)) = (self.env.clone(), self.agent.clone()) else {
+            return;
+        };
+        self.pending = None;
+        self.cursor = None;
+        let start = crate::dom::now_ms();
+        for _ in 0..MAX_STEPS {
+            let done = env.borrow().is_done();
+            if done {
+                self.reset_quietly(&env, &agent);
+            } else {
+                let action = agent.borrow_mut().policy().act(&env.borrow());
+                self.step(&action);
+            }
+            if crate::dom::now_ms() - start > BUDGET_MS {
+                break;
+            }
+        }
+        self.capture();
+    }
+
+    /// Starts the next episode without capturing the scene (turbo draws once per chunk).
+    fn reset_quietly(&mut self, env: &Rc<RefCell<Env>>, agent: &Rc<RefCell<Agent>>) {
+        let seed = self.selection.seed.wrapping_add(1);
+        self.selection.seed = seed;
+        self.touched = false;
+        let mut env = env.borrow_mut();
+        env.set_perturbations(self.selection.perturb.clone());
+        env.reset(seed);
+        self.episode += 1;
+        agent.borrow_mut().policy().begin_episode(&env);
+        *self.recorder.borrow_mut() = Some(Recorder::start(&env));
+    }
+
+    /// Shows the episode as it was after `steps` steps, replayed on a fresh environment.
+    fn scrub(&mut self, steps: usize) {
+        let Some(record) = self.timeline.record.clone() else {
+            return;
+        };
+        let Some(live) = self.env.clone() else { return };
+        let steps = steps.min(record.steps.len());
+        let site = live.borrow().site().clone();
+        let mut env = match Env::new(site, live.borrow().task_index(), EnvConfig::default()) {
+            Ok(env) => env,
+            Err(e) => return self.notices.push(error(e)),
+        };
+        env.set_perturbations(record.perturbations.clone());
+        env.reset(record.seed);
+        for (i, s) in record.steps[..steps].iter().enumerate() {
+            if let Err(e) = env.step(&s.action) {
+                self.notices.push(error(format!(
+                    "The episode could not be replayed: step {} was refused ({e}).",
+                    i + 1
+                )));
                 return;
             }
         }
-        if let Err(e) = env.step(&action) {
-            self.notices
-                .push(error(format!("That action was not taken: {e}.")));
+        self.pending = None;
+        self.cursor = None;
+        if self.agent.is_some() {
+            self.paused = true;
         }
-        drop(env);
+        let mut agent = self.agent.as_ref().map(|a| a.borrow_mut());
+        self.inspect = Some(Rc::new(Inspect::read(&env, agent.as_deref_mut())));
+        self.view = Some((steps, Rc::new(Scene::capture(&env))));
+    }
+
+    /// Reads an episode file, replays it to check it, and makes it the current episode.
+    fn import(&mut self, text: &str) {
+        let record: EpisodeRecord = match serde_json::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                return self
+                    .notices
+                    .push(error(format!("That file is not a Wobble episode: {e}.")))
+            }
+        };
+        let site = match load_builtin(&record.site) {
+            Ok(s) => s,
+            Err(e) => {
+                return self
+                    .notices
+                    .push(error(format!("The episode cannot be shown: {e}.")))
+            }
+        };
+        let mut env = match Env::by_name(site, &record.task, EnvConfig::default()) {
+            Ok(env) => env,
+            Err(e) => {
+                return self
+                    .notices
+                    .push(error(format!("The episode cannot be shown: {e}.")))
+            }
+        };
+        if let Err(e) = record.replay(&mut env) {
+            return self.notices.push(error(format!(
+                "The episode does not replay on this version of the site: {e}."
+            )));
+        }
+        // It replays: play it again on the live environment, recording as it goes.
+        self.selection.perturb = record.perturbations.clone();
+        let (site, task) = (record.site.clone(), record.task.clone());
+        self.open(&site, Some(&task), record.seed);
+        if self.agent.is_some() {
+            self.paused = true;
+        }
+        self.touched = true;
+        for s in &record.steps {
+            self.step(&s.action);
+        }
         self.capture();
     }
 
@@ -260,10 +696,12 @@ impl Session {
             Change::Restart => self.reset(self.selection.seed),
             Change::ChooseSite(site) => {
                 let seed = self.selection.seed;
+                self.stats = Stats::default();
                 self.open(&site, None, seed);
             }
             Change::ChooseTask(task) => {
                 let (site, seed) = (self.selection.site.clone(), self.selection.seed);
+                self.stats = Stats::default();
                 self.open(&site, Some(&task), seed);
             }
             Change::ChooseSeed(text) => match text.trim().parse::<u64>() {
@@ -283,13 +721,115 @@ impl Session {
                     Some(severity) => self.selection.perturb.set(kind, severity),
                     None => self.selection.perturb.remove(kind),
                 }
+                self.stats = Stats::default();
                 self.reset(self.selection.seed);
             }
             Change::ClearPerturbations => {
                 self.selection.perturb = PerturbSpec::none();
+                self.stats = Stats::default();
                 self.reset(self.selection.seed);
             }
+            Change::ChoosePolicy(choice) => {
+                self.load_agent(choice);
+                self.cursor = None;
+                self.reset(self.selection.seed);
+            }
+            Change::ChooseSpeed(speed) => {
+                self.speed = speed;
+                if speed == Speed::Turbo {
+                    self.cursor = None;
+                }
+                if let Some(c) = &mut self.cursor {
+                    c.move_ms = speed.move_ms();
+                }
+            }
+            Change::TakeOver => {
+                if self.agent_drives() {
+                    self.paused = true;
+                    self.pending = None;
+                }
+            }
+            Change::Resume => {
+                self.paused = false;
+                self.view = None;
+                self.replaying = false;
+                self.touched = true; // a person had a hand in this episode
+            }
+            Change::AgentPlan => {
+                if self.agent_drives() && self.view.is_none() {
+                    let done = self.scene.as_ref().is_some_and(|s| s.outcome.is_some());
+                    if done {
+                        self.reset(self.selection.seed.wrapping_add(1));
+                    }
+                    self.plan();
+                }
+            }
+            Change::AgentCommit => self.commit(),
+            Change::AgentBurst => {
+                if self.agent_drives() && self.view.is_none() {
+                    self.burst();
+                }
+            }
+            Change::AgentNextEpisode => {
+                if self.agent_drives() {
+                    self.reset(self.selection.seed.wrapping_add(1));
+                }
+            }
+            Change::Scrub(steps) => {
+                self.replaying = false;
+                self.scrub(steps);
+            }
+            Change::Live => {
+                self.view = None;
+                self.replaying = false;
+                self.capture();
+            }
+            Change::Replay => {
+                self.scrub(0);
+                self.replaying = self.view.is_some();
+            }
+            Change::ReplayAdvance => {
+                let total = self.timeline.rows.len();
+                match &self.view {
+                    Some((at, _)) if *at < total => {
+                        let next = at + 1;
+                        self.scrub(next);
+                        self.replaying = next < total;
+                    }
+                    _ => self.replaying = false,
+                }
+            }
+            Change::Import(Ok(text)) => self.import(&text),
+            Change::Import(Err(e)) => self
+                .notices
+                .push(error(format!("The episode file could not be read: {e}."))),
         }
+    }
+}
+
+/// The timeline of an episode record, its actions described in this environment's words.
+fn timeline(env: &Env, record: Option<EpisodeRecord>) -> Timeline {
+    let rows = record
+        .as_ref()
+        .map(|r| {
+            r.steps
+                .iter()
+                .map(|s| TimelineRow {
+                    action: crate::player::describe(env, &s.action),
+                    reward: s.reward,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Timeline {
+        rows,
+        outcome: env.outcome().map(|o| OutcomeView {
+            raw_reward: o.raw_reward,
+            success: o.success,
+            reason: o.reason.clone(),
+            truncated: o.truncated,
+        }),
+        record,
     }
 }
 
@@ -297,16 +837,8 @@ impl Reducible for Session {
     type Action = Change;
 
     fn reduce(self: Rc<Self>, change: Change) -> Rc<Self> {
-        let mut next = Session {
-            selection: self.selection.clone(),
-            sites: self.sites.clone(),
-            tasks: self.tasks.clone(),
-            scene: self.scene.clone(),
-            notices: self.notices.clone(),
-            version: self.version + 1,
-            episode: self.episode,
-            env: self.env.clone(),
-        };
+        let mut next = (*self).clone();
+        next.version += 1;
         next.apply(change);
         Rc::new(next)
     }
@@ -348,7 +880,7 @@ mod tests {
             site: site.map(str::to_string),
             task: task.map(str::to_string),
             seed: seed.map(str::to_string),
-            perturb: None,
+            ..Query::default()
         })
     }
 
@@ -500,5 +1032,129 @@ mod tests {
         assert!(s.selection.perturb.is_empty());
         assert!(s.scene.as_ref().unwrap().changes.is_empty());
         assert_eq!(s.selection.seed, 2);
+    }
+
+    fn landing() -> Session {
+        Session::from_query(&Query::default())
+    }
+
+    /// Runs the agent's loop (as the page's timer would) until `until` holds or `limit` changes.
+    fn run(mut s: Session, limit: usize, until: impl Fn(&Session) -> bool) -> Session {
+        for _ in 0..limit {
+            if until(&s) {
+                break;
+            }
+            let Some((_, change)) = s.next_tick() else {
+                break;
+            };
+            s = reduce(s, change);
+        }
+        s
+    }
+
+    #[test]
+    fn a_cold_start_has_the_airline_agent_play_and_count_its_successes() {
+        let s = landing();
+        assert_eq!(s.policy, PolicyChoice::Airline);
+        assert!(s.agent_drives());
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        let s = run(s, 2000, |s| s.stats.episodes >= 5);
+        assert_eq!(s.stats.episodes, 5);
+        assert!(s.stats.successes >= 4, "{:?}", s.stats);
+        assert!(s.selection.seed > 1, "each episode takes the next seed");
+        // A link naming a site is for a person, unless it names a policy.
+        assert_eq!(open(Some("bank"), None, None).policy, PolicyChoice::None);
+        assert!(open(Some("bank"), None, None).next_tick().is_none());
+    }
+
+    #[test]
+    fn the_cursor_heads_for_the_target_before_the_step_is_taken() {
+        let s = reduce(landing(), Change::AgentPlan);
+        let pending = s.pending.clone().expect("a planned action");
+        let cursor = s.cursor.clone().unwrap();
+        let target = pending.target.expect("the first action aims at an element");
+        assert_eq!(cursor.x, target.x + target.w / 2.0);
+        assert_eq!(s.scene.as_ref().unwrap().steps, 0);
+        assert_eq!(s.next_tick().map(|t| t.1), Some(Change::AgentCommit));
+        let s = reduce(s, Change::AgentCommit);
+        assert_eq!(s.scene.as_ref().unwrap().steps, 1);
+        assert!(s.cursor.as_ref().unwrap().done);
+        assert_eq!(s.timeline.rows.len(), 1);
+        assert_eq!(s.timeline.rows[0].action, pending.phrase);
+    }
+
+    #[test]
+    fn rewording_the_labels_breaks_the_agent() {
+        let s = Session::from_query(&Query {
+            speed: Some("turbo".into()),
+            ..Query::default()
+        });
+        let s = reduce(s, Change::SetPerturbation(Kind::Relabel, Some(3)));
+        assert_eq!(s.stats, Stats::default());
+        let s = run(s, 5000, |s| s.stats.episodes >= 20);
+        assert!(s.stats.episodes >= 20);
+        assert!(s.stats.rate() < 0.5, "{:?}", s.stats);
+    }
+
+    #[test]
+    fn a_person_taking_over_stops_the_agent_and_is_recorded() {
+        let s = reduce(landing(), Change::AgentPlan);
+        let scene = s.scene.clone().unwrap();
+        let search = find(&scene.page, &|n| n.key == "search_button").unwrap();
+        let s = reduce(s, Change::Act(Action::Click(search.id)));
+        assert!(s.paused && s.pending.is_none());
+        assert!(s.next_tick().is_none());
+        assert_eq!(s.timeline.rows.len(), 1);
+        let s = reduce(s, Change::Resume);
+        assert!(s.next_tick().is_some());
+    }
+
+    #[test]
+    fn an_exported_episode_imports_back_and_a_tampered_one_is_refused() {
+        let s = run(landing(), 200, |s| s.timeline.rows.len() >= 6);
+        let record = s.timeline.record.clone().unwrap();
+        let json = serde_json::to_string(&record).unwrap();
+        let other = reduce(open(Some("bank"), None, None), Change::Import(Ok(json)));
+        assert!(other.notices.is_empty(), "{:?}", other.notices);
+        assert_eq!(other.selection.site, "airline");
+        assert_eq!(other.timeline.rows, s.timeline.rows);
+        assert_eq!(other.timeline.record.as_ref(), Some(&record));
+        // Scrubbing shows the site after a step, without touching the live episode.
+        let viewed = reduce(other, Change::Scrub(2));
+        assert_eq!(viewed.view.as_ref().unwrap().1.steps, 2);
+        assert_eq!(viewed.scene.as_ref().unwrap().steps, 6);
+
+        let mut bad = record.clone();
+        bad.steps[0].digest = "0".repeat(16);
+        let refused = reduce(
+            landing(),
+            Change::Import(Ok(serde_json::to_string(&bad).unwrap())),
+        );
+        assert_eq!(refused.notices.len(), 1);
+        assert!(
+            refused.notices[0].text.contains("diverged at step 1"),
+            "{:?}",
+            refused.notices
+        );
+        let refused = reduce(landing(), Change::Import(Ok("{}".into())));
+        assert!(refused.notices[0].text.contains("not a Wobble episode"));
+    }
+
+    #[test]
+    fn replay_steps_through_the_episode_and_returns_to_live() {
+        let s = run(landing(), 200, |s| s.timeline.rows.len() >= 3);
+        let s = reduce(s, Change::TakeOver);
+        let total = s.timeline.rows.len();
+        let mut s = reduce(s, Change::Replay);
+        assert_eq!(s.view.as_ref().map(|v| v.0), Some(0));
+        for at in 1..=total {
+            assert_eq!(s.next_tick().map(|t| t.1), Some(Change::ReplayAdvance));
+            s = reduce(s, Change::ReplayAdvance);
+            assert_eq!(s.view.as_ref().map(|v| v.0), Some(at));
+        }
+        assert!(!s.replaying && s.next_tick().is_none());
+        let s = reduce(s, Change::Live);
+        assert!(s.view.is_none());
+        assert_eq!(s.scene.as_ref().unwrap().steps as usize, total);
     }
 }

@@ -12,7 +12,7 @@ pub fn Header() -> Html {
                 <span class="brand-name">{"Wobble"}</span>
             </div>
             <p class="tagline">
-                {"Play the mock websites that web agents learn on, and see what they see."}
+                {"Watch a trained web agent book flights, reword the site under it, or play the site yourself."}
             </p>
         </header>
     }

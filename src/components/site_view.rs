@@ -21,6 +21,7 @@
 use crate::components::select::Select;
 use crate::components::text_field::TextField;
 use crate::scene::{DrawNode, Scene};
+use crate::state::Cursor;
 use std::rc::Rc;
 use wobble_engine::compile::Placement;
 use wobble_engine::format::TextStyle;
@@ -40,6 +41,15 @@ pub struct SiteViewProps {
     pub onact: Callback<Action>,
     /// Starts the next episode (from the bar shown at the end).
     pub onnewepisode: Callback<()>,
+    /// The agent's cursor, drawn over the site.
+    #[prop_or_default]
+    pub cursor: Option<Cursor>,
+    /// Looking back at an earlier step: the site does not act.
+    #[prop_or_default]
+    pub past: bool,
+    /// A person pressed somewhere in the site (the agent stops at once).
+    #[prop_or_default]
+    pub onpress: Callback<()>,
 }
 
 /// The browser window with the site's current page (and open dialog) in it.
@@ -54,6 +64,20 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
         use_effect_with(key, move |_| {
             if let Some(el) = viewport.cast::<web_sys::Element>() {
                 el.set_scroll_top(0);
+            }
+        });
+    }
+    {
+        // Keep the agent's target in view: scroll the window when the cursor heads below or above it.
+        let viewport = viewport.clone();
+        let target = props.cursor.as_ref().map(|c| (c.serial, c.y as i32));
+        let height = scene.height as i32;
+        use_effect_with(target, move |target| {
+            if let (Some((_, y)), Some(el)) = (target, viewport.cast::<web_sys::Element>()) {
+                let top = el.scroll_top();
+                if *y < top + 40 || *y > top + height - 40 {
+                    el.set_scroll_top((*y - height / 2).max(0));
+                }
             }
         });
     }
@@ -103,7 +127,7 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
                     {"Wait a step"}
                 </button>
             </div>
-            <div class="browser-viewport" ref={viewport}
+            <div class="browser-viewport" ref={viewport} onmousedown={props.onpress.reform(|_: MouseEvent| ())}
                 style={format!(
                     "height: {}px; background: {}; overflow-y: {};",
                     scene.height,
@@ -120,8 +144,13 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
                         }
                         { draw_dialog(dialog, scene.placement.unwrap_or_default(), top, theme, &props.onact) }
                     }
+                    if let Some(cursor) = &props.cursor {
+                        { draw_cursor(cursor) }
+                    }
                 </div>
-                if let Some(outcome) = &scene.outcome {
+                if props.past {
+                    <div class="browser-past" role="status">{ format!("Looking back: the site after step {}", scene.steps) }</div>
+                } else if let Some(outcome) = &scene.outcome {
                     <div class={classes!("browser-end", if outcome.success { "success" } else { "failure" })} role="status">
                         <span>
                             { format!("Episode over · reward {}", crate::components::task_panel::reward_text(outcome.raw_reward)) }
@@ -131,6 +160,40 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+/// The agent's cursor at its target's centre (moving there over `move_ms`), the text it types
+/// appearing as it goes, and a ripple once a click is made.
+fn draw_cursor(cursor: &Cursor) -> Html {
+    let (x, y) = (cursor.x, cursor.y);
+    let ms = cursor.move_ms;
+    let planned = &cursor.planned;
+    let typing = planned.text.as_ref().filter(|_| !cursor.done).map(|text| {
+        let chars = text.chars().count().max(1);
+        html! {
+            <div key={format!("t{}", cursor.serial)} class="agent-typing" aria-hidden="true"
+                style={format!("left: {x}px; top: {}px; --chars: {chars}; animation-duration: {}ms; animation-delay: {}ms;",
+                    y + 14.0, ms / 2, ms / 2)}>
+                { text }
+            </div>
+        }
+    });
+    html! {
+        <>
+            <div class="agent-cursor" id="wobble-cursor" aria-hidden="true" data-done={cursor.done.to_string()}
+                style={format!("left: {x}px; top: {y}px; transition-duration: {ms}ms;")}>
+                <svg viewBox="0 0 20 20" width="20" height="20"><path d="M2 1 L2 16 L6 12 L9 19 L12 18 L9 11 L15 11 Z" /></svg>
+            </div>
+            { for typing }
+            if cursor.done && planned.click {
+                <div key={format!("r{}", cursor.serial)} class="agent-ripple" aria-hidden="true"
+                    style={format!("left: {x}px; top: {y}px;")}></div>
+            }
+            <div class="agent-caption" style={format!("left: {x}px; top: {}px; transition-duration: {ms}ms;", y - 30.0)}>
+                { &planned.phrase }
+            </div>
+        </>
     }
 }
 

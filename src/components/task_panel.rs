@@ -12,6 +12,9 @@ pub struct TaskPanelProps {
     pub scene: Rc<Scene>,
     /// Starts the next episode.
     pub onnewepisode: Callback<()>,
+    /// The agent is playing (not the person).
+    #[prop_or_default]
+    pub agent_playing: bool,
 }
 
 /// What to do, how far along, and how it went.
@@ -41,6 +44,11 @@ pub fn TaskPanel(props: &TaskPanelProps) -> Html {
             </div>
             { match &scene.outcome {
                 Some(outcome) => outcome_view(outcome, onnewepisode),
+                None if props.agent_playing => html! {
+                    <p class="status" id="wobble-status">
+                        {"The agent is working on this task. Click anywhere in the site (or \"Take over\") to carry on yourself."}
+                    </p>
+                },
                 None => html! {
                     <p class="status" id="wobble-status">
                         {"Use the site as you would any website. Every click, choice and filled-in field is one step; the reward comes when the episode ends."}

@@ -58,8 +58,8 @@ async function outcome(page) {
 
 const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
 
-test('the landing page shows the airline task, its step count and the site', async (t) => {
-  await play(t, '', async (page) => {
+test('with nobody playing, the airline task, its step count and the site wait for a person', async (t) => {
+  await play(t, '?policy=none', async (page) => {
     assert.match(await page.locator('#wobble-instruction').innerText(), /^Book the cheapest flight from /);
     assert.equal(await page.locator('#wobble-steps').innerText(), 'step 0 / 40');
     assert.equal(await site(page, 'banner').innerText(), 'SkyWays');

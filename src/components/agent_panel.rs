@@ -1,0 +1,155 @@
+//! The agent card: who plays, how fast, how well it has done, and the one-click ways to break it.
+//!
+//! The success counter counts the episodes the agent finished on its own since its policy, the
+//! site or the perturbations last changed, so that after "Reword the labels" it shows how the
+//! agent does on the reworded site. "Take over" hands the site to the person (so does any click
+//! in the site); "Resume" hands it back.
+
+use crate::player::{PolicyChoice, Speed};
+use crate::state::Stats;
+use yew::prelude::*;
+
+/// Props of [`AgentPanel`].
+#[derive(Properties, PartialEq)]
+pub struct AgentPanelProps {
+    /// Who drives the site.
+    pub policy: PolicyChoice,
+    /// How fast.
+    pub speed: Speed,
+    /// The person has taken over.
+    pub paused: bool,
+    /// How the agent has done.
+    pub stats: Stats,
+    /// Whether the labels are reworded now.
+    pub reworded: bool,
+    /// Whether the buttons are moved now.
+    pub moved: bool,
+    /// Picks the policy.
+    pub onchoosepolicy: Callback<PolicyChoice>,
+    /// Picks the speed.
+    pub onchoosespeed: Callback<Speed>,
+    /// The person takes over.
+    pub ontakeover: Callback<()>,
+    /// The agent carries on.
+    pub onresume: Callback<()>,
+    /// The agent takes one step.
+    pub onstep: Callback<()>,
+    /// Rewords the labels (true) or restores them (false).
+    pub onreword: Callback<bool>,
+    /// Moves the buttons (true) or puts them back (false).
+    pub onmove: Callback<bool>,
+}
+
+/// The agent's controls and its success counter.
+#[function_component]
+pub fn AgentPanel(props: &AgentPanelProps) -> Html {
+    let onpolicy = {
+        let then = props.onchoosepolicy.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Some(p) = PolicyChoice::parse(&value) {
+                then.emit(p);
+            }
+        })
+    };
+    let onspeed = {
+        let then = props.onchoosespeed.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Some(s) = Speed::parse(&value) {
+                then.emit(s);
+            }
+        })
+    };
+    let has_agent = props.policy != PolicyChoice::None;
+    let stats = props.stats;
+    let reworded = props.reworded;
+    let onreword = props.onreword.reform(move |_: MouseEvent| !reworded);
+    let moved = props.moved;
+    let onmove = props.onmove.reform(move |_: MouseEvent| !moved);
+    let status = if !has_agent {
+        "you play"
+    } else if props.paused {
+        "paused: you have the site"
+    } else {
+        "playing, a new seed each episode"
+    };
+    html! {
+        <section class="card agent-card" aria-labelledby="wobble-agent-title">
+            <div class="card-title-row">
+                <h2 class="card-title" id="wobble-agent-title">{"Agent"}</h2>
+                <span class={classes!("agent-state", (has_agent && !props.paused).then_some("running"))}
+                    id="wobble-agent-state">{ status }</span>
+            </div>
+            if has_agent {
+                <div class="stats" id="wobble-stats" role="status" aria-live="polite"
+                    data-episodes={stats.episodes.to_string()} data-successes={stats.successes.to_string()}>
+                    <div class="stat"><span class="stat-value" id="wobble-stat-successes">{ stats.successes }</span>
+                        <span class="stat-label">{"successes"}</span></div>
+                    <div class="stat"><span class="stat-value" id="wobble-stat-episodes">{ stats.episodes }</span>
+                        <span class="stat-label">{"episodes"}</span></div>
+                    <div class="stat"><span class={classes!("stat-value", "stat-rate", rate_class(stats))} id="wobble-stat-rate">
+                        { if stats.episodes == 0 { "—".to_string() } else { format!("{:.0}%", stats.rate() * 100.0) } }</span>
+                        <span class="stat-label">{"success rate"}</span></div>
+                </div>
+                <p class="stats-hint">{"Counted since the policy, site or perturbations last changed."}</p>
+                <div class="button-row break-row">
+                    <button type="button" id="wobble-reword" class={classes!("button", (!reworded).then_some("button-danger"))}
+                        aria-pressed={reworded.to_string()} onclick={onreword}>
+                        { if reworded { "Restore the labels" } else { "Reword the labels" } }
+                    </button>
+                    <button type="button" id="wobble-move" class="button" aria-pressed={moved.to_string()} onclick={onmove}>
+                        { if moved { "Move them back" } else { "Move the buttons" } }
+                    </button>
+                </div>
+            }
+            <div class="control-grid">
+                <label for="wobble-policy-select">{"Policy"}</label>
+                <select id="wobble-policy-select" onchange={onpolicy}>
+                    { for PolicyChoice::ALL.iter().map(|p| html! {
+                        <option value={p.name()} selected={*p == props.policy}>{ p.label() }</option>
+                    }) }
+                </select>
+                <label for="wobble-speed-select">{"Speed"}</label>
+                <select id="wobble-speed-select" onchange={onspeed} disabled={!has_agent}>
+                    { for Speed::ALL.iter().map(|s| html! {
+                        <option value={s.name()} selected={*s == props.speed}>{ speed_label(*s) }</option>
+                    }) }
+                </select>
+            </div>
+            if has_agent {
+                <div class="button-row">
+                    if props.paused {
+                        <button type="button" id="wobble-resume" class="button button-primary"
+                            onclick={props.onresume.reform(|_: MouseEvent| ())}>{"Resume the agent"}</button>
+                    } else {
+                        <button type="button" id="wobble-take-over" class="button"
+                            onclick={props.ontakeover.reform(|_: MouseEvent| ())}>{"Take over"}</button>
+                    }
+                    <button type="button" id="wobble-agent-step" class="button"
+                        disabled={props.speed != Speed::Step || props.paused}
+                        title="At step speed: the agent takes one step"
+                        onclick={props.onstep.reform(|_: MouseEvent| ())}>{"Step"}</button>
+                </div>
+            }
+        </section>
+    }
+}
+
+fn speed_label(speed: Speed) -> &'static str {
+    match speed {
+        Speed::Step => "Step by step",
+        Speed::Slow => "Slow",
+        Speed::Normal => "Normal",
+        Speed::Fast => "Fast",
+        Speed::Turbo => "Turbo (no animation)",
+    }
+}
+
+fn rate_class(stats: Stats) -> Option<&'static str> {
+    (stats.episodes > 0).then_some(if stats.rate() >= 0.5 { "good" } else { "bad" })
+}

@@ -1,0 +1,105 @@
+//! Small pieces of browser glue for the agent player: a cancellable timeout, a millisecond clock,
+//! and reading the text of a file a person picked. Outside a browser (native builds and tests) the
+//! timer never fires, the clock reads 0 and no file can be picked.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+
+    /// An `<input type="file">`, as far as the app reads it.
+    pub type FileInput;
+    #[wasm_bindgen(method, getter)]
+    fn files(this: &FileInput) -> Option<FileList>;
+    #[wasm_bindgen(method, setter)]
+    fn set_value(this: &FileInput, value: &str);
+
+    type FileList;
+    #[wasm_bindgen(method)]
+    fn item(this: &FileList, index: u32) -> Option<PickedFile>;
+
+    type PickedFile;
+    #[wasm_bindgen(method)]
+    fn text(this: &PickedFile) -> TextPromise;
+
+    type TextPromise;
+    #[wasm_bindgen(method)]
+    fn then(this: &TextPromise, ok: &JsValue, err: &JsValue) -> TextPromise;
+}
+
+/// Milliseconds from a fixed origin (the page's clock); 0 outside a browser.
+pub fn now_ms() -> f64 {
+    if cfg!(target_arch = "wasm32") {
+        performance_now()
+    } else {
+        0.0
+    }
+}
+
+/// A pending `setTimeout`, cancelled when dropped.
+pub struct Timer {
+    handle: i32,
+    cancelled: Rc<Cell<bool>>,
+}
+
+impl Timer {
+    /// Calls `then` once after `ms` milliseconds, unless the timer is dropped first.
+    pub fn new(ms: u32, then: impl FnOnce() + 'static) -> Option<Timer> {
+        if !cfg!(target_arch = "wasm32") {
+            return None;
+        }
+        let window = web_sys::window()?;
+        let cancelled = Rc::new(Cell::new(false));
+        let flag = cancelled.clone();
+        let callback = Closure::once_into_js(move || {
+            if !flag.get() {
+                then();
+            }
+        });
+        let handle = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.unchecked_ref(),
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            )
+            .ok()?;
+        Some(Timer { handle, cancelled })
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        self.cancelled.set(true);
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
+
+/// Reads the first file picked in `input` as text and hands it (or why it could not be read) to
+/// `then`; clears the input so that picking the same file again reads it again.
+pub fn read_picked_file(input: &FileInput, then: impl FnOnce(Result<String, String>) + 'static) {
+    let Some(file) = input.files().and_then(|f| f.item(0)) else {
+        return;
+    };
+    input.set_value("");
+    let then = Rc::new(Cell::new(Some(then)));
+    let (ok_then, err_then) = (then.clone(), then);
+    let ok = Closure::once_into_js(move |text: JsValue| {
+        if let Some(f) = ok_then.take() {
+            f(text
+                .as_string()
+                .ok_or_else(|| "the file is not text".to_string()));
+        }
+    });
+    let err = Closure::once_into_js(move |e: JsValue| {
+        if let Some(f) = err_then.take() {
+            f(Err(format!("the file could not be read ({e:?})")));
+        }
+    });
+    let _ = file.text().then(&ok, &err);
+}

@@ -1,0 +1,371 @@
+//! The agent that plays the site on its own: which policy, how fast, and how its choices are
+//! described to a person.
+//!
+//! A [`PolicyChoice`] names one of the shipped policies (the pretrained airline agents, the
+//! uniform random agent, the recipe-following oracle) or none. [`Agent`] holds the loaded
+//! policy; only learned policies score candidates, so only they give probabilities for the
+//! inspector. [`Speed`] decides how long the cursor takes to reach its target and how long the
+//! page waits between steps; at turbo speed nothing is animated and many steps run per chunk
+//! of main-thread time. [`describe`] turns an engine action into a short phrase such as
+//! `click 'Search flights'`, reading labels and goal field names from the environment.
+
+use wobble_engine::{Action, Env, Key, Rect, Role, TypeText};
+use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy};
+
+/// Which policy drives the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyChoice {
+    /// Nobody: a person plays.
+    None,
+    /// The pretrained airline agent (trained on the unperturbed site).
+    Airline,
+    /// The airline agent trained on randomized sites.
+    AirlineRandomized,
+    /// Uniformly random among the candidate actions.
+    Random,
+    /// Follows the task's solution recipe.
+    Oracle,
+}
+
+impl PolicyChoice {
+    /// Every choice, in the order the picker lists them.
+    pub const ALL: [PolicyChoice; 5] = [
+        PolicyChoice::Airline,
+        PolicyChoice::AirlineRandomized,
+        PolicyChoice::Random,
+        PolicyChoice::Oracle,
+        PolicyChoice::None,
+    ];
+
+    /// The name used in the link (`policy=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyChoice::None => "none",
+            PolicyChoice::Airline => "airline",
+            PolicyChoice::AirlineRandomized => "airline-randomized",
+            PolicyChoice::Random => "random",
+            PolicyChoice::Oracle => "oracle",
+        }
+    }
+
+    /// What the picker shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyChoice::None => "Nobody (you play)",
+            PolicyChoice::Airline => "Pretrained airline agent",
+            PolicyChoice::AirlineRandomized => "Airline agent, trained on varied sites",
+            PolicyChoice::Random => "Random clicker",
+            PolicyChoice::Oracle => "Oracle (follows the recipe)",
+        }
+    }
+
+    /// The choice with this link name.
+    pub fn parse(text: &str) -> Option<PolicyChoice> {
+        PolicyChoice::ALL.into_iter().find(|p| p.name() == text)
+    }
+}
+
+/// How fast the agent plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speed {
+    /// One step each time "Step" is pressed.
+    Step,
+    /// Slow enough to follow every move.
+    Slow,
+    /// The default.
+    Normal,
+    /// Brisk.
+    Fast,
+    /// No animation; as many steps as fit in short chunks of each frame.
+    Turbo,
+}
+
+impl Speed {
+    /// Every speed, slowest first.
+    pub const ALL: [Speed; 5] = [
+        Speed::Step,
+        Speed::Slow,
+        Speed::Normal,
+        Speed::Fast,
+        Speed::Turbo,
+    ];
+
+    /// The name used in the link (`speed=`) and the picker.
+    pub fn name(self) -> &'static str {
+        match self {
+            Speed::Step => "step",
+            Speed::Slow => "slow",
+            Speed::Normal => "normal",
+            Speed::Fast => "fast",
+            Speed::Turbo => "turbo",
+        }
+    }
+
+    /// The speed with this name.
+    pub fn parse(text: &str) -> Option<Speed> {
+        Speed::ALL.into_iter().find(|s| s.name() == text)
+    }
+
+    /// Milliseconds the cursor takes to reach its target (and the typing to show).
+    pub fn move_ms(self) -> u32 {
+        match self {
+            Speed::Slow => 1100,
+            Speed::Step | Speed::Normal => 550,
+            Speed::Fast => 140,
+            Speed::Turbo => 0,
+        }
+    }
+
+    /// Milliseconds between one step and planning the next.
+    pub fn pause_ms(self) -> u32 {
+        match self {
+            Speed::Slow => 600,
+            Speed::Step | Speed::Normal => 250,
+            Speed::Fast => 40,
+            Speed::Turbo => 0,
+        }
+    }
+
+    /// Milliseconds the end of an episode stays on screen before the next one starts.
+    pub fn episode_pause_ms(self) -> u32 {
+        match self {
+            Speed::Slow => 2000,
+            Speed::Step | Speed::Normal => 1200,
+            Speed::Fast => 350,
+            Speed::Turbo => 0,
+        }
+    }
+}
+
+/// A loaded policy.
+pub enum Agent {
+    /// A learned policy, which also scores every candidate.
+    Learned(Box<LearnedPolicy>),
+    /// Any other policy.
+    Other(Box<dyn Policy>),
+}
+
+impl Agent {
+    /// Loads the policy a choice names (`None` for [`PolicyChoice::None`]).
+    pub fn load(choice: PolicyChoice, seed: u64) -> Result<Option<Agent>, String> {
+        let learned = |text: &str| {
+            LearnedPolicy::from_json(text)
+                .map(|p| Some(Agent::Learned(Box::new(p))))
+                .map_err(|e| format!("The {} could not be loaded: {e}", choice.label()))
+        };
+        match choice {
+            PolicyChoice::None => Ok(None),
+            PolicyChoice::Airline => learned(include_str!("../policies/airline.json")),
+            PolicyChoice::AirlineRandomized => {
+                learned(include_str!("../policies/airline-randomized.json"))
+            }
+            PolicyChoice::Random => Ok(Some(Agent::Other(Box::new(RandomPolicy::new(seed))))),
+            PolicyChoice::Oracle => Ok(Some(Agent::Other(Box::new(OraclePolicy::default())))),
+        }
+    }
+
+    /// The policy itself.
+    pub fn policy(&mut self) -> &mut dyn Policy {
+        match self {
+            Agent::Learned(p) => p.as_mut(),
+            Agent::Other(p) => p.as_mut(),
+        }
+    }
+
+    /// Probabilities over `env.candidates()`, for policies that score them.
+    pub fn probabilities(&mut self, env: &Env) -> Option<Vec<f32>> {
+        match self {
+            Agent::Learned(p) if !env.candidates().is_empty() => {
+                Some(p.probabilities(env).to_vec())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What the inspector shows for one moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspect {
+    /// The engine's observation text.
+    pub observation: String,
+    /// The most probable candidate actions, described, with their probabilities.
+    pub top: Vec<(String, f32)>,
+    /// How many candidates there were.
+    pub candidates: usize,
+    /// Why there are no probabilities, when there are none.
+    pub note: Option<String>,
+}
+
+impl Inspect {
+    /// Reads the observation and, if the agent scores candidates, its five favourites.
+    pub fn read(env: &Env, agent: Option<&mut Agent>) -> Inspect {
+        let observation = env.observation_text();
+        let candidates = env.candidates().len();
+        if env.is_done() {
+            return Inspect {
+                observation,
+                top: Vec::new(),
+                candidates,
+                note: Some("The episode is over: there is nothing left to choose.".into()),
+            };
+        }
+        let probs = agent.and_then(|a| a.probabilities(env));
+        let Some(probs) = probs else {
+            return Inspect {
+                observation,
+                top: Vec::new(),
+                candidates,
+                note: Some(
+                    "This policy does not score its choices; only the learned agents do.".into(),
+                ),
+            };
+        };
+        let mut order: Vec<usize> = (0..probs.len().min(candidates)).collect();
+        order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+        let top = order
+            .into_iter()
+            .take(5)
+            .map(|i| (describe(env, &env.candidates()[i]), probs[i]))
+            .collect();
+        Inspect {
+            observation,
+            top,
+            candidates,
+            note: None,
+        }
+    }
+}
+
+/// How a person would name an element: its label, else its placeholder, else its key.
+fn element_name(env: &Env, id: u32) -> String {
+    match env.nodes().get(id as usize) {
+        Some(n) if !n.label.is_empty() => n.label.clone(),
+        Some(n) if !n.placeholder.is_empty() => n.placeholder.clone(),
+        Some(n) if !n.key.is_empty() => n.key.replace('_', " "),
+        Some(n) => n.role.name().to_string(),
+        None => format!("element {id}"),
+    }
+}
+
+/// The action as a short phrase: `click 'Search flights'`, `type {first} into 'First name'`.
+pub fn describe(env: &Env, action: &Action) -> String {
+    match action {
+        Action::Click(id) => format!("click '{}'", element_name(env, *id)),
+        Action::ClickAt { x, y } => format!("click at ({x:.0}, {y:.0})"),
+        Action::Type(id, TypeText::Goal(g)) => {
+            let field = env
+                .goal_fields()
+                .find(|(i, _, _)| i == g)
+                .map(|(_, name, _)| name.to_string())
+                .unwrap_or_else(|| format!("goal {g}"));
+            format!("type {{{field}}} into '{}'", element_name(env, *id))
+        }
+        Action::Type(id, TypeText::Literal(text)) => {
+            format!("type \"{text}\" into '{}'", element_name(env, *id))
+        }
+        Action::Select(id, option) => {
+            let chosen = env
+                .nodes()
+                .get(*id as usize)
+                .and_then(|n| n.options.get(usize::from(*option)))
+                .cloned()
+                .unwrap_or_else(|| format!("option {option}"));
+            format!("choose '{chosen}' in '{}'", element_name(env, *id))
+        }
+        Action::Key(Key::Enter) => "press Enter".into(),
+        Action::Key(Key::Tab) => "press Tab".into(),
+        Action::Key(Key::Escape) => "press Escape".into(),
+        Action::Scroll(dy) if *dy == 0.0 => "wait a step".into(),
+        Action::Scroll(dy) if *dy > 0.0 => format!("scroll down {dy:.0} px"),
+        Action::Scroll(dy) => format!("scroll up {:.0} px", -dy),
+        Action::Finish => "declare the task done".into(),
+    }
+}
+
+/// Where the cursor goes for an action, and what it shows on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The action about to be taken.
+    pub action: Action,
+    /// The element's box (page coordinates), when the action aims at one.
+    pub target: Option<Rect>,
+    /// Text that appears while typing, or the option chosen.
+    pub text: Option<String>,
+    /// Whether it is a click (a ripple follows).
+    pub click: bool,
+    /// The phrase for it.
+    pub phrase: String,
+}
+
+impl Planned {
+    /// Plans the cursor's move for `action` in `env`.
+    pub fn new(env: &Env, action: Action) -> Planned {
+        let node = |id: u32| env.nodes().get(id as usize);
+        let (target, text, click) = match &action {
+            Action::Click(id) => (node(*id).map(|n| n.bbox), None, true),
+            Action::Type(id, t) => {
+                let typed = match t {
+                    TypeText::Literal(s) => s.clone(),
+                    TypeText::Goal(g) => env.goal_value(usize::from(*g)).to_string(),
+                };
+                let shown = match node(*id) {
+                    Some(n) if n.role == Role::Password => "•".repeat(typed.chars().count()),
+                    _ => typed,
+                };
+                (node(*id).map(|n| n.bbox), Some(shown), false)
+            }
+            Action::Select(id, o) => {
+                let n = node(*id);
+                let chosen = n.and_then(|n| n.options.get(usize::from(*o)).cloned());
+                (n.map(|n| n.bbox), chosen, true)
+            }
+            Action::Key(Key::Enter) => (
+                env.focus().and_then(node).map(|n| n.bbox),
+                Some("⏎".into()),
+                false,
+            ),
+            _ => (None, None, false),
+        };
+        let phrase = describe(env, &action);
+        Planned {
+            action,
+            target,
+            text,
+            click,
+            phrase,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wobble_engine::builtin::load_builtin;
+    use wobble_engine::EnvConfig;
+
+    #[test]
+    fn names_round_trip() {
+        for p in PolicyChoice::ALL {
+            assert_eq!(PolicyChoice::parse(p.name()), Some(p));
+        }
+        for s in Speed::ALL {
+            assert_eq!(Speed::parse(s.name()), Some(s));
+        }
+        assert_eq!(PolicyChoice::parse("nope"), None);
+    }
+
+    #[test]
+    fn the_airline_agent_loads_and_ranks_readable_actions() {
+        let site = load_builtin("airline").unwrap();
+        let mut env = Env::by_name(site, "book-flight", EnvConfig::default()).unwrap();
+        env.reset(3);
+        let mut agent = Agent::load(PolicyChoice::Airline, 3).unwrap().unwrap();
+        let inspect = Inspect::read(&env, Some(&mut agent));
+        assert_eq!(inspect.top.len(), 5);
+        assert!(inspect.top.windows(2).all(|w| w[0].1 >= w[1].1));
+        assert!(inspect.observation.starts_with("instruction: "));
+        assert!(inspect.top.iter().all(|(d, _)| d.starts_with("click")
+            || d.starts_with("type")
+            || d.starts_with("choose")));
+    }
+}
