@@ -3,6 +3,7 @@
 //! `on<verb>`; none of them holds state of its own or changes the engine.
 
 pub mod changes;
+pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod notices;
@@ -11,6 +12,7 @@ pub mod select;
 pub mod site_view;
 pub mod task_panel;
 pub mod text_field;
+pub mod train_panel;
 
 /// The text with a capital first letter (engine messages start in lower case).
 pub fn sentence(text: &str) -> String {
