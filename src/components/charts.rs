@@ -32,7 +32,7 @@ pub struct LineChartProps {
 const W: f64 = 300.0;
 const H: f64 = 150.0;
 const LEFT: f64 = 44.0;
-const RIGHT: f64 = 10.0;
+const RIGHT: f64 = 18.0;
 const TOP: f64 = 22.0;
 const BOTTOM: f64 = 34.0;
 

@@ -123,6 +123,29 @@ test('PPO learns click-button in the worker to 90% success with no long task in 
   });
 });
 
+test('plain and randomized training compare under the current perturbations', async (t) => {
+  await withPage(t, '?site=click-button&seed=1&perturb=popup:1', async (page) => {
+    await page.fill('#wobble-train-episodes', '600');
+    await page.click('#wobble-train-start');
+    await waitForStatus(page, (state) => state === 'done');
+    await page.locator('#wobble-policies .saved-item').first().waitFor();
+    await page.check('#wobble-train-randomize');
+    await page.click('#wobble-train-start');
+    await page.waitForFunction(() => document.querySelectorAll('#wobble-policies .saved-item').length === 2, null, {
+      timeout: 120_000,
+    });
+    const bars = page.locator('#wobble-compare [data-label]');
+    await page.waitForSelector('#wobble-compare', { timeout: 120_000 });
+    assert.deepEqual(await bars.evaluateAll((els) => els.map((e) => e.dataset.label)), ['trained plain', 'trained randomized']);
+    for (const rate of await bars.evaluateAll((els) => els.map((e) => Number(e.dataset.rate)))) {
+      assert.ok(rate >= 0 && rate <= 1, `rate ${rate}`);
+    }
+    assert.match(await page.locator('#wobble-compare').textContent(), /Success under popup:1/);
+    assert.match(await page.locator('#wobble-policies').innerText(), /randomized/);
+    await page.locator('#wobble-compare').screenshot({ path: `${SCREENSHOTS}train-compare.png` });
+  });
+});
+
 test('pause holds training, resume carries on, stop keeps the policy so far', async (t) => {
   await withPage(t, '?site=enter-text&seed=1', async (page) => {
     await page.fill('#wobble-train-episodes', '200000');
