@@ -154,6 +154,8 @@ enum Job {
         last_report: f64,
         last_episodes: u64,
         pending: Vec<Progress>,
+        /// Time spent training, pauses and message handling left out.
+        busy_ms: f64,
     },
     Sweep {
         env: Box<Env>,
@@ -209,6 +211,7 @@ fn start_training(request: &TrainRequest) -> Result<Job, String> {
         last_report: now(),
         last_episodes: 0,
         pending: Vec::new(),
+        busy_ms: 0.0,
     })
 }
 
@@ -286,6 +289,7 @@ fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
             last_report,
             last_episodes,
             pending,
+            busy_ms,
         } => {
             if *paused {
                 return (Vec::new(), false);
@@ -295,11 +299,16 @@ fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
                 finished = training.advance(env, 4, &mut |p| pending.push(*p));
             }
             let t = now();
+            *busy_ms += t - start;
             let mut reports = Vec::new();
             if finished || t - *last_report >= REPORT_MS {
                 let done = training.episodes_done();
-                let seconds = ((t - *last_report) / 1000.0).max(1e-3);
-                let rate = (done - *last_episodes) as f64 / seconds;
+                // The recent rate while running; the whole run's at the end.
+                let rate = if finished {
+                    done as f64 / (*busy_ms / 1000.0).max(1e-3)
+                } else {
+                    (done - *last_episodes) as f64 / ((t - *last_report) / 1000.0).max(1e-3)
+                };
                 let current = training.progress();
                 if pending.last().map(|p| p.episodes) != Some(current.episodes) {
                     pending.push(current);
@@ -475,5 +484,59 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> TrainRequest {
+        TrainRequest {
+            site: "click-button".into(),
+            task: "click-button".into(),
+            algo: "ppo".into(),
+            episodes: 100,
+            seed: 1,
+            features: "default".into(),
+            randomization: "popup:1@0.5,relabel:2@0.5".into(),
+            warm_start: 0,
+        }
+    }
+
+    #[test]
+    fn requests_become_training_settings_or_say_what_is_wrong() {
+        let settings = config(&request()).unwrap();
+        assert_eq!(settings.algo, Algo::Ppo);
+        assert_eq!(settings.randomization.kinds().len(), 2);
+        let bad = |f: fn(&mut TrainRequest)| {
+            let mut r = request();
+            f(&mut r);
+            config(&r).unwrap_err()
+        };
+        assert!(bad(|r| r.algo = "sarsa".into()).contains("sarsa"));
+        assert!(bad(|r| r.episodes = 0).contains("episodes"));
+        assert!(bad(|r| r.randomization = "popup@2".into()).contains("perturbations"));
+    }
+
+    #[test]
+    fn comparing_reads_the_policies_and_the_spec() {
+        let mut p = LearnedPolicy::new(FeatureSet::default(), 4, 1);
+        p.provenance.site = "click-button".into();
+        p.provenance.task = "click-button".into();
+        let request = CompareRequest {
+            policies: vec![("a".into(), p.to_json())],
+            perturb: "popup:1".into(),
+            episodes: 5,
+            seed: 1,
+        };
+        let rates = compare(&request).unwrap();
+        assert_eq!(rates.len(), 1);
+        assert!((0.0..=1.0).contains(&rates[0].1));
+        let broken = CompareRequest {
+            policies: vec![("a".into(), "{}".into())],
+            ..request
+        };
+        assert!(compare(&broken).unwrap_err().starts_with("a: "));
     }
 }

@@ -730,3 +730,109 @@ fn saved_list(
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wobble_policy::learned::features::FeatureSet;
+
+    fn point(episodes: u64) -> Point {
+        Point {
+            episodes,
+            total: 100_000,
+            per_second: 1000.0,
+            success_rate: 0.5,
+            mean_return: 0.0,
+            mean_steps: 2.0,
+        }
+    }
+
+    fn policy(site: &str) -> String {
+        let mut p = LearnedPolicy::new(FeatureSet::default(), 4, 1);
+        p.provenance.site = site.into();
+        p.provenance.task = site.into();
+        p.to_json()
+    }
+
+    fn run(site: &str, randomized: bool) -> Change {
+        Change::Started(Run {
+            site: site.into(),
+            task: site.into(),
+            algo: Algo::Ppo,
+            episodes: 10,
+            randomized: randomized.then(|| "popup:1@0.5".into()),
+        })
+    }
+
+    fn apply(board: Rc<Board>, changes: Vec<Change>) -> Rc<Board> {
+        changes.into_iter().fold(board, |b, c| b.reduce(c))
+    }
+
+    #[test]
+    fn long_histories_are_thinned_and_keep_the_latest_point() {
+        let board = apply(Rc::new(Board::default()), vec![run("click-button", false)]);
+        let points: Vec<Point> = (1..=1000).map(point).collect();
+        let board = apply(board, vec![Change::Report(Report::Progress(points))]);
+        assert!(board.history.len() <= MAX_POINTS, "{}", board.history.len());
+        assert_eq!(board.history.last().map(|p| p.episodes), Some(1000));
+        assert_eq!(board.status, Status::Running);
+    }
+
+    #[test]
+    fn plain_and_randomized_policies_of_one_task_are_kept_for_comparison() {
+        let trained = |site: &str| {
+            Change::Report(Report::Trained {
+                policy: policy(site),
+                stopped: false,
+            })
+        };
+        let board = apply(
+            Rc::new(Board::default()),
+            vec![
+                run("enter-text", false),
+                trained("enter-text"),
+                run("enter-text", true),
+                trained("enter-text"),
+            ],
+        );
+        assert!(board.plain.is_some() && board.randomized.is_some());
+        assert_eq!(board.finished.0, 2);
+        assert_eq!(board.status, Status::Done);
+        // A plain policy of another task replaces the pair.
+        let board = apply(
+            board,
+            vec![run("click-button", false), trained("click-button")],
+        );
+        assert!(board.plain.is_some() && board.randomized.is_none());
+        // A stopped run is saved but not compared.
+        let board = apply(
+            board,
+            vec![
+                run("click-button", true),
+                Change::Report(Report::Trained {
+                    policy: policy("click-button"),
+                    stopped: true,
+                }),
+            ],
+        );
+        assert!(board.randomized.is_none());
+        assert!(board
+            .finished
+            .1
+            .as_ref()
+            .is_some_and(|s| s.name.contains("stopped")));
+    }
+
+    #[test]
+    fn a_failure_from_the_worker_is_shown_and_ends_the_run() {
+        let board = apply(
+            Rc::new(Board::default()),
+            vec![
+                run("click-button", false),
+                Change::Report(Report::Failed("no such site".into())),
+            ],
+        );
+        assert_eq!(board.error.as_deref(), Some("no such site"));
+        assert_eq!(board.status, Status::Idle);
+    }
+}
