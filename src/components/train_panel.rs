@@ -660,7 +660,11 @@ fn Trainer(props: &TrainerProps) -> Html {
                     AttrValue::from(format!("Success under {}", selection.perturb))
                 } } bars={rates.clone()} />
             } else if board.plain.is_some() != board.randomized.is_some() {
-                <p class="hint">{"Train the same task once more with the other randomization setting to compare the two under the current perturbations."}</p>
+                <p class="hint" id="wobble-compare-hint">{ if spec_empty {
+                    "To compare with a policy trained under randomized perturbations, turn some perturbations on (right), tick \"Randomize\" and train again."
+                } else {
+                    "Train this task once more with the other randomization setting to compare the two under the current perturbations."
+                } }</p>
             }
             { saved_list(&board, &bridge) }
             <label class="button button-small train-upload">

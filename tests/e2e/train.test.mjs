@@ -151,6 +151,7 @@ test('plain and randomized training compare under the current perturbations', as
 test('pause holds training, resume carries on, stop keeps the policy so far', async (t) => {
   await withPage(t, '?site=enter-text&seed=1', async (page) => {
     await page.fill('#wobble-train-episodes', '200000');
+    const started = await page.evaluate(() => performance.now());
     await page.click('#wobble-train-start');
     await waitForStatus(page, (state, episodes) => state === 'running' && episodes > 0, 30_000);
     await page.click('#wobble-train-pause');
@@ -170,6 +171,8 @@ test('pause holds training, resume carries on, stop keeps the policy so far', as
     );
     await page.click('#wobble-train-stop');
     await waitForStatus(page, (state) => state === 'done', 30_000);
+    const long = await page.evaluate((from) => window.__wobbleLongTasks.filter((e) => e.start >= from), started);
+    assert.deepEqual(long, [], 'main-thread tasks over 50 ms while training, pausing and stopping');
     const item = page.locator('#wobble-policies .saved-item');
     await item.first().waitFor();
     assert.match(await item.first().innerText(), /stopped/);
