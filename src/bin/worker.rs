@@ -4,5 +4,7 @@
 use yew_agent::Registrable;
 
 fn main() {
+    // A panic in the worker then shows in the console with its message, not as `unreachable`.
+    console_error_panic_hook::set_once();
     wobble_app::agent::TrainingReactor::registrar().register();
 }

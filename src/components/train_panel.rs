@@ -271,6 +271,8 @@ impl Reducible for Board {
                 b.run = Some(run);
                 b.history.clear();
                 b.error = None;
+                // The worker does one job at a time: a new run ends a sweep in progress.
+                b.sweeping = None;
             }
             Change::Fail(e) => b.error = Some(e),
             Change::DismissError => b.error = None,
@@ -683,6 +685,8 @@ fn saved_list(
     if board.saved.is_empty() {
         return html! { <p class="hint" id="wobble-policies-empty">{"No saved policies yet."}</p> };
     }
+    // The worker does one job at a time: a sweep would end the training.
+    let busy = matches!(board.status, Status::Running | Status::Paused);
     html! {
         <div class="saved">
             <h3 class="saved-title">{"Saved policies"}</h3>
@@ -724,7 +728,7 @@ fn saved_list(
                             <span class="saved-name"><strong>{ s.target() }</strong>{ " · " }{ s.name.clone() }</span>
                             <span class="saved-buttons">
                                 <button type="button" class="button button-small" onclick={ondownload}>{"Download"}</button>
-                                <button type="button" class="button button-small" onclick={onsweep}>{"Sweep"}</button>
+                                <button type="button" class="button button-small" disabled={busy} title="Success under every perturbation (after training)" onclick={onsweep}>{"Sweep"}</button>
                                 <button type="button" class="button button-small" onclick={ondelete}>{"Delete"}</button>
                             </span>
                         </li>
