@@ -1,9 +1,12 @@
 //! The play screen's components. Each takes plain data (a [`crate::scene::Scene`], the
 //! [`crate::state::Selection`], the perturbation spec, notices) and `Callback`s named
-//! `on<verb>`; none of them holds state of its own or changes the engine.
+//! `on<verb>`; none of them changes the engine. The training panel is the one
+//! component with state of its own (its reducer of worker progress), because
+//! training runs in the worker, outside the session.
 
 pub mod agent_panel;
 pub mod changes;
+pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod inspector;
@@ -14,6 +17,7 @@ pub mod site_view;
 pub mod task_panel;
 pub mod text_field;
 pub mod timeline;
+pub mod train_panel;
 
 /// The text with a capital first letter (engine messages start in lower case).
 pub fn sentence(text: &str) -> String {

@@ -119,6 +119,7 @@ fn App() -> Html {
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} />
+                    <components::train_panel::TrainPanel selection={session.selection.clone()} />
                 </aside>
                 <section class="stage">
                     { match &shown {

@@ -71,3 +71,37 @@ fn training_digests_match_the_golden_file() {
 fn training_digests_equal_the_native_ones() {
     assert_eq!(digest_lines(), include_str!("golden/training.txt"));
 }
+
+/// Training in pieces (as the web worker does, pausing between them) gives
+/// exactly the weights of one `train` call, warm start included.
+#[test]
+fn training_in_pieces_equals_training_in_one_call() {
+    use wobble_policy::learned::train::Training;
+    for (algo, warm_start) in [(Algo::Ppo, 10), (Algo::Reinforce, 0), (Algo::Bc, 0)] {
+        let mut env = Env::new(
+            builtin::load_builtin("enter-text").unwrap(),
+            0,
+            EnvConfig::default(),
+        )
+        .unwrap();
+        let config = TrainConfig {
+            algo,
+            episodes: 45,
+            seed: 5,
+            warm_start,
+            randomization: Randomization::parse("relabel:2@0.5").unwrap(),
+            clone_steps: 20,
+            ..TrainConfig::default()
+        };
+        let whole = train(&mut env, &config, &mut |_| {});
+        let mut training = Training::new(&mut env, &config);
+        let mut calls = 0;
+        while !training.advance(&mut env, 3, &mut |_| {}) {
+            calls += 1;
+        }
+        assert!(calls > 10, "{calls} calls");
+        assert_eq!(training.progress().episodes, warm_start + 45);
+        let pieces = training.finish(&mut env);
+        assert_eq!(whole.to_json(), pieces.to_json(), "{}", algo.name());
+    }
+}

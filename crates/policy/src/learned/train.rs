@@ -272,97 +272,233 @@ pub fn train(
     config: &TrainConfig,
     progress: &mut dyn FnMut(&Progress),
 ) -> LearnedPolicy {
-    let mut policy = LearnedPolicy::new(config.features, config.hidden, config.seed);
-    let mut trainer = Trainer::new(config, &policy);
-    let total = config.warm_start + config.episodes;
-    let mut episode_seed = config.seed.wrapping_mul(1_000_003);
-    let mut window: Vec<(bool, f32, u32)> = Vec::new();
-    let mut done = 0u64;
-    let report =
-        |window: &Vec<(bool, f32, u32)>, done: u64, progress: &mut dyn FnMut(&Progress)| {
-            let n = window.len().max(1) as f32;
-            progress(&Progress {
-                episodes: done,
-                total,
-                success_rate: window.iter().filter(|w| w.0).count() as f32 / n,
-                mean_return: window.iter().map(|w| w.1).sum::<f32>() / n,
-                mean_steps: window.iter().map(|w| w.2 as f32).sum::<f32>() / n,
-            });
+    let mut training = Training::new(env, config);
+    while !training.advance(env, u64::MAX, progress) {}
+    training.finish(env)
+}
+
+/// Where a [`Training`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Playing the oracle for demonstrations (warm start, or all of `Bc`).
+    Cloning,
+    /// Reinforcement learning.
+    Learning,
+    /// Nothing left to do.
+    Done,
+}
+
+/// Training that can stop between episodes and carry on later: what
+/// [`train`] does in one call, in pieces (for a caller that must answer
+/// other messages meanwhile, such as a web worker). [`Training::advance`]
+/// plays up to a number of episodes; [`Training::finish`] returns the policy,
+/// early or not. Driven to the end, it gives exactly the weights of [`train`].
+pub struct Training {
+    config: TrainConfig,
+    policy: LearnedPolicy,
+    trainer: Trainer,
+    phase: Phase,
+    total: u64,
+    done: u64,
+    episode_seed: u64,
+    window: Vec<(bool, f32, u32)>,
+    clone_episodes: u64,
+    cloned: u64,
+    clone_rng: Rng,
+    demos: Vec<(Vec<Candidate>, usize)>,
+    learned: u64,
+    rng: Rng,
+    batch: Vec<Vec<StepData>>,
+}
+
+impl Training {
+    /// Starts training on `env` (its site and task); replays the config's
+    /// recorded episodes at once.
+    pub fn new(env: &mut Env, config: &TrainConfig) -> Training {
+        let policy = LearnedPolicy::new(config.features, config.hidden, config.seed);
+        let trainer = Trainer::new(config, &policy);
+        let clone_episodes = if config.algo == Algo::Bc && config.demos.is_empty() {
+            config.episodes
+        } else {
+            config.warm_start
         };
-    let push = |window: &mut Vec<(bool, f32, u32)>, env: &Env| {
+        let mut demos: Vec<(Vec<Candidate>, usize)> = Vec::new();
+        for record in &config.demos {
+            // Checked by `demos_from_records`; a record that no longer replays is skipped.
+            let _ = record_demo(env, record, &config.features, &mut demos);
+        }
+        Training {
+            config: config.clone(),
+            policy,
+            trainer,
+            phase: Phase::Cloning,
+            total: config.warm_start + config.episodes,
+            done: 0,
+            episode_seed: config.seed.wrapping_mul(1_000_003),
+            window: Vec::new(),
+            clone_episodes,
+            cloned: 0,
+            clone_rng: Rng::new(config.seed ^ 0x4243_0000),
+            demos,
+            learned: 0,
+            rng: Rng::new(config.seed ^ 0x5241_4E44),
+            batch: Vec::new(),
+        }
+    }
+
+    /// Episodes played so far (warm start included).
+    pub fn episodes_done(&self) -> u64 {
+        self.done
+    }
+
+    /// True when every episode has been played and learned from.
+    pub fn is_done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// Success, return and length over the last (up to) 100 episodes.
+    pub fn progress(&self) -> Progress {
+        let n = self.window.len().max(1) as f32;
+        Progress {
+            episodes: self.done,
+            total: self.total,
+            success_rate: self.window.iter().filter(|w| w.0).count() as f32 / n,
+            mean_return: self.window.iter().map(|w| w.1).sum::<f32>() / n,
+            mean_steps: self.window.iter().map(|w| w.2 as f32).sum::<f32>() / n,
+        }
+    }
+
+    fn push(&mut self, env: &Env) {
         let o = env.outcome();
-        window.push((
+        self.window.push((
             o.is_some_and(|o| o.success),
             o.map(|o| o.raw_reward).unwrap_or(0.0),
             env.steps(),
         ));
-        if window.len() > 100 {
-            window.remove(0);
-        }
-    };
-    // Warm start (or the whole of `Bc`): clone recorded episodes, then the oracle.
-    let clone_episodes = if config.algo == Algo::Bc && config.demos.is_empty() {
-        config.episodes
-    } else {
-        config.warm_start
-    };
-    let mut clone_rng = Rng::new(config.seed ^ 0x4243_0000);
-    let mut demos: Vec<(Vec<Candidate>, usize)> = Vec::new();
-    for record in &config.demos {
-        // Checked by `demos_from_records`; a record that no longer replays is skipped.
-        let _ = record_demo(env, record, &config.features, &mut demos);
-    }
-    for _ in 0..clone_episodes {
-        let spec = config.randomization.draw(&mut clone_rng);
-        env.set_perturbations(spec);
-        oracle_demo(env, &config.features, episode_seed, &mut demos);
-        episode_seed += 1;
-        done += 1;
-        push(&mut window, env);
-        if done.is_multiple_of(config.batch as u64 * 4) {
-            report(&window, done, progress);
+        if self.window.len() > 100 {
+            self.window.remove(0);
         }
     }
-    if !demos.is_empty() {
-        trainer.clone_demos(&mut policy, &demos, config.clone_steps, &mut clone_rng);
-        demos.clear();
+
+    fn update(&mut self) {
+        match self.config.algo {
+            Algo::Reinforce => self
+                .trainer
+                .reinforce(&mut self.policy, &self.batch, &self.config),
+            _ => self
+                .trainer
+                .ppo(&mut self.policy, &self.batch, &self.config),
+        }
+        self.batch.clear();
     }
-    if config.algo != Algo::Bc {
-        let mut batch: Vec<Vec<StepData>> = Vec::new();
-        let mut rng = Rng::new(config.seed ^ 0x5241_4E44);
-        policy.reseed(config.seed);
-        for _ in 0..config.episodes {
-            let spec = config.randomization.draw(&mut rng);
-            env.set_perturbations(spec);
-            let steps = trainer.play(env, &mut policy, episode_seed, config);
-            episode_seed += 1;
-            done += 1;
-            push(&mut window, env);
-            batch.push(steps);
-            if batch.len() >= config.batch {
-                match config.algo {
-                    Algo::Reinforce => trainer.reinforce(&mut policy, &batch, config),
-                    _ => trainer.ppo(&mut policy, &batch, config),
+
+    /// Plays up to `max_episodes` more episodes (learning after each batch,
+    /// reporting to `progress` as [`train`] does); returns true when
+    /// training is over. Stopping mid-batch is fine: the batch waits for
+    /// the next call.
+    pub fn advance(
+        &mut self,
+        env: &mut Env,
+        max_episodes: u64,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> bool {
+        let mut played = 0u64;
+        while played < max_episodes {
+            match self.phase {
+                Phase::Cloning => {
+                    if self.cloned < self.clone_episodes {
+                        let spec = self.config.randomization.draw(&mut self.clone_rng);
+                        env.set_perturbations(spec);
+                        oracle_demo(
+                            env,
+                            &self.config.features,
+                            self.episode_seed,
+                            &mut self.demos,
+                        );
+                        self.episode_seed += 1;
+                        self.done += 1;
+                        self.cloned += 1;
+                        played += 1;
+                        self.push(env);
+                        if self.done.is_multiple_of(self.config.batch as u64 * 4) {
+                            progress(&self.progress());
+                        }
+                        continue;
+                    }
+                    if !self.demos.is_empty() {
+                        let steps = self.config.clone_steps;
+                        self.trainer.clone_demos(
+                            &mut self.policy,
+                            &self.demos,
+                            steps,
+                            &mut self.clone_rng,
+                        );
+                        self.demos.clear();
+                    }
+                    if self.config.algo == Algo::Bc {
+                        self.phase = Phase::Done;
+                    } else {
+                        self.policy.reseed(self.config.seed);
+                        self.phase = Phase::Learning;
+                    }
                 }
-                batch.clear();
-                report(&window, done, progress);
+                Phase::Learning => {
+                    if self.learned >= self.config.episodes {
+                        if !self.batch.is_empty() {
+                            self.update();
+                        }
+                        self.phase = Phase::Done;
+                        continue;
+                    }
+                    let spec = self.config.randomization.draw(&mut self.rng);
+                    env.set_perturbations(spec);
+                    let steps =
+                        self.trainer
+                            .play(env, &mut self.policy, self.episode_seed, &self.config);
+                    self.episode_seed += 1;
+                    self.done += 1;
+                    self.learned += 1;
+                    played += 1;
+                    self.push(env);
+                    self.batch.push(steps);
+                    if self.batch.len() >= self.config.batch {
+                        self.update();
+                        progress(&self.progress());
+                    }
+                }
+                Phase::Done => break,
             }
         }
-        if !batch.is_empty() {
-            match config.algo {
-                Algo::Reinforce => trainer.reinforce(&mut policy, &batch, config),
-                _ => trainer.ppo(&mut policy, &batch, config),
+        if self.phase == Phase::Learning && self.learned >= self.config.episodes {
+            if !self.batch.is_empty() {
+                self.update();
             }
+            self.phase = Phase::Done;
         }
+        if self.phase == Phase::Done {
+            progress(&self.progress());
+        }
+        self.phase == Phase::Done
     }
-    report(&window, done, progress);
-    env.set_perturbations(PerturbSpec::none());
-    policy.provenance.site = env.site().name.clone();
-    policy.provenance.task = env.task_name().to_string();
-    policy.provenance.training = config.describe();
-    policy.provenance.seed = config.seed;
-    policy.provenance.episodes = total;
-    policy
+
+    /// The policy as trained so far (all of it once [`Training::advance`]
+    /// returned true), with its provenance; leaves `env` unperturbed.
+    pub fn finish(mut self, env: &mut Env) -> LearnedPolicy {
+        env.set_perturbations(PerturbSpec::none());
+        self.policy.provenance.site = env.site().name.clone();
+        self.policy.provenance.task = env.task_name().to_string();
+        self.policy.provenance.training = self.config.describe();
+        self.policy.provenance.seed = self.config.seed;
+        self.policy.provenance.episodes = self.total;
+        if self.phase != Phase::Done {
+            self.policy.provenance.training.push_str(&format!(
+                " (stopped after {} of {} episodes)",
+                self.done, self.total
+            ));
+            self.policy.provenance.episodes = self.done;
+        }
+        self.policy
+    }
 }
 
 /// Plays the oracle on one episode and keeps (features, chosen candidate) pairs.

@@ -1,0 +1,542 @@
+//! The training worker: learning and sweeping run here, in a web worker, so the page never
+//! stalls while a policy trains.
+//!
+//! The page sends [`Command`]s and receives a stream of [`Report`]s. `Train` starts a
+//! [`Training`] on the chosen site and task and plays it in short slices of time (about 40 ms
+//! each); between slices the worker yields to its event loop, so `Pause`, `Resume` and `Stop`
+//! are read at once. Progress goes out at most ten times a second; at the end (or at `Stop`) the
+//! trained policy goes back as JSON. `Sweep` evaluates a policy unperturbed and under every
+//! perturbation kind and severity, one cell per slice, and returns the heat map;
+//! `Compare` evaluates several policies under one perturbation spec.
+//!
+//! The worker is its own wasm binary (`src/bin/worker.rs`); the page reaches it through a
+//! `ReactorProvider` whose path is relative, so the app works from any sub-path.
+
+use futures::{FutureExt, SinkExt, StreamExt};
+use serde::{Deserialize, Serialize};
+use wobble_engine::builtin::load_builtin;
+use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::{Env, EnvConfig};
+use wobble_policy::learned::features::FeatureSet;
+use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
+use wobble_policy::sweep::{SweepCell, SweepReport};
+use wobble_policy::{evaluate, LearnedPolicy};
+use yew_agent::prelude::*;
+
+/// What to train.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRequest {
+    /// Site machine name.
+    pub site: String,
+    /// Task name.
+    pub task: String,
+    /// `ppo`, `reinforce` or `bc`.
+    pub algo: String,
+    /// Episodes of learning.
+    pub episodes: u64,
+    /// Seed of the weights and the episodes.
+    pub seed: u64,
+    /// Feature groups (`default` or a list the policy crate parses).
+    pub features: String,
+    /// Perturbations drawn per episode: `KIND[:SEV][@P],...` (empty for none).
+    pub randomization: String,
+    /// Oracle episodes cloned before learning.
+    pub warm_start: u64,
+}
+
+/// What to sweep: a policy, and how many episodes per cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepRequest {
+    /// The policy file's JSON.
+    pub policy: String,
+    /// Its name in the heat map's title.
+    pub name: String,
+    /// Episodes per cell.
+    pub episodes: u64,
+    /// First seed of every cell.
+    pub seed: u64,
+}
+
+/// Several policies evaluated under one perturbation spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareRequest {
+    /// (label, policy JSON) pairs.
+    pub policies: Vec<(String, String)>,
+    /// The perturbation spec (`KIND[:SEV],...`).
+    pub perturb: String,
+    /// Episodes per policy.
+    pub episodes: u64,
+    /// First seed.
+    pub seed: u64,
+}
+
+/// A message from the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Start training (replaces any job in progress).
+    Train(TrainRequest),
+    /// Pause the training.
+    Pause,
+    /// Carry on after a pause.
+    Resume,
+    /// End the training now and send the policy as it is.
+    Stop,
+    /// Sweep a policy over every perturbation.
+    Sweep(SweepRequest),
+    /// Evaluate policies under a perturbation spec.
+    Compare(CompareRequest),
+}
+
+/// Training progress, over the last (up to) 100 episodes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Episodes done.
+    pub episodes: u64,
+    /// Of how many.
+    pub total: u64,
+    /// Episodes per second since the last report.
+    pub per_second: f32,
+    /// Success rate (0 to 1).
+    pub success_rate: f32,
+    /// Mean raw return.
+    pub mean_return: f32,
+    /// Mean steps per episode.
+    pub mean_steps: f32,
+}
+
+/// A message to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Report {
+    /// Training progress: a point after every update since the last report (the last is now).
+    Progress(Vec<Point>),
+    /// Training is paused.
+    Paused,
+    /// Training carries on.
+    Resumed,
+    /// Training ended (`stopped` when cut short); the policy's JSON.
+    Trained {
+        /// The policy file.
+        policy: String,
+        /// True when stopped before the last episode.
+        stopped: bool,
+    },
+    /// Sweep cells done so far.
+    SweepProgress {
+        /// Cells evaluated.
+        done: usize,
+        /// Of how many.
+        total: usize,
+    },
+    /// The sweep's heat map (SVG) and its unperturbed success rate.
+    Swept {
+        /// The heat map.
+        svg: String,
+        /// Success with no perturbation.
+        baseline: f64,
+    },
+    /// Success rate of each policy under the spec, by label.
+    Compared(Vec<(String, f64)>),
+    /// A command could not be carried out.
+    Failed(String),
+}
+
+/// How long one slice of work runs before the worker reads its messages again.
+const SLICE_MS: f64 = 40.0;
+/// The least time between two progress reports.
+const REPORT_MS: f64 = 100.0;
+
+/// A job in progress.
+enum Job {
+    Training {
+        env: Box<Env>,
+        training: Box<Training>,
+        paused: bool,
+        last_report: f64,
+        last_episodes: u64,
+        pending: Vec<Progress>,
+        /// Time spent training, pauses and message handling left out.
+        busy_ms: f64,
+    },
+    Sweep {
+        env: Box<Env>,
+        policy: Box<LearnedPolicy>,
+        report: Box<SweepReport>,
+        cells: Vec<(Kind, u8)>,
+        next: usize,
+        last_report: f64,
+    },
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The environment for a site and task.
+fn open_env(site: &str, task: &str) -> Result<Env, String> {
+    let site = load_builtin(site)?;
+    Env::by_name(site, task, EnvConfig::default())
+}
+
+/// Builds the training settings from a request.
+pub fn config(request: &TrainRequest) -> Result<TrainConfig, String> {
+    let algo = Algo::parse(&request.algo)?;
+    let features = match request.features.trim() {
+        "" | "default" => FeatureSet::default(),
+        text => FeatureSet::parse(text)?,
+    };
+    let randomization = Randomization::parse(&request.randomization)
+        .map_err(|e| format!("the perturbations to randomize: {e}"))?;
+    if request.episodes == 0 || request.episodes > 1_000_000 {
+        return Err("the number of episodes must be from 1 to 1,000,000".into());
+    }
+    Ok(TrainConfig {
+        algo,
+        episodes: request.episodes,
+        seed: request.seed,
+        features,
+        warm_start: request.warm_start,
+        randomization,
+        ..TrainConfig::default()
+    })
+}
+
+fn start_training(request: &TrainRequest) -> Result<Job, String> {
+    let config = config(request)?;
+    let mut env = open_env(&request.site, &request.task)?;
+    let training = Training::new(&mut env, &config);
+    Ok(Job::Training {
+        env: Box::new(env),
+        training: Box::new(training),
+        paused: false,
+        last_report: now(),
+        last_episodes: 0,
+        pending: Vec::new(),
+        busy_ms: 0.0,
+    })
+}
+
+fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
+    let policy = LearnedPolicy::from_json(&request.policy)?;
+    let mut env = open_env(&policy.provenance.site, &policy.provenance.task)?;
+    let mut cells = vec![(Kind::ALL[0], 0)];
+    for kind in Kind::ALL {
+        for severity in 1..=3 {
+            cells.push((kind, severity));
+        }
+    }
+    env.set_perturbations(PerturbSpec::none());
+    let empty = SweepCell {
+        kind: "none".into(),
+        severity: 0,
+        success_rate: 0.0,
+        mean_return: 0.0,
+        mean_steps: 0.0,
+    };
+    let report = SweepReport {
+        site: policy.provenance.site.clone(),
+        task: policy.provenance.task.clone(),
+        policy: request.name.clone(),
+        episodes: request.episodes.max(1),
+        seed: request.seed,
+        baseline: empty,
+        cells: Vec::new(),
+    };
+    Ok(Job::Sweep {
+        env: Box::new(env),
+        policy: Box::new(policy),
+        report: Box::new(report),
+        cells,
+        next: 0,
+        last_report: now(),
+    })
+}
+
+fn compare(request: &CompareRequest) -> Result<Vec<(String, f64)>, String> {
+    let spec: PerturbSpec = request
+        .perturb
+        .parse()
+        .map_err(|e| format!("the perturbations: {e}"))?;
+    let mut out = Vec::new();
+    for (label, json) in &request.policies {
+        let mut policy = LearnedPolicy::from_json(json).map_err(|e| format!("{label}: {e}"))?;
+        let mut env = open_env(&policy.provenance.site, &policy.provenance.task)?;
+        env.set_perturbations(spec.clone());
+        let report = evaluate(&mut env, &mut policy, request.episodes.max(1), request.seed);
+        out.push((label.clone(), report.success_rate));
+    }
+    Ok(out)
+}
+
+fn point(p: &Progress, per_second: f32) -> Point {
+    Point {
+        episodes: p.episodes,
+        total: p.total,
+        per_second,
+        success_rate: p.success_rate,
+        mean_return: p.mean_return,
+        mean_steps: p.mean_steps,
+    }
+}
+
+/// Runs one slice of `job`; returns the reports to send and whether the job is over.
+fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
+    let start = now();
+    match job {
+        Job::Training {
+            env,
+            training,
+            paused,
+            last_report,
+            last_episodes,
+            pending,
+            busy_ms,
+        } => {
+            if *paused {
+                return (Vec::new(), false);
+            }
+            let mut finished = false;
+            while !finished && now() - start < SLICE_MS {
+                finished = training.advance(env, 4, &mut |p| pending.push(*p));
+            }
+            let t = now();
+            *busy_ms += t - start;
+            let mut reports = Vec::new();
+            if finished || t - *last_report >= REPORT_MS {
+                let done = training.episodes_done();
+                // The recent rate while running; the whole run's at the end.
+                let rate = if finished {
+                    done as f64 / (*busy_ms / 1000.0).max(1e-3)
+                } else {
+                    (done - *last_episodes) as f64 / ((t - *last_report) / 1000.0).max(1e-3)
+                };
+                let current = training.progress();
+                if pending.last().map(|p| p.episodes) != Some(current.episodes) {
+                    pending.push(current);
+                }
+                let points = pending.drain(..).map(|p| point(&p, rate as f32)).collect();
+                reports.push(Report::Progress(points));
+                *last_report = t;
+                *last_episodes = done;
+            }
+            (reports, finished)
+        }
+        Job::Sweep {
+            env,
+            policy,
+            report,
+            cells,
+            next,
+            last_report,
+        } => {
+            while *next < cells.len() && (now() - start < SLICE_MS || *next == 0) {
+                let (kind, severity) = cells[*next];
+                let spec = if severity == 0 {
+                    PerturbSpec::none()
+                } else {
+                    PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default()
+                };
+                env.set_perturbations(spec);
+                let r = evaluate(env, policy.as_mut(), report.episodes, report.seed);
+                let cell = SweepCell {
+                    kind: if severity == 0 {
+                        "none".into()
+                    } else {
+                        kind.name().into()
+                    },
+                    severity,
+                    success_rate: r.success_rate,
+                    mean_return: r.mean_return,
+                    mean_steps: r.mean_steps,
+                };
+                if severity == 0 {
+                    report.baseline = cell;
+                } else {
+                    report.cells.push(cell);
+                }
+                *next += 1;
+            }
+            let finished = *next >= cells.len();
+            let mut reports = Vec::new();
+            let t = now();
+            if finished || t - *last_report >= REPORT_MS {
+                reports.push(Report::SweepProgress {
+                    done: *next,
+                    total: cells.len(),
+                });
+                *last_report = t;
+            }
+            if finished {
+                env.set_perturbations(PerturbSpec::none());
+                reports.push(Report::Swept {
+                    svg: report.svg(),
+                    baseline: report.baseline.success_rate,
+                });
+            }
+            (reports, finished)
+        }
+    }
+}
+
+/// The policy of a training job that ended (or was stopped).
+fn trained(job: Job, stopped: bool) -> Option<Report> {
+    match job {
+        Job::Training {
+            mut env, training, ..
+        } => Some(Report::Trained {
+            policy: training.finish(&mut env).to_json(),
+            stopped,
+        }),
+        Job::Sweep { .. } => None,
+    }
+}
+
+/// The training worker (see the module docs).
+#[reactor]
+pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
+    let mut job: Option<Job> = None;
+    loop {
+        let busy = match &job {
+            Some(Job::Training { paused, .. }) => !paused,
+            Some(Job::Sweep { .. }) => true,
+            None => false,
+        };
+        // Read every waiting command: wait for one when idle, else take what has arrived.
+        let mut commands = Vec::new();
+        if busy {
+            // Yield to the worker's event loop, so that messages from the page are delivered.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            loop {
+                match scope.next().now_or_never() {
+                    Some(Some(c)) => commands.push(c),
+                    Some(None) => return,
+                    None => break,
+                }
+            }
+        } else {
+            match scope.next().await {
+                Some(c) => commands.push(c),
+                None => return,
+            }
+        }
+        for command in commands {
+            let mut out = Vec::new();
+            match command {
+                Command::Train(request) => match start_training(&request) {
+                    Ok(j) => job = Some(j),
+                    Err(e) => out.push(Report::Failed(e)),
+                },
+                Command::Sweep(request) => match start_sweep(&request) {
+                    Ok(j) => job = Some(j),
+                    Err(e) => out.push(Report::Failed(e)),
+                },
+                Command::Compare(request) => match compare(&request) {
+                    Ok(rates) => out.push(Report::Compared(rates)),
+                    Err(e) => out.push(Report::Failed(e)),
+                },
+                Command::Pause | Command::Resume => {
+                    if let Some(Job::Training {
+                        paused,
+                        last_report,
+                        last_episodes,
+                        training,
+                        ..
+                    }) = &mut job
+                    {
+                        let pause = matches!(command, Command::Pause);
+                        if *paused != pause {
+                            *paused = pause;
+                            *last_report = now();
+                            *last_episodes = training.episodes_done();
+                            out.push(if pause {
+                                Report::Paused
+                            } else {
+                                Report::Resumed
+                            });
+                        }
+                    }
+                }
+                Command::Stop => {
+                    if let Some(j) = job.take() {
+                        if let Some(r) = trained(j, true) {
+                            out.push(r);
+                        }
+                    }
+                }
+            }
+            for r in out {
+                if scope.send(r).await.is_err() {
+                    return;
+                }
+            }
+        }
+        if let Some(j) = &mut job {
+            let (reports, finished) = run_slice(j);
+            for r in reports {
+                if scope.send(r).await.is_err() {
+                    return;
+                }
+            }
+            if finished {
+                if let Some(r) = job.take().and_then(|j| trained(j, false)) {
+                    if scope.send(r).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> TrainRequest {
+        TrainRequest {
+            site: "click-button".into(),
+            task: "click-button".into(),
+            algo: "ppo".into(),
+            episodes: 100,
+            seed: 1,
+            features: "default".into(),
+            randomization: "popup:1@0.5,relabel:2@0.5".into(),
+            warm_start: 0,
+        }
+    }
+
+    #[test]
+    fn requests_become_training_settings_or_say_what_is_wrong() {
+        let settings = config(&request()).unwrap();
+        assert_eq!(settings.algo, Algo::Ppo);
+        assert_eq!(settings.randomization.kinds().len(), 2);
+        let bad = |f: fn(&mut TrainRequest)| {
+            let mut r = request();
+            f(&mut r);
+            config(&r).unwrap_err()
+        };
+        assert!(bad(|r| r.algo = "sarsa".into()).contains("sarsa"));
+        assert!(bad(|r| r.episodes = 0).contains("episodes"));
+        assert!(bad(|r| r.randomization = "popup@2".into()).contains("perturbations"));
+    }
+
+    #[test]
+    fn comparing_reads_the_policies_and_the_spec() {
+        let mut p = LearnedPolicy::new(FeatureSet::default(), 4, 1);
+        p.provenance.site = "click-button".into();
+        p.provenance.task = "click-button".into();
+        let request = CompareRequest {
+            policies: vec![("a".into(), p.to_json())],
+            perturb: "popup:1".into(),
+            episodes: 5,
+            seed: 1,
+        };
+        let rates = compare(&request).unwrap();
+        assert_eq!(rates.len(), 1);
+        assert!((0.0..=1.0).contains(&rates[0].1));
+        let broken = CompareRequest {
+            policies: vec![("a".into(), "{}".into())],
+            ..request
+        };
+        assert!(compare(&broken).unwrap_err().starts_with("a: "));
+    }
+}

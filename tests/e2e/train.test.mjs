@@ -1,0 +1,229 @@
+// Training in the built app (dist/) served under /wobble/: the training panel drives the worker,
+// the page stays responsive while it learns, and policies are kept, uploaded and checked.
+//
+// Responsiveness is measured with a PerformanceObserver('longtask') installed before the app
+// loads (page.addInitScript); only tasks that start after the Start click count, so the initial
+// page load is excluded. Every test also checks that the page threw nothing and asked no host
+// but 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serveDist, SUB_PATH } from './serve.mjs';
+import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
+
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const POLICIES = fileURLToPath(new URL('../../policies/', import.meta.url));
+const VIEWPORT = { width: 1280, height: 800 };
+const STORAGE_PREFIX = 'wobble.policy.v1.';
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Records every long task (over 50 ms) of the main thread into window.__wobbleLongTasks. */
+function observeLongTasks() {
+  window.__wobbleLongTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      window.__wobbleLongTasks.push({ start: entry.startTime, duration: entry.duration });
+    }
+  }).observe({ type: 'longtask' });
+}
+
+/** Runs `body(page)` on a fresh page at `query`, then checks that the page stayed quiet. */
+async function withPage(t, query, body, { init } = {}) {
+  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
+  try {
+    await page.addInitScript(observeLongTasks);
+    if (init) await page.addInitScript(init.script, init.arg);
+    await page.goto(server.url(`${SUB_PATH}${query}`));
+    await page.waitForSelector('#wobble-train-start');
+    await body(page);
+    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
+    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+    assert.deepEqual(log.consoleErrors, [], 'console errors');
+    assert.deepEqual(foreignRequests(log.requests), [], 'requests to hosts other than 127.0.0.1');
+    assert.deepEqual(log.httpErrors, [], 'failed responses');
+    return log;
+  } finally {
+    await context.close();
+  }
+}
+
+const status = (page) => page.locator('#wobble-train-status');
+
+/** Waits until the status line satisfies `predicate(state, episodes, success)`. */
+async function waitForStatus(page, predicate, timeout = 120_000) {
+  await page.waitForFunction(
+    (source) => {
+      const el = document.querySelector('#wobble-train-status');
+      if (!el) return false;
+      const check = new Function('state', 'episodes', 'success', `return (${source})(state, episodes, success);`);
+      return check(el.dataset.state, Number(el.dataset.episodes ?? 0), Number(el.dataset.success ?? 0));
+    },
+    predicate.toString(),
+    { timeout, polling: 100 },
+  );
+}
+
+test('PPO learns click-button in the worker to 90% success with no long task in the page', async (t) => {
+  await withPage(t, '?site=click-button&seed=1', async (page) => {
+    await page.fill('#wobble-train-episodes', '1500');
+    const started = await page.evaluate(() => performance.now());
+    await page.click('#wobble-train-start');
+    await waitForStatus(page, (state, episodes, success) => success >= 0.9);
+    t.diagnostic(`status at 90%: ${await status(page).innerText()}`);
+    // Training runs until its last episode: the whole run counts.
+    await waitForStatus(page, (state) => state === 'done');
+    const ended = await page.evaluate(() => performance.now());
+    // Long-task entries arrive asynchronously: give the observer a frame to deliver them.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    const long = await page.evaluate(
+      ([from, to]) => window.__wobbleLongTasks.filter((e) => e.start >= from && e.start <= to),
+      [started, ended],
+    );
+    t.diagnostic(`training took ${Math.round(ended - started)} ms`);
+    assert.deepEqual(long, [], 'main-thread tasks over 50 ms while training');
+    t.diagnostic(`status: ${await status(page).innerText()}`);
+
+    // The run is saved, and its sweep shows as a heat map.
+    assert.match(await status(page).innerText(), /Episode 1500 of 1500/);
+    await page.waitForSelector('#wobble-heat svg', { timeout: 120_000 });
+    for (const id of ['#wobble-chart-success', '#wobble-chart-return', '#wobble-chart-steps']) {
+      assert.ok(await page.locator(id).isVisible(), `${id} is drawn`);
+    }
+    assert.match(await page.locator('#wobble-chart-success').textContent(), /success \(%\)/);
+    const saved = page.locator('#wobble-policies .saved-item');
+    assert.equal(await saved.count(), 1);
+    assert.match(await saved.first().innerText(), /click-button\/click-button · ppo · 1500 episodes/);
+    const keys = await page.evaluate((prefix) => Object.keys(localStorage).filter((k) => k.startsWith(prefix)), STORAGE_PREFIX);
+    assert.equal(keys.length, 1, 'the policy is in local storage');
+
+    // The saved policy downloads as a policy file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      saved.first().getByRole('button', { name: 'Download' }).click(),
+    ]);
+    const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(file.format, 'wobble-policy');
+    assert.equal(file.provenance.site, 'click-button');
+
+    await page.locator('#wobble-train').screenshot({ path: `${SCREENSHOTS}train-panel.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}train-page.png` });
+  });
+});
+
+test('plain and randomized training compare under the current perturbations', async (t) => {
+  await withPage(t, '?site=click-button&seed=1&perturb=popup:1', async (page) => {
+    await page.fill('#wobble-train-episodes', '600');
+    await page.click('#wobble-train-start');
+    await waitForStatus(page, (state) => state === 'done');
+    await page.locator('#wobble-policies .saved-item').first().waitFor();
+    await page.check('#wobble-train-randomize');
+    await page.click('#wobble-train-start');
+    await page.waitForFunction(() => document.querySelectorAll('#wobble-policies .saved-item').length === 2, null, {
+      timeout: 120_000,
+    });
+    const bars = page.locator('#wobble-compare [data-label]');
+    await page.waitForSelector('#wobble-compare', { timeout: 120_000 });
+    assert.deepEqual(await bars.evaluateAll((els) => els.map((e) => e.dataset.label)), ['trained plain', 'trained randomized']);
+    for (const rate of await bars.evaluateAll((els) => els.map((e) => Number(e.dataset.rate)))) {
+      assert.ok(rate >= 0 && rate <= 1, `rate ${rate}`);
+    }
+    assert.match(await page.locator('#wobble-compare').textContent(), /Success under popup:1/);
+    assert.match(await page.locator('#wobble-policies').innerText(), /randomized/);
+    await page.locator('#wobble-compare').screenshot({ path: `${SCREENSHOTS}train-compare.png` });
+  });
+});
+
+test('pause holds training, resume carries on, stop keeps the policy so far', async (t) => {
+  await withPage(t, '?site=enter-text&seed=1', async (page) => {
+    await page.fill('#wobble-train-episodes', '200000');
+    const started = await page.evaluate(() => performance.now());
+    await page.click('#wobble-train-start');
+    await waitForStatus(page, (state, episodes) => state === 'running' && episodes > 0, 30_000);
+    await page.click('#wobble-train-pause');
+    await waitForStatus(page, (state) => state === 'paused', 10_000);
+    const paused = Number(await status(page).getAttribute('data-episodes'));
+    // Paused means no progress at all: a second of nothing new.
+    await page.waitForTimeout(1000);
+    assert.equal(Number(await status(page).getAttribute('data-episodes')), paused);
+    await page.click('#wobble-train-resume');
+    await page.waitForFunction(
+      (before) => {
+        const el = document.querySelector('#wobble-train-status');
+        return el.dataset.state === 'running' && Number(el.dataset.episodes) > before;
+      },
+      paused,
+      { timeout: 30_000 },
+    );
+    await page.click('#wobble-train-stop');
+    await waitForStatus(page, (state) => state === 'done', 30_000);
+    const long = await page.evaluate((from) => window.__wobbleLongTasks.filter((e) => e.start >= from), started);
+    assert.deepEqual(long, [], 'main-thread tasks over 50 ms while training, pausing and stopping');
+    const item = page.locator('#wobble-policies .saved-item');
+    await item.first().waitFor();
+    assert.match(await item.first().innerText(), /stopped/);
+  });
+});
+
+test('uploads: a bad file gives a readable error, a good one is listed', async (t) => {
+  await withPage(t, '?site=click-button&seed=1', async (page) => {
+    const upload = (name, text) =>
+      page.setInputFiles('#wobble-policy-upload', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+
+    await upload('notes.json', 'this is not json');
+    const error = page.locator('#wobble-train-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /"notes\.json" is not a usable policy: not a JSON policy file/);
+
+    await upload('other.json', JSON.stringify({ format: 'something-else', version: 1 }));
+    await page.waitForFunction(() => /not a Wobble policy file/.test(document.querySelector('#wobble-train-error')?.innerText ?? ''));
+    assert.equal(await page.locator('#wobble-policies .saved-item').count(), 0, 'nothing was saved');
+
+    await upload('click-button.json', await readFile(`${POLICIES}click-button.json`, 'utf8'));
+    await page.locator('#wobble-policies .saved-item').first().waitFor();
+    assert.match(await page.locator('#wobble-policies').innerText(), /uploaded · click-button\.json/);
+    assert.equal(await error.count(), 0, 'the error is gone');
+  });
+});
+
+test('a corrupt saved policy is reported and skipped; the others stay', async (t) => {
+  const good = await readFile(`${POLICIES}click-button.json`, 'utf8');
+  await withPage(
+    t,
+    '?site=click-button&seed=1',
+    async (page) => {
+      await page.waitForSelector('.train-notice');
+      assert.match(await page.locator('.train-notice').innerText(), /wobble\.policy\.v1\.1.*cannot be read/);
+      const items = page.locator('#wobble-policies .saved-item');
+      assert.equal(await items.count(), 1);
+      assert.match(await items.first().innerText(), /kept/);
+      const kept = await page.evaluate(() => localStorage.getItem('wobble.policy.v1.1'));
+      assert.equal(kept, '{"name": "broken", "policy": ', 'the corrupt value is left as it was');
+    },
+    {
+      init: {
+        script: ([good]) => {
+          if (sessionStorage.getItem('seeded')) return;
+          sessionStorage.setItem('seeded', '1');
+          localStorage.setItem('wobble.policy.v1.1', '{"name": "broken", "policy": ');
+          localStorage.setItem('wobble.policy.v1.2', JSON.stringify({ name: 'kept', randomized: false, policy: good }));
+        },
+        arg: [good],
+      },
+    },
+  );
+});
