@@ -10,6 +10,7 @@ pub mod charts;
 pub mod controls;
 pub mod header;
 pub mod inspector;
+pub mod lessons;
 pub mod notices;
 pub mod perturb_panel;
 pub mod select;

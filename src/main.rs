@@ -93,6 +93,16 @@ fn App() -> Html {
     let onreplay = relay(&session, |()| Change::Replay);
     let onimport = relay(&session, Change::Import);
 
+    let lessons = use_state(|| false);
+    let onlessons = {
+        let lessons = lessons.clone();
+        Callback::from(move |()| lessons.set(!*lessons))
+    };
+    let onlessonsclose = {
+        let lessons = lessons.clone();
+        Callback::from(move |()| lessons.set(false))
+    };
+
     let spec = &session.selection.perturb;
     let shown = match &session.view {
         Some((_, scene)) => Some(scene.clone()),
@@ -106,7 +116,9 @@ fn App() -> Html {
 
     html! {
         <div class="app">
-            <Header />
+            <Header {onlessons} lessons_open={*lessons} />
+            <components::lessons::Lessons open={*lessons} site={session.selection.site.clone()} version={session.version}
+                onchange={relay(&session, |change| change)} onclose={onlessonsclose} />
             <main class="layout">
                 <aside class="panel">
                     <Notices notices={session.notices.clone()} {ondismiss} />

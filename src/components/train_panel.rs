@@ -608,7 +608,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                         chosen={ALGOS.iter().position(|a| *a == board.algo)} onchoose={onalgo} />
                 </label>
             </div>
-            <label class="train-toggle" title={ if spec_empty { "Turn on some perturbations first (the panel on the right)." } else { "" } }>
+            <label class="train-toggle" id="wobble-train-randomize-toggle" title={ if spec_empty { "Turn on some perturbations first (the panel on the right)." } else { "" } }>
                 <input type="checkbox" id="wobble-train-randomize" checked={board.randomize && !spec_empty}
                     disabled={active || spec_empty} onchange={onrandomize} />
                 <span>{ if spec_empty {

@@ -1,0 +1,260 @@
+//! Guided lessons for workshops: six short steps, from watching a random agent to comparing a
+//! plain and a randomized policy under a perturbation.
+//!
+//! The panel opens from the header's "Lessons" button and shows one step at a time: a title, two
+//! to four sentences, "N of 6", Back and Next, and Close (or Escape). While a step is shown, the
+//! controls it talks about get the `wb-lesson-target` class (an outline), found by their ids, and
+//! the first of them is scrolled into view. Steps whose setup is only a change of the link (who
+//! plays, which perturbation) have a "Do it for me" button, which reports the session's own
+//! [`Change`]s through `onchange`; the panel holds no environment logic.
+
+use crate::player::PolicyChoice;
+use crate::state::{Change, DEFAULT_SITE};
+use wobble_engine::perturb::Kind;
+use yew::prelude::*;
+
+/// The class the highlighted controls get while their step is shown.
+pub const TARGET_CLASS: &str = "wb-lesson-target";
+
+/// One step of the lesson.
+struct Step {
+    /// Its heading.
+    title: &'static str,
+    /// Two to four sentences.
+    text: &'static str,
+    /// CSS selectors of the controls it is about (missing ones are skipped).
+    targets: &'static [&'static str],
+    /// What "Do it for me" does, if the step has a setup.
+    setup: Option<fn(&str) -> Vec<Change>>,
+}
+
+/// The six steps.
+const STEPS: [Step; 6] = [
+    Step {
+        title: "Watch a random agent",
+        text: "Pick \"Random clicker\" as the policy: it clicks and types at random among what it can see. \
+               Watch the success counter: on a real task it almost never gets anywhere. \
+               That is the bar any trained agent has to clear.",
+        targets: &["#wobble-policy-select", "#wobble-stats"],
+        setup: Some(watch_random),
+    },
+    Step {
+        title: "Play it yourself",
+        text: "Set the policy to \"Nobody\" and do the task yourself: the instruction is above the site. \
+               Click and type in the site as you would on a real page. \
+               The timeline below lists every step you take and what it earned.",
+        targets: &["#wobble-policy-select", "#wobble-site"],
+        setup: Some(play_yourself),
+    },
+    Step {
+        title: "Train one",
+        text: "The training panel trains a policy on this site and task, in the background. \
+               Press Start and watch the success chart climb. \
+               A small task such as click-button is learned in well under a minute.",
+        targets: &["#wobble-train-start"],
+        setup: None,
+    },
+    Step {
+        title: "Perturb the site",
+        text: "Real sites change under agents. Reword the labels at severity 3 (relabel:3): \
+               the site still works for a person, but the words an agent learned are gone. \
+               Watch the success counter of a trained agent fall.",
+        targets: &["#wobble-perturb [data-kind=\"relabel\"]", "#wobble-reword"],
+        setup: Some(perturb),
+    },
+    Step {
+        title: "Train with randomization",
+        text: "Tick \"Randomize perturbations during training\": each training episode then draws every \
+               perturbation switched on with probability one half. \
+               Press Start again; the agent now learns from both the plain and the reworded site.",
+        targets: &["#wobble-train-randomize-toggle", "#wobble-train-start"],
+        setup: None,
+    },
+    Step {
+        title: "Compare",
+        text: "With a plain and a randomized policy of the same task trained, the bars compare their \
+               success under the current perturbations. \
+               The agent's success counter tells the same story live, episode after episode.",
+        targets: &["#wobble-compare", "#wobble-compare-hint", "#wobble-stats"],
+        setup: None,
+    },
+];
+
+/// Step 1: the random agent plays (on the default site unless a site suited to it is open).
+fn watch_random(site: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    if site != "click-button" && site != DEFAULT_SITE {
+        changes.push(Change::ChooseSite(DEFAULT_SITE.to_string()));
+    }
+    changes.push(Change::ChoosePolicy(PolicyChoice::Random));
+    changes
+}
+
+/// Step 2: nobody plays but the person.
+fn play_yourself(_: &str) -> Vec<Change> {
+    vec![Change::ChoosePolicy(PolicyChoice::None)]
+}
+
+/// Step 4: reword the labels at severity 3.
+fn perturb(_: &str) -> Vec<Change> {
+    vec![Change::SetPerturbation(Kind::Relabel, Some(3))]
+}
+
+/// Props of [`Lessons`].
+#[derive(Properties, PartialEq)]
+pub struct LessonsProps {
+    /// Whether the panel is shown.
+    pub open: bool,
+    /// The site being played (step 1 keeps it if the random agent suits it).
+    pub site: AttrValue,
+    /// The session's version: the highlights are put back after every change, since a redrawn
+    /// control may have lost its class.
+    pub version: u64,
+    /// Applies a change to the session.
+    pub onchange: Callback<Change>,
+    /// Closes the panel.
+    pub onclose: Callback<()>,
+}
+
+/// The lesson panel.
+#[function_component]
+pub fn Lessons(props: &LessonsProps) -> Html {
+    let step = use_state(|| 0usize);
+    let panel = use_node_ref();
+    {
+        // Outline the step's controls while it is shown; take the outline off when it changes.
+        let targets = props.open.then(|| STEPS[*step].targets);
+        use_effect_with((targets, props.version), |(targets, _)| {
+            let marked = targets.map(highlight).unwrap_or_default();
+            move || {
+                for element in marked {
+                    let _ = element.class_list().remove_1(TARGET_CLASS);
+                }
+            }
+        });
+    }
+    {
+        // Scroll the step's first control into view when the step (or the panel) opens.
+        let targets = props.open.then(|| STEPS[*step].targets);
+        use_effect_with(targets, |targets| {
+            if let Some(first) = targets.and_then(|t| t.iter().find_map(|s| find(s))) {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                first.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    }
+    {
+        // Move the focus into the panel when it opens, so that the keyboard lands on it.
+        let panel = panel.clone();
+        use_effect_with(props.open, move |open| {
+            if *open {
+                if let Some(element) = panel.cast::<web_sys::HtmlElement>() {
+                    let _ = element.focus();
+                }
+            }
+        });
+    }
+    if !props.open {
+        return html! {};
+    }
+    let index = *step;
+    let current = &STEPS[index];
+    let go = |to: usize| {
+        let step = step.clone();
+        Callback::from(move |_: MouseEvent| step.set(to))
+    };
+    let onclose = props.onclose.reform(|_: MouseEvent| ());
+    let onkeydown = {
+        let onclose = props.onclose.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                onclose.emit(());
+            }
+        })
+    };
+    let ondo = current.setup.map(|setup| {
+        let onchange = props.onchange.clone();
+        let site = props.site.clone();
+        Callback::from(move |_: MouseEvent| {
+            for change in setup(&site) {
+                onchange.emit(change);
+            }
+        })
+    });
+    html! {
+        <section class="card lessons" id="wobble-lessons" role="dialog" aria-labelledby="wobble-lesson-title"
+            tabindex="-1" ref={panel} {onkeydown} data-step={(index + 1).to_string()}>
+            <div class="card-title-row">
+                <span class="lesson-count" id="wobble-lesson-count">{ format!("{} of {}", index + 1, STEPS.len()) }</span>
+                <button type="button" class="button button-small" id="wobble-lesson-close"
+                    aria-label="Close the lessons" onclick={onclose}>{"Close"}</button>
+            </div>
+            <h2 class="card-title" id="wobble-lesson-title">{ current.title }</h2>
+            <p class="lesson-text" id="wobble-lesson-text">{ current.text }</p>
+            <div class="button-row lesson-buttons">
+                <button type="button" class="button" id="wobble-lesson-back" disabled={index == 0}
+                    onclick={go(index.saturating_sub(1))}>{"Back"}</button>
+                if let Some(ondo) = ondo {
+                    <button type="button" class="button" id="wobble-lesson-do" onclick={ondo}>{"Do it for me"}</button>
+                }
+                <button type="button" class="button button-primary" id="wobble-lesson-next"
+                    disabled={index + 1 == STEPS.len()} onclick={go((index + 1).min(STEPS.len() - 1))}>{"Next"}</button>
+            </div>
+        </section>
+    }
+}
+
+/// The first element matching `selector`, if any.
+fn find(selector: &str) -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(selector)
+        .ok()
+        .flatten()
+}
+
+/// Gives the class to the first element of each selector; returns the elements it marked.
+fn highlight(selectors: &[&str]) -> Vec<web_sys::Element> {
+    selectors
+        .iter()
+        .filter_map(|s| find(s))
+        .filter(|e| e.class_list().add_1(TARGET_CLASS).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_short_steps_with_targets() {
+        assert_eq!(STEPS.len(), 6);
+        for step in &STEPS {
+            let sentences = step.text.matches(". ").count() + 1;
+            assert!((2..=4).contains(&sentences), "{}: {sentences}", step.title);
+            assert!(!step.targets.is_empty());
+        }
+        let with_setup: Vec<usize> = (0..6).filter(|i| STEPS[*i].setup.is_some()).collect();
+        assert_eq!(with_setup, [0, 1, 3]);
+    }
+
+    #[test]
+    fn setups_are_link_changes() {
+        assert!(matches!(
+            watch_random("airline")[..],
+            [Change::ChoosePolicy(PolicyChoice::Random)]
+        ));
+        assert!(matches!(
+            watch_random("bank")[..],
+            [
+                Change::ChooseSite(_),
+                Change::ChoosePolicy(PolicyChoice::Random)
+            ]
+        ));
+        assert!(matches!(
+            perturb("airline")[..],
+            [Change::SetPerturbation(Kind::Relabel, Some(3))]
+        ));
+    }
+}

@@ -1,0 +1,95 @@
+// The guided lessons in the built app (dist/) served under /wobble/: open them from the header,
+// let "Do it for me" set the random agent and the relabel:3 perturbation, walk to the last step,
+// and close them. Every test also checks that the page threw nothing and asked no host but
+// 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serveDist, SUB_PATH } from './serve.mjs';
+import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
+
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const VIEWPORT = { width: 1280, height: 800 };
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the lessons walk through six steps and set up steps 1 and 4', async (t) => {
+  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
+  try {
+    await page.goto(server.url(`${SUB_PATH}`));
+    await page.waitForSelector('#wobble-instruction');
+    const panel = page.locator('#wobble-lessons');
+    const count = page.locator('#wobble-lesson-count');
+    assert.equal(await panel.count(), 0, 'the lessons start closed');
+
+    // The header button opens them, from the keyboard too.
+    await page.locator('#wobble-lessons-open').focus();
+    await page.keyboard.press('Enter');
+    await panel.waitFor();
+    assert.equal(await count.textContent(), '1 of 6');
+    await page.locator('#wobble-policy-select.wb-lesson-target').waitFor();
+
+    await page.screenshot({ path: `${SCREENSHOTS}lessons.png` });
+
+    // Step 1: the random agent plays.
+    await page.locator('#wobble-lesson-do').click();
+    await page.waitForFunction(
+      () => document.querySelector('#wobble-policy-select')?.value === 'random',
+    );
+    await page.waitForURL(/policy=random/);
+
+    // Next until step 4, then reword the labels.
+    for (const n of [2, 3, 4]) {
+      await page.locator('#wobble-lesson-next').click();
+      await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
+    }
+    await page.locator('#wobble-lesson-do').click();
+    await page.waitForURL(/perturb=relabel(:|%3A)3/);
+    await page.locator('#wobble-perturb [data-kind="relabel"].wb-lesson-target').waitFor();
+
+    // Steps 5 and 6 have no setup; the last one has no Next.
+    for (const n of [5, 6]) {
+      await page.locator('#wobble-lesson-next').click();
+      await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
+    }
+    assert.equal(await page.locator('#wobble-lesson-do').count(), 0);
+    assert.ok(await page.locator('#wobble-lesson-next').isDisabled());
+    await page.locator('#wobble-lesson-back').click();
+    await page.locator('#wobble-lesson-count', { hasText: '5 of 6' }).waitFor();
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '6 of 6' }).waitFor();
+
+    // Close hides the panel and takes the outlines off.
+    await page.locator('#wobble-lesson-close').click();
+    await panel.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelectorAll('.wb-lesson-target').length === 0);
+
+    // Escape closes them too.
+    await page.locator('#wobble-lessons-open').click();
+    await panel.waitFor();
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+
+    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
+    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+    assert.deepEqual(log.consoleErrors, [], 'console errors');
+    assert.deepEqual(foreignRequests(log.requests), [], 'requests to hosts other than 127.0.0.1');
+    assert.deepEqual(log.httpErrors, [], 'failed responses');
+  } finally {
+    await context.close();
+  }
+});
