@@ -427,6 +427,29 @@ pub struct ElemC {
     pub lazy: Lazy,
 }
 
+impl ElemC {
+    /// An element of this role with nothing set: no key, label, effects or children.
+    pub fn blank(role: Role) -> ElemC {
+        ElemC {
+            role,
+            key: None,
+            label: TemplateC::default(),
+            placeholder: String::new(),
+            style: TextStyle::Normal,
+            primary: false,
+            slot: None,
+            on_click: Vec::new(),
+            visible_if: None,
+            options: None,
+            children: Vec::new(),
+            list: None,
+            dom_id: None,
+            classes: None,
+            lazy: Lazy::No,
+        }
+    }
+}
+
 /// Content that loads late: shown after (or, for its spinner, until) a
 /// number of steps spent on the page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -1312,23 +1335,7 @@ impl<'a> Compiler<'a> {
 
     fn elem(&mut self, e: &format::ElementDef, scope: Scope) -> R<u32> {
         use format::ElementDef as E;
-        let mut c = ElemC {
-            role: Role::Text,
-            key: None,
-            label: TemplateC::default(),
-            placeholder: String::new(),
-            style: TextStyle::Normal,
-            primary: false,
-            slot: None,
-            on_click: Vec::new(),
-            visible_if: None,
-            options: None,
-            children: Vec::new(),
-            list: None,
-            dom_id: None,
-            classes: None,
-            lazy: Lazy::No,
-        };
+        let mut c = ElemC::blank(Role::Text);
         let vis = |this: &Self, v: &Option<format::Cond>| -> R<Option<CondC>> {
             v.as_ref().map(|c| this.cond(c, scope)).transpose()
         };

@@ -1620,26 +1620,6 @@ fn camel_case(key: &str) -> String {
     }
 }
 
-fn blank_elem(role: Role) -> ElemC {
-    ElemC {
-        role,
-        key: None,
-        label: TemplateC::default(),
-        placeholder: String::new(),
-        style: TextStyle::Normal,
-        primary: false,
-        slot: None,
-        on_click: Vec::new(),
-        visible_if: None,
-        options: None,
-        children: Vec::new(),
-        list: None,
-        dom_id: None,
-        classes: None,
-        lazy: Lazy::No,
-    }
-}
-
 fn literal(text: &str) -> TemplateC {
     TemplateC {
         parts: vec![TemplatePart::Lit(text.to_string())],
@@ -1652,7 +1632,7 @@ fn button(key: &str, label: &str, primary: bool, on_click: Vec<EffectC>) -> Elem
         label: literal(label),
         primary,
         on_click,
-        ..blank_elem(Role::Button)
+        ..ElemC::blank(Role::Button)
     }
 }
 
@@ -1660,14 +1640,14 @@ fn text_elem(text: &str, style: TextStyle) -> ElemC {
     ElemC {
         label: literal(text),
         style,
-        ..blank_elem(Role::Text)
+        ..ElemC::blank(Role::Text)
     }
 }
 
 fn group(children: Vec<u32>) -> ElemC {
     ElemC {
         children,
-        ..blank_elem(Role::Group)
+        ..ElemC::blank(Role::Group)
     }
 }
 
