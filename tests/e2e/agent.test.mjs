@@ -5,51 +5,19 @@
 // Every test also checks that the page threw nothing and asked no host but 127.0.0.1.
 // Screenshots land in tests/e2e/screenshots/ (git-ignored) for a person to look at.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { SUB_PATH } from './serve.mjs';
+import { useBrowser, play as playPage, server, site, SCREENSHOTS } from './harness.mjs';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveDist, SUB_PATH } from './serve.mjs';
-import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
 
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const VIEWPORT = { width: 1280, height: 800 };
+useBrowser();
 
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Runs `body(page)` on a fresh page at `query`, then checks that the page stayed quiet. */
-async function play(t, query, body) {
-  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT, acceptDownloads: true });
-  try {
-    await page.goto(server.url(`${SUB_PATH}${query}`));
-    await page.waitForSelector('#wobble-instruction');
-    await body(page);
-    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(foreignRequests(log.requests.filter((u) => !u.startsWith('data:'))), [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.httpErrors, [], 'failed responses');
-  } finally {
-    await context.close();
-  }
-}
-
-/** The drawn site element with this key. */
-const site = (page, key) => page.locator(`#wobble-site [data-key="${key}"]`);
+/** `play` with downloads allowed (episode export is a `data:` link). */
+const play = (t, query, body) =>
+  playPage(t, query, body, { contextOptions: { acceptDownloads: true }, dataUrls: true });
 
 const shot = (page, name) => page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
 

@@ -6,49 +6,11 @@
 // and their own ids), the URL, and the list of changes. Every test also checks that the page threw
 // nothing and asked no host but 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { useBrowser, play, site, SCREENSHOTS } from './harness.mjs';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serveDist, SUB_PATH } from './serve.mjs';
-import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
 
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const VIEWPORT = { width: 1280, height: 800 };
-
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Runs `body(page)` on a fresh page at `query`, then checks that the page stayed quiet. */
-async function play(t, query, body) {
-  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
-  try {
-    await page.goto(server.url(`${SUB_PATH}${query}`));
-    await page.waitForSelector('#wobble-instruction');
-    await body(page);
-    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(foreignRequests(log.requests), [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.httpErrors, [], 'failed responses');
-  } finally {
-    await context.close();
-  }
-}
-
-/** The drawn site element with this key. */
-const site = (page, key) => page.locator(`#wobble-site [data-key="${key}"]`);
+useBrowser();
 
 /** The panel's row of a perturbation kind. */
 const kindRow = (page, kind) => page.locator(`#wobble-perturb [data-kind="${kind}"]`);

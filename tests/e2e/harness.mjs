@@ -1,0 +1,60 @@
+// What the end-to-end test files share: one served dist/ and one browser per file, and `play`,
+// which runs a test body on a fresh page and then checks that the page stayed quiet.
+//
+// Use from a test file:   useBrowser();   then   await play(t, '?site=airline', async (page) => ...);
+// `server` and `browser` are live bindings: set once the file's `before` hook has run.
+
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serveDist, SUB_PATH } from './serve.mjs';
+import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
+
+/** Where tests save screenshots (git-ignored), to be looked at. */
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+/** The window size the tests use. */
+export const VIEWPORT = { width: 1280, height: 800 };
+
+/** The server of dist/ for this file's tests. */
+export let server;
+/** The browser for this file's tests. */
+export let browser;
+
+/** Starts the server and the browser before this file's tests, and stops them after. */
+export function useBrowser() {
+  before(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+}
+
+/**
+ * Runs `body(page)` on a fresh page at `query` (under the sub-path), then checks that the page
+ * stayed quiet: no uncaught errors, console errors, failed responses or requests to other hosts.
+ * `contextOptions` go to the browser context; `dataUrls` lets `data:` links (downloads) through.
+ */
+export async function play(t, query, body, { contextOptions = {}, dataUrls = false } = {}) {
+  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT, ...contextOptions });
+  try {
+    await page.goto(server.url(`${SUB_PATH}${query}`));
+    await page.waitForSelector('#wobble-instruction');
+    await body(page);
+    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
+    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+    assert.deepEqual(log.consoleErrors, [], 'console errors');
+    const requests = dataUrls ? log.requests.filter((u) => !u.startsWith('data:')) : log.requests;
+    assert.deepEqual(foreignRequests(requests), [], 'requests to hosts other than 127.0.0.1');
+    assert.deepEqual(log.httpErrors, [], 'failed responses');
+  } finally {
+    await context.close();
+  }
+}
+
+/** The drawn site element with this key. */
+export const site = (page, key) => page.locator(`#wobble-site [data-key="${key}"]`);
