@@ -9,7 +9,8 @@
 //! perturbation kind and severity, one cell per slice, and returns the heat map;
 //! `Compare` evaluates several policies under one perturbation spec.
 //!
-//! The worker is its own wasm binary (`src/bin/worker.rs`); the page reaches it through a
+//! The worker runs the app's own wasm module (`src/main.rs` registers the reactor when it finds
+//! itself in a worker), so nothing is downloaded twice; the page reaches it through a
 //! `ReactorProvider` whose path is relative, so the app works from any sub-path.
 
 use futures::{FutureExt, SinkExt, StreamExt};

@@ -2,8 +2,9 @@
 //!
 //! The query (`?site=airline&task=book-flight&seed=3&perturb=move:1,relabel:2&policy=airline&speed=fast`)
 //! is the shareable state of the play screen. `policy` is written unless nobody drives the site,
-//! `speed` unless it is normal. It is read once at start and rewritten in place (no new history
-//! entry) whenever the episode or the perturbations change. `perturb` is written only when some
+//! `speed` unless it is normal, `lesson` (the step shown, from 1) while the lessons are open. It
+//! is read once at start and rewritten in place (no new history entry) whenever the episode, the
+//! perturbations or the lesson step change. `perturb` is written only when some
 //! perturbation is on, in the engine's canonical form, with its `:` and `,` left readable. Only a
 //! relative `?...` URL is written, so the app keeps working below any sub-path. Outside a browser
 //! (native builds, tests) reading gives nothing and writing does nothing.
@@ -28,6 +29,8 @@ pub struct Query {
     pub policy: Option<String>,
     /// `speed=`
     pub speed: Option<String>,
+    /// `lesson=`
+    pub lesson: Option<String>,
 }
 
 /// Everything the link keeps: the episode, who plays it and how fast.
@@ -39,6 +42,8 @@ pub struct Link {
     pub policy: PolicyChoice,
     /// How fast.
     pub speed: Speed,
+    /// The lesson step shown (from 1), if the lessons are open.
+    pub lesson: Option<usize>,
 }
 
 /// Reads the current page's query.
@@ -59,6 +64,7 @@ pub fn read_query() -> Query {
         perturb: params.get("perturb"),
         policy: params.get("policy"),
         speed: params.get("speed"),
+        lesson: params.get("lesson"),
     }
 }
 
@@ -75,6 +81,9 @@ pub fn write_query(link: &Link) {
     if link.speed != Speed::Normal {
         url.push_str("&speed=");
         url.push_str(link.speed.name());
+    }
+    if let Some(step) = link.lesson {
+        url.push_str(&format!("&lesson={step}"));
     }
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         // A failure here only means the link is not updated; the page itself is fine.

@@ -19,6 +19,7 @@ pub mod task_panel;
 pub mod text_field;
 pub mod timeline;
 pub mod train_panel;
+pub mod worker_link;
 
 /// The text with a capital first letter (engine messages start in lower case).
 pub fn sentence(text: &str) -> String {

@@ -1,4 +1,4 @@
-//! What the app's two wasm binaries share: the training worker's messages and its reactor
-//! ([`agent`]). The page (`src/main.rs`) talks to it; `src/bin/worker.rs` runs it.
+//! The training worker's messages and its reactor ([`agent`]). One wasm module (`src/main.rs`)
+//! plays both roles: in the page it talks to the reactor, in the worker it runs it.
 
 pub mod agent;

@@ -51,6 +51,7 @@ fn App() -> Html {
         selection: session.selection.clone(),
         policy: session.policy,
         speed: session.speed,
+        lesson: session.lesson.map(|n| n + 1),
     };
     use_effect_with(link, browser::write_query);
     {
@@ -93,14 +94,16 @@ fn App() -> Html {
     let onreplay = relay(&session, |()| Change::Replay);
     let onimport = relay(&session, Change::Import);
 
-    let lessons = use_state(|| false);
+    let lesson = session.lesson;
     let onlessons = {
-        let lessons = lessons.clone();
-        Callback::from(move |()| lessons.set(!*lessons))
-    };
-    let onlessonsclose = {
-        let lessons = lessons.clone();
-        Callback::from(move |()| lessons.set(false))
+        let session = session.clone();
+        Callback::from(move |()| {
+            session.dispatch(Change::ShowLesson(if lesson.is_some() {
+                None
+            } else {
+                Some(0)
+            }))
+        })
     };
 
     let spec = &session.selection.perturb;
@@ -116,9 +119,9 @@ fn App() -> Html {
 
     html! {
         <div class="app">
-            <Header {onlessons} lessons_open={*lessons} />
-            <components::lessons::Lessons open={*lessons} site={session.selection.site.clone()} version={session.version}
-                onchange={relay(&session, |change| change)} onclose={onlessonsclose} />
+            <Header {onlessons} lessons_open={lesson.is_some()} />
+            <components::lessons::Lessons step={lesson} site={session.selection.site.clone()} version={session.version}
+                onchange={relay(&session, |change| change)} />
             <main class="layout">
                 <aside class="panel">
                     <Notices notices={session.notices.clone()} {ondismiss} />
@@ -165,6 +168,17 @@ fn App() -> Html {
     }
 }
 
+/// One wasm module serves both the page and the training worker: the page spawns a module worker
+/// that imports this same module (see `components::train_panel`), so the engine, the policies
+/// and the trainers are downloaded once. Which role this instance plays is decided by where it
+/// runs: a worker has no `window`.
 fn main() {
+    if web_sys::window().is_none() {
+        // A panic in the worker then shows in the console with its message, not as `unreachable`.
+        console_error_panic_hook::set_once();
+        use yew_agent::Registrable;
+        wobble_app::agent::TrainingReactor::registrar().register();
+        return;
+    }
     yew::Renderer::<App>::new().render();
 }

@@ -24,6 +24,7 @@ use wobble_engine::{Action, Env, EnvConfig, TypeText};
 use yew::Reducible;
 
 use crate::browser::Query;
+use crate::components::lessons::STEP_COUNT as LESSON_STEPS;
 use crate::player::{Agent, Inspect, Planned, PolicyChoice, Speed};
 use crate::scene::{OutcomeView, Scene};
 
@@ -88,6 +89,8 @@ pub enum Change {
     ChoosePolicy(PolicyChoice),
     /// Play at another speed.
     ChooseSpeed(Speed),
+    /// Show this lesson step (from 0), or close the lessons.
+    ShowLesson(Option<usize>),
     /// The person takes the site over from the agent.
     TakeOver,
     /// The agent carries on from where things are.
@@ -189,6 +192,8 @@ pub struct Session {
     pub policy: PolicyChoice,
     /// How fast the agent plays.
     pub speed: Speed,
+    /// The lesson step shown (from 0), if the lessons are open.
+    pub lesson: Option<usize>,
     /// The person has taken over from the agent.
     pub paused: bool,
     /// What the agent is about to do, between choosing and acting.
@@ -224,6 +229,7 @@ impl Clone for Session {
             episode: self.episode,
             policy: self.policy,
             speed: self.speed,
+            lesson: self.lesson,
             paused: self.paused,
             pending: self.pending.clone(),
             cursor: self.cursor.clone(),
@@ -298,6 +304,18 @@ impl Session {
                 Speed::Normal
             }),
         };
+        let lesson = match query.lesson.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if (1..=LESSON_STEPS).contains(&n) => Some(n - 1),
+                _ => {
+                    notices.push(warning(format!(
+                        "There is no lesson step \"{text}\" (there are 1 to {LESSON_STEPS}); the lessons are closed."
+                    )));
+                    None
+                }
+            },
+        };
         let mut session = Session {
             selection: Selection {
                 site: String::new(),
@@ -313,6 +331,7 @@ impl Session {
             episode: 0,
             policy: PolicyChoice::None,
             speed,
+            lesson,
             paused: false,
             pending: None,
             cursor: None,
@@ -734,6 +753,9 @@ impl Session {
                 self.cursor = None;
                 self.reset(self.selection.seed);
             }
+            Change::ShowLesson(step) => {
+                self.lesson = step.filter(|n| *n < LESSON_STEPS);
+            }
             Change::ChooseSpeed(speed) => {
                 self.speed = speed;
                 if speed == Speed::Turbo {
@@ -1081,6 +1103,29 @@ mod tests {
         assert!(s.cursor.as_ref().unwrap().done);
         assert_eq!(s.timeline.rows.len(), 1);
         assert_eq!(s.timeline.rows[0].action, pending.phrase);
+    }
+
+    #[test]
+    fn the_lesson_step_comes_from_the_link_and_a_bad_one_is_reported() {
+        let open = |lesson: &str| {
+            Session::from_query(&Query {
+                lesson: Some(lesson.into()),
+                ..Query::default()
+            })
+        };
+        let s = open("3");
+        assert_eq!(s.lesson, Some(2));
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        for bad in ["0", "7", "two", "-1"] {
+            let s = open(bad);
+            assert_eq!(s.lesson, None, "{bad}");
+            assert_eq!(s.notices.len(), 1, "{bad}");
+            assert!(s.notices[0].text.contains(bad), "{:?}", s.notices[0]);
+        }
+        let s = reduce(open("6"), Change::ShowLesson(Some(LESSON_STEPS)));
+        assert_eq!(s.lesson, None, "past the last step closes the lessons");
+        let s = reduce(s, Change::ShowLesson(Some(0)));
+        assert_eq!(s.lesson, Some(0));
     }
 
     #[test]

@@ -28,8 +28,11 @@ struct Step {
     setup: Option<fn(&str) -> Vec<Change>>,
 }
 
+/// How many steps there are.
+pub const STEP_COUNT: usize = 6;
+
 /// The six steps.
-const STEPS: [Step; 6] = [
+const STEPS: [Step; STEP_COUNT] = [
     Step {
         title: "Watch a random agent",
         text: "Pick \"Random clicker\" as the policy: it clicks and types at random among what it can see. \
@@ -103,27 +106,26 @@ fn perturb(_: &str) -> Vec<Change> {
 /// Props of [`Lessons`].
 #[derive(Properties, PartialEq)]
 pub struct LessonsProps {
-    /// Whether the panel is shown.
-    pub open: bool,
+    /// The step shown (from 0; kept in the link), or `None` when the panel is closed.
+    pub step: Option<usize>,
     /// The site being played (step 1 keeps it if the random agent suits it).
     pub site: AttrValue,
     /// The session's version: the highlights are put back after every change, since a redrawn
     /// control may have lost its class.
     pub version: u64,
-    /// Applies a change to the session.
+    /// Applies a change to the session: a step's setup, another step, or closing the panel.
     pub onchange: Callback<Change>,
-    /// Closes the panel.
-    pub onclose: Callback<()>,
 }
 
 /// The lesson panel.
 #[function_component]
 pub fn Lessons(props: &LessonsProps) -> Html {
-    let step = use_state(|| 0usize);
+    let step = props.step.filter(|n| *n < STEP_COUNT);
+    let open = step.is_some();
     let panel = use_node_ref();
     {
         // Outline the step's controls while it is shown; take the outline off when it changes.
-        let targets = props.open.then(|| STEPS[*step].targets);
+        let targets = step.map(|n| STEPS[n].targets);
         use_effect_with((targets, props.version), |(targets, _)| {
             let marked = targets.map(highlight).unwrap_or_default();
             move || {
@@ -135,7 +137,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
     }
     {
         // Scroll the step's first control into view when the step (or the panel) opens.
-        let targets = props.open.then(|| STEPS[*step].targets);
+        let targets = step.map(|n| STEPS[n].targets);
         use_effect_with(targets, |targets| {
             if let Some(first) = targets.and_then(|t| t.iter().find_map(|s| find(s))) {
                 let options = web_sys::ScrollIntoViewOptions::new();
@@ -147,7 +149,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
     {
         // Move the focus into the panel when it opens, so that the keyboard lands on it.
         let panel = panel.clone();
-        use_effect_with(props.open, move |open| {
+        use_effect_with(open, move |open| {
             if *open {
                 if let Some(element) = panel.cast::<web_sys::HtmlElement>() {
                     let _ = element.focus();
@@ -155,21 +157,23 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             }
         });
     }
-    if !props.open {
+    let Some(index) = step else {
         return html! {};
-    }
-    let index = *step;
+    };
     let current = &STEPS[index];
     let go = |to: usize| {
-        let step = step.clone();
-        Callback::from(move |_: MouseEvent| step.set(to))
+        props
+            .onchange
+            .reform(move |_: MouseEvent| Change::ShowLesson(Some(to)))
     };
-    let onclose = props.onclose.reform(|_: MouseEvent| ());
+    let onclose = props
+        .onchange
+        .reform(|_: MouseEvent| Change::ShowLesson(None));
     let onkeydown = {
-        let onclose = props.onclose.clone();
+        let onchange = props.onchange.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
-                onclose.emit(());
+                onchange.emit(Change::ShowLesson(None));
             }
         })
     };
@@ -229,7 +233,7 @@ mod tests {
 
     #[test]
     fn six_short_steps_with_targets() {
-        assert_eq!(STEPS.len(), 6);
+        assert_eq!(STEPS.len(), STEP_COUNT);
         for step in &STEPS {
             let sentences = step.text.matches(". ").count() + 1;
             assert!((2..=4).contains(&sentences), "{}: {sentences}", step.title);

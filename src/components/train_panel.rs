@@ -15,17 +15,14 @@ use std::rc::Rc;
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
-use wobble_app::agent::{
-    Command, CompareRequest, Point, Report, SweepRequest, TrainRequest, TrainingReactor,
-};
+use wobble_app::agent::{Command, CompareRequest, Point, Report, SweepRequest, TrainRequest};
 use wobble_policy::learned::train::Algo;
 use wobble_policy::LearnedPolicy;
 use yew::prelude::*;
-use yew_agent::prelude::*;
-use yew_agent::reactor::ReactorProvider;
 
 use crate::components::charts::{Bars, LineChart};
 use crate::components::select::Select;
+use crate::components::worker_link::{use_training_worker, WorkerLink};
 use crate::state::Selection;
 
 /// Prefix of the local-storage keys of saved policies; the number is the entry format's version.
@@ -51,12 +48,7 @@ pub struct TrainPanelProps {
 /// The training panel, with the worker it talks to.
 #[function_component]
 pub fn TrainPanel(props: &TrainPanelProps) -> Html {
-    // Relative, so the worker loads from wherever the app is served (a sub-path too).
-    html! {
-        <ReactorProvider<TrainingReactor> path="worker.js">
-            <Trainer selection={props.selection.clone()} />
-        </ReactorProvider<TrainingReactor>>
-    }
+    html! { <Trainer selection={props.selection.clone()} /> }
 }
 
 /// A saved policy, as kept in local storage.
@@ -402,11 +394,7 @@ fn Trainer(props: &TrainerProps) -> Html {
     });
     let bridge = {
         let board = board.dispatcher();
-        use_reactor_bridge::<TrainingReactor, _>(move |event| {
-            if let ReactorEvent::Output(report) = event {
-                board.dispatch(Change::Report(report));
-            }
-        })
+        use_training_worker(move |report| board.dispatch(Change::Report(report)))
     };
 
     // A finished policy is saved, then swept.
@@ -678,10 +666,7 @@ fn Trainer(props: &TrainerProps) -> Html {
 }
 
 /// The saved policies, each with download, sweep and delete.
-fn saved_list(
-    board: &UseReducerHandle<Board>,
-    bridge: &UseReactorBridgeHandle<TrainingReactor>,
-) -> Html {
+fn saved_list(board: &UseReducerHandle<Board>, bridge: &WorkerLink) -> Html {
     if board.saved.is_empty() {
         return html! { <p class="hint" id="wobble-policies-empty">{"No saved policies yet."}</p> };
     }

@@ -3,35 +3,14 @@
 // and close them. Every test also checks that the page threw nothing and asked no host but
 // 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serveDist, SUB_PATH } from './serve.mjs';
-import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
+import { useBrowser, play, SCREENSHOTS } from './harness.mjs';
 
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const VIEWPORT = { width: 1280, height: 800 };
-
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 test('the lessons walk through six steps and set up steps 1 and 4', async (t) => {
-  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
-  try {
-    await page.goto(server.url(`${SUB_PATH}`));
-    await page.waitForSelector('#wobble-instruction');
+  await play(t, '', async (page) => {
     const panel = page.locator('#wobble-lessons');
     const count = page.locator('#wobble-lesson-count');
     assert.equal(await panel.count(), 0, 'the lessons start closed');
@@ -41,6 +20,7 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
     await page.keyboard.press('Enter');
     await panel.waitFor();
     assert.equal(await count.textContent(), '1 of 6');
+    await page.waitForURL(/lesson=1/);
     await page.locator('#wobble-policy-select.wb-lesson-target').waitFor();
 
     await page.screenshot({ path: `${SCREENSHOTS}lessons.png` });
@@ -57,6 +37,7 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
       await page.locator('#wobble-lesson-next').click();
       await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
     }
+    await page.waitForURL(/lesson=4/);
     await page.locator('#wobble-lesson-do').click();
     await page.waitForURL(/perturb=relabel(:|%3A)3/);
     await page.locator('#wobble-perturb [data-kind="relabel"].wb-lesson-target').waitFor();
@@ -76,6 +57,7 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
     // Close hides the panel and takes the outlines off.
     await page.locator('#wobble-lesson-close').click();
     await panel.waitFor({ state: 'detached' });
+    await page.waitForURL((url) => !url.search.includes('lesson='));
     await page.waitForFunction(() => document.querySelectorAll('.wb-lesson-target').length === 0);
 
     // Escape closes them too.
@@ -83,13 +65,17 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
     await panel.waitFor();
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+  });
+});
 
-    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(foreignRequests(log.requests), [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.httpErrors, [], 'failed responses');
-  } finally {
-    await context.close();
-  }
+test('a link with lesson=N opens that step; a bad one is reported and the page still works', async (t) => {
+  await play(t, '?site=airline&lesson=5', async (page) => {
+    await page.locator('#wobble-lesson-count', { hasText: '5 of 6' }).waitFor();
+    await page.locator('#wobble-lesson-next').click();
+    await page.waitForURL(/lesson=6/);
+  });
+  await play(t, '?site=airline&lesson=12', async (page) => {
+    await page.locator('.notice', { hasText: 'There is no lesson step "12"' }).waitFor();
+    assert.equal(await page.locator('#wobble-lessons').count(), 0);
+  });
 });
