@@ -3,9 +3,9 @@
 //! | task    | what it does |
 //! |---------|--------------|
 //! | `setup` | installs whatever is missing, idempotently (see below) |
-//! | `serve` | `setup` without Chromium, then `trunk serve` on <http://127.0.0.1:8080/> |
+//! | `serve` | `setup` without the browsers, then `trunk serve` on <http://127.0.0.1:8080/> |
 //! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, `trunk build`, end-to-end tests |
-//! | `dist`  | `setup` without Chromium, then `trunk build --release` into `dist/` |
+//! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
 //! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //!
@@ -15,11 +15,13 @@
 //! - Trunk, exactly [`TRUNK_VERSION`];
 //! - wasm-bindgen-cli (`wasm-bindgen`, `wasm-bindgen-test-runner`) at exactly the `wasm-bindgen`
 //!   version in `Cargo.lock`: the generated JS glue only loads if CLI and crate agree;
-//! - Debian `chromium` and `chromium-driver` (for the end-to-end and in-browser tests), and
-//!   `nodejs`/`npm` if Node is missing, through `apt-get` (with `sudo` when not root);
+//! - Debian `chromium` and `chromium-driver` (for the end-to-end and in-browser tests),
+//!   `firefox-esr` (for the end-to-end tests in Firefox), and `nodejs`/`npm` if Node is missing,
+//!   through `apt-get` (with `sudo` when not root);
 //! - `node_modules/` from the committed `package-lock.json` via `npm ci` (`playwright-core`, which
-//!   drives the system Chromium and never downloads a browser, and `binaryen` for `wasm-opt`),
-//!   redone only when the lock changes (a stamp file in `node_modules/` remembers it).
+//!   drives the system Chromium, and `puppeteer-core`, which drives the system Firefox over
+//!   WebDriver BiDi; neither downloads a browser; and `binaryen` for `wasm-opt`), redone only when
+//!   the lock changes (a stamp file in `node_modules/` remembers it).
 //!
 //! Every command runs from the repository root with `node_modules/.bin` and `$CARGO_HOME/bin` at
 //! the front of `PATH`. Trunk uses a tool from `PATH` only if its version matches what it expects
@@ -57,10 +59,11 @@ const HELP: &str = "\
 usage: cargo xtask <task> [args]
 
 tasks:
-  setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium, node_modules)
-  serve    setup (no chromium), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
+  setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium,
+           firefox-esr, node_modules)
+  serve    setup (no browsers), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
   test     setup, then fmt, clippy, native tests (release), wasm tests, trunk build, e2e tests
-  dist     setup (no chromium), then `trunk build --release` into dist/
+  dist     setup (no browsers), then `trunk build --release` into dist/
   bless    `cargo test --workspace --release` with WOBBLE_BLESS=1: golden-file tests rewrite
            their expected files; review the diff before committing
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
@@ -100,7 +103,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Whether a task needs Chromium (and chromedriver) installed.
+/// Whether a task needs the test browsers installed: Chromium (and chromedriver) and Firefox ESR.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Browser {
     Needed,
@@ -280,6 +283,9 @@ impl Xtask {
             if !Path::new("/usr/bin/chromedriver").exists() {
                 missing.push("chromium-driver");
             }
+            if !Path::new("/usr/bin/firefox-esr").exists() {
+                missing.push("firefox-esr");
+            }
         }
         // Node is needed by every task that runs Trunk (wasm-opt comes from npm).
         if self.stdout("node", &["--version"]).is_none() {
@@ -290,7 +296,7 @@ impl Xtask {
         }
         if missing.is_empty() {
             let what = match browser {
-                Browser::Needed => "chromium, chromedriver, node, npm",
+                Browser::Needed => "chromium, chromedriver, firefox-esr, node, npm",
                 Browser::NotNeeded => "node, npm",
             };
             println!("  ok       {what}");
@@ -442,10 +448,11 @@ impl Xtask {
         } else {
             println!("  install  node_modules (npm ci)");
             let mut npm = self.cmd("npm");
-            // --ignore-scripts and the env var: nothing may download a browser; the system
-            // Chromium is the only one the tests use.
+            // --ignore-scripts and the env vars: nothing may download a browser; the system
+            // Chromium and Firefox ESR are the only ones the tests use.
             npm.args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+                .env("PUPPETEER_SKIP_DOWNLOAD", "1");
             run(&mut npm)?;
             fs::write(&stamp, digest)
                 .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
