@@ -9,6 +9,11 @@
 //! (`relabel:2,move:1,popup`): the site shifts at every reset as the spec
 //! says, and `observe` reports what changed. `perturbations` lists the
 //! catalog; `render` draws a page as an SVG file.
+//!
+//! `agent` speaks JSON lines on stdin and stdout so that an agent written in
+//! any language can drive an environment ([`agent`], docs/agent-protocol.md).
+
+mod agent;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -245,6 +250,24 @@ enum Command {
         /// Print JSON (nodes with boxes, and what the perturbations changed).
         #[arg(long)]
         json: bool,
+    },
+    /// Let an outside agent drive a task: JSON lines on stdin and stdout (docs/agent-protocol.md).
+    Agent {
+        /// Site name or path to a .ron file.
+        #[arg(long, required_unless_present = "schema")]
+        site: Option<String>,
+        /// Task name (default: the site's first task).
+        #[arg(long)]
+        task: Option<String>,
+        /// Seed of the first episode; a reset without a seed takes the next one.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+        #[arg(long, value_name = "SPEC")]
+        perturb: Option<String>,
+        /// Print the JSON Schema of the requests and replies, and exit.
+        #[arg(long, conflicts_with_all = ["site", "task", "perturb"])]
+        schema: bool,
     },
     /// List the perturbation catalog: name, group and description of each kind.
     Perturbations {
@@ -713,6 +736,30 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 out!("{}", env.observation_text());
                 print_changes(&env);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agent {
+            site,
+            task,
+            seed,
+            perturb,
+            schema,
+        } => {
+            if schema {
+                out!("{}", agent::SCHEMA);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let Some(site) = site else {
+                return Err("agent needs --site (or --schema)".to_string());
+            };
+            let env = make_env(&site, task.as_deref(), perturb.as_deref())?;
+            let stdin = std::io::stdin();
+            agent::serve(
+                agent::Session::new(env, seed),
+                stdin.lock(),
+                std::io::stdout(),
+            )
+            .map_err(|e| format!("agent: cannot read stdin: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Perturbations { json } => {
