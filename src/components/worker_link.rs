@@ -1,9 +1,10 @@
 //! The page's connection to the training worker.
 //!
-//! The worker runs the app's own wasm module: the page spawns a module worker that imports
-//! `app.js` (unhashed, see Trunk.toml), and `main` registers the training reactor when it finds
-//! itself without a window. So the page and the worker share one download of the engine, the
-//! policies and the trainers.
+//! The worker runs the app's own wasm module: the page spawns a module worker from `boot.js`,
+//! the page's own entry point, which imports `app.js` (unhashed, see Trunk.toml); `main`
+//! registers the training reactor when it finds itself without a window. So the page and the
+//! worker share one download of the engine, the policies and the trainers, and the worker comes
+//! from the app's own origin (no `blob:` URL for the Content-Security-Policy to allow).
 //!
 //! yew-agent's `ReactorProvider` cannot spawn a module worker (its `module` setting is lost when
 //! it sets the message encoding), so this hook spawns the reactor itself. One task owns the
@@ -19,8 +20,8 @@ use wobble_app::agent::{Command, Report, TrainingReactor};
 use yew::prelude::*;
 use yew_agent::reactor::ReactorSpawner;
 
-/// The worker's module, relative so the app works from any sub-path.
-const WORKER_MODULE: &str = "app.js";
+/// The worker's entry point (the page's too), relative so the app works from any sub-path.
+const WORKER_MODULE: &str = "boot.js";
 
 /// Sends commands to the training worker; cheap to clone.
 #[derive(Clone)]
@@ -61,6 +62,7 @@ where
         let (sender, receiver) = unbounded::<Command>();
         let bridge = ReactorSpawner::<TrainingReactor>::new()
             .as_module(true)
+            .with_loader(true)
             .spawn(WORKER_MODULE);
         let (mut to_worker, from_worker) = bridge.split();
         let commands = receiver

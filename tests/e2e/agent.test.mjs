@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { SUB_PATH } from './serve.mjs';
-import { useBrowser, play as playPage, server, site, SCREENSHOTS } from './harness.mjs';
+import { useBrowser, play as playPage, pollUntil, server, site, SCREENSHOTS } from './harness.mjs';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,18 +31,7 @@ async function stats(page) {
 }
 
 /** Waits until the counter satisfies `pred`. */
-async function waitForStats(page, pred, timeout) {
-  await page.waitForFunction(
-    (src) => {
-      const box = document.querySelector('#wobble-stats');
-      if (!box) return false;
-      const s = { episodes: Number(box.dataset.episodes), successes: Number(box.dataset.successes) };
-      return new Function('s', `return (${src})(s)`)(s);
-    },
-    pred.toString(),
-    { timeout, polling: 200 },
-  );
-}
+const waitForStats = (page, pred, timeout) => pollUntil(() => stats(page), pred, { timeout, what: 'the counter' });
 
 test('landing: the pretrained agent books flights on its own and the counter shows it', async (t) => {
   await play(t, '', async (page) => {

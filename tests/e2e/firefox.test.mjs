@@ -18,7 +18,7 @@ import { mkdir } from 'node:fs/promises';
 import puppeteer from 'puppeteer-core';
 import { serveDist, SUB_PATH } from './serve.mjs';
 import { foreignRequests } from './browser.mjs';
-import { SCREENSHOTS, VIEWPORT } from './harness.mjs';
+import { pollUntil, SCREENSHOTS, VIEWPORT } from './harness.mjs';
 
 /** The browser binary: Debian's Firefox ESR, or $WOBBLE_FIREFOX. */
 const FIREFOX = process.env.WOBBLE_FIREFOX ?? '/usr/bin/firefox-esr';
@@ -102,18 +102,7 @@ const stats = (page) =>
   }));
 
 /** Waits until the counter satisfies `pred` (a function of { episodes, successes }). */
-async function waitForStats(page, pred, timeout) {
-  await page.waitForFunction(
-    (src) => {
-      const box = document.querySelector('#wobble-stats');
-      if (!box) return false;
-      const s = { episodes: Number(box.dataset.episodes), successes: Number(box.dataset.successes) };
-      return new Function('s', `return (${src})(s)`)(s);
-    },
-    { timeout, polling: 200 },
-    pred.toString(),
-  );
-}
+const waitForStats = (page, pred, timeout) => pollUntil(() => stats(page), pred, { timeout, what: 'the counter' });
 
 /** Waits until the page's query string contains `part`. */
 const waitForQuery = (page, part) =>

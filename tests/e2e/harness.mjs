@@ -37,11 +37,13 @@ export function useBrowser() {
 /**
  * Runs `body(page)` on a fresh page at `query` (under the sub-path), then checks that the page
  * stayed quiet: no uncaught errors, console errors, failed responses or requests to other hosts.
- * `contextOptions` go to the browser context; `dataUrls` lets `data:` links (downloads) through.
+ * `contextOptions` go to the browser context; `dataUrls` lets `data:` links (downloads) through;
+ * `init` is a function run in the page before the app loads (`page.addInitScript`).
  */
-export async function play(t, query, body, { contextOptions = {}, dataUrls = false } = {}) {
+export async function play(t, query, body, { contextOptions = {}, dataUrls = false, init } = {}) {
   const { context, page, log } = await openPage(browser, { viewport: VIEWPORT, ...contextOptions });
   try {
+    if (init) await page.addInitScript(init);
     await page.goto(server.url(`${SUB_PATH}${query}`));
     await page.waitForSelector('#wobble-instruction');
     await body(page);
@@ -58,3 +60,20 @@ export async function play(t, query, body, { contextOptions = {}, dataUrls = fal
 
 /** The drawn site element with this key. */
 export const site = (page, key) => page.locator(`#wobble-site [data-key="${key}"]`);
+
+/**
+ * Polls `read()` (in Node) until `predicate(value)` holds, every `interval` ms, failing after
+ * `timeout` ms with the last value read. Unlike `page.waitForFunction` with a predicate passed as
+ * text, nothing is evaluated from a string in the page, which the app's CSP forbids.
+ */
+export async function pollUntil(read, predicate, { timeout = 30_000, interval = 200, what = 'a condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (predicate(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}: ${predicate}; last ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}

@@ -12,6 +12,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serveDist, SUB_PATH } from './serve.mjs';
 import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
+import { pollUntil } from './harness.mjs';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const POLICIES = fileURLToPath(new URL('../../policies/', import.meta.url));
@@ -65,18 +66,16 @@ async function withPage(t, query, body, { init } = {}) {
 const status = (page) => page.locator('#wobble-train-status');
 
 /** Waits until the status line satisfies `predicate(state, episodes, success)`. */
-async function waitForStatus(page, predicate, timeout = 120_000) {
-  await page.waitForFunction(
-    (source) => {
-      const el = document.querySelector('#wobble-train-status');
-      if (!el) return false;
-      const check = new Function('state', 'episodes', 'success', `return (${source})(state, episodes, success);`);
-      return check(el.dataset.state, Number(el.dataset.episodes ?? 0), Number(el.dataset.success ?? 0));
-    },
-    predicate.toString(),
-    { timeout, polling: 100 },
+const waitForStatus = (page, predicate, timeout = 120_000) =>
+  pollUntil(
+    () =>
+      page.evaluate(() => {
+        const el = document.querySelector('#wobble-train-status');
+        return el ? [el.dataset.state, Number(el.dataset.episodes ?? 0), Number(el.dataset.success ?? 0)] : [];
+      }),
+    (status) => status.length > 0 && predicate(...status),
+    { timeout, interval: 100, what: 'the training status' },
   );
-}
 
 test('PPO learns click-button in the worker to 90% success with no long task in the page', async (t) => {
   await withPage(t, '?site=click-button&seed=1', async (page) => {
