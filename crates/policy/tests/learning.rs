@@ -241,3 +241,44 @@ fn cloning_recorded_episodes_teaches_the_task() {
     let e = check_records(&mut env, &wrong_site).unwrap_err();
     assert!(!e.is_empty());
 }
+
+/// The README's held-out figures: the shipped airline policies, trained on
+/// SkyWays (`airline`), tried on Aurora Airways (`aurora`), the same task on
+/// a site no policy was trained on; and a policy trained the same way on
+/// Aurora, tried back on SkyWays. Each learns its own site and fails the
+/// other: what was learned is a site's routine, not the task.
+#[test]
+fn airline_policies_do_not_transfer_to_the_held_out_airline() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+    let on = |site: &str, policy: &mut LearnedPolicy| {
+        let mut env = Env::new(
+            builtin::load_builtin(site).unwrap(),
+            0,
+            EnvConfig::default(),
+        )
+        .unwrap();
+        evaluate(&mut env, policy, 200, 1_000_000).success_rate
+    };
+    for file in ["airline.json", "airline-randomized.json"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let mut policy = LearnedPolicy::from_json(&text).unwrap();
+        assert!(on("airline", &mut policy) >= 0.95, "{file} on airline");
+        let held_out = on("aurora", &mut policy);
+        assert!(held_out <= 0.05, "{file} on aurora: {held_out}");
+    }
+    let mut env = Env::new(
+        builtin::load_builtin("aurora").unwrap(),
+        0,
+        EnvConfig::default(),
+    )
+    .unwrap();
+    let config = TrainConfig {
+        episodes: 2000,
+        warm_start: 300,
+        seed: 1,
+        ..TrainConfig::default()
+    };
+    let mut policy = train(&mut env, &config, &mut |_| {});
+    assert!(on("aurora", &mut policy) >= 0.90);
+    assert!(on("airline", &mut policy) <= 0.05);
+}
