@@ -4,4 +4,13 @@
 // script, so the Content-Security-Policy in index.html can allow only the app's own scripts.
 import init from './app.js';
 
+if (typeof window === 'undefined') {
+  // In the training worker: once its panic hook has reported a panic to the page (and set
+  // `wobblePanicked`), the trap that ends the wasm call is expected and already explained, so it
+  // does not also surface in the page as an uncaught error. Any other error still does.
+  self.addEventListener('error', (event) => {
+    if (self.wobblePanicked) event.preventDefault();
+  });
+}
+
 await init({ module_or_path: new URL('./app_bg.wasm', import.meta.url) });

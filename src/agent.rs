@@ -86,6 +86,15 @@ pub enum Command {
     Sweep(SweepRequest),
     /// Evaluate policies under a perturbation spec.
     Compare(CompareRequest),
+    /// Report a panic of the worker on this `BroadcastChannel` (the page's first command; see
+    /// [`install_worker_panic_hook`]).
+    Watch {
+        /// The channel's name, unique to this worker.
+        channel: String,
+    },
+    /// Panic on purpose: fault injection, so the reliability tests can check that a failed
+    /// worker is reported and restarted. The page sends it only when its link says `fault=worker`.
+    Fault,
 }
 
 /// Training progress, over the last (up to) 100 episodes.
@@ -391,6 +400,41 @@ fn trained(job: Job, stopped: bool) -> Option<Report> {
     }
 }
 
+thread_local! {
+    /// Where a panic of this worker is reported (set by [`Command::Watch`]).
+    static FAULT_CHANNEL: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs the worker's panic hook: the message goes to the console, and to the page on the
+/// `BroadcastChannel` named by [`Command::Watch`]. After a panic the worker's wasm is unusable,
+/// and its messages to the page go through yew-agent's own channel, which a dying worker cannot
+/// use; the page learns of it here, says so, and offers to start a new worker.
+pub fn install_worker_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let message = match info.payload().downcast_ref::<&str>() {
+            Some(text) => (*text).to_string(),
+            None => match info.payload().downcast_ref::<String>() {
+                Some(text) => text.clone(),
+                None => info.to_string(),
+            },
+        };
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        // boot.js then keeps the trap that follows out of the page's uncaught errors.
+        let _ = js_sys::Reflect::set(&js_sys::global(), &"wobblePanicked".into(), &true.into());
+        FAULT_CHANNEL.with(|c| {
+            if let Some(name) = c.borrow().as_deref() {
+                if let Ok(channel) = web_sys::BroadcastChannel::new(name) {
+                    let _ = channel.post_message(&format!("{message}{place}").into());
+                }
+            }
+        });
+    }));
+}
+
 /// The training worker (see the module docs).
 #[reactor]
 pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
@@ -456,6 +500,10 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
                         }
                     }
                 }
+                Command::Watch { channel } => {
+                    FAULT_CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+                }
+                Command::Fault => panic!("a fault injected by the page (fault=worker in the link)"),
                 Command::Stop => {
                     if let Some(j) = job.take() {
                         if let Some(r) = trained(j, true) {

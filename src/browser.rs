@@ -31,6 +31,8 @@ pub struct Query {
     pub speed: Option<String>,
     /// `lesson=`
     pub lesson: Option<String>,
+    /// `fault=`: `page` or `worker` make that part fail on purpose (for the reliability tests).
+    pub fault: Option<String>,
 }
 
 /// Everything the link keeps: the episode, who plays it and how fast.
@@ -65,6 +67,7 @@ pub fn read_query() -> Query {
         policy: params.get("policy"),
         speed: params.get("speed"),
         lesson: params.get("lesson"),
+        fault: params.get("fault"),
     }
 }
 

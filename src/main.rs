@@ -19,6 +19,7 @@
 mod browser;
 mod components;
 mod dom;
+mod fatal;
 mod player;
 mod scene;
 mod state;
@@ -47,6 +48,11 @@ fn relay<T: 'static>(session: &UseReducerHandle<Session>, change: fn(T) -> Chang
 #[function_component]
 fn App() -> Html {
     let session = use_reducer(|| Session::from_query(&browser::read_query()));
+    use_effect_with((), |_| {
+        if browser::read_query().fault.as_deref() == Some("page") {
+            panic!("a fault injected by the link (fault=page)");
+        }
+    });
     let link = browser::Link {
         selection: session.selection.clone(),
         policy: session.policy,
@@ -174,11 +180,12 @@ fn App() -> Html {
 /// runs: a worker has no `window`.
 fn main() {
     if web_sys::window().is_none() {
-        // A panic in the worker then shows in the console with its message, not as `unreachable`.
-        console_error_panic_hook::set_once();
+        // A panic in the worker is logged and reported to the page, which offers a restart.
+        wobble_app::agent::install_worker_panic_hook();
         use yew_agent::Registrable;
         wobble_app::agent::TrainingReactor::registrar().register();
         return;
     }
+    fatal::install_panic_hook();
     yew::Renderer::<App>::new().render();
 }

@@ -122,6 +122,10 @@ pub struct Board {
     episodes_text: String,
     algo: Algo,
     randomize: bool,
+    /// Counts workers: a new number starts a new worker.
+    worker: u64,
+    /// The panic message of a worker that stopped.
+    crashed: Option<String>,
 }
 
 impl Default for Board {
@@ -142,6 +146,8 @@ impl Default for Board {
             episodes_text: "1500".into(),
             algo: Algo::Ppo,
             randomize: false,
+            worker: 0,
+            crashed: None,
         }
     }
 }
@@ -169,6 +175,10 @@ pub enum Change {
     SetAlgo(Algo),
     /// Randomization toggle.
     SetRandomize(bool),
+    /// The worker panicked (with this message) and is gone.
+    WorkerFailed(String),
+    /// Start a new worker after a failure.
+    RestartWorker,
 }
 
 impl Reducible for Board {
@@ -267,6 +277,19 @@ impl Reducible for Board {
                 b.sweeping = None;
             }
             Change::Fail(e) => b.error = Some(e),
+            Change::WorkerFailed(message) => {
+                // What it was doing is lost; what was saved is not. The first panic is the one
+                // to read: a dying worker may panic again while it unwinds its task queue.
+                b.crashed.get_or_insert(message);
+                b.sweeping = None;
+                if matches!(b.status, Status::Running | Status::Paused) {
+                    b.status = Status::Idle;
+                }
+            }
+            Change::RestartWorker => {
+                b.worker += 1;
+                b.crashed = None;
+            }
             Change::DismissError => b.error = None,
             Change::Add(saved) => {
                 b.saved.retain(|s| s.key != saved.key);
@@ -392,9 +415,18 @@ fn Trainer(props: &TrainerProps) -> Html {
             ..Board::default()
         }
     });
+    let board_worker = board.worker;
+    // `fault=worker` in the link: the first Start makes the worker panic (fault injection).
+    let inject_fault =
+        use_mut_ref(|| crate::browser::read_query().fault.as_deref() == Some("worker"));
     let bridge = {
         let board = board.dispatcher();
-        use_training_worker(move |report| board.dispatch(Change::Report(report)))
+        let faults = board.clone();
+        use_training_worker(
+            board_worker,
+            move |report| board.dispatch(Change::Report(report)),
+            move |message| faults.dispatch(Change::WorkerFailed(message)),
+        )
     };
 
     // A finished policy is saved, then swept.
@@ -447,6 +479,7 @@ fn Trainer(props: &TrainerProps) -> Html {
     let onstart = {
         let board = board.clone();
         let bridge = bridge.clone();
+        let inject_fault = inject_fault.clone();
         let selection = selection.clone();
         Callback::from(move |_: MouseEvent| {
             let episodes = match board.episodes_text.trim().parse::<u64>() {
@@ -468,6 +501,9 @@ fn Trainer(props: &TrainerProps) -> Html {
                 episodes,
                 randomized: randomized.clone(),
             };
+            if inject_fault.replace(false) {
+                bridge.send(Command::Fault);
+            }
             bridge.send(Command::Train(TrainRequest {
                 site: run.site.clone(),
                 task: run.task.clone(),
@@ -556,6 +592,10 @@ fn Trainer(props: &TrainerProps) -> Html {
         let board = board.dispatcher();
         Callback::from(move |_: MouseEvent| board.dispatch(Change::DismissError))
     };
+    let onrestart = {
+        let board = board.dispatcher();
+        Callback::from(move |_: MouseEvent| board.dispatch(Change::RestartWorker))
+    };
 
     let last = board.history.last().copied();
     let series = |f: fn(&Point) -> f32| -> Vec<(f64, f64)> {
@@ -581,6 +621,14 @@ fn Trainer(props: &TrainerProps) -> Html {
                 <div class="notice notice-error" role="alert" id="wobble-train-error">
                     <span class="notice-text">{ e.clone() }</span>
                     <button type="button" class="notice-dismiss" aria-label="Dismiss" onclick={ondismiss}>{"×"}</button>
+                </div>
+            }
+            if let Some(message) = &board.crashed {
+                <div class="notice notice-error" role="alert" id="wobble-worker-failed">
+                    <span class="notice-text">
+                        { format!("The training worker stopped: {message}. What it was doing is lost; saved policies are kept.") }
+                    </span>
+                    <button type="button" class="button button-small" id="wobble-worker-restart" onclick={onrestart}>{"Restart the worker"}</button>
                 </div>
             }
             <div class="train-settings">

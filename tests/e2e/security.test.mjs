@@ -4,14 +4,18 @@
 // - after the page has loaded, the app makes no network request at all, while an agent plays,
 //   a policy trains in the worker and the sweep runs;
 // - hostile text (markup and script in link parameters, in an uploaded policy's name and
-//   provenance, in an imported episode) is shown as text and never runs.
+//   provenance, in an imported episode) is shown as text and never runs;
+// - a panic in the page puts a readable message over it, and a panic in the training worker is
+//   reported and a new worker can be started without reloading (faults injected by the link).
 // Every test also checks that the page threw nothing and asked no host but 127.0.0.1.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { useBrowser, play, SCREENSHOTS } from './harness.mjs';
+import { useBrowser, play, browser, server, SCREENSHOTS, VIEWPORT } from './harness.mjs';
+import { openPage, foreignRequests } from './browser.mjs';
+import { SUB_PATH } from './serve.mjs';
 
 useBrowser();
 
@@ -129,4 +133,52 @@ test('a hostile uploaded policy and a hostile imported episode are shown as text
     },
     { init: recordViolations },
   );
+});
+
+test('a panic in the page shows what happened and a Reload link, not a frozen tab', async () => {
+  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
+  try {
+    await page.goto(server.url(`${SUB_PATH}?site=click-button&fault=page`));
+    const fatal = page.locator('#wobble-fatal');
+    await fatal.waitFor();
+    assert.match(await fatal.innerText(), /Wobble stopped[\s\S]*fault injected by the link \(fault=page\)/);
+    await page.screenshot({ path: `${SCREENSHOTS}fault-page.png` });
+    assert.equal(await page.locator('#wobble-fatal-reload').getAttribute('href'), '');
+    // The panic is logged, and nothing else went wrong.
+    assert.ok(log.consoleErrors.some((e) => e.includes('fault=page')), 'the panic is in the console');
+    assert.deepEqual(foreignRequests(log.requests), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a panic in the training worker is reported and a new worker trains without a reload', async () => {
+  const { context, page, log } = await openPage(browser, { viewport: VIEWPORT });
+  try {
+    await page.goto(server.url(`${SUB_PATH}?site=click-button&seed=1&fault=worker`));
+    await page.waitForSelector('#wobble-train-start');
+    await page.fill('#wobble-train-episodes', '200');
+    await page.click('#wobble-train-start');
+    const failed = page.locator('#wobble-worker-failed');
+    await failed.waitFor();
+    assert.match(await failed.innerText(), /The training worker stopped: a fault injected by the page/);
+    await page.screenshot({ path: `${SCREENSHOTS}fault-worker.png` });
+    assert.equal(await page.locator('#wobble-train-status').getAttribute('data-state'), 'idle');
+
+    await page.click('#wobble-worker-restart');
+    await failed.waitFor({ state: 'detached' });
+    await page.click('#wobble-train-start');
+    await page.waitForFunction(() => document.querySelector('#wobble-train-status')?.dataset.state === 'done', null, {
+      timeout: 120_000,
+    });
+    assert.equal(await page.locator('#wobble-fatal').count(), 0, 'the page itself kept going');
+    // The worker's panic is logged first (a dying worker may log a follow-on panic as its task
+    // queue unwinds); nothing else went wrong anywhere.
+    assert.match(log.consoleErrors[0] ?? '', /^panicked at [\s\S]*fault=worker/);
+    for (const error of log.consoleErrors) assert.match(error, /^panicked at /);
+    assert.deepEqual(log.pageErrors, [], 'uncaught errors');
+    assert.deepEqual(foreignRequests(log.requests), []);
+  } finally {
+    await context.close();
+  }
 });
