@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serveDist, SUB_PATH } from './serve.mjs';
-import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
-import { SCREENSHOTS, VIEWPORT } from './harness.mjs';
+import { launchBrowser, openPage } from './browser.mjs';
+import { assertQuiet, SCREENSHOTS, VIEWPORT } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = `${SUB_PATH}examples/js/`;
@@ -39,11 +39,7 @@ async function onPage(t, query, body) {
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.locator('#error').innerText(), '', 'an error is shown');
     await body(page);
-    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(foreignRequests(log.requests), [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.httpErrors, [], 'failed responses');
+    assertQuiet(t, log);
     assert.ok(log.requests.some((u) => u.endsWith('/crates/js/pkg/web/wobble_js_bg.wasm')), 'the module was loaded');
   } finally {
     await context.close();

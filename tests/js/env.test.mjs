@@ -26,9 +26,9 @@ const { WobbleEnv } = createRequire(import.meta.url)(`${PKG}/node/wobble_js.js`)
 const OBSERVATION_KEYS = ['type', 'site', 'task', 'seed', 'step', 'step_limit', 'page', 'done', 'viewport',
   'scroll_y', 'instruction', 'goal', 'text', 'elements', 'actions'];
 
-/** Runs `body(env)` on a new environment and frees it afterwards. */
-function withEnv(args, body) {
-  const env = new WobbleEnv(...args);
+/** Runs `body(env)` on a new environment (of the class `Env`) and frees it afterwards. */
+function withEnv(args, body, Env = WobbleEnv) {
+  const env = new Env(...args);
   try {
     return body(env);
   } finally {
@@ -131,14 +131,7 @@ test('the page build (pkg/web) gives the same objects as the Node build', async 
   const web = await import(`${PKG}/web/wobble_js.js`);
   web.initSync({ module: readFileSync(`${PKG}/web/wobble_js_bg.wasm`) });
   const args = ['airline', null, { seed: 3, perturb: 'popup:2,move:3' }];
-  const fromWeb = (() => {
-    const env = new web.WobbleEnv(...args);
-    try {
-      return transcript(env);
-    } finally {
-      env.free();
-    }
-  })();
+  const fromWeb = withEnv(args, (env) => transcript(env), web.WobbleEnv);
   const fromNode = withEnv(args, (env) => transcript(env));
   assert.deepEqual(fromWeb, fromNode);
 });

@@ -611,12 +611,17 @@ fn element(env: &Env, v: &Value) -> Result<u32, String> {
 
 /// A short description of a JSON value for error messages.
 pub fn describe_value(v: &Value) -> String {
-    let text = v.to_string();
+    shorten(&v.to_string())
+}
+
+/// `text` cut to 40 characters (the last three `...`), for quoting what a
+/// caller sent in an error message.
+pub fn shorten(text: &str) -> String {
     if text.chars().count() > 40 {
         let short: String = text.chars().take(37).collect();
         format!("{short}...")
     } else {
-        text
+        text.to_string()
     }
 }
 

@@ -471,27 +471,17 @@ fn describe(value: &JsValue) -> String {
         return "undefined".to_string();
     }
     if let Some(digits) = bigint_text(value) {
-        return describe_text(&format!("{digits}n"));
+        return protocol::shorten(&format!("{digits}n"));
     }
     match js_sys::JSON::stringify(value)
         .ok()
         .and_then(|t| t.as_string())
     {
-        Some(text) => describe_text(&text),
+        Some(text) => protocol::shorten(&text),
         None => value
             .js_typeof()
             .as_string()
             .unwrap_or_else(|| "a value".to_string()),
-    }
-}
-
-/// `text` cut to 40 characters, as the protocol's messages do.
-fn describe_text(text: &str) -> String {
-    if text.chars().count() > 40 {
-        let short: String = text.chars().take(37).collect();
-        format!("{short}...")
-    } else {
-        text.to_string()
     }
 }
 
