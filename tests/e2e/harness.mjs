@@ -47,15 +47,24 @@ export async function play(t, query, body, { contextOptions = {}, dataUrls = fal
     await page.goto(server.url(`${SUB_PATH}${query}`));
     await page.waitForSelector('#wobble-instruction');
     await body(page);
-    for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
-    assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    const requests = dataUrls ? log.requests.filter((u) => !u.startsWith('data:')) : log.requests;
-    assert.deepEqual(foreignRequests(requests), [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.httpErrors, [], 'failed responses');
+    assertQuiet(t, log, { dataUrls });
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Checks that a page opened with openPage() stayed quiet: no uncaught errors, console errors,
+ * failed responses or requests to other hosts (`dataUrls` lets `data:` links through). Every
+ * console message becomes a test diagnostic.
+ */
+export function assertQuiet(t, log, { dataUrls = false } = {}) {
+  for (const { type, text } of log.console) t.diagnostic(`console.${type}: ${text}`);
+  assert.deepEqual(log.pageErrors, [], 'uncaught errors in the page');
+  assert.deepEqual(log.consoleErrors, [], 'console errors');
+  const requests = dataUrls ? log.requests.filter((u) => !u.startsWith('data:')) : log.requests;
+  assert.deepEqual(foreignRequests(requests), [], 'requests to hosts other than 127.0.0.1');
+  assert.deepEqual(log.httpErrors, [], 'failed responses');
 }
 
 /** The drawn site element with this key. */

@@ -4,8 +4,9 @@
 //! |---------|--------------|
 //! | `setup` | installs whatever is missing, idempotently (see below) |
 //! | `serve` | `setup` without the browsers, then `trunk serve` on <http://127.0.0.1:8080/> |
-//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, `trunk build`, end-to-end tests |
+//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
 //! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
+//! | `js`    | builds the engine as a JavaScript module into `crates/js/pkg/` (`web/` for pages, `node/` for Node) |
 //! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //!
@@ -51,6 +52,14 @@ const SERVE_ADDRESS: &str = "127.0.0.1";
 const SERVE_PORT: &str = "8080";
 /// Written into `node_modules/` after a successful `npm ci`; holds a digest of the lock file.
 const NPM_STAMP: &str = "node_modules/.wobble-npm-ci.stamp";
+/// The crate that wasm-bindgen turns into the JavaScript module.
+const JS_CRATE: &str = "wobble-js";
+/// Where `cargo xtask js` writes the module: one folder per wasm-bindgen target (git-ignored).
+const JS_PKG: &str = "crates/js/pkg";
+/// The module's packages: (wasm-bindgen `--target`, folder under [`JS_PKG`], the JavaScript
+/// module kind of its `.js` file, for its `package.json`).
+const JS_TARGETS: [(&str, &str, &str); 2] =
+    [("web", "web", "module"), ("nodejs", "node", "commonjs")];
 
 /// Every failure is reported as one human-readable line.
 type Result<T = (), E = String> = std::result::Result<T, E>;
@@ -62,8 +71,11 @@ tasks:
   setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium,
            firefox-esr, node_modules)
   serve    setup (no browsers), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
-  test     setup, then fmt, clippy, native tests (release), wasm tests, trunk build, e2e tests
+  test     setup, then fmt, clippy, native tests (release), wasm tests, the JavaScript module
+           and its Node tests, trunk build, e2e tests
   dist     setup (no browsers), then `trunk build --release` into dist/
+  js       build the engine as a JavaScript module: crates/js/pkg/web (ES module for pages)
+           and crates/js/pkg/node (for Node); installs only the wasm32 target and wasm-bindgen-cli
   bless    `cargo test --workspace --release` with WOBBLE_BLESS=1: golden-file tests rewrite
            their expected files; review the diff before committing
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
@@ -82,6 +94,7 @@ fn main() -> ExitCode {
         Some("serve") => xt.serve(&rest),
         Some("test") => xt.test(),
         Some("dist") => xt.dist(),
+        Some("js") => xt.js(),
         Some("bless") => xt.bless(),
         Some("gallery") => xt.gallery(),
         None | Some("help" | "-h" | "--help") => {
@@ -173,6 +186,17 @@ impl Xtask {
         self.trunk_build()
     }
 
+    /// Builds the JavaScript module, installing only what that needs.
+    fn js(&self) -> Result {
+        let started = Instant::now();
+        self.ensure_wasm_target()?;
+        let bindgen = self.locked_wasm_bindgen()?;
+        self.ensure_wasm_bindgen(&bindgen)?;
+        self.js_build()?;
+        println!("xtask js: done in {}", secs(started.elapsed()));
+        Ok(())
+    }
+
     fn bless(&self) -> Result {
         // No setup: only cargo is involved.
         println!("xtask bless: WOBBLE_BLESS=1 rewrites golden files; review `git diff` afterwards");
@@ -218,6 +242,18 @@ impl Xtask {
                 "--",
                 "-D",
                 "warnings",
+            ]))?;
+            // The JavaScript module's bindings exist only on wasm32: lint them there too.
+            run(&mut self.cargo([
+                "clippy",
+                "-p",
+                JS_CRATE,
+                "--target",
+                WASM_TARGET,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
             ]))
         })?;
         // Release: the oracle tests run thousands of episodes.
@@ -238,6 +274,8 @@ impl Xtask {
                 "wobble-policy",
             ]))
         })?;
+        steps.run("js build", || self.js_build())?;
+        steps.run("js tests (node)", || self.node_tests("tests/js"))?;
         steps.run("trunk build", || self.trunk_build())?;
         steps.run("e2e tests", || self.e2e())?;
         steps.summary("xtask test: all steps passed");
@@ -250,9 +288,65 @@ impl Xtask {
         run(self.cmd("trunk").args(["build", "--release"]))
     }
 
+    /// Builds `crates/js` for wasm32 with the size-tuned `web` profile, then has wasm-bindgen
+    /// write one package per target into [`JS_PKG`]: `web` (an ES module whose default export
+    /// fetches the `.wasm`, or `initSync({module})` with its bytes) and `node` (loads it from
+    /// disk on `require`/`import`). Each gets TypeScript definitions.
+    fn js_build(&self) -> Result {
+        run(&mut self.cargo([
+            "build",
+            "-p",
+            JS_CRATE,
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "web",
+        ]))?;
+        let wasm = self
+            .target_dir()
+            .join(WASM_TARGET)
+            .join("web")
+            .join(format!("{}.wasm", JS_CRATE.replace('-', "_")));
+        let lock = fs::read_to_string(self.root.join("Cargo.lock"))
+            .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+        let version = lock_versions(&lock, JS_CRATE)
+            .pop()
+            .unwrap_or_else(|| "0.0.0".to_string());
+        for (target, folder, kind) in JS_TARGETS {
+            let out = Path::new(JS_PKG).join(folder);
+            // A fresh folder: nothing left over from an older build can be loaded by mistake.
+            let _ = fs::remove_dir_all(self.root.join(&out));
+            let mut bindgen = self.cmd("wasm-bindgen");
+            bindgen
+                .args(["--target", target, "--out-dir"])
+                .arg(&out)
+                .arg(&wasm);
+            run(&mut bindgen)?;
+            // Node decides whether a `.js` file is an ES module from the nearest package.json;
+            // each folder gets its own, so it loads the same wherever it is copied.
+            let manifest = self.root.join(&out).join("package.json");
+            fs::write(&manifest, js_package_json(&version, kind))
+                .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Cargo's target directory: `$CARGO_TARGET_DIR` when set, else `target/`.
+    fn target_dir(&self) -> PathBuf {
+        match env::var_os("CARGO_TARGET_DIR").or_else(|| env::var_os("CARGO_BUILD_TARGET_DIR")) {
+            Some(dir) => self.root.join(dir),
+            None => self.root.join("target"),
+        }
+    }
+
     /// Runs every `tests/e2e/*.test.mjs` with `node --test` against the freshly built `dist/`.
     fn e2e(&self) -> Result {
-        let dir = self.root.join("tests").join("e2e");
+        self.node_tests("tests/e2e")
+    }
+
+    /// Runs every `*.test.mjs` in `dir` (relative to the root) with `node --test`.
+    fn node_tests(&self, dir: &str) -> Result {
+        let dir = self.root.join(dir);
         let mut files: Vec<PathBuf> = fs::read_dir(&dir)
             .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -577,6 +671,24 @@ fn lock_versions(lock: &str, name: &str) -> Vec<String> {
     versions
 }
 
+/// The `package.json` of one of the JavaScript module's folders; `kind` is `module` or `commonjs`.
+fn js_package_json(version: &str, kind: &str) -> String {
+    let stem = JS_CRATE.replace('-', "_");
+    format!(
+        r#"{{
+  "name": "{JS_CRATE}",
+  "version": "{version}",
+  "description": "Wobble's web-agent sandbox engine as a WebAssembly module: mock websites an agent can reset and step, with observations and actions as plain objects.",
+  "license": "MIT OR Apache-2.0",
+  "type": "{kind}",
+  "main": "{stem}.js",
+  "types": "{stem}.d.ts",
+  "files": ["{stem}.js", "{stem}.d.ts", "{stem}_bg.wasm", "{stem}_bg.wasm.d.ts"]
+}}
+"#
+    )
+}
+
 /// FNV-1a over several byte strings: a stable digest for the npm stamp without dependencies
 /// (std's `DefaultHasher` may change between Rust releases).
 fn fnv1a(parts: &[&[u8]]) -> u64 {
@@ -664,6 +776,14 @@ version = "0.2.130"
         assert!(has_flag(&args, "--open"));
         assert!(!has_flag(&args, "--address"));
         assert!(!has_flag(&["--portal".to_string()], "--port"));
+    }
+
+    #[test]
+    fn js_package_json_names_the_module_kind() {
+        let json = js_package_json("1.2.3", "commonjs");
+        assert!(json.contains("\"version\": \"1.2.3\""));
+        assert!(json.contains("\"type\": \"commonjs\""));
+        assert!(json.contains("\"main\": \"wobble_js.js\""));
     }
 
     #[test]

@@ -19,18 +19,18 @@
 //! cleanly. Replies are a pure function of the requests: the same requests
 //! give the same bytes back. The format is documented in
 //! `docs/agent-protocol.md`, and [`SCHEMA`] is its JSON Schema.
+//!
+//! This file is the transport only (lines in, lines out, line numbers in
+//! errors, the requests' own fields). The observations, actions and step
+//! replies, and the episode bookkeeping, are `wobble_engine::protocol`'s,
+//! which the JavaScript module (`crates/js`) uses too.
 
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 use std::io::{self, BufRead, Write};
-use wobble_engine::{Action, Env, Key, Role, TypeText};
+use wobble_engine::protocol::{describe_value, only_fields, DriveError, Driver, PROTOCOL, VERSION};
+use wobble_engine::Env;
 
-/// The protocol's name, in the hello line.
-pub const PROTOCOL: &str = "wobble-agent";
-/// The protocol's version, in the hello line; it changes when a reply or a
-/// request changes shape.
-pub const VERSION: u32 = 1;
 /// The JSON Schema of requests and replies (`wobble agent --schema`).
 pub const SCHEMA: &str = include_str!("../../../docs/agent-protocol.schema.json");
 
@@ -51,100 +51,6 @@ struct Hello<'a> {
     ops: [&'static str; 4],
 }
 
-/// Goal fields as a JSON object whose keys keep the task's order.
-struct Goal(Vec<(String, String)>);
-
-impl Serialize for Goal {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-/// What the agent sees now (also nested in a step reply).
-#[derive(Serialize)]
-struct Observation {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    site: String,
-    task: String,
-    seed: u64,
-    step: u32,
-    step_limit: u32,
-    page: String,
-    done: bool,
-    /// Viewport width and height, CSS pixels.
-    viewport: [f32; 2],
-    /// How far the page is scrolled down (a box's viewport y is its y minus this).
-    scroll_y: f32,
-    instruction: String,
-    goal: Goal,
-    text: String,
-    elements: Vec<Element>,
-    actions: Vec<ActionOut>,
-}
-
-/// One element, as the text observation shows it, plus its box and whether
-/// it can be used now.
-#[derive(Serialize)]
-struct Element {
-    id: u32,
-    role: &'static str,
-    label: String,
-    depth: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    selector: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    options: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    checked: Option<bool>,
-    focused: bool,
-    usable: bool,
-    #[serde(rename = "box")]
-    bbox: [f32; 4],
-}
-
-/// An action as JSON: `kind` and the fields of that kind.
-#[derive(Serialize, Default)]
-struct ActionOut {
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    x: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    y: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    goal: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    option: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dy: Option<f32>,
-}
-
-/// The reply to a step.
-#[derive(Serialize)]
-struct StepReply {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    reward: f32,
-    terminated: bool,
-    truncated: bool,
-    reason: Option<String>,
-    observation: Observation,
-}
-
 /// A request that could not be carried out.
 #[derive(Serialize)]
 struct ErrorReply {
@@ -163,37 +69,35 @@ enum Next {
 
 /// One protocol session over one environment.
 pub struct Session {
-    env: Env,
-    /// The seed of the next `reset` that names none.
-    next_seed: u64,
+    driver: Driver,
     /// The seed given on the command line (reported in the hello line).
     first_seed: u64,
-    /// Whether `reset` has been called.
-    started: bool,
 }
+
+/// How an error reply tells the client to start an episode.
+const RESET_HINT: &str = "send {\"op\":\"reset\"}";
 
 impl Session {
     /// A session over `env` (its perturbations already set); the first
     /// `reset` without a seed uses `seed`.
     pub fn new(env: Env, seed: u64) -> Session {
         Session {
-            env,
-            next_seed: seed,
+            driver: Driver::new(env, seed),
             first_seed: seed,
-            started: false,
         }
     }
 
     /// The hello line (without its newline).
     fn hello(&self) -> String {
+        let env = self.driver.env();
         to_line(&Hello {
             kind: "hello",
             protocol: PROTOCOL,
             version: VERSION,
-            site: &self.env.base_site().name,
-            task: self.env.task_name(),
+            site: &env.base_site().name,
+            task: env.task_name(),
             seed: self.first_seed,
-            perturb: self.env.perturbations().to_string(),
+            perturb: env.perturbations().to_string(),
             ops: OPS,
         })
     }
@@ -243,52 +147,37 @@ impl Session {
                 ))
             }
         };
+        let refused = |op: &str, e: DriveError| e.describe(op, RESET_HINT);
         match op {
             "reset" => {
                 only_fields(&req, "a reset request", &["op", "seed"])?;
                 let seed = match req.get("seed") {
-                    None | Some(Value::Null) => self.next_seed,
-                    Some(v) => v.as_u64().ok_or_else(|| {
+                    None | Some(Value::Null) => None,
+                    Some(v) => Some(v.as_u64().ok_or_else(|| {
                         format!(
                             "reset: \"seed\" must be an integer from 0 to {}, got {}",
                             u64::MAX,
                             describe_value(v)
                         )
-                    })?,
+                    })?),
                 };
-                self.env.reset(seed);
-                self.next_seed = seed.wrapping_add(1);
-                self.started = true;
-                Ok((to_line(&observation(&self.env)), Next::Continue))
+                Ok((to_line(&self.driver.reset(seed)), Next::Continue))
             }
             "step" => {
                 only_fields(&req, "a step request", &["op", "action"])?;
-                self.episode_running()?;
-                let action = match req.get("action") {
-                    Some(a) => parse_action(&self.env, a).map_err(|e| format!("step: {e}"))?,
-                    None => {
-                        return Err("step: the request has no \"action\", e.g. \
-                                    {\"op\":\"step\",\"action\":{\"kind\":\"click\",\"id\":3}}"
-                            .to_string())
-                    }
+                self.driver.can_step().map_err(|e| refused("step", e))?;
+                let Some(action) = req.get("action") else {
+                    return Err("step: the request has no \"action\", e.g. \
+                                {\"op\":\"step\",\"action\":{\"kind\":\"click\",\"id\":3}}"
+                        .to_string());
                 };
-                let result = self.env.step(&action).map_err(|e| format!("step: {e}"))?;
-                let reply = StepReply {
-                    kind: "step",
-                    reward: result.reward,
-                    terminated: result.terminated,
-                    truncated: result.truncated,
-                    reason: self.env.outcome().map(|o| o.reason.clone()),
-                    observation: observation(&self.env),
-                };
+                let reply = self.driver.step(action).map_err(|e| refused("step", e))?;
                 Ok((to_line(&reply), Next::Continue))
             }
             "observe" => {
                 only_fields(&req, "an observe request", &["op"])?;
-                if !self.started {
-                    return Err(no_episode("observe"));
-                }
-                Ok((to_line(&observation(&self.env)), Next::Continue))
+                let observation = self.driver.observe().map_err(|e| refused("observe", e))?;
+                Ok((to_line(&observation), Next::Continue))
             }
             "close" => {
                 only_fields(&req, "a close request", &["op"])?;
@@ -300,28 +189,6 @@ impl Session {
             )),
         }
     }
-
-    /// Ok when a step can be taken now; otherwise says why not and what to do.
-    fn episode_running(&self) -> Result<(), String> {
-        if !self.started {
-            return Err(no_episode("step"));
-        }
-        if self.env.is_done() {
-            let why = self
-                .env
-                .outcome()
-                .map(|o| format!(" (reward {}: {})", o.raw_reward, o.reason))
-                .unwrap_or_default();
-            return Err(format!(
-                "step: the episode is over{why}; send {{\"op\":\"reset\"}} to start a new one"
-            ));
-        }
-        Ok(())
-    }
-}
-
-fn no_episode(op: &str) -> String {
-    format!("{op}: no episode has started; send {{\"op\":\"reset\"}} first")
 }
 
 /// Runs a session: prints the hello line, then answers each input line
@@ -387,349 +254,6 @@ fn json_error(e: &serde_json::Error) -> String {
     format!("not valid JSON at column {}: {what}", e.column())
 }
 
-/// A short description of a JSON value for error messages.
-fn describe_value(v: &Value) -> String {
-    let text = v.to_string();
-    if text.chars().count() > 40 {
-        let short: String = text.chars().take(37).collect();
-        format!("{short}...")
-    } else {
-        text
-    }
-}
-
-/// Rejects fields that `what` does not take (a misspelt field would otherwise be ignored).
-fn only_fields(obj: &Map<String, Value>, what: &str, allowed: &[&str]) -> Result<(), String> {
-    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!(
-            "unknown field {k:?} in {what}; it takes {}",
-            allowed
-                .iter()
-                .map(|a| format!("{a:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Whether the text observation lists this element (it leaves out
-/// unlabelled groups and list rows, which only arrange others).
-fn listed(env: &Env, id: u32) -> bool {
-    env.nodes()
-        .get(id as usize)
-        .is_some_and(|n| !(matches!(n.role, Role::Group | Role::ListItem) && n.label.is_empty()))
-}
-
-/// The observation of `env` now.
-fn observation(env: &Env) -> Observation {
-    let elements = env
-        .visible_nodes()
-        .filter(|&id| listed(env, id))
-        .filter_map(|id| {
-            let n = env.nodes().get(id as usize)?;
-            let handle = !n.key.is_empty() && n.role.is_interactive();
-            let value = (n.role.is_text_entry() || n.role == Role::Select).then(|| {
-                if n.role == Role::Password {
-                    "•".repeat(env.value(id).chars().count())
-                } else {
-                    env.value(id).to_string()
-                }
-            });
-            Some(Element {
-                id,
-                role: n.role.name(),
-                label: n.label.clone(),
-                depth: n.depth,
-                key: handle.then(|| n.key.clone()),
-                selector: (handle && !n.dom_id.is_empty()).then(|| n.dom_id.clone()),
-                value,
-                options: (n.role == Role::Select).then(|| n.options.clone()),
-                checked: matches!(n.role, Role::Checkbox | Role::Radio).then(|| env.checked(id)),
-                focused: env.focus() == Some(id),
-                usable: env.is_usable(id),
-                bbox: [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h],
-            })
-        })
-        .collect();
-    Observation {
-        kind: "observation",
-        site: env.base_site().name.clone(),
-        task: env.task_name().to_string(),
-        seed: env.seed(),
-        step: env.steps(),
-        step_limit: env.step_limit(),
-        page: env.page_id().to_string(),
-        done: env.is_done(),
-        viewport: [env.site().width, env.site().height],
-        scroll_y: env.scroll_y(),
-        instruction: env.instruction().to_string(),
-        goal: Goal(
-            env.goal_fields()
-                .map(|(_, k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        ),
-        text: env.observation_text(),
-        elements,
-        actions: env
-            .candidates()
-            .iter()
-            .map(|a| action_out(env, a))
-            .collect(),
-    }
-}
-
-/// The name of goal field `g` of the task.
-fn goal_name(env: &Env, g: u16) -> Option<&str> {
-    env.site()
-        .tasks
-        .get(env.task_index())
-        .and_then(|t| t.fields.get(g as usize))
-        .map(|s| s.as_str())
-}
-
-fn key_name(key: Key) -> &'static str {
-    match key {
-        Key::Enter => "enter",
-        Key::Tab => "tab",
-        Key::Escape => "escape",
-    }
-}
-
-/// An engine action as protocol JSON (what `parse_action` reads back).
-fn action_out(env: &Env, action: &Action) -> ActionOut {
-    match action {
-        Action::Click(id) => ActionOut {
-            kind: "click",
-            id: Some(*id),
-            ..ActionOut::default()
-        },
-        Action::ClickAt { x, y } => ActionOut {
-            kind: "click_at",
-            x: Some(*x),
-            y: Some(*y),
-            ..ActionOut::default()
-        },
-        Action::Type(id, TypeText::Goal(g)) => ActionOut {
-            kind: "type",
-            id: Some(*id),
-            goal: Some(goal_name(env, *g).unwrap_or_default().to_string()),
-            ..ActionOut::default()
-        },
-        Action::Type(id, TypeText::Literal(text)) => ActionOut {
-            kind: "type",
-            id: Some(*id),
-            text: Some(text.clone()),
-            ..ActionOut::default()
-        },
-        Action::Select(id, option) => ActionOut {
-            kind: "select",
-            id: Some(*id),
-            option: Some(*option),
-            ..ActionOut::default()
-        },
-        Action::Key(key) => ActionOut {
-            kind: "key",
-            key: Some(key_name(*key)),
-            ..ActionOut::default()
-        },
-        Action::Scroll(dy) => ActionOut {
-            kind: "scroll",
-            dy: Some(*dy),
-            ..ActionOut::default()
-        },
-        Action::Finish => ActionOut {
-            kind: "finish",
-            ..ActionOut::default()
-        },
-    }
-}
-
-/// The action kinds and the fields each takes (`kind` included).
-const KINDS: [(&str, &[&str]); 7] = [
-    ("click", &["kind", "id"]),
-    ("click_at", &["kind", "x", "y"]),
-    ("type", &["kind", "id", "text", "goal"]),
-    ("select", &["kind", "id", "option"]),
-    ("key", &["kind", "key"]),
-    ("scroll", &["kind", "dy"]),
-    ("finish", &["kind"]),
-];
-
-/// Reads a step's action, checking it against what is shown now. The error
-/// names the field (`action.id`, ...) and what was expected.
-fn parse_action(env: &Env, value: &Value) -> Result<Action, String> {
-    let kinds = || KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
-    let Value::Object(obj) = value else {
-        return Err(format!(
-            "\"action\" must be an object such as {{\"kind\":\"click\",\"id\":3}}, got {}",
-            describe_value(value)
-        ));
-    };
-    let kind = match obj.get("kind") {
-        Some(Value::String(k)) => k.as_str(),
-        Some(other) => {
-            return Err(format!(
-                "action.kind must be a string, one of {}; got {}",
-                kinds(),
-                describe_value(other)
-            ))
-        }
-        None => {
-            return Err(format!(
-                "the action has no \"kind\"; expected one of {}",
-                kinds()
-            ))
-        }
-    };
-    let Some((kind, allowed)) = KINDS.iter().find(|(k, _)| *k == kind) else {
-        return Err(format!(
-            "unknown action kind {kind:?}; expected one of {}",
-            kinds()
-        ));
-    };
-    only_fields(obj, &format!("a {kind} action"), allowed)?;
-    let required = |name: &str| {
-        obj.get(name)
-            .ok_or_else(|| format!("a {kind} action needs \"{name}\""))
-    };
-    let number = |name: &str| -> Result<f32, String> {
-        let v = required(name)?;
-        v.as_f64()
-            .map(|f| f as f32)
-            .filter(|f| f.is_finite())
-            .ok_or_else(|| {
-                format!(
-                    "action.{name} must be a number of CSS pixels, got {}",
-                    describe_value(v)
-                )
-            })
-    };
-    Ok(match *kind {
-        "click" => Action::Click(element(env, required("id")?)?),
-        "click_at" => Action::ClickAt {
-            x: number("x")?,
-            y: number("y")?,
-        },
-        "type" => {
-            let id = element(env, required("id")?)?;
-            match (obj.get("text"), obj.get("goal")) {
-                (Some(Value::String(t)), None) => Action::Type(id, TypeText::Literal(t.clone())),
-                (None, Some(Value::String(g))) => {
-                    let fields: Vec<(u16, &str)> =
-                        env.goal_fields().map(|(i, name, _)| (i, name)).collect();
-                    match fields.iter().find(|(_, name)| name == g) {
-                        Some((i, _)) => Action::Type(id, TypeText::Goal(*i)),
-                        None => {
-                            return Err(format!(
-                                "action.goal: this task has no goal field {g:?}; its goal fields are {}",
-                                fields
-                                    .iter()
-                                    .map(|(_, n)| format!("{n:?}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ))
-                        }
-                    }
-                }
-                (Some(_), Some(_)) | (None, None) => {
-                    return Err(
-                        "a type action needs exactly one of \"text\" (literal text) \
-                         and \"goal\" (a goal field's name)"
-                            .to_string(),
-                    )
-                }
-                (Some(v), None) => {
-                    return Err(format!(
-                        "action.text must be a string, got {}",
-                        describe_value(v)
-                    ))
-                }
-                (None, Some(v)) => {
-                    return Err(format!(
-                        "action.goal must be a goal field's name (a string), got {}",
-                        describe_value(v)
-                    ))
-                }
-            }
-        }
-        "select" => {
-            let id = element(env, required("id")?)?;
-            let options = env
-                .nodes()
-                .get(id as usize)
-                .map(|n| n.options.as_slice())
-                .unwrap_or_default();
-            let v = required("option")?;
-            let index = match v {
-                Value::String(text) => options.iter().position(|o| o == text),
-                other => other
-                    .as_u64()
-                    .filter(|&i| (i as usize) < options.len())
-                    .map(|i| i as usize),
-            };
-            match index.and_then(|i| u16::try_from(i).ok()) {
-                Some(i) => Action::Select(id, i),
-                None if options.is_empty() => {
-                    return Err(format!(
-                        "action.id: element {id} has no options to select (it is a {})",
-                        env.nodes()
-                            .get(id as usize)
-                            .map(|n| n.role.name())
-                            .unwrap_or("missing element")
-                    ))
-                }
-                None => {
-                    return Err(format!(
-                        "action.option: element {id} has no option {}; its options are {} \
-                         (by index from 0, or by exact text)",
-                        describe_value(v),
-                        options
-                            .iter()
-                            .map(|o| format!("{o:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                }
-            }
-        }
-        "key" => match required("key")?.as_str() {
-            Some("enter") => Action::Key(Key::Enter),
-            Some("tab") => Action::Key(Key::Tab),
-            Some("escape") => Action::Key(Key::Escape),
-            _ => {
-                return Err(format!(
-                    "action.key must be \"enter\", \"tab\" or \"escape\", got {}",
-                    describe_value(required("key")?)
-                ))
-            }
-        },
-        "scroll" => Action::Scroll(number("dy")?),
-        _ => Action::Finish,
-    })
-}
-
-/// An element id that is shown now.
-fn element(env: &Env, v: &Value) -> Result<u32, String> {
-    let id = v
-        .as_u64()
-        .and_then(|i| u32::try_from(i).ok())
-        .ok_or_else(|| {
-            format!(
-                "action.id must be an element id (a whole number from the observation), got {}",
-                describe_value(v)
-            )
-        })?;
-    if env.visible_nodes().any(|i| i == id) {
-        Ok(id)
-    } else {
-        Err(format!(
-            "action.id: no element {id} is shown now (page {:?}); use an id from the observation's elements",
-            env.page_id()
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -761,34 +285,6 @@ mod tests {
         assert_eq!(replies[0]["protocol"], PROTOCOL);
         assert_eq!(replies[0]["version"], VERSION);
         assert_eq!(replies[1]["type"], "bye");
-    }
-
-    #[test]
-    fn candidate_actions_read_back_as_the_same_engine_actions() {
-        let mut s = session("bank", "popup:3");
-        s.env.reset(5);
-        for a in s.env.candidates().to_vec() {
-            let json = serde_json::to_value(action_out(&s.env, &a)).unwrap();
-            assert_eq!(parse_action(&s.env, &json).unwrap(), a, "{json}");
-        }
-    }
-
-    #[test]
-    fn elements_are_the_lines_of_the_text_in_order() {
-        let mut s = session("airline", "distractors:3");
-        s.env.reset(3);
-        let obs = observation(&s.env);
-        let from_text: Vec<u32> = obs
-            .text
-            .lines()
-            .filter_map(|l| {
-                let l = l.trim_start().strip_prefix('[')?;
-                l[..l.find(']')?].parse().ok()
-            })
-            .collect();
-        let ids: Vec<u32> = obs.elements.iter().map(|e| e.id).collect();
-        assert!(!ids.is_empty());
-        assert_eq!(ids, from_text);
     }
 
     #[test]
@@ -969,31 +465,5 @@ mod tests {
             .map(|r| r["seed"].as_u64().unwrap())
             .collect();
         assert_eq!(seeds, [1, 10, 11]);
-    }
-
-    #[test]
-    fn select_by_text_and_type_by_goal_name_work() {
-        let replies = run("choose-list", "{\"op\":\"reset\",\"seed\":4}\n");
-        let obs = &replies[1];
-        let select = obs["elements"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["role"] == "select")
-            .unwrap();
-        let option = select["options"][2].as_str().unwrap();
-        let mut s = session("choose-list", "");
-        s.env.reset(4);
-        let id = select["id"].as_u64().unwrap() as u32;
-        let by_text = serde_json::json!({"kind": "select", "id": id, "option": option});
-        assert_eq!(
-            parse_action(&s.env, &by_text).unwrap(),
-            Action::Select(id, 2)
-        );
-        let by_index = serde_json::json!({"kind": "select", "id": id, "option": 2});
-        assert_eq!(
-            parse_action(&s.env, &by_index).unwrap(),
-            Action::Select(id, 2)
-        );
     }
 }

@@ -11,10 +11,13 @@
 //!   observation           instruction + goal fields, semantic tree, boxes, selectors
 //! ```
 //!
-//! The engine knows nothing of browsers; the web app and the `wobble` command
-//! line drive this same code. Everything is deterministic: the same seed and
-//! the same actions give the same episode, bit for bit, natively and on wasm32
-//! (integer random numbers, no platform float functions).
+//! The engine knows nothing of browsers; the web app, the `wobble` command
+//! line and the JavaScript module drive this same code. Outside agents see
+//! it through [`protocol`]: observations, actions and step results as JSON
+//! values, the same for the command line's JSON lines and for JavaScript.
+//! Everything is deterministic: the same seed and the same actions give the
+//! same episode, bit for bit, natively and on wasm32 (integer random numbers,
+//! no platform float functions).
 #![forbid(unsafe_code)]
 
 pub mod builtin;
@@ -26,6 +29,7 @@ pub mod format;
 pub mod layout;
 pub mod obs;
 pub mod perturb;
+pub mod protocol;
 pub mod render;
 pub mod rng;
 pub mod text;
