@@ -20,6 +20,7 @@ mod browser;
 mod components;
 mod dom;
 mod fatal;
+mod handle;
 mod player;
 mod scene;
 mod state;
@@ -48,6 +49,17 @@ fn relay<T: 'static>(session: &UseReducerHandle<Session>, change: fn(T) -> Chang
 #[function_component]
 fn App() -> Html {
     let session = use_reducer(|| Session::from_query(&browser::read_query()));
+    {
+        // `window.wobble`, for outside scripts; its answers go back as the session gives them.
+        let dispatch = relay(&session, |change| change);
+        use_effect_with((), move |_| handle::install(dispatch));
+        let clear = relay(&session, Change::ClearReplies);
+        use_effect_with(session.replies.clone(), move |replies| {
+            if let Some(upto) = handle::deliver(replies) {
+                clear.emit(upto);
+            }
+        });
+    }
     use_effect_with((), |_| {
         if browser::read_query().fault.as_deref() == Some("page") {
             panic!("a fault injected by the link (fault=page)");

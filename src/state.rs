@@ -64,6 +64,17 @@ pub struct Notice {
     pub text: String,
 }
 
+/// What an outside script asks of the page (`window.wobble`), in the agent protocol's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalCall {
+    /// The observation now.
+    Observe,
+    /// Take this action (JSON, as in the agent protocol), drawn like the built-in agent's.
+    Step(String),
+    /// Start an episode (of this seed, or the next one).
+    Reset(Option<u64>),
+}
+
 /// Every change the play screen can go through.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
@@ -91,6 +102,12 @@ pub enum Change {
     ChooseSpeed(Speed),
     /// Show this lesson step (from 0), or close the lessons.
     ShowLesson(Option<usize>),
+    /// A call from an outside script through `window.wobble` (see `crate::handle`), by number.
+    External(u64, ExternalCall),
+    /// The outside script's action is taken once the cursor is on its target.
+    ExternalCommit,
+    /// The answers up to this call number have been handed back.
+    ClearReplies(u64),
     /// The person takes the site over from the agent.
     TakeOver,
     /// The agent carries on from where things are.
@@ -210,6 +227,10 @@ pub struct Session {
     pub view: Option<(usize, Rc<Scene>)>,
     /// The look back advances by itself.
     pub replaying: bool,
+    /// The outside script's step on its way (its call number), while the cursor moves.
+    pub external: Option<u64>,
+    /// Answers to the outside script's calls, by call number, for the page to hand back.
+    pub replies: Rc<Vec<(u64, Result<String, String>)>>,
     env: Option<Rc<RefCell<Env>>>,
     agent: Option<Rc<RefCell<Agent>>>,
     recorder: Rc<RefCell<Option<Recorder>>>,
@@ -238,6 +259,8 @@ impl Clone for Session {
             timeline: self.timeline.clone(),
             view: self.view.clone(),
             replaying: self.replaying,
+            external: self.external,
+            replies: self.replies.clone(),
             env: self.env.clone(),
             agent: self.agent.clone(),
             recorder: self.recorder.clone(),
@@ -344,6 +367,8 @@ impl Session {
             }),
             view: None,
             replaying: false,
+            external: None,
+            replies: Rc::new(Vec::new()),
             env: None,
             agent: None,
             recorder: Rc::new(RefCell::new(None)),
@@ -421,6 +446,7 @@ impl Session {
     /// Starts the episode of `seed` on the current environment, with the selected perturbations.
     fn reset(&mut self, seed: u64) {
         self.selection.seed = seed;
+        self.drop_external_step("the episode was restarted");
         self.pending = None;
         self.view = None;
         self.replaying = false;
@@ -467,6 +493,9 @@ impl Session {
             return self
                 .replaying
                 .then_some((self.speed.move_ms().max(300), Change::ReplayAdvance));
+        }
+        if self.external.is_some() && self.pending.is_some() {
+            return Some((self.speed.move_ms(), Change::ExternalCommit));
         }
         if !self.agent_drives() || self.env.is_none() {
             return None;
@@ -545,6 +574,7 @@ impl Session {
         if self.agent.is_some() {
             self.paused = true;
         }
+        self.drop_external_step("a person acted");
         self.pending = None;
         self.cursor = None;
         self.touched = true;
@@ -562,7 +592,12 @@ impl Session {
             return;
         }
         let action = agent.borrow_mut().policy().act(&env);
-        let planned = Rc::new(Planned::new(&env, action));
+        self.aim(&env, action);
+    }
+
+    /// Plans `action`: it is pending, and the cursor sets off for its target.
+    fn aim(&mut self, env: &Env, action: Action) {
+        let planned = Rc::new(Planned::new(env, action));
         self.pending = Some(planned.clone());
         let serial = self.cursor.as_ref().map_or(0, |c| c.serial) + 1;
         let (x, y) = match (planned.target, &self.cursor) {
@@ -578,6 +613,119 @@ impl Session {
             move_ms: self.speed.move_ms(),
             serial,
         });
+    }
+
+    /// Answers an outside script's call, or starts its step (answered by `external_commit`).
+    fn external_call(&mut self, call: u64, request: ExternalCall) {
+        let reply = match request {
+            ExternalCall::Observe => self.external_observation(),
+            ExternalCall::Reset(seed) => {
+                self.take_over_from_agent();
+                self.reset(seed.unwrap_or_else(|| self.selection.seed.wrapping_add(1)));
+                self.external_observation()
+            }
+            ExternalCall::Step(_) if self.external.is_some() => {
+                Err("step: the previous step has not been taken yet; await it first".to_string())
+            }
+            ExternalCall::Step(text) => match self.external_action(&text) {
+                Ok(action) => {
+                    self.take_over_from_agent();
+                    self.touched = false;
+                    if let Some(env) = self.env.clone() {
+                        self.aim(&env.borrow(), action);
+                    }
+                    self.external = Some(call);
+                    return;
+                }
+                Err(e) => Err(e),
+            },
+        };
+        self.answer(call, reply);
+    }
+
+    /// The outside script's action as the engine's, checked against the page shown now.
+    fn external_action(&self, text: &str) -> Result<Action, String> {
+        let Some(env) = self.env.clone() else {
+            return Err("step: no site is loaded".to_string());
+        };
+        let env = env.borrow();
+        if env.is_done() {
+            return Err("step: the episode has ended; call reset() first".to_string());
+        }
+        if self.view.is_some() {
+            return Err(
+                "step: the page is showing an earlier step; go back to live first".to_string(),
+            );
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("step: the action is not JSON: {e}"))?;
+        wobble_engine::protocol::parse_action(&env, &value).map_err(|e| format!("step: {e}"))
+    }
+
+    /// Takes the outside script's pending action and answers with what it did.
+    fn external_commit(&mut self) {
+        let Some(call) = self.external.take() else {
+            return;
+        };
+        let (Some(planned), Some(env)) = (self.pending.take(), self.env.clone()) else {
+            self.answer(
+                call,
+                Err("step: the page changed before the action was taken".into()),
+            );
+            return;
+        };
+        let result = {
+            let mut env = env.borrow_mut();
+            match self.recorder.borrow_mut().as_mut() {
+                Some(recorder) => recorder.step(&mut env, &planned.action),
+                None => env.step(&planned.action),
+            }
+        };
+        if let Some(cursor) = &mut self.cursor {
+            cursor.done = true;
+        }
+        self.capture();
+        let reply = match result {
+            Ok(result) => {
+                let env = env.borrow();
+                serde_json::to_string(&wobble_engine::protocol::StepReply::new(&env, result))
+                    .map_err(|e| format!("step: {e}"))
+            }
+            Err(e) => Err(format!("step: {e}")),
+        };
+        self.answer(call, reply);
+    }
+
+    /// The observation now, as JSON text.
+    fn external_observation(&self) -> Result<String, String> {
+        let Some(env) = self.env.clone() else {
+            return Err("observe: no site is loaded".to_string());
+        };
+        let env = env.borrow();
+        serde_json::to_string(&wobble_engine::protocol::observation(&env))
+            .map_err(|e| e.to_string())
+    }
+
+    /// An outside script's step still on its way is not taken; its call is answered with why.
+    fn drop_external_step(&mut self, why: &str) {
+        if let Some(call) = self.external.take() {
+            self.answer(call, Err(format!("step: not taken: {why} first")));
+        }
+    }
+
+    /// The built-in agent stops driving while an outside script does.
+    fn take_over_from_agent(&mut self) {
+        if self.agent.is_some() {
+            self.paused = true;
+        }
+        if self.external.is_none() {
+            self.pending = None;
+        }
+    }
+
+    /// Queues the answer to a call (the page hands it back and clears the queue).
+    fn answer(&mut self, call: u64, reply: Result<String, String>) {
+        Rc::make_mut(&mut self.replies).push((call, reply));
     }
 
     /// The agent takes the action it planned.
@@ -753,8 +901,13 @@ impl Session {
                 self.cursor = None;
                 self.reset(self.selection.seed);
             }
+            Change::External(call, request) => self.external_call(call, request),
+            Change::ExternalCommit => self.external_commit(),
             Change::ShowLesson(step) => {
                 self.lesson = step.filter(|n| *n < LESSON_STEPS);
+            }
+            Change::ClearReplies(upto) => {
+                Rc::make_mut(&mut self.replies).retain(|(call, _)| *call > upto);
             }
             Change::ChooseSpeed(speed) => {
                 self.speed = speed;
