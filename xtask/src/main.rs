@@ -9,6 +9,7 @@
 //! | `js`    | builds the engine as a JavaScript module into `crates/js/pkg/` (`web/` for pages, `node/` for Node) |
 //! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
+//! | `endurance` | trains for a long time natively and reports the process's memory over the run (see `endurance.rs`) |
 //!
 //! `setup` checks each tool's version and installs only what is absent or differs:
 //!
@@ -39,6 +40,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
+
+mod endurance;
 
 /// The Trunk release the project is built and tested with.
 const TRUNK_VERSION: &str = "0.22.1";
@@ -80,6 +83,8 @@ tasks:
            their expected files; review the diff before committing
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
            in docs/gallery/gallery.txt
+  endurance  train for a long time natively (default: 1,000,000 episodes of click-button) and
+           report the process's memory over the run; [--episodes N] [--site SITE]
   help     this text
 ";
 
@@ -97,6 +102,7 @@ fn main() -> ExitCode {
         Some("js") => xt.js(),
         Some("bless") => xt.bless(),
         Some("gallery") => xt.gallery(),
+        Some("endurance") => xt.endurance(&rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())

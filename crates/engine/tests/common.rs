@@ -52,17 +52,39 @@ pub const DIGESTED_SPECS: [&str; 3] = [
     "date-format:3,number-format:3,field-order:3,swap-columns:3,reorder:3,rename-selectors:3",
 ];
 
+/// Every perturbation kind alone, at each severity: the determinism audit
+/// runs each of them on every site and task (one seed each).
+pub fn single_kind_specs() -> Vec<String> {
+    wobble_engine::perturb::Kind::ALL
+        .iter()
+        .flat_map(|k| (1..=3).map(move |sev| format!("{}:{sev}", k.name())))
+        .collect()
+}
+
 /// The digest lines compared natively (against the golden file) and on
-/// wasm32: random rollouts on every site and task, unperturbed and under
-/// [`DIGESTED_SPECS`] (whose change explanations are digested too).
+/// wasm32: random rollouts on every site and task, unperturbed, under
+/// [`DIGESTED_SPECS`], and under every kind alone at every severity (the
+/// determinism audit); the perturbations' change explanations are digested
+/// too. A platform difference anywhere in the engine shows up as a line
+/// that differs.
 pub fn digest_lines() -> String {
     use wobble_engine::episode::hex;
     let mut out = String::new();
+    let singles = single_kind_specs();
     for (site, task) in site_tasks() {
         let mut env = env(&site, task);
-        for spec in std::iter::once("").chain(DIGESTED_SPECS) {
+        let specs = std::iter::once("")
+            .chain(DIGESTED_SPECS)
+            .chain(singles.iter().map(String::as_str));
+        for spec in specs {
             env.set_perturbations(spec.parse().expect("a valid spec"));
-            let seeds = if spec.is_empty() { 8 } else { 4 };
+            let seeds = if spec.is_empty() {
+                8
+            } else if DIGESTED_SPECS.contains(&spec) {
+                4
+            } else {
+                1
+            };
             for seed in 0..seeds {
                 let digests = random_rollout(&mut env, seed, 60);
                 let mut h = wobble_engine::obs::Fnv::default();
