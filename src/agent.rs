@@ -112,6 +112,8 @@ pub struct Point {
     pub mean_return: f32,
     /// Mean steps per episode.
     pub mean_steps: f32,
+    /// The worker's wasm memory, in bytes (watched by the endurance test).
+    pub memory_bytes: u64,
 }
 
 /// A message to the page.
@@ -285,7 +287,22 @@ fn point(p: &Progress, per_second: f32) -> Point {
         success_rate: p.success_rate,
         mean_return: p.mean_return,
         mean_steps: p.mean_steps,
+        memory_bytes: memory_bytes(),
     }
+}
+
+/// The size of this wasm instance's memory, in bytes (it only grows; flat means no leak);
+/// 0 outside wasm32 (native tests).
+pub fn memory_bytes() -> u64 {
+    if !cfg!(target_arch = "wasm32") {
+        return 0;
+    }
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0, |b| u64::from(b.byte_length()))
 }
 
 /// Runs one slice of `job`; returns the reports to send and whether the job is over.

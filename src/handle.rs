@@ -68,6 +68,10 @@ pub fn install(dispatch: Callback<Change>) {
         let _ = Reflect::set(&handle, &name.into(), method);
     }
     let _ = Reflect::set(&handle, &"protocolVersion".into(), &1.into());
+    // The page's own wasm memory in bytes (the endurance test watches it).
+    let memory = Closure::<dyn Fn() -> f64>::new(|| wobble_app::agent::memory_bytes() as f64);
+    let _ = Reflect::set(&handle, &"memoryBytes".into(), memory.as_ref());
+    memory.forget();
     let _ = Reflect::set(&window, &"wobble".into(), &handle);
     // They live as long as the page.
     observe.forget();

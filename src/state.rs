@@ -32,6 +32,8 @@ use crate::scene::{OutcomeView, Scene};
 pub const DEFAULT_SITE: &str = "airline";
 /// The seed used when the URL names none.
 pub const DEFAULT_SEED: u64 = 1;
+/// The most messages kept on screen; older ones are dropped.
+pub const MAX_NOTICES: usize = 8;
 
 /// Which episode to play: what the URL query holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1015,6 +1017,9 @@ impl Reducible for Session {
         let mut next = (*self).clone();
         next.version += 1;
         next.apply(change);
+        // A room running for hours must not pile up messages: the oldest go first.
+        let extra = next.notices.len().saturating_sub(MAX_NOTICES);
+        next.notices.drain(..extra);
         Rc::new(next)
     }
 }
@@ -1279,6 +1284,20 @@ mod tests {
         assert_eq!(s.lesson, None, "past the last step closes the lessons");
         let s = reduce(s, Change::ShowLesson(Some(0)));
         assert_eq!(s.lesson, Some(0));
+    }
+
+    #[test]
+    fn messages_are_bounded_and_the_newest_kept() {
+        let mut s = landing();
+        for i in 0..(MAX_NOTICES as u64 + 5) {
+            s = reduce(s, Change::Import(Ok(format!("not json {i}"))));
+        }
+        assert_eq!(s.notices.len(), MAX_NOTICES);
+        assert!(
+            s.notices.last().unwrap().text.contains("not json"),
+            "{:?}",
+            s.notices.last()
+        );
     }
 
     #[test]

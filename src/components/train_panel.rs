@@ -661,7 +661,8 @@ fn Trainer(props: &TrainerProps) -> Html {
             </div>
             <p class="train-status" id="wobble-train-status" data-state={state_name}
                 data-episodes={last.map(|p| p.episodes.to_string())}
-                data-success={last.map(|p| format!("{:.3}", p.success_rate))}>
+                data-success={last.map(|p| format!("{:.3}", p.success_rate))}
+                data-memory={last.map(|p| p.memory_bytes.to_string())}>
                 { match (status, last) {
                     (Status::Idle, _) | (_, None) if !active => "Not trained yet.".to_string(),
                     (_, None) => "Starting…".to_string(),
@@ -785,6 +786,7 @@ mod tests {
             success_rate: 0.5,
             mean_return: 0.0,
             mean_steps: 2.0,
+            memory_bytes: 0,
         }
     }
 

@@ -1,6 +1,9 @@
 //! `cargo xtask endurance [--episodes N] [--site S]`: trains one policy for a long time natively
 //! and watches the process's memory, to show that a long run (a workshop room training all
-//! afternoon, a researcher's overnight run) keeps memory flat.
+//! afternoon, a researcher's overnight run) keeps memory flat. With `--browser [MINUTES]`
+//! (default 10) it instead builds the app and runs `tests/e2e/endurance.test.mjs` for that long:
+//! training in the page's worker while the page's JS heap and both wasm memories are read (CI
+//! runs the same test for 20 seconds).
 //!
 //! It builds the release `wobble`, starts `wobble train --site S --episodes N --seed 1 --quiet`,
 //! reads the child's resident set size (`VmRSS` in `/proc/PID/status`) every half second until
@@ -37,8 +40,24 @@ impl Xtask {
         };
         let site = value_of(args, "--site").unwrap_or(DEFAULT_SITE).to_string();
         if has_flag(args, "--help") {
-            println!("usage: cargo xtask endurance [--episodes N] [--site SITE]");
+            println!(
+                "usage: cargo xtask endurance [--episodes N] [--site SITE] | --browser [MINUTES]"
+            );
             return Ok(());
+        }
+        if has_flag(args, "--browser") {
+            let minutes = match value_of(args, "--browser") {
+                Some(text) if !text.starts_with("--") => text.parse::<u64>().map_err(|_| {
+                    format!("--browser: \"{text}\" is not a whole number of minutes")
+                })?,
+                _ => 10,
+            };
+            self.setup(crate::Browser::Needed)?;
+            self.trunk_build()?;
+            return run(self
+                .cmd("node")
+                .args(["--test", "tests/e2e/endurance.test.mjs"])
+                .env("WOBBLE_ENDURANCE_SECONDS", (minutes * 60).to_string()));
         }
         run(self
             .cargo(["build", "--release", "-p", "wobble-cli"])
@@ -70,10 +89,12 @@ impl Xtask {
         let status_file = format!("/proc/{}/status", child.id());
         let mut samples: Vec<Sample> = Vec::new();
         let status = loop {
+            // Right after the start the process may not have a resident set yet: skip zeros.
             if let Some(kib) = fs::read_to_string(&status_file)
                 .ok()
                 .as_deref()
                 .and_then(rss_kib)
+                .filter(|kib| *kib > 0)
             {
                 samples.push((started.elapsed(), kib));
             }

@@ -84,7 +84,8 @@ tasks:
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
            in docs/gallery/gallery.txt
   endurance  train for a long time natively (default: 1,000,000 episodes of click-button) and
-           report the process's memory over the run; [--episodes N] [--site SITE]
+           report the process's memory over the run; [--episodes N] [--site SITE];
+           --browser [MINUTES]: train in the page's worker instead (default 10 minutes)
   help     this text
 ";
 
