@@ -1290,11 +1290,12 @@ mod tests {
     fn messages_are_bounded_and_the_newest_kept() {
         let mut s = landing();
         for i in 0..(MAX_NOTICES as u64 + 5) {
-            s = reduce(s, Change::Import(Ok(format!("not json {i}"))));
+            s = reduce(s, Change::Import(Err(format!("unreadable file {i}"))));
         }
         assert_eq!(s.notices.len(), MAX_NOTICES);
+        let newest = format!("unreadable file {}", MAX_NOTICES + 4);
         assert!(
-            s.notices.last().unwrap().text.contains("not json"),
+            s.notices.last().unwrap().text.contains(&newest),
             "{:?}",
             s.notices.last()
         );
