@@ -633,6 +633,35 @@ impl Site {
     }
 }
 
+/// A task's step limit when its file gives none.
+const DEFAULT_STEP_LIMIT: u32 = 30;
+
+/// "Log in as {user}." and "Transfer {amount} to {payee}." become "Log in as
+/// {user}, then transfer {amount} to {payee}." (a part that starts with a
+/// field or a capitalised name keeps its case only if its second letter is
+/// capitalised too, as in "ID").
+fn compose_instructions<'t>(parts: impl Iterator<Item = &'t str>) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.enumerate() {
+        let part = part.trim().trim_end_matches('.');
+        if i == 0 {
+            out.push_str(part);
+            continue;
+        }
+        out.push_str(", then ");
+        let mut chars = part.chars();
+        match (chars.next(), chars.clone().next()) {
+            (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+                out.extend(first.to_lowercase());
+                out.push_str(chars.as_str());
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out.push('.');
+    out
+}
+
 /// Parses and compiles a site from RON text. `path` is used in error messages.
 pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
     let options =
@@ -715,6 +744,95 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Fills in every composed task (`chain`) from its parts, which must be
+    /// tasks of this site that are not composed themselves; what the composed
+    /// task gives itself is kept. See [`format::TaskDef::chain`].
+    fn expand_chains(&self, tasks: &mut [format::TaskDef]) -> R<()> {
+        let plain: Vec<format::TaskDef> = tasks
+            .iter()
+            .filter(|t| t.chain.is_empty())
+            .cloned()
+            .collect();
+        for task in tasks.iter_mut().filter(|t| !t.chain.is_empty()) {
+            if task.chain.len() < 2 {
+                return Err(self.err(
+                    &task.name,
+                    format!(
+                        "task \"{}\" chains only one task; a chain names two or more",
+                        task.name
+                    ),
+                ));
+            }
+            let mut parts = Vec::new();
+            for name in &task.chain {
+                match plain.iter().find(|t| &t.name == name) {
+                    Some(part) => parts.push(part),
+                    None => {
+                        return Err(self.err(
+                            name,
+                            format!(
+                                "task \"{}\" chains \"{name}\", which is not a task of this site (or is composed itself); expected one of: {}",
+                                task.name,
+                                plain.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+                            ),
+                        ))
+                    }
+                }
+            }
+            let union = |pick: fn(&format::TaskDef) -> &Vec<(String, format::Gen)>| {
+                let mut out: Vec<(String, format::Gen)> = Vec::new();
+                for part in &parts {
+                    for (name, gen) in pick(part) {
+                        if !out.iter().any(|(n, _)| n == name) {
+                            out.push((name.clone(), gen.clone()));
+                        }
+                    }
+                }
+                out
+            };
+            if task.goal.is_empty() {
+                task.goal = union(|t| &t.goal);
+            }
+            if task.derived.is_empty() {
+                task.derived = union(|t| &t.derived);
+            }
+            if task.instruction.trim().is_empty() {
+                task.instruction =
+                    compose_instructions(parts.iter().map(|p| p.instruction.as_str()));
+            }
+            if task.step_limit.is_none() {
+                task.step_limit = Some(
+                    parts
+                        .iter()
+                        .map(|p| p.step_limit.unwrap_or(DEFAULT_STEP_LIMIT))
+                        .fold(0u32, u32::saturating_add),
+                );
+            }
+            if task.success.is_empty() {
+                task.success = parts
+                    .iter()
+                    .flat_map(|p| p.success.iter().cloned())
+                    .collect();
+            }
+            if task.solution.is_empty() {
+                task.solution = parts
+                    .iter()
+                    .flat_map(|p| p.solution.iter().cloned())
+                    .collect();
+            }
+        }
+        if let Some(task) = tasks
+            .iter()
+            .find(|t| t.chain.is_empty() && t.instruction.trim().is_empty())
+        {
+            return Err(self.err(
+                &task.name,
+                format!("task \"{}\" has no `instruction`; only a composed task (`chain`) may leave it out", task.name),
+            ));
+        }
+        Ok(())
+    }
+
     /// An error located at the first quoted occurrence of `needle` (the name
     /// that is wrong), or at the start of the file when it cannot be found.
     fn err(&self, needle: &str, message: String) -> SiteError {
@@ -743,7 +861,8 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn compile(mut self, file: SiteFile) -> R<Site> {
+    fn compile(mut self, mut file: SiteFile) -> R<Site> {
+        self.expand_chains(&mut file.tasks)?;
         if file.name.trim().is_empty() {
             return Err(self.err(
                 "name",
@@ -1726,7 +1845,10 @@ impl<'a> Compiler<'a> {
             goal,
             derived,
             table_goal_map,
-            step_limit: task.step_limit.unwrap_or(30).clamp(1, 10_000),
+            step_limit: task
+                .step_limit
+                .unwrap_or(DEFAULT_STEP_LIMIT)
+                .clamp(1, 10_000),
             success,
             solution,
             paraphrases,

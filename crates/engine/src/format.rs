@@ -521,8 +521,18 @@ pub enum Gen {
 pub struct TaskDef {
     /// Short machine name, e.g. `"book-flight"`.
     pub name: String,
+    /// A composed task: the names of two or more tasks of this site, done one
+    /// after the other in one episode. Whatever this task leaves out comes
+    /// from them: the goal and derived fields (a field named by several parts
+    /// is one field, drawn once), the instruction ("A, then b"), the step
+    /// limit (their sum), the success conditions (all of them, in order) and
+    /// the solution (their recipes one after the other).
+    #[serde(default)]
+    pub chain: Vec<String>,
     /// The instruction; `{FIELD}` is replaced by the goal field's text.
     /// Fields named here are visible to agents; the rest are ground truth.
+    /// May be left out only in a composed task.
+    #[serde(default)]
     pub instruction: String,
     /// Other wordings of the instruction (used by the `paraphrase`
     /// perturbation); each must name the same goal fields.
@@ -539,9 +549,11 @@ pub struct TaskDef {
     pub step_limit: Option<u32>,
     /// Checked in order when the episode ends: the first that fails gives the
     /// reason for reward -1; if all hold, reward +1.
+    #[serde(default)]
     pub success: Vec<(Cond, String)>,
     /// How to solve it, naming elements by key; the oracle follows it through
     /// the observation, so it proves the task solvable as presented.
+    #[serde(default)]
     pub solution: Vec<Step>,
 }
 
