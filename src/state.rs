@@ -20,6 +20,7 @@ use std::rc::Rc;
 use wobble_engine::builtin::{load_builtin, site_names};
 use wobble_engine::episode::{EpisodeRecord, Recorder};
 use wobble_engine::perturb::{Kind, PerturbSpec};
+use wobble_engine::protocol::shorten;
 use wobble_engine::{Action, Env, EnvConfig, TypeText};
 use yew::Reducible;
 
@@ -282,7 +283,8 @@ impl Session {
                 Ok(n) => n,
                 Err(_) => {
                     notices.push(warning(format!(
-                        "The seed \"{text}\" in the link is not a whole number from 0 up; playing seed {DEFAULT_SEED} instead."
+                        "The seed \"{}\" in the link is not a whole number from 0 up; playing seed {DEFAULT_SEED} instead.",
+                        shorten(text)
                     )));
                     DEFAULT_SEED
                 }
@@ -292,7 +294,9 @@ impl Session {
             None => PerturbSpec::none(),
             Some(text) => text.parse::<PerturbSpec>().unwrap_or_else(|e| {
                 notices.push(warning(format!(
-                    "The perturbations \"{text}\" in the link cannot be used: {e}. Playing the site unperturbed."
+                    "The perturbations \"{}\" in the link cannot be used: {}. Playing the site unperturbed.",
+                    shorten(text),
+                    if text.chars().count() > 200 { "it is far too long to be a list of perturbations".to_string() } else { e.to_string() }
                 )));
                 PerturbSpec::none()
             }),
@@ -308,7 +312,8 @@ impl Session {
             None | Some("") => default_policy,
             Some(text) => PolicyChoice::parse(text).unwrap_or_else(|| {
                 notices.push(warning(format!(
-                    "There is no policy \"{text}\" (there are: {}); {} instead.",
+                    "There is no policy \"{}\" (there are: {}); {} instead.",
+                    shorten(text),
                     PolicyChoice::ALL.map(PolicyChoice::name).join(", "),
                     if default_policy == PolicyChoice::None {
                         "you play".to_string()
@@ -323,7 +328,8 @@ impl Session {
             None | Some("") => Speed::Normal,
             Some(text) => Speed::parse(text).unwrap_or_else(|| {
                 notices.push(warning(format!(
-                    "There is no speed \"{text}\" (there are: {}); playing at normal speed.",
+                    "There is no speed \"{}\" (there are: {}); playing at normal speed.",
+                    shorten(text),
                     Speed::ALL.map(Speed::name).join(", ")
                 )));
                 Speed::Normal
@@ -335,7 +341,8 @@ impl Session {
                 Ok(n) if (1..=LESSON_STEPS).contains(&n) => Some(n - 1),
                 _ => {
                     notices.push(warning(format!(
-                        "There is no lesson step \"{text}\" (there are 1 to {LESSON_STEPS}); the lessons are closed."
+                        "There is no lesson step \"{}\" (there are 1 to {LESSON_STEPS}); the lessons are closed.",
+                        shorten(text)
                     )));
                     None
                 }
@@ -397,9 +404,12 @@ impl Session {
     fn open(&mut self, site: &str, task: Option<&str>, seed: u64) {
         let loaded = match load_builtin(site) {
             Ok(s) => Ok(s),
-            Err(e) if site != DEFAULT_SITE => {
-                self.notices
-                    .push(warning(format!("{e}. Showing \"{DEFAULT_SITE}\" instead.")));
+            Err(_) if site != DEFAULT_SITE => {
+                self.notices.push(warning(format!(
+                    "There is no site \"{}\" (there are: {}). Showing \"{DEFAULT_SITE}\" instead.",
+                    shorten(site),
+                    site_names().collect::<Vec<_>>().join(", ")
+                )));
                 load_builtin(DEFAULT_SITE)
             }
             Err(e) => Err(e),
@@ -420,8 +430,9 @@ impl Session {
             Some(t) => {
                 let first = tasks.first().cloned().unwrap_or_default();
                 self.notices.push(warning(format!(
-                    "The site \"{}\" has no task \"{t}\" (its tasks: {}); playing \"{first}\" instead.",
+                    "The site \"{}\" has no task \"{}\" (its tasks: {}); playing \"{first}\" instead.",
                     site.name,
+                    shorten(t),
                     tasks.join(", ")
                 )));
                 first

@@ -190,7 +190,7 @@ test('a link with unknown values falls back to the defaults and says so', async 
     const notices = page.locator('#wobble-notices');
     await notices.waitFor();
     const text = await notices.innerText();
-    assert.match(text, /No site is named "nowhere"/);
+    assert.match(text, /There is no site "nowhere" \(there are: click-button, /);
     assert.match(text, /seed "abc"/);
     assert.match(await page.locator('#wobble-instruction').innerText(), /^Book the cheapest flight/);
     assert.match(page.url(), /\?site=airline&task=book-flight&seed=1$/);

@@ -95,7 +95,7 @@ test('hostile text in the link is shown as text and never runs', async (t) => {
       await notices.waitFor();
       const text = await notices.innerText();
       assert.ok(text.includes('<script>window.__wobblePwned'), `the markup is shown as written: ${text}`);
-      assert.ok(text.includes('onerror='), text);
+      assert.ok(text.includes('(there are: airline, airline-randomized'), text);
       await page.screenshot({ path: `${SCREENSHOTS}security-hostile-link.png` });
       await assertClean(page);
     },
@@ -181,4 +181,17 @@ test('a panic in the training worker is reported and a new worker trains without
   } finally {
     await context.close();
   }
+});
+
+test('a very long link value is quoted short and the page still works', async (t) => {
+  const long = 'x'.repeat(5000);
+  await play(t, `?site=${long}&perturb=${long}&policy=${long}`, async (page) => {
+    const notices = page.locator('#wobble-notices');
+    await notices.waitFor();
+    const text = await notices.innerText();
+    assert.ok(text.length < 1500, `the notices quote the link short: ${text.length} characters`);
+    assert.match(text, /There is no site "x{37}\.\.\."/);
+    assert.match(text, /far too long to be a list of perturbations/);
+    assert.match(await page.locator('#wobble-instruction').innerText(), /^Book the cheapest flight/);
+  });
 });
