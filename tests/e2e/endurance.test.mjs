@@ -1,4 +1,4 @@
-// Memory over a long training run in the built app (dist/): PPO trains click-button in the worker
+// Memory over a long training run in the built app (dist/): PPO trains the airline in the worker
 // for a while (20 s here; WOBBLE_ENDURANCE_SECONDS=600 for the ten-minute run of
 // `cargo xtask endurance --browser`), while the page's JS heap (after a garbage collection), the
 // page's wasm memory and the worker's wasm memory are read every few seconds. Wasm memory only ever grows, so "flat" means
@@ -16,7 +16,7 @@ const SECONDS = Number(process.env.WOBBLE_ENDURANCE_SECONDS ?? 20);
 const EVERY_MS = Math.min(10_000, Math.max(1_000, (SECONDS * 1000) / 20));
 
 test(`memory stays flat while a policy trains for ${SECONDS} s`, { timeout: (SECONDS + 120) * 1000 }, async (t) => {
-  await play(t, '?site=click-button&seed=1', async (page) => {
+  await play(t, '?site=airline&seed=1', async (page) => {
     await page.fill('#wobble-train-episodes', '1000000');
     await page.click('#wobble-train-start');
     // Collect garbage before each reading, so the heap figure is what is still referenced.
@@ -39,7 +39,7 @@ test(`memory stays flat while a policy trains for ${SECONDS} s`, { timeout: (SEC
       await new Promise((resolve) => setTimeout(resolve, EVERY_MS));
       samples.push({ seconds: Math.round((Date.now() - started) / 1000), ...(await read()) });
     }
-    await page.click('#wobble-train-stop');
+    if (await page.locator('#wobble-train-stop').isEnabled()) await page.click('#wobble-train-stop');
 
     const mib = (bytes) => (bytes / 1048576).toFixed(1);
     t.diagnostic('| s | episodes | worker wasm (MiB) | page wasm (MiB) | page JS heap (MiB) |');
