@@ -39,6 +39,7 @@ fn list_prints_every_site_with_its_tasks() {
         "choose-date",
         "airline",
         "bank",
+        "tax",
     ] {
         assert!(sites.contains(&want), "{want} missing from {sites:?}");
     }

@@ -22,6 +22,7 @@ site_files!(
     "choose-date",
     "airline",
     "bank",
+    "tax",
 );
 
 /// Names of the shipped sites.

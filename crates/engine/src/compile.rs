@@ -62,6 +62,41 @@ pub enum ValueC {
         /// Returned column.
         column: u32,
     },
+    /// Arithmetic on two numbers (exact decimals; see [`crate::eval::Fixed`]).
+    Calc(CalcOp, Box<ValueC>, Box<ValueC>),
+    /// A value added up over every row of a table (row context inside).
+    Sum(u32, Box<ValueC>),
+}
+
+impl ValueC {
+    /// True when the value can change during an episode (it reads state).
+    pub fn reads_state(&self) -> bool {
+        match self {
+            ValueC::Lit(_) | ValueC::Row(_) | ValueC::Goal(_) => false,
+            ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. } => true,
+            ValueC::Calc(_, a, b) => a.reads_state() || b.reads_state(),
+            ValueC::Sum(_, v) => v.reads_state(),
+        }
+    }
+    /// True for arithmetic, whose value is a number computed when read.
+    pub fn is_calc(&self) -> bool {
+        matches!(self, ValueC::Calc(..) | ValueC::Sum(..))
+    }
+}
+
+/// An arithmetic operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalcOp {
+    /// a + b
+    Add,
+    /// a - b
+    Sub,
+    /// a * b
+    Mul,
+    /// The smaller.
+    Min,
+    /// The larger.
+    Max,
 }
 
 /// A condition, resolved.
@@ -79,6 +114,8 @@ pub enum CondC {
     NotEmpty(ValueC),
     /// A number.
     IsNumber(ValueC),
+    /// The first text contains the second, ignoring case.
+    Contains(ValueC, ValueC),
     /// Numeric comparisons.
     Cmp(CmpOp, ValueC, ValueC),
     /// A checkbox slot holds "true".
@@ -172,15 +209,9 @@ pub struct MoneyFormat {
 impl TemplateC {
     /// True when the template reads state (so it must be refreshed after events).
     pub fn reads_state(&self) -> bool {
-        self.parts.iter().any(|p| {
-            matches!(
-                p,
-                TemplatePart::Value(ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. })
-                    | TemplatePart::Money(
-                        ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. },
-                        _
-                    )
-            )
+        self.parts.iter().any(|p| match p {
+            TemplatePart::Lit(_) => false,
+            TemplatePart::Value(v) | TemplatePart::Money(v, _) => v.reads_state(),
         })
     }
     /// The text when it has no holes.
@@ -263,6 +294,8 @@ pub enum GenC {
         /// Returned column.
         take: u32,
     },
+    /// A computed value (derived fields only).
+    Calc(ValueC),
     /// Joined column.
     Join {
         /// Table.
@@ -1178,6 +1211,12 @@ impl<'a> Compiler<'a> {
                 }
             }
             G::Pattern(p) => GenC::Pattern(p.clone()),
+            G::Calc(value) => {
+                if !derived {
+                    return Err(self.err("Calc", "Calc computes a field from the goal and the generated tables, so it belongs in a task's `derived` fields".into()));
+                }
+                GenC::Calc(self.value(value, scope)?)
+            }
             G::MinOf {
                 table,
                 column,
@@ -1405,16 +1444,30 @@ impl<'a> Compiler<'a> {
                 key,
                 label,
                 placeholder,
+                visible_if,
             } => {
                 c.role = Role::TextBox;
                 c.key = Some(key.clone());
                 c.label = self.template(label, scope)?;
                 c.placeholder = placeholder.clone();
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
-            E::Password { key, label }
-            | E::NumberInput { key, label }
-            | E::DateInput { key, label } => {
+            E::Password {
+                key,
+                label,
+                visible_if,
+            }
+            | E::NumberInput {
+                key,
+                label,
+                visible_if,
+            }
+            | E::DateInput {
+                key,
+                label,
+                visible_if,
+            } => {
                 c.role = match e {
                     E::Password { .. } => Role::Password,
                     E::NumberInput { .. } => Role::Number,
@@ -1423,16 +1476,19 @@ impl<'a> Compiler<'a> {
                 c.key = Some(key.clone());
                 c.label = self.template(label, scope)?;
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
             E::Select {
                 key,
                 label,
                 options,
+                visible_if,
             }
             | E::Radio {
                 key,
                 label,
                 options,
+                visible_if,
             } => {
                 c.role = if matches!(e, E::Select { .. }) {
                     Role::Select
@@ -1443,12 +1499,18 @@ impl<'a> Compiler<'a> {
                 c.label = self.template(label, scope)?;
                 c.options = Some(self.options(options)?);
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
-            E::Checkbox { key, label } => {
+            E::Checkbox {
+                key,
+                label,
+                visible_if,
+            } => {
                 c.role = Role::Checkbox;
                 c.key = Some(key.clone());
                 c.label = self.template(label, scope)?;
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
             E::Row { children } | E::Card { children } => {
                 c.role = Role::Group;
@@ -1594,6 +1656,31 @@ impl<'a> Compiler<'a> {
                     column: self.column(t, col)?,
                 }
             }
+            V::Add(a, b) | V::Sub(a, b) | V::Mul(a, b) | V::Min(a, b) | V::Max(a, b) => {
+                let op = match v {
+                    V::Add(..) => CalcOp::Add,
+                    V::Sub(..) => CalcOp::Sub,
+                    V::Mul(..) => CalcOp::Mul,
+                    V::Min(..) => CalcOp::Min,
+                    _ => CalcOp::Max,
+                };
+                ValueC::Calc(
+                    op,
+                    Box::new(self.value(a, scope)?),
+                    Box::new(self.value(b, scope)?),
+                )
+            }
+            V::Sum(table, inner) => {
+                let t = self.table_index(table)?;
+                let inner = self.value(
+                    inner,
+                    Scope {
+                        row_table: Some(t),
+                        goal: scope.goal,
+                    },
+                )?;
+                ValueC::Sum(t, Box::new(inner))
+            }
         })
     }
 
@@ -1607,6 +1694,7 @@ impl<'a> Compiler<'a> {
             C::Empty(a) => CondC::Empty(v(a)?),
             C::NotEmpty(a) => CondC::NotEmpty(v(a)?),
             C::IsNumber(a) => CondC::IsNumber(v(a)?),
+            C::Contains(a, b) => CondC::Contains(v(a)?, v(b)?),
             C::Lt(a, b) => CondC::Cmp(CmpOp::Lt, v(a)?, v(b)?),
             C::Le(a, b) => CondC::Cmp(CmpOp::Le, v(a)?, v(b)?),
             C::Gt(a, b) => CondC::Cmp(CmpOp::Gt, v(a)?, v(b)?),

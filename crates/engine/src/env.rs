@@ -754,9 +754,9 @@ impl Env {
         for part in &t.parts {
             match part {
                 TemplatePart::Lit(s) => out.push_str(s),
-                TemplatePart::Value(v) => out.push_str(ctx.value(v, row)),
+                TemplatePart::Value(v) => ctx.write_val(v, row, out),
                 TemplatePart::Money(v, format) => {
-                    eval::write_money(out, ctx.value(v, row), *format)
+                    eval::write_money_val(out, ctx.val(v, row), *format)
                 }
             }
         }
@@ -1202,7 +1202,7 @@ impl Env {
                     };
                     let mut buf = std::mem::take(&mut self.scratch);
                     buf.clear();
-                    buf.push_str(self.ctx(site).value(value, row));
+                    self.ctx(site).write_val(value, row, &mut buf);
                     if let Some(s) = self.slots.get_mut(slot as usize) {
                         s.clear();
                         s.push_str(&buf);

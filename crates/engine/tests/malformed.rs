@@ -275,3 +275,121 @@ fn a_paraphrase_must_name_the_same_goal_fields() {
         e.message
     );
 }
+
+#[test]
+fn calc_belongs_in_derived_fields() {
+    let text = broken(
+        "(\"word\", Pick(\"words\"))",
+        "(\"word\", Calc(Lit(\"1\")))",
+    );
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "Calc(").0);
+    assert!(
+        e.message.contains("Calc") && e.message.contains("`derived`"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn calc_in_derived_reads_known_goal_fields() {
+    let text = broken(
+        "goal: [(\"word\", Pick(\"words\"))],",
+        "goal: [(\"word\", Pick(\"words\"))],\n            derived: [(\"twice\", Calc(Mul(Goal(\"wrd\"), Lit(\"2\"))))],",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"wrd\""));
+    assert!(
+        e.message.contains("no goal field \"wrd\"") && e.message.contains("word"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn arithmetic_reads_known_slots() {
+    let text = broken(
+        "NotEmpty(State(\"answer\"))",
+        "Gt(Add(State(\"answer\"), State(\"answr\")), Lit(\"0\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"answr\""));
+    assert!(
+        e.message
+            .contains("no state slot or input is named \"answr\""),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn sum_over_an_unknown_table() {
+    let text = broken(
+        "End]",
+        "Set(\"answer\", Sum(\"nope\", Row(\"price\"))), End]",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"nope\""));
+    assert!(
+        e.message.contains("no table is named \"nope\""),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn sum_reads_the_columns_of_its_table() {
+    let text = broken(
+        "    pages: [",
+        "    tables: [Static(name: \"items\", columns: [\"price\"], rows: [[\"3\"]])],\n    pages: [",
+    );
+    let text = text.replacen(
+        "End]",
+        "Set(\"answer\", Sum(\"items\", Mul(Row(\"cost\"), Lit(\"2\")))), End]",
+        1,
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"cost\""));
+    assert!(
+        e.message.contains("table \"items\" has no column \"cost\"") && e.message.contains("price"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn contains_reads_known_slots() {
+    let text = broken(
+        "NotEmpty(State(\"answer\"))",
+        "Contains(State(\"answer\"), State(\"query\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"query\""));
+    assert!(e.message.contains("\"query\""), "{}", e.message);
+}
+
+#[test]
+fn visible_if_on_an_input_reads_known_slots() {
+    let text = broken(
+        "TextInput(key: \"answer\", label: \"Answer\")",
+        "TextInput(key: \"answer\", label: \"Answer\", visible_if: Checked(\"agreed\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"agreed\""));
+    assert!(
+        e.message.contains("page \"main\"") && e.message.contains("\"agreed\""),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn arithmetic_takes_two_values() {
+    let text = broken(
+        "NotEmpty(State(\"answer\"))",
+        "Gt(Add(State(\"answer\")), Lit(\"0\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "Add(").0);
+    assert!(e.column > 1);
+}

@@ -1244,7 +1244,38 @@ impl Transform<'_> {
         for (page, fields) in chosen {
             let original: Vec<u32> = fields.iter().map(|f| f.2).collect();
             let mut order = original.clone();
-            self.shuffle_changed(&mut order, self.p.severity >= 3);
+            let derange = self.p.severity >= 3;
+            self.shuffle_changed(&mut order, derange);
+            // A field with a visibility condition may be hidden (a question's
+            // follow-up), so the new order must move the unconditional ones.
+            let conditional: Vec<u32> = original
+                .iter()
+                .copied()
+                .filter(|&e| self.site.elems[e as usize].visible_if.is_some())
+                .collect();
+            let unconditional = |order: &[u32]| -> Vec<u32> {
+                order
+                    .iter()
+                    .copied()
+                    .filter(|e| !conditional.contains(e))
+                    .collect()
+            };
+            let seen_before = unconditional(&original);
+            if seen_before.len() >= 2 {
+                for _ in 0..8 {
+                    if unconditional(&order) != seen_before {
+                        break;
+                    }
+                    order.copy_from_slice(&original);
+                    self.shuffle_changed(&mut order, derange);
+                }
+                if unconditional(&order) == seen_before {
+                    // Swap the first two unconditional fields.
+                    order.copy_from_slice(&original);
+                    let at = |e: u32| original.iter().position(|&x| x == e).unwrap_or(0);
+                    order.swap(at(seen_before[0]), at(seen_before[1]));
+                }
+            }
             for ((c, index, _), &e) in fields.iter().zip(&order) {
                 self.items_mut(*c)[*index] = e;
             }
