@@ -40,6 +40,7 @@ fn list_prints_every_site_with_its_tasks() {
         "airline",
         "bank",
         "tax",
+        "shop",
     ] {
         assert!(sites.contains(&want), "{want} missing from {sites:?}");
     }

@@ -23,6 +23,7 @@ site_files!(
     "airline",
     "bank",
     "tax",
+    "shop",
 );
 
 /// Names of the shipped sites.
