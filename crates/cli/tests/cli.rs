@@ -41,6 +41,7 @@ fn list_prints_every_site_with_its_tasks() {
         "bank",
         "tax",
         "shop",
+        "inbox",
     ] {
         assert!(sites.contains(&want), "{want} missing from {sites:?}");
     }

@@ -24,6 +24,7 @@ site_files!(
     "bank",
     "tax",
     "shop",
+    "inbox",
 );
 
 /// Names of the shipped sites.

@@ -614,6 +614,9 @@ pub struct RowInputC {
     pub key: String,
     /// The list's table.
     pub table: u32,
+    /// For a table's declared `row_state`: its value at reset, read in each
+    /// row (inputs inside list rows start empty).
+    pub init: Option<ValueC>,
 }
 
 /// A compiled site, ready to run: every name resolved to an index.
@@ -863,6 +866,7 @@ impl<'a> Compiler<'a> {
                 ));
             }
             self.tables.push(table);
+            self.row_state(def)?;
         }
 
         // Pages and dialogs: ids first, so navigation can point forward.
@@ -1057,6 +1061,7 @@ impl<'a> Compiler<'a> {
                 name,
                 columns,
                 rows,
+                ..
             } => {
                 self.where_ = format!("table \"{name}\"");
                 for (i, row) in rows.iter().enumerate() {
@@ -1083,6 +1088,7 @@ impl<'a> Compiler<'a> {
                 name,
                 groups,
                 shuffle,
+                ..
             } => {
                 self.where_ = format!("table \"{name}\"");
                 let Some(first) = groups.first() else {
@@ -1138,6 +1144,49 @@ impl<'a> Compiler<'a> {
                 })
             }
         }
+    }
+
+    /// Declares a table's per-row state (the table is the last one compiled).
+    fn row_state(&mut self, def: &format::TableDef) -> R<()> {
+        let (format::TableDef::Static {
+            name, row_state, ..
+        }
+        | format::TableDef::Generated {
+            name, row_state, ..
+        }) = def;
+        let t = (self.tables.len() - 1) as u32;
+        for (key, value) in row_state {
+            self.where_ = format!("table \"{name}\"");
+            if key.is_empty() {
+                return Err(self.err(
+                    name,
+                    "a row state has an empty name; expected a short name".into(),
+                ));
+            }
+            let taken =
+                self.slot_named(key).is_some() || self.row_inputs.iter().any(|r| &r.key == key);
+            if taken {
+                return Err(self.err(key, format!("the row state \"{key}\" is declared twice (state names, row states and input keys share one namespace)")));
+            }
+            // Read in each row at reset, before any input exists: no state, no goal.
+            let init = self.value(
+                value,
+                Scope {
+                    row_table: Some(t),
+                    goal: false,
+                },
+            )?;
+            if init.reads_state() {
+                return Err(self.err(key, format!("the row state \"{key}\" starts from state, which is not there yet at reset; expected Row(\"COLUMN\"), Lit(\"TEXT\") or arithmetic on those")));
+            }
+            self.row_inputs.push(RowInputC {
+                key: key.clone(),
+                table: t,
+                init: Some(init),
+            });
+        }
+        self.where_.clear();
+        Ok(())
     }
 
     /// Compiles a generator; `derived` allows the ones that read generated tables.
@@ -1310,16 +1359,27 @@ impl<'a> Compiler<'a> {
                     "an input has an empty key; expected a short name".into(),
                 ));
             }
+            // An input in a row of a table that declares this key as row
+            // state shows and changes that state.
+            let row_state = list_table.is_some_and(|t| {
+                self.row_inputs
+                    .iter()
+                    .any(|r| &r.key == key && r.table == t && r.init.is_some())
+            });
+            if row_state {
+                continue;
+            }
             let taken =
                 self.slot_named(key).is_some() || self.row_inputs.iter().any(|r| &r.key == key);
             if taken {
-                return Err(self.err(key, format!("the key \"{key}\" is used twice (input keys and state names share one namespace)")));
+                return Err(self.err(key, format!("the key \"{key}\" is used twice (input keys, state names and row states share one namespace)")));
             }
             match list_table {
                 None => self.slots.push((key.clone(), String::new())),
                 Some(t) => self.row_inputs.push(RowInputC {
                     key: key.clone(),
                     table: t,
+                    init: None,
                 }),
             }
         }

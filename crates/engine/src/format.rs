@@ -447,6 +447,12 @@ pub enum TableDef {
         columns: Vec<String>,
         /// Rows, one text per column.
         rows: Vec<Vec<String>>,
+        /// Per-row state: for each `(name, value)`, a slot in every row,
+        /// set at reset to `value` read in that row (`Row("starred")`,
+        /// `Lit("")`). Inputs keyed `name` in lists over this table show and
+        /// change it, and `Set("name", ..)` in a row writes it.
+        #[serde(default)]
+        row_state: Vec<(String, Value)>,
     },
     /// Generated from the episode's seed, group by group.
     Generated {
@@ -457,6 +463,12 @@ pub enum TableDef {
         /// Shuffle the rows after generation.
         #[serde(default)]
         shuffle: bool,
+        /// Per-row state: for each `(name, value)`, a slot in every row,
+        /// set at reset to `value` read in that row (`Row("starred")`,
+        /// `Lit("")`). Inputs keyed `name` in lists over this table show and
+        /// change it, and `Set("name", ..)` in a row writes it.
+        #[serde(default)]
+        row_state: Vec<(String, Value)>,
     },
 }
 

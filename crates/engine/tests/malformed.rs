@@ -393,3 +393,72 @@ fn arithmetic_takes_two_values() {
     assert_eq!(e.line, position(&text, "Add(").0);
     assert!(e.column > 1);
 }
+
+/// GOOD with a table that declares per-row state.
+fn with_row_state(row_state: &str) -> String {
+    broken(
+        "    pages: [",
+        &format!(
+            "    state: {{\"seen\": \"\"}},\n    tables: [Static(name: \"items\", columns: [\"label\", \"marked\"], rows: [[\"a\", \"true\"]], row_state: [{row_state}])],\n    pages: ["
+        ),
+    )
+}
+
+#[test]
+fn row_state_loads_and_is_shared_by_row_inputs() {
+    let text = with_row_state("(\"picked\", Row(\"marked\"))").replacen(
+        "ErrorMessage,",
+        "ErrorMessage, List(key: \"l\", table: \"items\", row: [Checkbox(key: \"picked\", label: \"{row.label}\")]), List(key: \"m\", table: \"items\", row: [Checkbox(key: \"picked\", label: \"Again\")]),",
+        1,
+    );
+    load_site("sites/tiny.ron", &text).unwrap();
+}
+
+#[test]
+fn row_state_reads_the_columns_of_its_table() {
+    let text = with_row_state("(\"picked\", Row(\"marks\"))");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"marks\""));
+    assert!(
+        e.message.contains("table \"items\"") && e.message.contains("marked"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn row_state_names_are_unique() {
+    // Against the declared state...
+    let text = with_row_state("(\"seen\", Lit(\"\"))");
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "\"seen\"").0);
+    assert!(
+        e.message
+            .contains("the row state \"seen\" is declared twice"),
+        "{}",
+        e.message
+    );
+    // ...and against the inputs outside the table's lists.
+    let text = with_row_state("(\"answer\", Lit(\"\"))");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("\"answer\" is used twice") && e.message.contains("row states"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn row_state_cannot_start_from_state_or_the_goal() {
+    let text = with_row_state("(\"picked\", State(\"seen\"))");
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "(\"picked\"").0);
+    assert!(e.message.contains("starts from state"), "{}", e.message);
+    let text = with_row_state("(\"picked\", Goal(\"word\"))");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("can only be read by a task"),
+        "{}",
+        e.message
+    );
+}

@@ -109,6 +109,9 @@ fn the_recipes_themselves_succeed() {
         ("tax", "file-itemized"),
         ("shop", "buy"),
         ("shop", "buy-cheapest"),
+        ("inbox", "forward"),
+        ("inbox", "star"),
+        ("inbox", "delete"),
     ] {
         assert_eq!(
             play(site, task, 3, |_, _, _| {}),
@@ -351,6 +354,115 @@ fn orders_fail_with_the_reason_for_the_mistake() {
         |s, _, _| {
             let i = at(s, "qty");
             s[i] = text("qty", "2");
+        },
+    );
+}
+
+/// Opening a message other than the goal's, with the goal's subject (another
+/// sender's message in the same thread) or from the goal's sender.
+fn open_other(s: &mut [StepC], g: &Goal, site: &Site, same_subject: bool) {
+    let t = site.tables.iter().position(|t| t.name == "emails").unwrap();
+    let col = |c: &str| site.tables[t].columns.iter().position(|x| x == c).unwrap() as u32;
+    let (same, differ, search) = if same_subject {
+        ("subject", "sender", &g["subject"])
+    } else {
+        ("sender", "subject", &g["sender"])
+    };
+    let i = at(s, "search");
+    s[i] = text("search", search);
+    let i = at(s, "open");
+    s[i] = StepC::ClickWhere(
+        "open".into(),
+        CondC::And(vec![
+            CondC::Eq(ValueC::Row(col(same)), ValueC::Lit(g[same].clone())),
+            CondC::Ne(ValueC::Row(col(differ)), ValueC::Lit(g[differ].clone())),
+        ]),
+    );
+}
+
+#[test]
+fn mail_tasks_fail_with_the_reason_for_the_mistake() {
+    assert_reason("inbox", "forward", "no email was forwarded", |s, _, _| {
+        s.remove(at(s, "send"));
+    });
+    assert_reason(
+        "inbox",
+        "forward",
+        "a different email was forwarded",
+        |s, g, site| open_other(s, g, site, true),
+    );
+    assert_reason(
+        "inbox",
+        "forward",
+        "a different email was forwarded",
+        |s, g, site| open_other(s, g, site, false),
+    );
+    assert_reason(
+        "inbox",
+        "forward",
+        "the email was forwarded to the wrong address",
+        |s, _, _| {
+            let i = at(s, "fwd_to");
+            s[i] = text("fwd_to", "someone@example.com");
+        },
+    );
+    // An address without "@" is refused: nothing is sent.
+    assert_reason("inbox", "forward", "no email was forwarded", |s, _, _| {
+        let i = at(s, "fwd_to");
+        s[i] = text("fwd_to", "not an address");
+    });
+    assert_reason(
+        "inbox",
+        "star",
+        "the email was not starred",
+        |s, g, site| open_other(s, g, site, true),
+    );
+    assert_reason("inbox", "star", "the email was not starred", |s, _, _| {
+        s.remove(at(s, "starred"));
+    });
+    // Starring the right one from the message page, then another from the list.
+    assert_reason(
+        "inbox",
+        "star",
+        "the star of another email was changed",
+        |s, g, site| {
+            let t = site.tables.iter().position(|t| t.name == "emails").unwrap();
+            let col = |c: &str| site.tables[t].columns.iter().position(|x| x == c).unwrap() as u32;
+            s.extend([
+                StepC::Click("back_to_inbox".into()),
+                StepC::ClickWhere(
+                    "starred".into(),
+                    CondC::Ne(ValueC::Row(col("sender")), ValueC::Lit(g["sender"].clone())),
+                ),
+            ]);
+        },
+    );
+    assert_reason(
+        "inbox",
+        "delete",
+        "the email was not deleted",
+        |s, g, site| open_other(s, g, site, false),
+    );
+    assert_reason(
+        "inbox",
+        "delete",
+        "another email was deleted too",
+        |s, g, site| {
+            let t = site.tables.iter().position(|t| t.name == "emails").unwrap();
+            let col = |c: &str| site.tables[t].columns.iter().position(|x| x == c).unwrap() as u32;
+            s.extend([
+                // Back on the inbox, still filtered by the search: clear it first.
+                text("search", ""),
+                StepC::Click("search_button".into()),
+                StepC::ClickWhere(
+                    "open".into(),
+                    CondC::Ne(
+                        ValueC::Row(col("subject")),
+                        ValueC::Lit(g["subject"].clone()),
+                    ),
+                ),
+                StepC::Click("delete".into()),
+            ]);
         },
     );
 }
