@@ -26,6 +26,8 @@ extern "C" {
     type PickedFile;
     #[wasm_bindgen(method)]
     fn text(this: &PickedFile) -> TextPromise;
+    #[wasm_bindgen(method, getter)]
+    fn size(this: &PickedFile) -> f64;
 
     type TextPromise;
     #[wasm_bindgen(method)]
@@ -81,12 +83,21 @@ impl Drop for Timer {
 }
 
 /// Reads the first file picked in `input` as text and hands it (or why it could not be read) to
-/// `then`; clears the input so that picking the same file again reads it again.
-pub fn read_picked_file(input: &FileInput, then: impl FnOnce(Result<String, String>) + 'static) {
+/// `then`; clears the input so that picking the same file again reads it again. A file over
+/// `limit` bytes is refused without being read (`what` names the kind of file in the message).
+pub fn read_picked_file(
+    input: &FileInput,
+    what: &'static str,
+    limit: usize,
+    then: impl FnOnce(Result<String, String>) + 'static,
+) {
     let Some(file) = input.files().and_then(|f| f.item(0)) else {
         return;
     };
     input.set_value("");
+    if let Err(e) = wobble_engine::limits::check_size(what, file.size() as u64, limit) {
+        return then(Err(e));
+    }
     let then = Rc::new(Cell::new(Some(then)));
     let (ok_then, err_then) = (then.clone(), then);
     let ok = Closure::once_into_js(move |text: JsValue| {

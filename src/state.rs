@@ -826,7 +826,7 @@ impl Session {
 
     /// Reads an episode file, replays it to check it, and makes it the current episode.
     fn import(&mut self, text: &str) {
-        let record: EpisodeRecord = match serde_json::from_str(text) {
+        let record = match EpisodeRecord::from_json(text) {
             Ok(r) => r,
             Err(e) => {
                 return self
@@ -1385,5 +1385,103 @@ mod tests {
         let s = reduce(s, Change::Live);
         assert!(s.view.is_none());
         assert_eq!(s.scene.as_ref().unwrap().steps as usize, total);
+    }
+}
+
+/// Links are user input: anything may be typed or pasted after `?`. Each query value is drawn
+/// from the words the app knows (site, task, policy and speed names, kinds), numbers at their
+/// edges, and arbitrary text, so both the accepted and the refused paths are exercised.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod link_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One query value: absent, a known word, an edge number, a spec, or any text.
+    fn value() -> impl Strategy<Value = Option<String>> {
+        let known: Vec<String> = site_names()
+            .map(str::to_string)
+            .chain(
+                [
+                    "book-flight",
+                    "transfer",
+                    "file-return",
+                    "buy",
+                    "forward",
+                    "star-and-forward",
+                ]
+                .map(str::to_string),
+            )
+            .chain(PolicyChoice::ALL.map(|p| p.name().to_string()))
+            .chain(Speed::ALL.map(|s| s.name().to_string()))
+            .chain(Kind::ALL.map(|k| k.name().to_string()))
+            .chain(
+                [
+                    "0",
+                    "1",
+                    "-1",
+                    "18446744073709551615",
+                    "18446744073709551616",
+                    " 7 ",
+                    "1e3",
+                    "",
+                    "page",
+                    "worker",
+                ]
+                .map(str::to_string),
+            )
+            .collect();
+        prop_oneof![
+            Just(None),
+            proptest::sample::select(known).prop_map(Some),
+            "[a-z]{1,10}(:[0-9]{1,3})?(,[a-z]{1,10}(:-?[0-9]{1,20})?){0,4}".prop_map(Some),
+            any::<String>().prop_map(Some),
+            "\\PC{0,300}".prop_map(Some),
+        ]
+    }
+
+    fn query() -> impl Strategy<Value = Query> {
+        (
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+        )
+            .prop_map(|(site, task, seed, perturb, policy, speed, lesson)| Query {
+                site,
+                task,
+                seed,
+                perturb,
+                policy,
+                speed,
+                lesson,
+                // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
+                fault: None,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Whatever the link says, the page opens a playable episode of a real site and task,
+        /// with at most one notice per query value, each short enough to read.
+        #[test]
+        fn any_link_opens_a_playable_episode(query in query()) {
+            let session = Session::from_query(&query);
+            let site = load_builtin(&session.selection.site);
+            prop_assert!(site.is_ok(), "unknown site {:?}", session.selection.site);
+            let site = site.unwrap_or_else(|_| unreachable!());
+            prop_assert!(site.task_names().contains(&session.selection.task), "{:?}", session.selection);
+            prop_assert!(session.scene.is_some());
+            prop_assert!(session.notices.len() <= 7, "{:?}", session.notices);
+            for notice in &session.notices {
+                prop_assert!(notice.text.chars().count() < 500, "{}", notice.text);
+            }
+            if let Some(index) = session.lesson {
+                prop_assert!(index < LESSON_STEPS, "lesson index {index}");
+            }
+        }
     }
 }

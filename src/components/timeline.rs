@@ -47,7 +47,12 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .unchecked_into();
             let then = then.clone();
-            crate::dom::read_picked_file(&input, move |r| then.emit(r));
+            crate::dom::read_picked_file(
+                &input,
+                "episode",
+                wobble_engine::limits::MAX_EPISODE_BYTES,
+                move |r| then.emit(r),
+            );
         })
     };
     let row = |i: usize, text: String, reward: Option<f32>| {

@@ -337,8 +337,13 @@ fn load_saved() -> (Vec<Saved>, Vec<String>) {
     (saved, notices)
 }
 
-/// Saves a policy under a new key; returns it with its key.
-fn store(mut saved: Saved) -> Result<Saved, String> {
+/// The key prefix of a policy kept in memory only, because the browser would not store it.
+const UNSAVED_PREFIX: &str = "wobble.unsaved.";
+
+/// Saves a policy under a new key; returns it with its key. When the browser refuses (its
+/// storage is full, or storage is off), the policy is still returned, under an unsaved key, with
+/// what to tell the person: the work is kept for this visit and can be downloaded.
+fn store(mut saved: Saved) -> (Saved, Option<String>) {
     let mut n = js_sys::Date::now() as u64;
     let storage = LocalStorage::raw();
     while storage
@@ -350,9 +355,23 @@ fn store(mut saved: Saved) -> Result<Saved, String> {
         n += 1;
     }
     saved.key = format!("{STORAGE_PREFIX}{n}");
-    LocalStorage::set(&saved.key, &saved)
-        .map_err(|e| format!("The policy could not be saved in this browser: {e}"))?;
-    Ok(saved)
+    match LocalStorage::set(&saved.key, &saved) {
+        Ok(()) => (saved, None),
+        Err(e) => {
+            saved.key = format!("{UNSAVED_PREFIX}{n}");
+            let why = if format!("{e}").contains("Quota") {
+                "this browser's storage for the page is full".to_string()
+            } else {
+                format!("this browser would not store it ({e})")
+            };
+            let message = format!(
+                "The policy \"{}\" was not saved: {why}. It is kept until the page is closed; \
+                 download it to keep it, or delete a saved policy to make room.",
+                saved.name
+            );
+            (saved, Some(message))
+        }
+    }
 }
 
 /// Offers `text` as a file download.
@@ -435,9 +454,10 @@ fn Trainer(props: &TrainerProps) -> Html {
         let bridge = bridge.clone();
         use_effect_with(board.finished.0, move |_| {
             if let Some(saved) = board.finished.1.clone() {
-                match store(saved.clone()) {
-                    Ok(s) => board.dispatch(Change::Add(s)),
-                    Err(e) => board.dispatch(Change::Fail(e)),
+                let (kept, problem) = store(saved.clone());
+                board.dispatch(Change::Add(kept));
+                if let Some(message) = problem {
+                    board.dispatch(Change::Fail(message));
                 }
                 bridge.send(Command::Sweep(SweepRequest {
                     policy: saved.policy,
@@ -556,6 +576,14 @@ fn Trainer(props: &TrainerProps) -> Html {
             input.set_value("");
             let board = board.clone();
             let name = file.name();
+            if let Err(e) = wobble_engine::limits::check_size(
+                "policy",
+                file.size() as u64,
+                wobble_engine::limits::MAX_POLICY_BYTES,
+            ) {
+                board.dispatch(Change::Fail(format!("\"{name}\" was not read: {e}.")));
+                return;
+            }
             let file = gloo_file::File::from(file);
             wasm_bindgen_futures::spawn_local(async move {
                 let text = match gloo_file::futures::read_as_text(&file).await {
@@ -573,12 +601,11 @@ fn Trainer(props: &TrainerProps) -> Html {
                             randomized: false,
                             policy: text,
                         };
-                        match store(saved) {
-                            Ok(s) => {
-                                board.dispatch(Change::DismissError);
-                                board.dispatch(Change::Add(s));
-                            }
-                            Err(e) => board.dispatch(Change::Fail(e)),
+                        let (kept, problem) = store(saved);
+                        board.dispatch(Change::DismissError);
+                        board.dispatch(Change::Add(kept));
+                        if let Some(message) = problem {
+                            board.dispatch(Change::Fail(message));
                         }
                     }
                     Err(e) => board.dispatch(Change::Fail(format!(
@@ -759,7 +786,11 @@ fn saved_list(board: &UseReducerHandle<Board>, bridge: &WorkerLink) -> Html {
                     };
                     html! {
                         <li class="saved-item" data-key={s.key.clone()}>
-                            <span class="saved-name"><strong>{ s.target() }</strong>{ " · " }{ s.name.clone() }</span>
+                            <span class="saved-name"><strong>{ s.target() }</strong>{ " · " }{ s.name.clone() }
+                                if s.key.starts_with(UNSAVED_PREFIX) {
+                                    <span class="saved-unsaved" title="The browser would not store it: download it to keep it">{" · not saved"}</span>
+                                }
+                            </span>
                             <span class="saved-buttons">
                                 <button type="button" class="button button-small" onclick={ondownload}>{"Download"}</button>
                                 <button type="button" class="button button-small" disabled={busy} title="Success under every perturbation (after training)" onclick={onsweep}>{"Sweep"}</button>

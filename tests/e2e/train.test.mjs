@@ -226,3 +226,48 @@ test('a corrupt saved policy is reported and skipped; the others stay', async (t
     },
   );
 });
+
+test('an upload over the size limit is refused without being read', async (t) => {
+  await withPage(t, '?site=click-button&seed=1', async (page) => {
+    // 9 MiB of spaces: over the 8 MiB limit on policy files (wobble_engine::limits).
+    await page.setInputFiles('#wobble-policy-upload', {
+      name: 'huge.json',
+      mimeType: 'application/json',
+      buffer: Buffer.alloc(9 << 20, ' '),
+    });
+    const error = page.locator('#wobble-train-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /"huge\.json" was not read: the policy file is 9 MiB; policy files over 8 MiB are refused/);
+    assert.equal(await page.locator('#wobble-policies .saved-item').count(), 0, 'nothing was added');
+  });
+});
+
+test('with local storage full, an uploaded policy is kept for the visit, marked unsaved, and can be downloaded', async (t) => {
+  const good = await readFile(`${POLICIES}click-button.json`, 'utf8');
+  await withPage(t, '?site=click-button&seed=1', async (page) => {
+    // Fill the origin's storage until the browser refuses more.
+    const filled = await page.evaluate(() => {
+      const chunk = 'x'.repeat(256 * 1024);
+      let n = 0;
+      try {
+        for (; n < 10_000; n++) localStorage.setItem(`filler.${n}`, chunk);
+      } catch (e) {
+        return { n, name: e.name };
+      }
+      return { n, name: 'none' };
+    });
+    assert.equal(filled.name, 'QuotaExceededError', `storage never filled (${filled.n} chunks)`);
+    await page.setInputFiles('#wobble-policy-upload', { name: 'click-button.json', mimeType: 'application/json', buffer: Buffer.from(good) });
+    const error = page.locator('#wobble-train-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /was not saved: this browser's storage for the page is full.*download it to keep it/s);
+    const item = page.locator('#wobble-policies .saved-item');
+    await item.first().waitFor();
+    assert.match(await item.first().innerText(), /uploaded · click-button\.json · not saved/);
+    const download = page.waitForEvent('download');
+    await item.first().getByRole('button', { name: 'Download' }).click();
+    const file = await download;
+    const text = await readFile(await file.path(), 'utf8');
+    assert.equal(text, good, 'the unsaved policy downloads whole');
+  });
+});

@@ -27,7 +27,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use wobble_engine::protocol::{describe_value, only_fields, DriveError, Driver, PROTOCOL, VERSION};
 use wobble_engine::Env;
 
@@ -205,12 +205,22 @@ pub fn serve(
     let mut buf = Vec::new();
     let mut line_no: u64 = 0;
     loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+        let Some(too_long) = read_bounded_line(&mut input, &mut buf)? else {
             return Ok(());
-        }
+        };
         line_no += 1;
         let reply = match std::str::from_utf8(&buf) {
+            _ if too_long => Some((
+                to_line(&ErrorReply {
+                    kind: "error",
+                    line: line_no,
+                    message: format!(
+                        "line {line_no}: longer than {}; a request is one line of at most that",
+                        wobble_engine::limits::human_bytes(MAX_LINE_BYTES as u64)
+                    ),
+                }),
+                Next::Continue,
+            )),
             Ok(line) => session.handle(line_no, line),
             Err(e) => Some((
                 to_line(&ErrorReply {
@@ -230,6 +240,36 @@ pub fn serve(
             }
         }
     }
+}
+
+/// The longest request line read whole. A longer line is skipped to its end and refused, so a
+/// runaway writer cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Reads one line into `buf` (cleared first): `None` at the end of the input, else whether the
+/// line was over [`MAX_LINE_BYTES`] (then `buf` holds only its start and the rest is skipped).
+fn read_bounded_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    buf.clear();
+    let read = Read::take(&mut *input, MAX_LINE_BYTES as u64 + 1).read_until(b'\n', buf)?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if buf.len() <= MAX_LINE_BYTES || buf.last() == Some(&b'\n') {
+        return Ok(Some(false));
+    }
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            break;
+        }
+        if let Some(end) = available.iter().position(|&b| b == b'\n') {
+            input.consume(end + 1);
+            break;
+        }
+        let skipped = available.len();
+        input.consume(skipped);
+    }
+    Ok(Some(true))
 }
 
 /// Writes one line and flushes it.
@@ -421,6 +461,37 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[2].contains("line 2: not UTF-8"), "{}", lines[2]);
         assert_eq!(lines[3], "{\"type\":\"bye\"}");
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_and_refused_and_the_session_goes_on() {
+        for tail in ["\n", ""] {
+            let long = format!(
+                "{{\"op\":\"reset\",\"pad\":\"{}\"}}{tail}",
+                "x".repeat(2 << 20)
+            );
+            let input = if tail.is_empty() {
+                long
+            } else {
+                format!("{long}{{\"op\":\"reset\",\"seed\":2}}\n")
+            };
+            let mut out = Vec::new();
+            serve(session("click-button", ""), input.as_bytes(), &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(
+                lines[1].contains("\"line\":1") && lines[1].contains("longer than 1 MiB"),
+                "{}",
+                lines[1]
+            );
+            if tail.is_empty() {
+                assert_eq!(lines.len(), 2, "the input ended inside the long line");
+            } else {
+                assert_eq!(lines.len(), 3);
+                let reply: Value = serde_json::from_str(lines[2]).unwrap();
+                assert_eq!(reply["type"], "observation", "{reply}");
+            }
+        }
     }
 
     #[test]

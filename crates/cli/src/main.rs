@@ -18,12 +18,12 @@ mod agent;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use serde_json::json;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
-use wobble_engine::builtin;
+use wobble_engine::{builtin, limits};
 use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Kind, PerturbSpec, Site, TypeText};
 use wobble_policy::Policy;
 
@@ -309,9 +309,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads a file a person named, refusing one over `limit` bytes before reading it (a named
+/// file may be anything, even a device that never ends).
+fn read_input(path: &Path, what: &str, limit: usize) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if meta.is_file() {
+        limits::check_size(what, meta.len(), limit).map_err(|e| format!("{shown}: {e}"))?;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit as u64 + 1).read_to_string(&mut text))
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    limits::check_size(what, text.len() as u64, limit).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(text)
+}
+
 fn load(site: &str) -> Result<Arc<Site>, String> {
     if site.ends_with(".ron") || site.contains('/') {
-        let text = std::fs::read_to_string(site).map_err(|e| format!("cannot read {site}: {e}"))?;
+        let text = read_input(Path::new(site), "site", limits::MAX_SITE_BYTES)?;
         load_site(site, &text)
             .map(Arc::new)
             .map_err(|e| e.to_string())
@@ -399,7 +415,7 @@ type PolicyFactory = Box<dyn Fn() -> Box<dyn Policy> + Sync>;
 
 fn policy_factory(name: &str, seed: u64) -> Result<PolicyFactory, String> {
     if name.ends_with(".json") || name.contains('/') {
-        let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let text = read_input(Path::new(name), "policy", limits::MAX_POLICY_BYTES)?;
         let policy =
             wobble_policy::LearnedPolicy::from_json(&text).map_err(|e| format!("{name}: {e}"))?;
         return Ok(Box::new(move || Box::new(policy.clone())));
@@ -551,9 +567,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let mut env = make_env(&site, task.as_deref(), None)?;
             let mut config = config;
             for path in &demos {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                let record: wobble_engine::EpisodeRecord = serde_json::from_str(&text)
+                let text = read_input(path, "episode", limits::MAX_EPISODE_BYTES)?;
+                let record = wobble_engine::EpisodeRecord::from_json(&text)
                     .map_err(|e| format!("{}: not an episode record: {e}", path.display()))?;
                 wobble_policy::learned::train::check_records(
                     &mut env,
@@ -941,8 +956,7 @@ fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
     let mut failed = false;
     for f in &files {
         let shown = f.display().to_string();
-        let outcome = std::fs::read_to_string(f)
-            .map_err(|e| format!("{shown}: cannot read: {e}"))
+        let outcome = read_input(f, "site", limits::MAX_SITE_BYTES)
             .and_then(|text| load_site(&shown, &text).map_err(|e| e.to_string()));
         match outcome {
             Ok(site) => {

@@ -39,6 +39,10 @@ fn list_prints_every_site_with_its_tasks() {
         "choose-date",
         "airline",
         "bank",
+        "aurora",
+        "tax",
+        "shop",
+        "inbox",
     ] {
         assert!(sites.contains(&want), "{want} missing from {sites:?}");
     }
@@ -674,4 +678,55 @@ fn bench_measures_training() {
     let v = json(&out);
     assert!(v["episodes_per_sec"].as_f64().unwrap() > 0.0);
     assert!(v["episodes_to_90"].as_u64().is_some(), "{v}");
+}
+
+#[test]
+fn files_over_the_size_limits_are_refused_before_they_are_read() {
+    let dir = scratch("limits");
+    // A site file of 1 MiB + 1 byte of comment, a policy file and an episode of 8 MiB + 1 byte.
+    let site = dir.join("big.ron");
+    std::fs::write(&site, format!("//{}", " ".repeat((1 << 20) - 1))).unwrap();
+    let policy = dir.join("big.json");
+    std::fs::write(&policy, " ".repeat((8 << 20) + 1)).unwrap();
+    let site = site.to_str().unwrap();
+    let policy = policy.to_str().unwrap();
+
+    let (code, out, _) = wobble(&["check", site]);
+    assert_ne!(code, 0);
+    assert!(
+        out.contains("big.ron: the site file is 1.0 MiB; site files over 1 MiB are refused"),
+        "{out}"
+    );
+    let (code, _, err) = wobble(&[
+        "eval",
+        "--site",
+        "click-button",
+        "--policy",
+        policy,
+        "--episodes",
+        "1",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("big.json: the policy file is 8.0 MiB; policy files over 8 MiB are refused"),
+        "{err}"
+    );
+    let (code, _, err) = wobble(&[
+        "train",
+        "--site",
+        "click-button",
+        "--episodes",
+        "1",
+        "--demos",
+        policy,
+        "--quiet",
+        "--out",
+        dir.join("out.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("episode files over 8 MiB are refused"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -23,6 +23,9 @@ site_files!(
     "airline",
     "bank",
     "aurora",
+    "tax",
+    "shop",
+    "inbox",
 );
 
 /// Names of the shipped sites.

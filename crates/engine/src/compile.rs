@@ -62,6 +62,41 @@ pub enum ValueC {
         /// Returned column.
         column: u32,
     },
+    /// Arithmetic on two numbers (exact decimals; see [`crate::eval::Fixed`]).
+    Calc(CalcOp, Box<ValueC>, Box<ValueC>),
+    /// A value added up over every row of a table (row context inside).
+    Sum(u32, Box<ValueC>),
+}
+
+impl ValueC {
+    /// True when the value can change during an episode (it reads state).
+    pub fn reads_state(&self) -> bool {
+        match self {
+            ValueC::Lit(_) | ValueC::Row(_) | ValueC::Goal(_) => false,
+            ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. } => true,
+            ValueC::Calc(_, a, b) => a.reads_state() || b.reads_state(),
+            ValueC::Sum(_, v) => v.reads_state(),
+        }
+    }
+    /// True for arithmetic, whose value is a number computed when read.
+    pub fn is_calc(&self) -> bool {
+        matches!(self, ValueC::Calc(..) | ValueC::Sum(..))
+    }
+}
+
+/// An arithmetic operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalcOp {
+    /// a + b
+    Add,
+    /// a - b
+    Sub,
+    /// a * b
+    Mul,
+    /// The smaller.
+    Min,
+    /// The larger.
+    Max,
 }
 
 /// A condition, resolved.
@@ -79,6 +114,8 @@ pub enum CondC {
     NotEmpty(ValueC),
     /// A number.
     IsNumber(ValueC),
+    /// The first text contains the second, ignoring case.
+    Contains(ValueC, ValueC),
     /// Numeric comparisons.
     Cmp(CmpOp, ValueC, ValueC),
     /// A checkbox slot holds "true".
@@ -172,15 +209,9 @@ pub struct MoneyFormat {
 impl TemplateC {
     /// True when the template reads state (so it must be refreshed after events).
     pub fn reads_state(&self) -> bool {
-        self.parts.iter().any(|p| {
-            matches!(
-                p,
-                TemplatePart::Value(ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. })
-                    | TemplatePart::Money(
-                        ValueC::Slot(_) | ValueC::RowSlot(_) | ValueC::Lookup { .. },
-                        _
-                    )
-            )
+        self.parts.iter().any(|p| match p {
+            TemplatePart::Lit(_) => false,
+            TemplatePart::Value(v) | TemplatePart::Money(v, _) => v.reads_state(),
         })
     }
     /// The text when it has no holes.
@@ -263,6 +294,8 @@ pub enum GenC {
         /// Returned column.
         take: u32,
     },
+    /// A computed value (derived fields only).
+    Calc(ValueC),
     /// Joined column.
     Join {
         /// Table.
@@ -581,6 +614,9 @@ pub struct RowInputC {
     pub key: String,
     /// The list's table.
     pub table: u32,
+    /// For a table's declared `row_state`: its value at reset, read in each
+    /// row (inputs inside list rows start empty).
+    pub init: Option<ValueC>,
 }
 
 /// A compiled site, ready to run: every name resolved to an index.
@@ -664,6 +700,14 @@ fn compose_instructions<'t>(parts: impl Iterator<Item = &'t str>) -> String {
 
 /// Parses and compiles a site from RON text. `path` is used in error messages.
 pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
+    crate::limits::check_size("site", text.len() as u64, crate::limits::MAX_SITE_BYTES).map_err(
+        |message| SiteError {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            message,
+        },
+    )?;
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let file: SiteFile = options.from_str(text).map_err(|e| {
@@ -949,6 +993,7 @@ impl<'a> Compiler<'a> {
                 ));
             }
             self.tables.push(table);
+            self.row_state(def)?;
         }
 
         // Pages and dialogs: ids first, so navigation can point forward.
@@ -1143,6 +1188,7 @@ impl<'a> Compiler<'a> {
                 name,
                 columns,
                 rows,
+                ..
             } => {
                 self.where_ = format!("table \"{name}\"");
                 for (i, row) in rows.iter().enumerate() {
@@ -1169,6 +1215,7 @@ impl<'a> Compiler<'a> {
                 name,
                 groups,
                 shuffle,
+                ..
             } => {
                 self.where_ = format!("table \"{name}\"");
                 let Some(first) = groups.first() else {
@@ -1224,6 +1271,49 @@ impl<'a> Compiler<'a> {
                 })
             }
         }
+    }
+
+    /// Declares a table's per-row state (the table is the last one compiled).
+    fn row_state(&mut self, def: &format::TableDef) -> R<()> {
+        let (format::TableDef::Static {
+            name, row_state, ..
+        }
+        | format::TableDef::Generated {
+            name, row_state, ..
+        }) = def;
+        let t = (self.tables.len() - 1) as u32;
+        for (key, value) in row_state {
+            self.where_ = format!("table \"{name}\"");
+            if key.is_empty() {
+                return Err(self.err(
+                    name,
+                    "a row state has an empty name; expected a short name".into(),
+                ));
+            }
+            let taken =
+                self.slot_named(key).is_some() || self.row_inputs.iter().any(|r| &r.key == key);
+            if taken {
+                return Err(self.err(key, format!("the row state \"{key}\" is declared twice (state names, row states and input keys share one namespace)")));
+            }
+            // Read in each row at reset, before any input exists: no state, no goal.
+            let init = self.value(
+                value,
+                Scope {
+                    row_table: Some(t),
+                    goal: false,
+                },
+            )?;
+            if init.reads_state() {
+                return Err(self.err(key, format!("the row state \"{key}\" starts from state, which is not there yet at reset; expected Row(\"COLUMN\"), Lit(\"TEXT\") or arithmetic on those")));
+            }
+            self.row_inputs.push(RowInputC {
+                key: key.clone(),
+                table: t,
+                init: Some(init),
+            });
+        }
+        self.where_.clear();
+        Ok(())
     }
 
     /// Compiles a generator; `derived` allows the ones that read generated tables.
@@ -1297,6 +1387,12 @@ impl<'a> Compiler<'a> {
                 }
             }
             G::Pattern(p) => GenC::Pattern(p.clone()),
+            G::Calc(value) => {
+                if !derived {
+                    return Err(self.err("Calc", "Calc computes a field from the goal and the generated tables, so it belongs in a task's `derived` fields".into()));
+                }
+                GenC::Calc(self.value(value, scope)?)
+            }
             G::MinOf {
                 table,
                 column,
@@ -1390,16 +1486,27 @@ impl<'a> Compiler<'a> {
                     "an input has an empty key; expected a short name".into(),
                 ));
             }
+            // An input in a row of a table that declares this key as row
+            // state shows and changes that state.
+            let row_state = list_table.is_some_and(|t| {
+                self.row_inputs
+                    .iter()
+                    .any(|r| &r.key == key && r.table == t && r.init.is_some())
+            });
+            if row_state {
+                continue;
+            }
             let taken =
                 self.slot_named(key).is_some() || self.row_inputs.iter().any(|r| &r.key == key);
             if taken {
-                return Err(self.err(key, format!("the key \"{key}\" is used twice (input keys and state names share one namespace)")));
+                return Err(self.err(key, format!("the key \"{key}\" is used twice (input keys, state names and row states share one namespace)")));
             }
             match list_table {
                 None => self.slots.push((key.clone(), String::new())),
                 Some(t) => self.row_inputs.push(RowInputC {
                     key: key.clone(),
                     table: t,
+                    init: None,
                 }),
             }
         }
@@ -1524,16 +1631,30 @@ impl<'a> Compiler<'a> {
                 key,
                 label,
                 placeholder,
+                visible_if,
             } => {
                 c.role = Role::TextBox;
                 c.key = Some(key.clone());
                 c.label = self.template(label, scope)?;
                 c.placeholder = placeholder.clone();
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
-            E::Password { key, label }
-            | E::NumberInput { key, label }
-            | E::DateInput { key, label } => {
+            E::Password {
+                key,
+                label,
+                visible_if,
+            }
+            | E::NumberInput {
+                key,
+                label,
+                visible_if,
+            }
+            | E::DateInput {
+                key,
+                label,
+                visible_if,
+            } => {
                 c.role = match e {
                     E::Password { .. } => Role::Password,
                     E::NumberInput { .. } => Role::Number,
@@ -1542,16 +1663,19 @@ impl<'a> Compiler<'a> {
                 c.key = Some(key.clone());
                 c.label = self.template(label, scope)?;
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
             E::Select {
                 key,
                 label,
                 options,
+                visible_if,
             }
             | E::Radio {
                 key,
                 label,
                 options,
+                visible_if,
             } => {
                 c.role = if matches!(e, E::Select { .. }) {
                     Role::Select
@@ -1562,12 +1686,18 @@ impl<'a> Compiler<'a> {
                 c.label = self.template(label, scope)?;
                 c.options = Some(self.options(options)?);
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
-            E::Checkbox { key, label } => {
+            E::Checkbox {
+                key,
+                label,
+                visible_if,
+            } => {
                 c.role = Role::Checkbox;
                 c.key = Some(key.clone());
                 c.label = self.template(label, scope)?;
                 c.slot = Some(self.input_slot(key, scope)?);
+                c.visible_if = vis(self, visible_if)?;
             }
             E::Row { children } | E::Card { children } => {
                 c.role = Role::Group;
@@ -1713,6 +1843,31 @@ impl<'a> Compiler<'a> {
                     column: self.column(t, col)?,
                 }
             }
+            V::Add(a, b) | V::Sub(a, b) | V::Mul(a, b) | V::Min(a, b) | V::Max(a, b) => {
+                let op = match v {
+                    V::Add(..) => CalcOp::Add,
+                    V::Sub(..) => CalcOp::Sub,
+                    V::Mul(..) => CalcOp::Mul,
+                    V::Min(..) => CalcOp::Min,
+                    _ => CalcOp::Max,
+                };
+                ValueC::Calc(
+                    op,
+                    Box::new(self.value(a, scope)?),
+                    Box::new(self.value(b, scope)?),
+                )
+            }
+            V::Sum(table, inner) => {
+                let t = self.table_index(table)?;
+                let inner = self.value(
+                    inner,
+                    Scope {
+                        row_table: Some(t),
+                        goal: scope.goal,
+                    },
+                )?;
+                ValueC::Sum(t, Box::new(inner))
+            }
         })
     }
 
@@ -1726,6 +1881,7 @@ impl<'a> Compiler<'a> {
             C::Empty(a) => CondC::Empty(v(a)?),
             C::NotEmpty(a) => CondC::NotEmpty(v(a)?),
             C::IsNumber(a) => CondC::IsNumber(v(a)?),
+            C::Contains(a, b) => CondC::Contains(v(a)?, v(b)?),
             C::Lt(a, b) => CondC::Cmp(CmpOp::Lt, v(a)?, v(b)?),
             C::Le(a, b) => CondC::Cmp(CmpOp::Le, v(a)?, v(b)?),
             C::Gt(a, b) => CondC::Cmp(CmpOp::Gt, v(a)?, v(b)?),

@@ -350,6 +350,7 @@ impl Env {
             }
         }
         self.row_base.clear();
+        let mut init_text = String::new();
         for ri in &site.row_inputs {
             self.row_base.push(count as u32);
             let rows = self
@@ -357,8 +358,21 @@ impl Env {
                 .get(ri.table as usize)
                 .map(|t| t.rows.len())
                 .unwrap_or(0);
-            for _ in 0..rows {
-                set_slot(&mut self.slots, count, "");
+            for r in 0..rows {
+                init_text.clear();
+                if let Some(init) = &ri.init {
+                    // A table's row state starts from its row (it reads no state).
+                    let ctx = Ctx {
+                        site,
+                        slots: &[],
+                        row_base: &[],
+                        tables: &self.tables,
+                        goal: &self.goal,
+                        goal_map: &task.table_goal_map,
+                    };
+                    ctx.write_val(init, Some((ri.table, r as u32)), &mut init_text);
+                }
+                set_slot(&mut self.slots, count, &init_text);
                 count += 1;
             }
         }
@@ -754,9 +768,9 @@ impl Env {
         for part in &t.parts {
             match part {
                 TemplatePart::Lit(s) => out.push_str(s),
-                TemplatePart::Value(v) => out.push_str(ctx.value(v, row)),
+                TemplatePart::Value(v) => ctx.write_val(v, row, out),
                 TemplatePart::Money(v, format) => {
-                    eval::write_money(out, ctx.value(v, row), *format)
+                    eval::write_money_val(out, ctx.val(v, row), *format)
                 }
             }
         }
@@ -1202,7 +1216,7 @@ impl Env {
                     };
                     let mut buf = std::mem::take(&mut self.scratch);
                     buf.clear();
-                    buf.push_str(self.ctx(site).value(value, row));
+                    self.ctx(site).write_val(value, row, &mut buf);
                     if let Some(s) = self.slots.get_mut(slot as usize) {
                         s.clear();
                         s.push_str(&buf);

@@ -157,6 +157,17 @@ impl Recorder {
 }
 
 impl EpisodeRecord {
+    /// Reads an episode file, refusing one over [`MAX_EPISODE_BYTES`](crate::limits::MAX_EPISODE_BYTES)
+    /// before parsing it. The error says what is wrong and, for bad JSON, where.
+    pub fn from_json(text: &str) -> Result<EpisodeRecord, String> {
+        crate::limits::check_size(
+            "episode",
+            text.len() as u64,
+            crate::limits::MAX_EPISODE_BYTES,
+        )?;
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
     /// Replays the record on `env` (same site and task, the record's
     /// perturbations), checking every digest.
     pub fn replay(&self, env: &mut Env) -> Result<(), ReplayError> {

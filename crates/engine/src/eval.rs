@@ -2,9 +2,12 @@
 //!
 //! Everything here borrows: a value is a `&str` into the site, the state
 //! slots, the generated tables or the goal, so evaluating on the step path
-//! allocates nothing.
+//! allocates nothing. Arithmetic (`Add`, `Mul`, `Sum`...) is the exception
+//! that has no text to borrow: it is computed as a [`Fixed`] exact decimal
+//! (integers only, so native and wasm32 agree to the bit), read through
+//! [`Ctx::val`], and written with [`write_fixed`] into a buffer the caller owns.
 
-use crate::compile::{CmpOp, CondC, GenC, MoneyFormat, Site, TableSource, ValueC};
+use crate::compile::{CalcOp, CmpOp, CondC, GenC, MoneyFormat, Site, TableSource, ValueC};
 use crate::rng::Rng;
 use crate::text::format_date;
 
@@ -34,6 +37,25 @@ pub struct Ctx<'a> {
 
 /// A row context: which table row `Row(..)` and row inputs refer to.
 pub type RowCtx = Option<(u32, u32)>;
+
+/// An exact decimal number in millionths (`1.5` is `1_500_000`): what
+/// arithmetic values compute with. Integers only, so every platform agrees.
+pub type Fixed = i128;
+
+/// [`Fixed`] units in one.
+pub const FIXED_ONE: Fixed = 1_000_000;
+const FIXED_CENT: Fixed = FIXED_ONE / 100;
+
+/// A value as read: text borrowed from the episode, or a computed number
+/// (already rounded to the cent; `None` when an operand was not a number,
+/// which reads as empty text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val<'a> {
+    /// Text.
+    Text(&'a str),
+    /// The result of arithmetic.
+    Num(Option<Fixed>),
+}
 
 impl<'a> Ctx<'a> {
     /// The text of a value (empty when it refers to something absent).
@@ -66,13 +88,13 @@ impl<'a> Ctx<'a> {
                 key,
                 column,
             } => {
-                let key = self.value(key, row);
+                let key = self.val(key, row);
                 let Some(t) = self.tables.get(*table as usize) else {
                     return "";
                 };
                 for r in &t.rows {
                     if r.get(*key_column as usize)
-                        .map(|s| text_eq(s, key))
+                        .map(|s| val_eq(Val::Text(s), key))
                         .unwrap_or(false)
                     {
                         return r.get(*column as usize).map(|s| s.as_str()).unwrap_or("");
@@ -80,6 +102,58 @@ impl<'a> Ctx<'a> {
                 }
                 ""
             }
+            // Arithmetic has no text to borrow: read it with `val` or `write_val`.
+            ValueC::Calc(..) | ValueC::Sum(..) => "",
+        }
+    }
+
+    /// A value as text or, for arithmetic, as a number rounded to the cent.
+    pub fn val(&self, v: &'a ValueC, row: RowCtx) -> Val<'a> {
+        if v.is_calc() {
+            Val::Num(self.number(v, row).map(round_to_cent))
+        } else {
+            Val::Text(self.value(v, row))
+        }
+    }
+
+    /// The exact number a value stands for: arithmetic computed, text
+    /// parsed (`None` when it is not a number).
+    pub fn number(&self, v: &'a ValueC, row: RowCtx) -> Option<Fixed> {
+        match v {
+            ValueC::Calc(op, a, b) => {
+                let (x, y) = (self.number(a, row)?, self.number(b, row)?);
+                match op {
+                    CalcOp::Add => x.checked_add(y),
+                    CalcOp::Sub => x.checked_sub(y),
+                    CalcOp::Mul => Some(div_round(x.checked_mul(y)?, FIXED_ONE)),
+                    CalcOp::Min => Some(x.min(y)),
+                    CalcOp::Max => Some(x.max(y)),
+                }
+            }
+            ValueC::Sum(t, inner) => {
+                let rows = self
+                    .tables
+                    .get(*t as usize)
+                    .map(|t| t.rows.len())
+                    .unwrap_or(0);
+                let mut total: Fixed = 0;
+                for r in 0..rows as u32 {
+                    if let Some(x) = self.number(inner, Some((*t, r))) {
+                        total = total.checked_add(x)?;
+                    }
+                }
+                Some(total)
+            }
+            other => parse_fixed(self.value(other, row)),
+        }
+    }
+
+    /// Appends a value's text to `out` (arithmetic written by [`write_fixed`]).
+    pub fn write_val(&self, v: &'a ValueC, row: RowCtx, out: &mut String) {
+        match self.val(v, row) {
+            Val::Text(t) => out.push_str(t),
+            Val::Num(Some(x)) => write_fixed(out, x),
+            Val::Num(None) => {}
         }
     }
 
@@ -123,26 +197,30 @@ impl<'a> Ctx<'a> {
     pub fn cond(&self, c: &'a CondC, row: RowCtx) -> bool {
         match c {
             CondC::True => true,
-            CondC::Eq(a, b) => text_eq(self.value(a, row), self.value(b, row)),
-            CondC::Ne(a, b) => !text_eq(self.value(a, row), self.value(b, row)),
-            CondC::Empty(a) => self.value(a, row).trim().is_empty(),
-            CondC::NotEmpty(a) => !self.value(a, row).trim().is_empty(),
-            CondC::IsNumber(a) => parse_number(self.value(a, row)).is_some(),
-            CondC::Cmp(op, a, b) => {
-                match (
-                    parse_number(self.value(a, row)),
-                    parse_number(self.value(b, row)),
-                ) {
-                    (Some(x), Some(y)) => match op {
-                        CmpOp::Lt => x < y,
-                        CmpOp::Le => x <= y,
-                        CmpOp::Gt => x > y,
-                        CmpOp::Ge => x >= y,
-                    },
+            CondC::Eq(a, b) => val_eq(self.val(a, row), self.val(b, row)),
+            CondC::Ne(a, b) => !val_eq(self.val(a, row), self.val(b, row)),
+            CondC::Empty(a) => val_empty(self.val(a, row)),
+            CondC::NotEmpty(a) => !val_empty(self.val(a, row)),
+            CondC::IsNumber(a) => match self.val(a, row) {
+                Val::Text(t) => parse_number(t).is_some(),
+                Val::Num(x) => x.is_some(),
+            },
+            CondC::Contains(a, b) => with_text(self.val(a, row), |hay| {
+                with_text(self.val(b, row), |needle| {
+                    contains_ignoring_case(hay, needle)
+                })
+            }),
+            CondC::Cmp(op, a, b) => match (self.val(a, row), self.val(b, row)) {
+                (Val::Text(x), Val::Text(y)) => match (parse_number(x), parse_number(y)) {
+                    (Some(x), Some(y)) => compare(*op, x, y),
                     _ => false,
-                }
-            }
-            CondC::Checked(a) => self.value(a, row) == "true",
+                },
+                (x, y) => match (val_number(x), val_number(y)) {
+                    (Some(x), Some(y)) => compare(*op, x, y),
+                    _ => false,
+                },
+            },
+            CondC::Checked(a) => self.val(a, row) == Val::Text("true"),
             CondC::And(xs) => xs.iter().all(|x| self.cond(x, row)),
             CondC::Or(xs) => xs.iter().any(|x| self.cond(x, row)),
             CondC::Not(x) => !self.cond(x, row),
@@ -164,6 +242,191 @@ impl<'a> Ctx<'a> {
             }
         }
     }
+}
+
+fn compare<T: PartialOrd>(op: CmpOp, x: T, y: T) -> bool {
+    match op {
+        CmpOp::Lt => x < y,
+        CmpOp::Le => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+    }
+}
+
+/// A value's number, if it is one: text parsed exactly, arithmetic as computed.
+fn val_number(v: Val<'_>) -> Option<Fixed> {
+    match v {
+        Val::Text(t) => parse_fixed(t),
+        Val::Num(x) => x,
+    }
+}
+
+fn val_empty(v: Val<'_>) -> bool {
+    match v {
+        Val::Text(t) => t.trim().is_empty(),
+        Val::Num(x) => x.is_none(),
+    }
+}
+
+/// [`text_eq`] extended to computed numbers: a number equals text that
+/// parses to the same value, and an empty result equals empty text.
+pub fn val_eq(a: Val<'_>, b: Val<'_>) -> bool {
+    match (a, b) {
+        (Val::Text(x), Val::Text(y)) => text_eq(x, y),
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::Num(x), Val::Text(t)) | (Val::Text(t), Val::Num(x)) => match x {
+            None => t.trim().is_empty(),
+            Some(x) => parse_fixed(t) == Some(x),
+        },
+    }
+}
+
+/// Calls `f` with a value's text; a computed number is written into a
+/// buffer on the stack, so this allocates nothing.
+fn with_text<R>(v: Val<'_>, f: impl FnOnce(&str) -> R) -> R {
+    match v {
+        Val::Text(t) => f(t),
+        Val::Num(None) => f(""),
+        Val::Num(Some(x)) => {
+            let mut buf = StackText::default();
+            write_fixed(&mut buf, x);
+            f(buf.as_str())
+        }
+    }
+}
+
+/// A short text on the stack (enough for any [`Fixed`] written by [`write_fixed`]).
+struct StackText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.bytes.len() {
+            return Err(std::fmt::Error);
+        }
+        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Whether `needle` (trimmed) occurs in `hay`, ignoring case; an empty
+/// needle occurs everywhere. Compares lower-cased characters as it goes,
+/// without building lower-case copies.
+pub fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    let needle = needle.trim();
+    if needle.is_empty() {
+        return true;
+    }
+    hay.char_indices().any(|(i, _)| {
+        let mut h = hay[i..].chars().flat_map(char::to_lowercase);
+        needle
+            .chars()
+            .flat_map(char::to_lowercase)
+            .all(|n| h.next() == Some(n))
+    })
+}
+
+/// `n / d` rounded half away from zero (`d > 0`).
+fn div_round(n: Fixed, d: Fixed) -> Fixed {
+    let (q, r) = (n / d, n % d);
+    if 2 * r.abs() >= d {
+        q + n.signum()
+    } else {
+        q
+    }
+}
+
+/// Rounded to the cent, half away from zero.
+pub fn round_to_cent(x: Fixed) -> Fixed {
+    div_round(x, FIXED_CENT) * FIXED_CENT
+}
+
+/// Parses a number as [`parse_number`] does (sign, `$`, thousands commas,
+/// one decimal point), exactly: digits past the millionth are dropped.
+pub fn parse_fixed(s: &str) -> Option<Fixed> {
+    let s = s.trim().as_bytes();
+    let mut i = 0;
+    let mut negative = false;
+    if let Some(&sign @ (b'-' | b'+')) = s.first() {
+        negative = sign == b'-';
+        i = 1;
+    }
+    if s.get(i) == Some(&b'$') {
+        i += 1;
+    }
+    let (mut whole, mut frac, mut frac_digits, mut digits, mut dot): (
+        Fixed,
+        Fixed,
+        u32,
+        u32,
+        bool,
+    ) = (0, 0, 0, 0, false);
+    for &c in &s[i..] {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                let d = (c - b'0') as Fixed;
+                if !dot {
+                    whole = whole.checked_mul(10)?.checked_add(d)?;
+                } else if frac_digits < 6 {
+                    frac = frac * 10 + d;
+                    frac_digits += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            b',' if digits > 0 && !dot => {}
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let value = whole
+        .checked_mul(FIXED_ONE)?
+        .checked_add(frac * 10i128.pow(6 - frac_digits))?;
+    Some(if negative { -value } else { value })
+}
+
+/// Writes a number rounded to the cent: whole when it has no cents
+/// (`1250`), else with two decimals (`1250.40`, `-0.05`).
+pub fn write_fixed(out: &mut impl std::fmt::Write, x: Fixed) {
+    let cents = div_round(x, FIXED_CENT);
+    let magnitude = cents.unsigned_abs();
+    let (whole, rest) = (magnitude / 100, magnitude % 100);
+    let _ = if cents < 0 {
+        write!(out, "-{whole}")
+    } else {
+        write!(out, "{whole}")
+    };
+    if rest != 0 {
+        let _ = write!(out, ".{rest:02}");
+    }
+}
+
+/// A number as [`write_fixed`] writes it, in a new string.
+pub fn fixed_to_string(x: Fixed) -> String {
+    let mut out = String::new();
+    write_fixed(&mut out, x);
+    out
 }
 
 /// Text equality as people mean it: surrounding spaces ignored, and numbers
@@ -269,6 +532,12 @@ pub fn write_money(out: &mut String, text: &str, format: MoneyFormat) {
     out.push_str(format.suffix);
 }
 
+/// [`write_money`] for a value as read: computed numbers are written
+/// through a buffer on the stack, so this allocates nothing either.
+pub fn write_money_val(out: &mut String, value: Val<'_>, format: MoneyFormat) {
+    with_text(value, |text| write_money(out, text, format));
+}
+
 /// Generates one text. `used` tracks items already taken by `Unique` in
 /// this column (list item indices).
 pub fn generate(
@@ -345,7 +614,9 @@ pub fn generate(
             })
             .collect(),
         // Derived generators are computed by the environment, which has the tables.
-        GenC::MinOf { .. } | GenC::ArgMin { .. } | GenC::Join { .. } => String::new(),
+        GenC::MinOf { .. } | GenC::ArgMin { .. } | GenC::Join { .. } | GenC::Calc(_) => {
+            String::new()
+        }
     }
 }
 
@@ -399,6 +670,11 @@ pub fn derive(gen: &GenC, ctx: &Ctx<'_>) -> Option<String> {
             }
             Some(out)
         }
+        GenC::Calc(v) => Some(match ctx.val(v, None) {
+            Val::Text(t) => t.to_string(),
+            Val::Num(Some(x)) => fixed_to_string(x),
+            Val::Num(None) => String::new(),
+        }),
         _ => None,
     }
 }
@@ -470,6 +746,53 @@ mod tests {
         out.clear();
         write_money(&mut out, "n/a", f("$", "", 2, '.', Some(',')));
         assert_eq!(out, "n/a");
+    }
+
+    #[test]
+    fn exact_decimals_parse_and_write() {
+        assert_eq!(parse_fixed("52,340.17"), Some(52_340_170_000));
+        assert_eq!(parse_fixed(" -$0.5 "), Some(-500_000));
+        assert_eq!(parse_fixed("0.125"), Some(125_000));
+        assert_eq!(parse_fixed("5."), Some(5 * FIXED_ONE));
+        assert_eq!(parse_fixed(".5"), Some(FIXED_ONE / 2));
+        for bad in ["", "$", "1.2.3", "12a", "-", "1,2.3,4"] {
+            assert_eq!(parse_fixed(bad), None, "{bad:?}");
+        }
+        // Every number parse_number reads, parse_fixed reads to the same value.
+        for text in ["5", "5.00", "$1,200.50", "-3", "+7.25", "0.1"] {
+            let exact = parse_fixed(text).unwrap();
+            assert_eq!(exact as f64 / FIXED_ONE as f64, parse_number(text).unwrap());
+        }
+        let w = |x: Fixed| fixed_to_string(x);
+        assert_eq!(w(1250 * FIXED_ONE), "1250");
+        assert_eq!(w(1_250_400_000), "1250.40");
+        assert_eq!(w(-50_000), "-0.05");
+        // Rounded half away from zero, to the cent.
+        assert_eq!(w(5_000), "0.01");
+        assert_eq!(w(-5_000), "-0.01");
+        assert_eq!(w(4_999), "0");
+        assert_eq!(round_to_cent(1_234_567), 1_230_000);
+    }
+
+    #[test]
+    fn computed_numbers_compare_with_text() {
+        assert!(val_eq(Val::Num(Some(5 * FIXED_ONE)), Val::Text("5.00")));
+        assert!(val_eq(
+            Val::Text("$1,200"),
+            Val::Num(Some(1200 * FIXED_ONE))
+        ));
+        assert!(!val_eq(Val::Num(Some(5 * FIXED_ONE)), Val::Text("five")));
+        assert!(val_eq(Val::Num(None), Val::Text(" ")));
+        assert!(!val_eq(Val::Num(None), Val::Num(Some(0))));
+    }
+
+    #[test]
+    fn search_ignores_case() {
+        assert!(contains_ignoring_case("Classic Crew Tee", "crew tee"));
+        assert!(contains_ignoring_case("Classic Crew Tee", "  "));
+        assert!(contains_ignoring_case("ÉTÉ Hoodie", "été"));
+        assert!(!contains_ignoring_case("Classic Crew Tee", "crew  tee"));
+        assert!(!contains_ignoring_case("Tee", "Tees"));
     }
 
     #[test]

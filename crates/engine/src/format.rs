@@ -213,6 +213,9 @@ pub enum ElementDef {
         /// Grey hint shown while empty.
         #[serde(default)]
         placeholder: String,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// A password field (drawn as dots).
     Password {
@@ -220,6 +223,9 @@ pub enum ElementDef {
         key: String,
         /// Its label.
         label: String,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// A number field.
     NumberInput {
@@ -227,6 +233,9 @@ pub enum ElementDef {
         key: String,
         /// Its label.
         label: String,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// A date field, typed in the site's date format.
     DateInput {
@@ -234,6 +243,9 @@ pub enum ElementDef {
         key: String,
         /// Its label.
         label: String,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// A drop-down list; its slot holds the chosen option's text.
     Select {
@@ -243,6 +255,9 @@ pub enum ElementDef {
         label: String,
         /// The choices.
         options: Options,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// A checkbox; its slot holds `"true"` or `""`.
     Checkbox {
@@ -250,6 +265,9 @@ pub enum ElementDef {
         key: String,
         /// Its label.
         label: Template,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// A group of radio buttons; its slot holds the chosen option's text.
     Radio {
@@ -259,6 +277,9 @@ pub enum ElementDef {
         label: String,
         /// The choices.
         options: Options,
+        /// Shown only while this holds (a hidden field keeps what was typed).
+        #[serde(default)]
+        visible_if: Option<Cond>,
     },
     /// Elements side by side.
     Row {
@@ -354,6 +375,23 @@ pub enum Value {
     /// `Lookup(table, key_column, key, column)`: the `column` of the first row
     /// whose `key_column` equals `key`.
     Lookup(String, String, Box<Value>, String),
+    /// The sum of two numbers. Arithmetic reads its operands as exact
+    /// decimals; its result is rounded to the cent, and written as a whole
+    /// number when it has no cents (`"1250"`) or with two decimals
+    /// (`"1250.40"`). An operand that is not a number makes the result empty.
+    Add(Box<Value>, Box<Value>),
+    /// The first number minus the second.
+    Sub(Box<Value>, Box<Value>),
+    /// The product of two numbers (e.g. a quantity times a price, an amount times a rate).
+    Mul(Box<Value>, Box<Value>),
+    /// The smaller of two numbers.
+    Min(Box<Value>, Box<Value>),
+    /// The larger of two numbers.
+    Max(Box<Value>, Box<Value>),
+    /// `Sum(table, value)`: the value added up over every row of the table
+    /// (row context inside: `Row(..)` and row inputs read each row); rows
+    /// where it is not a number are left out, and no rows sum to 0.
+    Sum(String, Box<Value>),
 }
 
 /// A yes/no question about the state.
@@ -372,6 +410,9 @@ pub enum Cond {
     NotEmpty(Value),
     /// Parses as a number.
     IsNumber(Value),
+    /// The first text contains the second, ignoring case (an empty second
+    /// text is contained in every text): a search box's filter.
+    Contains(Value, Value),
     /// Numerically less (false if either is not a number).
     Lt(Value, Value),
     /// Numerically less or equal.
@@ -406,6 +447,12 @@ pub enum TableDef {
         columns: Vec<String>,
         /// Rows, one text per column.
         rows: Vec<Vec<String>>,
+        /// Per-row state: for each `(name, value)`, a slot in every row,
+        /// set at reset to `value` read in that row (`Row("starred")`,
+        /// `Lit("")`). Inputs keyed `name` in lists over this table show and
+        /// change it, and `Set("name", ..)` in a row writes it.
+        #[serde(default)]
+        row_state: Vec<(String, Value)>,
     },
     /// Generated from the episode's seed, group by group.
     Generated {
@@ -416,6 +463,12 @@ pub enum TableDef {
         /// Shuffle the rows after generation.
         #[serde(default)]
         shuffle: bool,
+        /// Per-row state: for each `(name, value)`, a slot in every row,
+        /// set at reset to `value` read in that row (`Row("starred")`,
+        /// `Lit("")`). Inputs keyed `name` in lists over this table show and
+        /// change it, and `Set("name", ..)` in a row writes it.
+        #[serde(default)]
+        row_state: Vec<(String, Value)>,
     },
 }
 
@@ -504,6 +557,10 @@ pub enum Gen {
         /// Column to return.
         take: String,
     },
+    /// A computed goal field (only in `derived`): the value, with goal
+    /// fields, lookups and arithmetic (`Add`, `Mul`, `Sum`...), e.g. the tax
+    /// owed on the goal's income, computed the way the site computes it.
+    Calc(Value),
     /// The `column` of every row where `filter` holds, joined with ", ".
     Join {
         /// Table.
@@ -541,7 +598,7 @@ pub struct TaskDef {
     /// Goal fields sampled at reset, before the tables.
     #[serde(default)]
     pub goal: Vec<(String, Gen)>,
-    /// Goal fields computed after the tables (`MinOf`, `ArgMin`, `Join`, or any generator).
+    /// Goal fields computed after the tables (`MinOf`, `ArgMin`, `Join`, `Calc`, or any generator).
     #[serde(default)]
     pub derived: Vec<(String, Gen)>,
     /// Steps before the episode is truncated (default 30).

@@ -27,6 +27,7 @@ pub mod episode;
 pub mod eval;
 pub mod format;
 pub mod layout;
+pub mod limits;
 pub mod obs;
 pub mod perturb;
 pub mod protocol;

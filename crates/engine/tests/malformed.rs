@@ -275,3 +275,190 @@ fn a_paraphrase_must_name_the_same_goal_fields() {
         e.message
     );
 }
+
+#[test]
+fn calc_belongs_in_derived_fields() {
+    let text = broken(
+        "(\"word\", Pick(\"words\"))",
+        "(\"word\", Calc(Lit(\"1\")))",
+    );
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "Calc(").0);
+    assert!(
+        e.message.contains("Calc") && e.message.contains("`derived`"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn calc_in_derived_reads_known_goal_fields() {
+    let text = broken(
+        "goal: [(\"word\", Pick(\"words\"))],",
+        "goal: [(\"word\", Pick(\"words\"))],\n            derived: [(\"twice\", Calc(Mul(Goal(\"wrd\"), Lit(\"2\"))))],",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"wrd\""));
+    assert!(
+        e.message.contains("no goal field \"wrd\"") && e.message.contains("word"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn arithmetic_reads_known_slots() {
+    let text = broken(
+        "NotEmpty(State(\"answer\"))",
+        "Gt(Add(State(\"answer\"), State(\"answr\")), Lit(\"0\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"answr\""));
+    assert!(
+        e.message
+            .contains("no state slot or input is named \"answr\""),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn sum_over_an_unknown_table() {
+    let text = broken(
+        "End]",
+        "Set(\"answer\", Sum(\"nope\", Row(\"price\"))), End]",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"nope\""));
+    assert!(
+        e.message.contains("no table is named \"nope\""),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn sum_reads_the_columns_of_its_table() {
+    let text = broken(
+        "    pages: [",
+        "    tables: [Static(name: \"items\", columns: [\"price\"], rows: [[\"3\"]])],\n    pages: [",
+    );
+    let text = text.replacen(
+        "End]",
+        "Set(\"answer\", Sum(\"items\", Mul(Row(\"cost\"), Lit(\"2\")))), End]",
+        1,
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"cost\""));
+    assert!(
+        e.message.contains("table \"items\" has no column \"cost\"") && e.message.contains("price"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn contains_reads_known_slots() {
+    let text = broken(
+        "NotEmpty(State(\"answer\"))",
+        "Contains(State(\"answer\"), State(\"query\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"query\""));
+    assert!(e.message.contains("\"query\""), "{}", e.message);
+}
+
+#[test]
+fn visible_if_on_an_input_reads_known_slots() {
+    let text = broken(
+        "TextInput(key: \"answer\", label: \"Answer\")",
+        "TextInput(key: \"answer\", label: \"Answer\", visible_if: Checked(\"agreed\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"agreed\""));
+    assert!(
+        e.message.contains("page \"main\"") && e.message.contains("\"agreed\""),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn arithmetic_takes_two_values() {
+    let text = broken(
+        "NotEmpty(State(\"answer\"))",
+        "Gt(Add(State(\"answer\")), Lit(\"0\"))",
+    );
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "Add(").0);
+    assert!(e.column > 1);
+}
+
+/// GOOD with a table that declares per-row state.
+fn with_row_state(row_state: &str) -> String {
+    broken(
+        "    pages: [",
+        &format!(
+            "    state: {{\"seen\": \"\"}},\n    tables: [Static(name: \"items\", columns: [\"label\", \"marked\"], rows: [[\"a\", \"true\"]], row_state: [{row_state}])],\n    pages: ["
+        ),
+    )
+}
+
+#[test]
+fn row_state_loads_and_is_shared_by_row_inputs() {
+    let text = with_row_state("(\"picked\", Row(\"marked\"))").replacen(
+        "ErrorMessage,",
+        "ErrorMessage, List(key: \"l\", table: \"items\", row: [Checkbox(key: \"picked\", label: \"{row.label}\")]), List(key: \"m\", table: \"items\", row: [Checkbox(key: \"picked\", label: \"Again\")]),",
+        1,
+    );
+    load_site("sites/tiny.ron", &text).unwrap();
+}
+
+#[test]
+fn row_state_reads_the_columns_of_its_table() {
+    let text = with_row_state("(\"picked\", Row(\"marks\"))");
+    let e = error_of(&text);
+    assert_eq!((e.line, e.column), position(&text, "\"marks\""));
+    assert!(
+        e.message.contains("table \"items\"") && e.message.contains("marked"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn row_state_names_are_unique() {
+    // Against the declared state...
+    let text = with_row_state("(\"seen\", Lit(\"\"))");
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "\"seen\"").0);
+    assert!(
+        e.message
+            .contains("the row state \"seen\" is declared twice"),
+        "{}",
+        e.message
+    );
+    // ...and against the inputs outside the table's lists.
+    let text = with_row_state("(\"answer\", Lit(\"\"))");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("\"answer\" is used twice") && e.message.contains("row states"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn row_state_cannot_start_from_state_or_the_goal() {
+    let text = with_row_state("(\"picked\", State(\"seen\"))");
+    let e = error_of(&text);
+    assert_eq!(e.line, position(&text, "(\"picked\"").0);
+    assert!(e.message.contains("starts from state"), "{}", e.message);
+    let text = with_row_state("(\"picked\", Goal(\"word\"))");
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("can only be read by a task"),
+        "{}",
+        e.message
+    );
+}

@@ -462,6 +462,47 @@ impl Transform<'_> {
         items.rotate_left(1);
     }
 
+    /// [`Self::shuffle_changed`], so that the elements without a written
+    /// visibility condition change order when there are two or more: a
+    /// change among elements that may be hidden (a question's follow-up, a
+    /// notice) could go unseen. (The error message counts as shown here, as
+    /// it always has, so the shipped sites' variants stay as they were.)
+    fn shuffle_seen(&mut self, items: &mut [u32], derange: bool) {
+        let original = items.to_vec();
+        self.shuffle_changed(items, derange);
+        let shown: Vec<u32> = original
+            .iter()
+            .copied()
+            .filter(|&e| {
+                let elem = &self.site.elems[e as usize];
+                elem.visible_if.is_none() || elem.role == Role::Alert
+            })
+            .collect();
+        if shown.len() < 2 {
+            return;
+        }
+        let order_of_shown = |items: &[u32]| -> Vec<u32> {
+            items
+                .iter()
+                .copied()
+                .filter(|e| shown.contains(e))
+                .collect()
+        };
+        for _ in 0..8 {
+            if order_of_shown(items) != shown {
+                return;
+            }
+            items.copy_from_slice(&original);
+            self.shuffle_changed(items, derange);
+        }
+        if order_of_shown(items) == shown {
+            // Swap the first two that are always shown.
+            items.copy_from_slice(&original);
+            let at = |e: u32| original.iter().position(|&x| x == e).unwrap_or(0);
+            items.swap(at(shown[0]), at(shown[1]));
+        }
+    }
+
     fn new_elem(&mut self, elem: ElemC) -> u32 {
         self.site.elems.push(elem);
         (self.site.elems.len() - 1) as u32
@@ -591,7 +632,7 @@ impl Transform<'_> {
             let (c, page) = candidates.swap_remove(i);
             let before = self.names_of(self.items(c));
             let mut items = self.items(c).clone();
-            self.shuffle_changed(&mut items, false);
+            self.shuffle_seen(&mut items, false);
             *self.items_mut(c) = items;
             let after = self.names_of(self.items(c));
             let mut text = format!("reordered {}", self.container_name(c));
@@ -1244,7 +1285,7 @@ impl Transform<'_> {
         for (page, fields) in chosen {
             let original: Vec<u32> = fields.iter().map(|f| f.2).collect();
             let mut order = original.clone();
-            self.shuffle_changed(&mut order, self.p.severity >= 3);
+            self.shuffle_seen(&mut order, self.p.severity >= 3);
             for ((c, index, _), &e) in fields.iter().zip(&order) {
                 self.items_mut(*c)[*index] = e;
             }

@@ -164,11 +164,17 @@ pub struct SpecError {
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "perturbation {} (\"{}\"): {}",
-            self.position, self.part, self.message
-        )
+        let part = format!("\"{}\"", crate::protocol::shorten(&self.part));
+        // "unknown kind "x"" already quotes a part without a severity.
+        if self.message.contains(&part) {
+            write!(f, "perturbation {}: {}", self.position, self.message)
+        } else {
+            write!(
+                f,
+                "perturbation {} ({part}): {}",
+                self.position, self.message
+            )
+        }
     }
 }
 
@@ -264,7 +270,8 @@ impl FromStr for PerturbSpec {
             };
             let kind = Kind::from_name(name).ok_or_else(|| {
                 fail(format!(
-                    "unknown kind \"{name}\"; expected one of: {}",
+                    "unknown kind \"{}\"; expected one of: {}",
+                    crate::protocol::shorten(name),
                     Kind::ALL.map(Kind::name).join(", ")
                 ))
             })?;
@@ -274,13 +281,17 @@ impl FromStr for PerturbSpec {
                     Ok(v) if (MIN_SEVERITY..=MAX_SEVERITY).contains(&v) => v,
                     _ => {
                         return Err(fail(format!(
-                            "severity \"{s}\" is not valid; expected {MIN_SEVERITY}, 2 or {MAX_SEVERITY}"
+                            "severity \"{}\" is not valid; expected {MIN_SEVERITY}, 2 or {MAX_SEVERITY}",
+                            crate::protocol::shorten(s)
                         )))
                     }
                 },
             };
             if spec.severity(kind).is_some() {
-                return Err(fail(format!("\"{name}\" is given twice")));
+                return Err(fail(format!(
+                    "\"{}\" is given twice",
+                    crate::protocol::shorten(name)
+                )));
             }
             spec.set(kind, severity);
         }

@@ -102,6 +102,11 @@ impl LearnedPolicy {
 
     /// Reads a policy from JSON, checking its format, version and shape.
     pub fn from_json(text: &str) -> Result<LearnedPolicy, String> {
+        wobble_engine::limits::check_size(
+            "policy",
+            text.len() as u64,
+            wobble_engine::limits::MAX_POLICY_BYTES,
+        )?;
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("not a JSON policy file: {e}"))?;
         let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
