@@ -4,12 +4,13 @@
 //! |---------|--------------|
 //! | `setup` | installs whatever is missing, idempotently (see below) |
 //! | `serve` | `setup` without the browsers, then `trunk serve` on <http://127.0.0.1:8080/> |
-//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
+//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, a short fuzz run, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
 //! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
 //! | `js`    | builds the engine as a JavaScript module into `crates/js/pkg/` (`web/` for pages, `node/` for Node) |
 //! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //! | `endurance` | trains for a long time natively and reports the process's memory over the run (see `endurance.rs`) |
+//! | `fuzz`  | runs the fuzz targets in `fuzz/` for a while each and prints their executions ([`fuzz`]) |
 //!
 //! `setup` checks each tool's version and installs only what is absent or differs:
 //!
@@ -42,6 +43,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 mod endurance;
+mod fuzz;
 
 /// The Trunk release the project is built and tested with.
 const TRUNK_VERSION: &str = "0.22.1";
@@ -74,8 +76,8 @@ tasks:
   setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium,
            firefox-esr, node_modules)
   serve    setup (no browsers), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
-  test     setup, then fmt, clippy, native tests (release), wasm tests, the JavaScript module
-           and its Node tests, trunk build, e2e tests
+  test     setup, then fmt, clippy, native tests (release), wasm tests, 20 s per fuzz target,
+           the JavaScript module and its Node tests, trunk build, e2e tests
   dist     setup (no browsers), then `trunk build --release` into dist/
   js       build the engine as a JavaScript module: crates/js/pkg/web (ES module for pages)
            and crates/js/pkg/node (for Node); installs only the wasm32 target and wasm-bindgen-cli
@@ -86,6 +88,9 @@ tasks:
   endurance  train for a long time natively (default: 1,000,000 episodes of click-button) and
            report the process's memory over the run; [--episodes N] [--site SITE];
            --browser [MINUTES]: train in the page's worker instead (default 10 minutes)
+  fuzz     [--minutes N | --seconds N] [TARGET...]: run the fuzz targets in fuzz/ (all by
+           default, 60 s each) with cargo-fuzz on nightly, installing both if missing; fails
+           on a crash and names the saved input
   help     this text
 ";
 
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
         Some("bless") => xt.bless(),
         Some("gallery") => xt.gallery(),
         Some("endurance") => xt.endurance(&rest),
+        Some("fuzz") => xt.fuzz(&rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())
@@ -281,6 +287,7 @@ impl Xtask {
                 "wobble-policy",
             ]))
         })?;
+        steps.run("fuzz (short)", || self.fuzz_smoke())?;
         steps.run("js build", || self.js_build())?;
         steps.run("js tests (node)", || self.node_tests("tests/js"))?;
         steps.run("trunk build", || self.trunk_build())?;

@@ -697,6 +697,10 @@ fn compose_instructions<'t>(parts: impl Iterator<Item = &'t str>) -> String {
     out.push('.');
     out
 }
+/// The smallest base font size a theme may set, in pixels.
+pub const MIN_FONT_SIZE: f32 = 6.0;
+/// The largest base font size a theme may set, in pixels.
+pub const MAX_FONT_SIZE: f32 = 72.0;
 
 /// Parses and compiles a site from RON text. `path` is used in error messages.
 pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
@@ -911,6 +915,24 @@ impl<'a> Compiler<'a> {
             return Err(self.err(
                 "name",
                 "the site's `name` is empty; expected a short name such as \"airline\"".into(),
+            ));
+        }
+        for (field, size) in [("width", file.width), ("height", file.height)] {
+            if size.is_some_and(f32::is_nan) {
+                return Err(self.err(
+                    field,
+                    format!("the site's `{field}` is not a number; expected CSS pixels from 200 to 1600"),
+                ));
+            }
+        }
+        // Larger sizes overflow the layout's arithmetic to infinite boxes.
+        if !(MIN_FONT_SIZE..=MAX_FONT_SIZE).contains(&file.theme.font_size) {
+            return Err(self.err(
+                "font_size",
+                format!(
+                    "the theme's `font_size` is {}; expected pixels from {MIN_FONT_SIZE} to {MAX_FONT_SIZE}",
+                    file.theme.font_size
+                ),
             ));
         }
         for (i, (name, items)) in file.lists.iter().enumerate() {

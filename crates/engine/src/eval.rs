@@ -588,8 +588,11 @@ pub fn generate(
             String::new()
         }
         GenC::Int { min, max, step } => {
-            let n = (max - min) / step;
-            (min + step * rng.range_inclusive(0, n)).to_string()
+            // In i128: `max - min` overflows an i64 for ranges wider than half of it. A span
+            // of more than i64::MAX steps is drawn from its first i64::MAX + 1 steps.
+            let (min, max, step) = (i128::from(*min), i128::from(*max), i128::from(*step));
+            let n = i64::try_from((max - min) / step).unwrap_or(i64::MAX);
+            (min + step * i128::from(rng.range_inclusive(0, n))).to_string()
         }
         GenC::Money { min, max } => {
             let whole = rng.range_inclusive(*min, *max);

@@ -462,3 +462,62 @@ fn row_state_cannot_start_from_state_or_the_goal() {
         e.message
     );
 }
+
+// Found by fuzzing the site loader (fuzz/regressions/site_loader/, RELIABILITY.md).
+
+#[test]
+fn an_int_generator_may_span_all_of_i64() {
+    // `max - min` overflowed an i64: a panic with overflow checks, and a
+    // wrapped (always `min`) value without them.
+    let text = broken("Pick(\"words\")", "Int(min: -5, max: 9223372036854775807)");
+    let site = std::sync::Arc::new(load_site("sites/tiny.ron", &text).unwrap());
+    let mut env = wobble_engine::Env::new(site, 0, Default::default()).unwrap();
+    let mut large = 0;
+    for seed in 0..50 {
+        env.reset(seed);
+        let n: i64 = env.goal_value(0).parse().expect("a whole number");
+        assert!(n >= -5, "{n}");
+        large += usize::from(n > 1 << 40);
+    }
+    assert!(large > 40, "only {large} of 50 draws were large");
+}
+
+#[test]
+fn a_font_size_out_of_range_is_refused_with_its_location() {
+    // 3e38 pixels overflowed the layout to infinite boxes.
+    for size in ["3e38", "inf", "NaN", "0.0", "-14.0", "500.0"] {
+        let text = broken(
+            "title: \"Tiny\",",
+            &format!("title: \"Tiny\",\n    theme: (font_size: {size}),"),
+        );
+        let e = error_of(&text);
+        assert_eq!((e.line, e.column), position(&text, "font_size"), "{e}");
+        assert!(
+            e.message.contains("font_size") && e.message.contains("from 6 to 72"),
+            "{}",
+            e.message
+        );
+    }
+    let text = broken(
+        "title: \"Tiny\",",
+        "title: \"Tiny\",\n    theme: (font_size: 72.0),",
+    );
+    assert!(load_site("sites/tiny.ron", &text).is_ok());
+}
+
+#[test]
+fn a_page_size_that_is_not_a_number_is_refused() {
+    for field in ["width", "height"] {
+        let text = broken(
+            "title: \"Tiny\",",
+            &format!("title: \"Tiny\",\n    {field}: NaN,"),
+        );
+        let e = error_of(&text);
+        assert_eq!(e.line, position(&text, &format!("{field}:")).0, "{e}");
+        assert!(
+            e.message.contains(&format!("`{field}` is not a number")),
+            "{}",
+            e.message
+        );
+    }
+}
