@@ -8,6 +8,7 @@
 //! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
 //! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
+//! | `bench` | runs every benchmark and writes BENCHMARKS.md and the README's figures ([`bench`]) |
 //!
 //! `setup` checks each tool's version and installs only what is absent or differs:
 //!
@@ -30,6 +31,8 @@
 //! binaryen is too old for current rustc output, hence the npm one.
 //!
 //! The crate is std-only on purpose: it has to build in seconds before anything is installed.
+
+mod bench;
 
 use std::env;
 use std::ffi::OsString;
@@ -68,6 +71,8 @@ tasks:
            their expected files; review the diff before committing
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
            in docs/gallery/gallery.txt
+  bench    run every benchmark, write BENCHMARKS.md and the README's figures
+           ([--quick] [--runs N] [--skip-miniwob] [--report-only])
   help     this text
 ";
 
@@ -84,6 +89,7 @@ fn main() -> ExitCode {
         Some("dist") => xt.dist(),
         Some("bless") => xt.bless(),
         Some("gallery") => xt.gallery(),
+        Some("bench") => bench::bench(&xt, &rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())
