@@ -936,20 +936,22 @@ impl Bench<'_> {
         Ok(())
     }
 
-    /// Training and the sweep in Chromium's worker, built as the app ships.
+    /// Training and the sweep in Chromium's worker, built as the app ships; training again
+    /// built with opt-level 3, to show what the size-tuned build costs.
     fn browser_train(&self, raw: &mut Raw) -> Result {
-        let plan = self.plan("browser-train", &[], true, true)?;
-        self.wait_for_quiet();
-        let mut node = self.xt.cmd("node");
-        node.args([
-            "tests/bench/run.mjs",
-            "chromium",
-            "target/bench/web",
-            "pkg-web",
-        ])
-        .arg(&plan);
-        let (value, wall) = self.capture_json(&mut node)?;
-        self.push_runner(raw, "wasm-chromium-web", 0, &value, wall)
+        for (prefix, pkg, sweep) in [
+            ("wasm-chromium-web", "pkg-web", true),
+            ("wasm-chromium-release", "pkg-release", false),
+        ] {
+            let plan = self.plan(&format!("train-{pkg}"), &[], true, sweep)?;
+            self.wait_for_quiet();
+            let mut node = self.xt.cmd("node");
+            node.args(["tests/bench/run.mjs", "chromium", "target/bench/web", pkg])
+                .arg(&plan);
+            let (value, wall) = self.capture_json(&mut node)?;
+            self.push_runner(raw, prefix, 0, &value, wall)?;
+        }
+        Ok(())
     }
 
     fn bundle(&self, raw: &mut Raw) -> Result {
