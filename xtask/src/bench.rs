@@ -395,6 +395,7 @@ struct Bench<'a> {
 
 impl Bench<'_> {
     fn phase(&self, raw: &mut Raw, name: &str, body: fn(&Self, &mut Raw) -> Result) -> Result {
+        self.wait_for_quiet();
         let meter = Meter::start(name);
         body(self, raw).map_err(|e| format!("bench phase `{name}`: {e}"))?;
         meter.finish(raw)
@@ -559,14 +560,13 @@ impl Bench<'_> {
     fn engine(&self, raw: &mut Raw) -> Result {
         let plan = self.plan("engine", &SITES, false, false)?;
         for run in 0..self.options.runs {
+            self.wait_for_quiet();
             for site in SITES {
-                self.wait_for_quiet();
                 let mut cmd = self.wobble();
                 self.bench_args(&mut cmd, site);
                 let (value, wall) = self.capture_json(&mut cmd)?;
                 raw.push("native-engine", site, run, wall, value)?;
             }
-            self.wait_for_quiet();
             let mut node = self.xt.cmd("node");
             node.args(["tests/bench/run.mjs", "node", "target/wasm-bench/release"])
                 .arg(&plan);
@@ -576,7 +576,6 @@ impl Bench<'_> {
                 ("wasm-chromium-release", "pkg-release"),
                 ("wasm-chromium-web", "pkg-web"),
             ] {
-                self.wait_for_quiet();
                 let mut node = self.xt.cmd("node");
                 node.args(["tests/bench/run.mjs", "chromium", "target/bench/web", pkg])
                     .arg(&plan);
@@ -587,8 +586,9 @@ impl Bench<'_> {
         Ok(())
     }
 
-    /// Waits (up to half a minute, never with `--quick`) until other processes leave the
-    /// machine mostly idle: under a quarter of all cores busy over one second.
+    /// Waits (up to 20 seconds, never with `--quick`) until other processes leave the machine
+    /// mostly idle: under a quarter of all cores busy over one second. Called before each phase
+    /// and each run of the engine phase; the phase table reports how busy others kept it.
     fn wait_for_quiet(&self) {
         if self.options.quick {
             return;
@@ -605,7 +605,7 @@ impl Bench<'_> {
                 None => None,
             };
             match busy {
-                Some(b) if b >= 0.25 && started.elapsed().as_secs() < 30 => {
+                Some(b) if b >= 0.25 && started.elapsed().as_secs() < 20 => {
                     println!(
                         "  (waiting: other processes keep {:.0}% of the CPU busy)",
                         b * 100.0
@@ -620,7 +620,6 @@ impl Bench<'_> {
         for run in 0..self.options.runs {
             for site in PERTURBED_SITES {
                 for spec in std::iter::once("").chain(PERTURB_SPECS) {
-                    self.wait_for_quiet();
                     let mut cmd = self.wobble();
                     self.bench_args(&mut cmd, site);
                     if !spec.is_empty() {
@@ -645,7 +644,6 @@ impl Bench<'_> {
         for run in 0..self.options.runs {
             for site in SCALING_SITES {
                 for threads in 1..=cores {
-                    self.wait_for_quiet();
                     let mut cmd = self.wobble();
                     self.bench_args(&mut cmd, site);
                     cmd.args(["--threads", &threads.to_string()]);
@@ -666,7 +664,6 @@ impl Bench<'_> {
         for run in 0..self.options.slow_runs() {
             for threads in 1..=cores {
                 let threads_arg = threads.to_string();
-                self.wait_for_quiet();
                 let mut eval = self.wobble();
                 eval.args([
                     "eval",
@@ -690,7 +687,6 @@ impl Bench<'_> {
                 ]);
                 raw.push("native-eval-threads", &threads_arg, run, wall, value)?;
 
-                self.wait_for_quiet();
                 let mut sweep = self.wobble();
                 sweep
                     .args([
@@ -735,7 +731,6 @@ impl Bench<'_> {
     fn native_train(&self, raw: &mut Raw) -> Result {
         for run in 0..self.options.slow_runs() {
             for site in SITES {
-                self.wait_for_quiet();
                 let mut cmd = self.wobble();
                 cmd.args(["bench", "--train", "--site", site, "--json", "--episodes"])
                     .arg(TRAIN_EPISODES.to_string());
