@@ -955,6 +955,11 @@ impl Bench<'_> {
         let mut files = Vec::new();
         list_files(&dist, &mut files);
         files.sort();
+        // Trunk's lock file (`.trunk-lock`) is not part of the site.
+        files.retain(|f| {
+            !f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        });
         for file in files {
             let bytes = fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             let out = Command::new("gzip")

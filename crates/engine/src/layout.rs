@@ -13,7 +13,7 @@
 //! what depends on them; the boxes are exactly those of a layout from
 //! scratch. Any other change rebuilds the page's subtree. So a reset that
 //! rewrites a few labels, or a return to a page seen before, costs a small
-//! part of a full layout and allocates nothing.
+//! part of a full layout.
 
 use crate::compile::{Placement, Role, Site};
 use crate::env::Node;

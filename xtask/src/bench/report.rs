@@ -701,7 +701,7 @@ fn bundle(d: &Data) -> String {
     }
     let mut t = String::from("| file | bytes | gzip -9 |\n|---|---:|---:|\n");
     let (mut bytes, mut gzip) = (0.0, 0.0);
-    for r in d.section("bundle") {
+    for r in bundle_files(d) {
         let b = r.value.get("bytes").num().unwrap_or(0.0);
         let g = r.value.get("gzip").num().unwrap_or(0.0);
         bytes += b;
@@ -712,8 +712,13 @@ fn bundle(d: &Data) -> String {
     t
 }
 
+/// The files of `dist/`, without Trunk's own dotfiles (its lock file).
+fn bundle_files<'a>(d: &Data<'a>) -> impl Iterator<Item = &'a Record> + 'a {
+    d.section("bundle").filter(|r| !r.key.starts_with('.'))
+}
+
 fn bundle_gzip(d: &Data) -> f64 {
-    d.section("bundle")
+    bundle_files(d)
         .filter_map(|r| r.value.get("gzip").num())
         .sum()
 }
@@ -965,13 +970,24 @@ fn targets(d: &Data) -> String {
 /// The README's headline figures (between its bench markers).
 pub fn readme_block(d: &Data) -> String {
     let rate = |site: &str| int(median(d.stat("native-engine", site, "steps_per_sec")));
+    let others = Stat::of(
+        &d.section("phase")
+            .filter_map(|r| r.value.get("others").num())
+            .collect::<Vec<_>>(),
+    );
     let mut t = format!(
-        "Speed, as measured by `{}` on {} ({}; medians of {} runs, one core; the full tables, \
-         their spread and what bounds them are in [BENCHMARKS.md](BENCHMARKS.md)):\n\n",
+        "Speed, as measured by `{}` on {} ({}, {} cores{}). Medians of {} runs on one core; the \
+         full tables, their spread and what bounds them are in [BENCHMARKS.md](BENCHMARKS.md).\n\n",
         command(d),
         date(d),
         d.meta("machine").get("cpu").str().unwrap_or("this machine"),
-        d.runs()
+        d.meta("machine").get("cores").num().unwrap_or(1.0),
+        others.map_or(String::new(), |s| format!(
+            ", shared: other processes kept {} of the CPU busy meanwhile, so a quiet machine \
+             does better",
+            percent(s.median)
+        )),
+        d.runs(),
     );
     let _ = writeln!(
         t,
