@@ -11,6 +11,7 @@
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //! | `endurance` | trains for a long time natively and reports the process's memory over the run (see `endurance.rs`) |
 //! | `fuzz`  | runs the fuzz targets in `fuzz/` for a while each and prints their executions ([`fuzz`]) |
+//! | `bench` | runs every benchmark and writes BENCHMARKS.md and the README's figures ([`bench`]) |
 //!
 //! `setup` checks each tool's version and installs only what is absent or differs:
 //!
@@ -33,6 +34,8 @@
 //! binaryen is too old for current rustc output, hence the npm one.
 //!
 //! The crate is std-only on purpose: it has to build in seconds before anything is installed.
+
+mod bench;
 
 use std::env;
 use std::ffi::OsString;
@@ -91,6 +94,8 @@ tasks:
   fuzz     [--minutes N | --seconds N] [TARGET...]: run the fuzz targets in fuzz/ (all by
            default, 60 s each) with cargo-fuzz on nightly, installing both if missing; fails
            on a crash and names the saved input
+  bench    run every benchmark, write BENCHMARKS.md and the README's figures
+           ([--quick] [--runs N] [--skip-miniwob] [--report-only])
   help     this text
 ";
 
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
         Some("gallery") => xt.gallery(),
         Some("endurance") => xt.endurance(&rest),
         Some("fuzz") => xt.fuzz(&rest),
+        Some("bench") => bench::bench(&xt, &rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())

@@ -19,7 +19,7 @@ use crate::perturb::{self, Change, GoalView, PerturbSpec};
 use crate::rng::Rng;
 use crate::{Action, Key, TypeText};
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 /// How the step reward is reported.
@@ -185,6 +185,9 @@ pub struct Env {
     outcome: Option<Outcome>,
     candidates: Vec<Action>,
     scratch: String,
+    /// The last outcome's reason, kept from one episode to the next so that
+    /// the step that ends an episode writes its reason without allocating.
+    spare_reason: String,
     layout: layout::Layouter,
 }
 
@@ -230,6 +233,7 @@ impl Env {
             outcome: None,
             candidates: Vec::new(),
             scratch: String::with_capacity(256),
+            spare_reason: String::new(),
             layout: layout::Layouter::default(),
         })
     }
@@ -299,7 +303,9 @@ impl Env {
         self.page_steps = 0;
         self.popups_shown = 0;
         self.done = false;
-        self.outcome = None;
+        if let Some(outcome) = self.outcome.take() {
+            self.spare_reason = outcome.reason;
+        }
         self.open_popup(site.start);
         if !self.changes.is_empty() {
             self.locate_moves();
@@ -943,7 +949,7 @@ impl Env {
         let placement = p.is_dialog.then_some(p.placement);
         let height = self
             .layout
-            .lay_out(&site, &mut self.nodes, start, end, placement);
+            .lay_out(&site, &mut self.nodes, page, start, end, placement);
         self.page_height[page as usize] = height;
         self.page_laid_out[page as usize] = true;
     }
@@ -1129,16 +1135,25 @@ impl Env {
         let site = Arc::clone(&self.site);
         let task = &site.tasks[self.task];
         let limit = task.step_limit;
-        let (success, reason) = if truncated {
-            (
-                false,
-                format!("the step limit ({limit}) was reached before the task was done"),
-            )
+        let mut reason = std::mem::take(&mut self.spare_reason);
+        reason.clear();
+        let success = if truncated {
+            let _ = write!(
+                reason,
+                "the step limit ({limit}) was reached before the task was done"
+            );
+            false
         } else {
             let ctx = self.ctx(&site);
             match task.success.iter().find(|(c, _)| !ctx.cond(c, None)) {
-                Some((_, reason)) => (false, reason.clone()),
-                None => (true, "the task was done".to_string()),
+                Some((_, why)) => {
+                    reason.push_str(why);
+                    false
+                }
+                None => {
+                    reason.push_str("the task was done");
+                    true
+                }
             }
         };
         let raw: f32 = if success { 1.0 } else { -1.0 };

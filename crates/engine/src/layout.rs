@@ -5,11 +5,22 @@
 //! the deterministic text measure in [`crate::text`]. A dialog is laid out
 //! on its own and centred over the page. The web app draws each element at
 //! exactly these boxes, so a person sees what the agent sees.
+//!
+//! Each page keeps its taffy subtree between layouts (a [`PageTree`]). When
+//! a page is laid out again with the same shape (the same nodes shown, in
+//! the same places, with the same fonts), only the leaves whose label
+//! changed are updated and marked dirty, and taffy's own caches redo just
+//! what depends on them; the boxes are exactly those of a layout from
+//! scratch. Any other change rebuilds the page's subtree. So a reset that
+//! rewrites a few labels, or a return to a page seen before, costs a small
+//! part of a full layout.
 
 use crate::compile::{Placement, Role, Site};
 use crate::env::Node;
+use crate::format::TextStyle;
 use crate::text::{face_width, face_wrap, Face};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use taffy::prelude::*;
 
 /// A box in CSS pixels.
@@ -58,19 +69,104 @@ pub const DIALOG_WIDTH: f32 = 380.0;
 /// Top of a dialog.
 pub const DIALOG_TOP: f32 = 110.0;
 
-/// Reusable layout state (the taffy tree is kept and cleared per page).
+/// Reusable layout state: one taffy tree holding a subtree per page, kept
+/// for as long as the site is the same.
 pub struct Layouter {
     tree: TaffyTree<u32>,
-    map: Vec<(taffy::NodeId, u32)>,
+    /// The site the subtrees were built for (held, so that the comparison by
+    /// pointer cannot be fooled by a new site at a freed address).
+    site: Option<Arc<Site>>,
     face: Face,
+    /// Per page (or dialog) index.
+    pages: Vec<PageTree>,
+    /// Scratch of a rebuild: every taffy node made, the boxes to read back,
+    /// and the leaves whose size follows their node's label.
+    ids: Vec<taffy::NodeId>,
+    map: Vec<(taffy::NodeId, u32)>,
+    leaves: Vec<(taffy::NodeId, u32)>,
 }
 
 impl Default for Layouter {
     fn default() -> Self {
         Layouter {
             tree: TaffyTree::new(),
-            map: Vec::new(),
+            site: None,
             face: Face::Sans,
+            pages: Vec::new(),
+            ids: Vec::new(),
+            map: Vec::new(),
+            leaves: Vec::new(),
+        }
+    }
+}
+
+/// What a page's layout depends on, per node, besides its label.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Shape {
+    role: Role,
+    visible: bool,
+    parent: Option<u32>,
+    font_bits: u32,
+    style: TextStyle,
+    primary: bool,
+}
+
+impl Shape {
+    fn of(n: &Node) -> Shape {
+        Shape {
+            role: n.role,
+            visible: n.visible,
+            parent: n.parent,
+            font_bits: n.font_px.to_bits(),
+            style: n.style,
+            primary: n.primary,
+        }
+    }
+}
+
+/// A page's taffy subtree and what it was built from.
+#[derive(Default)]
+struct PageTree {
+    /// The subtree's root; `None` until built (or when building failed).
+    root: Option<taffy::NodeId>,
+    /// The node range and dialog placement it was built for.
+    start: u32,
+    end: u32,
+    dialog: Option<Placement>,
+    /// Per node of the range: its shape and label when built or last updated.
+    shapes: Vec<Shape>,
+    labels: Vec<String>,
+    /// Every taffy node of the subtree, children before parents.
+    ids: Vec<taffy::NodeId>,
+    /// (taffy node, engine node) of every box to read back.
+    map: Vec<(taffy::NodeId, u32)>,
+    /// Leaves whose size follows their node's label.
+    leaves: Vec<(taffy::NodeId, u32)>,
+}
+
+impl PageTree {
+    /// Whether the subtree was built for exactly this shape of the page.
+    fn fits(&self, nodes: &[Node], start: u32, end: u32, dialog: Option<Placement>) -> bool {
+        self.root.is_some()
+            && (self.start, self.end, self.dialog) == (start, end, dialog)
+            && nodes[start as usize..end as usize]
+                .iter()
+                .zip(&self.shapes)
+                .all(|(n, shape)| Shape::of(n) == *shape)
+    }
+
+    /// Remembers the nodes' shapes and labels.
+    fn record(&mut self, nodes: &[Node], start: u32, end: u32, dialog: Option<Placement>) {
+        self.start = start;
+        self.end = end;
+        self.dialog = dialog;
+        let range = &nodes[start as usize..end as usize];
+        self.shapes.clear();
+        self.shapes.extend(range.iter().map(Shape::of));
+        self.labels.resize_with(range.len(), String::new);
+        for (label, n) in self.labels.iter_mut().zip(range) {
+            label.clear();
+            label.push_str(&n.label);
         }
     }
 }
@@ -81,25 +177,95 @@ pub fn line_height(font_px: f32) -> f32 {
 }
 
 impl Layouter {
-    /// Lays out the nodes `start..end` (one page, or a dialog placed as
-    /// `dialog` says); returns the content height.
+    /// Lays out the nodes `start..end` (page or dialog number `page`, placed
+    /// as `dialog` says when it is a dialog); returns the content height.
     pub fn lay_out(
         &mut self,
-        site: &Site,
+        site: &Arc<Site>,
         nodes: &mut [Node],
+        page: u32,
         start: u32,
         end: u32,
         dialog: Option<Placement>,
     ) -> f32 {
+        if !self.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, site)) {
+            // Another site (a perturbed copy, say): nothing built so far applies.
+            self.tree.clear();
+            for p in &mut self.pages {
+                p.root = None;
+                p.ids.clear();
+            }
+            self.site = Some(Arc::clone(site));
+            self.face = Face::of(&site.theme.font);
+        }
+        let page = page as usize;
+        if self.pages.len() <= page {
+            self.pages.resize_with(page + 1, PageTree::default);
+        }
+        let mut tree = std::mem::take(&mut self.pages[page]);
+        if tree.fits(nodes, start, end, dialog) {
+            self.update_labels(&mut tree, nodes);
+        } else {
+            self.rebuild(&mut tree, site, nodes, start, end, dialog);
+        }
+        let height = self.compute(&tree, site, nodes, start, end, dialog);
+        self.pages[page] = tree;
+        height
+    }
+
+    /// Brings the label-sized leaves of a subtree of the same shape up to date.
+    fn update_labels(&mut self, tree: &mut PageTree, nodes: &[Node]) {
+        for &(t, i) in &tree.leaves {
+            let n = &nodes[i as usize];
+            let label = &mut tree.labels[(i - tree.start) as usize];
+            if *label == n.label {
+                continue;
+            }
+            label.clear();
+            label.push_str(&n.label);
+            let _ = match self.label_style(n) {
+                Some(style) => self.tree.set_style(t, style),
+                None => self.tree.mark_dirty(t),
+            };
+        }
+    }
+
+    /// Builds a page's subtree from scratch (removing the old one).
+    fn rebuild(
+        &mut self,
+        tree: &mut PageTree,
+        site: &Site,
+        nodes: &[Node],
+        start: u32,
+        end: u32,
+        dialog: Option<Placement>,
+    ) {
+        // Children come before their parents in `ids`, so each removal finds
+        // the parent it detaches from still there.
+        for &t in &tree.ids {
+            let _ = self.tree.remove(t);
+        }
+        self.ids.clear();
+        self.map.clear();
+        self.leaves.clear();
+        tree.root = self.build_page(site, nodes, start, end, dialog);
+        std::mem::swap(&mut tree.ids, &mut self.ids);
+        std::mem::swap(&mut tree.map, &mut self.map);
+        std::mem::swap(&mut tree.leaves, &mut self.leaves);
+        tree.record(nodes, start, end, dialog);
+    }
+
+    /// Makes the taffy nodes of a page; returns the root.
+    fn build_page(
+        &mut self,
+        site: &Site,
+        nodes: &[Node],
+        start: u32,
+        end: u32,
+        dialog: Option<Placement>,
+    ) -> Option<taffy::NodeId> {
         let is_dialog = dialog.is_some();
         let bar = dialog == Some(Placement::BottomBar);
-        self.face = Face::of(&site.theme.font);
-        let face = self.face;
-        self.tree.clear();
-        self.map.clear();
-        for n in &mut nodes[start as usize..end as usize] {
-            n.bbox = Rect::default();
-        }
         let width = site.width;
         let root_node = start;
         let tops: Vec<u32> = (start..end)
@@ -119,7 +285,7 @@ impl Layouter {
             }
         }
         let gap = 12.0;
-        let result = if is_dialog {
+        if is_dialog {
             let dialog_w = if bar {
                 width
             } else {
@@ -151,9 +317,9 @@ impl Layouter {
                     &children,
                 )
                 .ok();
-            dialog.map(|d| {
+            dialog.inspect(|&d| {
+                self.ids.push(d);
                 self.map.push((d, root_node));
-                (d, (width - dialog_w) / 2.0, DIALOG_TOP)
             })
         } else {
             let banner = self.leaf(Some(root_node), full_width_line(BANNER_HEIGHT));
@@ -177,9 +343,11 @@ impl Layouter {
                     &content_children,
                 )
                 .ok();
+            self.ids.extend(content);
             let mut children: Vec<taffy::NodeId> = banner.into_iter().collect();
             children.extend(content);
-            self.tree
+            let root = self
+                .tree
                 .new_with_children(
                     Style {
                         flex_direction: FlexDirection::Column,
@@ -191,11 +359,41 @@ impl Layouter {
                     },
                     &children,
                 )
-                .ok()
-                .map(|r| (r, 0.0, 0.0))
-        };
-        let Some((root, ox, mut oy)) = result else {
+                .ok();
+            self.ids.extend(root);
+            root
+        }
+    }
+
+    /// Lays out a built subtree and writes every node's box (zero for those
+    /// not shown); returns the content height.
+    fn compute(
+        &mut self,
+        tree: &PageTree,
+        site: &Site,
+        nodes: &mut [Node],
+        start: u32,
+        end: u32,
+        dialog: Option<Placement>,
+    ) -> f32 {
+        for n in &mut nodes[start as usize..end as usize] {
+            n.bbox = Rect::default();
+        }
+        let Some(root) = tree.root else {
             return 0.0;
+        };
+        let face = self.face;
+        let width = site.width;
+        let bar = dialog == Some(Placement::BottomBar);
+        let (ox, mut oy) = if dialog.is_some() {
+            let dialog_w = if bar {
+                width
+            } else {
+                DIALOG_WIDTH.min(width - 24.0)
+            };
+            ((width - dialog_w) / 2.0, DIALOG_TOP)
+        } else {
+            (0.0, 0.0)
         };
         let available = Size {
             width: AvailableSpace::Definite(width),
@@ -225,7 +423,7 @@ impl Layouter {
         }
         // Absolute positions: each mapped box plus its ancestors' offsets
         // (taffy positions a node relative to its parent).
-        for &(t, i) in &self.map {
+        for &(t, i) in &tree.map {
             let Ok(l) = self.tree.layout(t) else { continue };
             let (mut x, mut y) = (ox + l.location.x, oy + l.location.y);
             let mut up = self.tree.parent(t);
@@ -255,16 +453,50 @@ impl Layouter {
     /// (lines drawn as part of their parent, such as a dialog's title, have none).
     fn leaf(&mut self, node: Option<u32>, style: Style) -> Option<taffy::NodeId> {
         let id = self.tree.new_leaf(style).ok()?;
+        self.ids.push(id);
         if let Some(node) = node {
             self.map.push((id, node));
         }
         Some(id)
     }
 
-    fn measured_leaf(&mut self, node: u32, style: Style) -> Option<taffy::NodeId> {
-        let id = self.tree.new_leaf_with_context(style, node).ok()?;
+    /// A leaf sized by its node's label: measured text (the style is kept),
+    /// or a control whose width follows the label ([`Layouter::label_style`]).
+    fn label_leaf(&mut self, node: u32, n: &Node, style: Option<Style>) -> Option<taffy::NodeId> {
+        let id = match style {
+            Some(style) => self.tree.new_leaf_with_context(style, node).ok()?,
+            None => {
+                let style = self.label_style(n)?;
+                self.tree.new_leaf(style).ok()?
+            }
+        };
+        self.ids.push(id);
         self.map.push((id, node));
+        self.leaves.push((id, node));
         Some(id)
+    }
+
+    /// The style of a control whose width follows its label (a button, a
+    /// link, a checkbox or a radio button); `None` for other nodes (measured
+    /// text among them: their style does not depend on the label).
+    fn label_style(&self, n: &Node) -> Option<Style> {
+        let lh = line_height(n.font_px);
+        let (w, h) = match n.role {
+            Role::Button => (
+                (face_width(self.face, &n.label, advance_px(n)) + 32.0).ceil(),
+                CONTROL_HEIGHT,
+            ),
+            Role::Link => (
+                (face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil(),
+                lh,
+            ),
+            Role::Checkbox | Role::Radio => (
+                (22.0 + face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil(),
+                lh.max(22.0),
+            ),
+            _ => return None,
+        };
+        Some(fixed(w, h))
     }
 
     /// Builds the taffy subtree for a shown node; `None` for hidden ones.
@@ -275,60 +507,45 @@ impl Layouter {
         }
         let font = n.font_px;
         let lh = line_height(font);
-        let fixed = |w: f32, h: f32| Style {
-            size: Size {
-                width: length(w),
-                height: length(h),
-            },
-            flex_shrink: 0.0,
-            ..Default::default()
-        };
         let id = match n.role {
             Role::Heading | Role::Text | Role::Alert => {
                 let pad = if n.role == Role::Alert { 8.0 } else { 0.0 };
-                self.measured_leaf(
+                self.label_leaf(
                     i,
-                    Style {
+                    n,
+                    Some(Style {
                         padding: uniform(pad),
                         max_size: Size {
                             width: LengthPercentageAuto::percent(1.0),
                             height: auto(),
                         },
                         ..Default::default()
-                    },
+                    }),
                 )?
             }
             Role::Label => {
                 // A fixed label column keeps inputs aligned; long labels wrap.
-                self.measured_leaf(
+                self.label_leaf(
                     i,
-                    Style {
+                    n,
+                    Some(Style {
                         size: Size {
                             width: length(LABEL_WIDTH),
                             height: auto(),
                         },
                         flex_shrink: 0.0,
                         ..Default::default()
-                    },
+                    }),
                 )?
             }
-            Role::Button => {
-                let w = (face_width(self.face, &n.label, advance_px(n)) + 32.0).ceil();
-                self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
-            }
-            Role::Link => {
-                let w = (face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil();
-                self.leaf(Some(i), fixed(w, lh))?
+            Role::Button | Role::Link | Role::Checkbox | Role::Radio => {
+                self.label_leaf(i, n, None)?
             }
             Role::TextBox | Role::Password | Role::Number | Role::Date | Role::Select => {
                 let w = INPUT_WIDTH
                     .min(site.width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
                     .max(80.0);
                 self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
-            }
-            Role::Checkbox | Role::Radio => {
-                let w = (22.0 + face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil();
-                self.leaf(Some(i), fixed(w, lh.max(22.0)))?
             }
             Role::Banner | Role::Dialog => return None,
             Role::Group | Role::List | Role::ListItem | Role::RadioGroup => {
@@ -395,11 +612,24 @@ impl Layouter {
                     ..Default::default()
                 };
                 let id = self.tree.new_with_children(style, &children).ok()?;
+                self.ids.push(id);
                 self.map.push((id, i));
                 id
             }
         };
         Some(id)
+    }
+}
+
+/// A box of a fixed size that does not shrink (controls).
+fn fixed(w: f32, h: f32) -> Style {
+    Style {
+        size: Size {
+            width: length(w),
+            height: length(h),
+        },
+        flex_shrink: 0.0,
+        ..Default::default()
     }
 }
 

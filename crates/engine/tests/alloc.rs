@@ -85,3 +85,70 @@ fn steps_that_keep_the_layout_allocate_nothing() {
         "too few layout-preserving steps were checked ({counted})"
     );
 }
+
+/// Not a check but a report, for `cargo xtask bench` (BENCHMARKS.md): after a
+/// warm-up of 50 random episodes, how many allocations each kind of step and
+/// each reset makes, per site (one `ALLOC {json}` line each). Run with
+/// `cargo test --release -p wobble-engine --test alloc -- --ignored --nocapture`.
+#[test]
+#[ignore = "a report for cargo xtask bench, not a check"]
+fn allocation_report() {
+    for (site, task) in common::site_tasks() {
+        if task != 0 {
+            continue;
+        }
+        let mut env = common::env(&site, task);
+        let mut rng = Rng::new(7);
+        // [kept the layout, changed it, ended the episode]: (steps, allocations).
+        let mut steps = [(0u64, 0u64); 3];
+        let mut resets = (0u64, 0u64);
+        for episode in 0..350u64 {
+            let counting = episode >= 50;
+            let before = allocations();
+            env.reset(episode);
+            if counting {
+                resets.0 += 1;
+                resets.1 += allocations() - before;
+            }
+            while !env.is_done() {
+                let c = env.candidates();
+                let action = if c.is_empty() {
+                    Action::Finish
+                } else {
+                    c[rng.below(c.len() as u64) as usize].clone()
+                };
+                let before_key = layout_key(&env);
+                let before = allocations();
+                let r = env.step(&action).unwrap();
+                let used = allocations() - before;
+                let kind = if r.terminated || r.truncated {
+                    2
+                } else if layout_key(&env) == before_key {
+                    0
+                } else {
+                    1
+                };
+                if counting {
+                    steps[kind].0 += 1;
+                    steps[kind].1 += used;
+                }
+            }
+        }
+        let all = steps.iter().fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1));
+        let per = |(n, used): (u64, u64)| used as f64 / n.max(1) as f64;
+        println!(
+            "ALLOC {{\"site\":\"{}\",\"steps\":{},\"per_step\":{},\"kept_steps\":{},\"per_kept_step\":{},\"changed_steps\":{},\"per_changed_step\":{},\"ending_steps\":{},\"per_ending_step\":{},\"resets\":{},\"per_reset\":{}}}",
+            site.name,
+            all.0,
+            per(all),
+            steps[0].0,
+            per(steps[0]),
+            steps[1].0,
+            per(steps[1]),
+            steps[2].0,
+            per(steps[2]),
+            resets.0,
+            per(resets)
+        );
+    }
+}

@@ -41,6 +41,30 @@ fn two_environments_in_lockstep_agree_on_every_site_and_task() {
     }
 }
 
+/// The layout keeps each page's taffy subtree between layouts and updates
+/// only what changed: an environment that has played many episodes must see
+/// exactly what a fresh one sees.
+#[test]
+fn observations_do_not_depend_on_the_episodes_played_before() {
+    for (site, task) in common::site_tasks() {
+        let mut seasoned = common::env(&site, task);
+        for spec in std::iter::once("").chain(common::DIGESTED_SPECS) {
+            let spec: wobble_engine::PerturbSpec = spec.parse().expect("a valid spec");
+            seasoned.set_perturbations(spec.clone());
+            for seed in 0..40 {
+                let mut fresh = common::env(&site, task);
+                fresh.set_perturbations(spec.clone());
+                assert_eq!(
+                    common::random_rollout(&mut seasoned, seed, 60),
+                    common::random_rollout(&mut fresh, seed, 60),
+                    "{} under {spec} seed {seed}",
+                    site.name
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn different_seeds_give_different_goals() {
     for (site, task) in common::site_tasks() {

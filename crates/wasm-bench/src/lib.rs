@@ -1,0 +1,214 @@
+//! # Wobble's benchmarks in WebAssembly
+//!
+//! The measurements of `wobble bench` (random-policy steps and resets),
+//! `wobble bench --train` (PPO from scratch until 90% success) and
+//! `wobble sweep` (a policy under every perturbation kind and severity),
+//! exported to JavaScript with `wasm-bindgen`. The engine and the policies
+//! are the very crates the web app and the command line use; only the
+//! driving differs.
+//!
+//! wasm32 has no clock of its own, so the JavaScript side keeps time
+//! (`performance.now()`) and calls in here in chunks: `tests/bench/bench.mjs`
+//! runs the same plan in Node and in a dedicated worker of headless
+//! Chromium, and `cargo xtask bench` collects the figures into
+//! BENCHMARKS.md. Each object below does a fixed amount of work per call and
+//! reports what it did, never how long it took.
+#![forbid(unsafe_code)]
+
+use wasm_bindgen::prelude::*;
+use wobble_engine::builtin::load_builtin;
+use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::{Env, EnvConfig};
+use wobble_policy::learned::train::{TrainConfig, Training};
+use wobble_policy::{evaluate, LearnedPolicy, Policy, RandomPolicy};
+
+/// The environment of a shipped site's first task.
+fn open(site: &str) -> Result<Env, JsError> {
+    let site = load_builtin(site).map_err(|e| JsError::new(&e))?;
+    Env::new(site, 0, EnvConfig::default()).map_err(|e| JsError::new(&e))
+}
+
+/// Random-policy stepping with automatic resets, and resets alone: what
+/// `wobble bench` measures natively, with the same policy seed, episode
+/// seeds and warm-up rule.
+#[wasm_bindgen]
+pub struct StepBench {
+    env: Env,
+    policy: RandomPolicy,
+    seed: u64,
+}
+
+#[wasm_bindgen]
+impl StepBench {
+    /// A bench of `site`'s first task; `lane` plays the part of the native
+    /// bench's thread number (it picks the seeds).
+    #[wasm_bindgen(constructor)]
+    pub fn new(site: &str, lane: u32) -> Result<StepBench, JsError> {
+        let mut env = open(site)?;
+        let lane = u64::from(lane);
+        let seed = lane.wrapping_mul(1 << 40);
+        env.reset(seed);
+        Ok(StepBench {
+            env,
+            policy: RandomPolicy::new(1 + lane),
+            seed,
+        })
+    }
+
+    /// The site's name.
+    pub fn site(&self) -> String {
+        self.env.site().name.clone()
+    }
+
+    /// The task's name.
+    pub fn task(&self) -> String {
+        self.env.task_name().to_string()
+    }
+
+    /// Plays `n` random steps, resetting with the next seed whenever an
+    /// episode ends; returns how many episodes ended.
+    pub fn steps(&mut self, n: u32) -> u32 {
+        let mut ended = 0;
+        for _ in 0..n {
+            let action = self.policy.act(&self.env);
+            let done = match self.env.step(&action) {
+                Ok(r) => r.terminated || r.truncated,
+                Err(_) => true,
+            };
+            if done {
+                self.seed += 1;
+                self.env.reset(self.seed);
+                ended += 1;
+            }
+        }
+        ended
+    }
+
+    /// Resets `n` times, each with the next seed.
+    pub fn resets(&mut self, n: u32) {
+        for _ in 0..n {
+            self.seed += 1;
+            self.env.reset(self.seed);
+        }
+    }
+}
+
+/// PPO from scratch with the default settings (seed 1), as
+/// `wobble bench --train` runs it, played a slice at a time.
+#[wasm_bindgen]
+pub struct TrainBench {
+    env: Env,
+    training: Training,
+    reached: Option<u32>,
+}
+
+#[wasm_bindgen]
+impl TrainBench {
+    /// Training on `site`'s first task for `episodes` episodes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(site: &str, episodes: u32) -> Result<TrainBench, JsError> {
+        let mut env = open(site)?;
+        let config = TrainConfig {
+            episodes: u64::from(episodes),
+            ..TrainConfig::default()
+        };
+        let training = Training::new(&mut env, &config);
+        Ok(TrainBench {
+            env,
+            training,
+            reached: None,
+        })
+    }
+
+    /// Plays up to `episodes` more episodes; returns true when training is
+    /// over. Like the native bench, it notes the first progress report
+    /// (after a batch) whose success over the last 100 episodes is 90%.
+    pub fn advance(&mut self, episodes: u32) -> bool {
+        let reached = &mut self.reached;
+        self.training
+            .advance(&mut self.env, u64::from(episodes), &mut |p| {
+                if reached.is_none() && p.episodes >= 100 && p.success_rate >= 0.9 {
+                    *reached = Some(p.episodes as u32);
+                }
+            })
+    }
+
+    /// Episodes played so far.
+    pub fn episodes_done(&self) -> u32 {
+        self.training.episodes_done() as u32
+    }
+
+    /// The episode count at which 90% success was first reported, if it was.
+    pub fn episodes_to_90(&self) -> Option<u32> {
+        self.reached
+    }
+
+    /// Success over the last (up to) 100 episodes.
+    pub fn success_rate(&self) -> f32 {
+        self.training.progress().success_rate
+    }
+}
+
+/// The brittleness sweep of a policy file, one cell (kind and severity) per
+/// call, as the app's training worker runs it: the unperturbed baseline,
+/// then every kind at severities 1 to 3.
+#[wasm_bindgen]
+pub struct SweepBench {
+    env: Env,
+    policy: LearnedPolicy,
+    cells: Vec<PerturbSpec>,
+    next: usize,
+    episodes: u64,
+    seed: u64,
+    success: Vec<f64>,
+}
+
+#[wasm_bindgen]
+impl SweepBench {
+    /// A sweep of the policy in `policy_json` (a `wobble train` file) on its
+    /// own site and task, `episodes` per cell from `seed`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: &str, episodes: u32, seed: u32) -> Result<SweepBench, JsError> {
+        let policy = LearnedPolicy::from_json(policy_json).map_err(|e| JsError::new(&e))?;
+        let site = load_builtin(&policy.provenance.site).map_err(|e| JsError::new(&e))?;
+        let env = Env::by_name(site, &policy.provenance.task, EnvConfig::default())
+            .map_err(|e| JsError::new(&e))?;
+        let mut cells = vec![PerturbSpec::none()];
+        for kind in Kind::ALL {
+            for severity in 1..=3 {
+                cells.push(PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default());
+            }
+        }
+        Ok(SweepBench {
+            env,
+            policy,
+            cells,
+            next: 0,
+            episodes: u64::from(episodes.max(1)),
+            seed: u64::from(seed),
+            success: Vec::new(),
+        })
+    }
+
+    /// How many cells the sweep has (the baseline included).
+    pub fn cells(&self) -> u32 {
+        self.cells.len() as u32
+    }
+
+    /// Evaluates the next cell; returns true when every cell is done.
+    pub fn next_cell(&mut self) -> bool {
+        if let Some(spec) = self.cells.get(self.next) {
+            self.env.set_perturbations(spec.clone());
+            let report = evaluate(&mut self.env, &mut self.policy, self.episodes, self.seed);
+            self.success.push(report.success_rate);
+            self.next += 1;
+        }
+        self.next >= self.cells.len()
+    }
+
+    /// Success rate of every cell done so far, in order (baseline first):
+    /// equal to the native sweep's, since the engine is deterministic.
+    pub fn success_rates(&self) -> Vec<f64> {
+        self.success.clone()
+    }
+}
