@@ -13,6 +13,11 @@
 //! `agent` speaks JSON lines on stdin and stdout so that an agent written in
 //! any language can drive an environment ([`agent`], docs/agent-protocol.md).
 
+// Site files, perturbation specs, episodes, policies and protocol lines are user input:
+// nothing here may panic on them, so no unwrap, no expect and no unchecked indexing.
+// Tests may (clippy.toml); a proven-safe index keeps a narrow allow with its reason.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod agent;
 
 use clap::{Parser, Subcommand};
@@ -731,9 +736,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
             env.reset(seed);
             if json {
                 let nodes: Vec<_> = env
-                    .visible_nodes()
-                    .map(|i| {
-                        let n = &env.nodes()[i as usize];
+                    .visible_nodes_with_ids()
+                    .map(|(i, n)| {
                         json!({"id": i, "role": n.role.name(), "key": n.key, "label": n.label, "value": env.value(i),
                                "box": [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h], "selector": {"id": n.dom_id, "classes": n.classes}})
                     })

@@ -1026,7 +1026,7 @@ impl<'a> Compiler<'a> {
             self.page_ids.push((page.id.clone(), true));
         }
         for (i, (id, _)) in self.page_ids.iter().enumerate() {
-            if self.page_ids[..i].iter().any(|(other, _)| other == id) {
+            if self.page_ids.iter().take(i).any(|(other, _)| other == id) {
                 return Err(self.err(
                     id,
                     format!("page or dialog id \"{id}\" is used twice; ids must be unique"),
@@ -1111,7 +1111,9 @@ impl<'a> Compiler<'a> {
 
     fn find_button(&self, elems: &[u32], key: &str) -> Option<u32> {
         for &i in elems {
-            let e = &self.elems[i as usize];
+            let Some(e) = self.elems.get(i as usize) else {
+                continue;
+            };
             if matches!(e.role, Role::Button | Role::Link) && e.key.as_deref() == Some(key) {
                 return Some(i);
             }
@@ -1181,7 +1183,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn column(&self, table: u32, name: &str) -> R<u32> {
-        let t = &self.tables[table as usize];
+        let Some(t) = self.tables.get(table as usize) else {
+            return Err(self.err(name, format!("no table #{table} for column \"{name}\"")));
+        };
         t.columns
             .iter()
             .position(|c| c == name)
@@ -2079,8 +2083,9 @@ impl<'a> Compiler<'a> {
 
     fn subtree_has_key(&self, elems: &[u32], key: &str) -> bool {
         elems.iter().any(|&i| {
-            let e = &self.elems[i as usize];
-            e.key.as_deref() == Some(key) || self.subtree_has_key(&e.children, key)
+            self.elems.get(i as usize).is_some_and(|e| {
+                e.key.as_deref() == Some(key) || self.subtree_has_key(&e.children, key)
+            })
         })
     }
 

@@ -9,7 +9,7 @@
 //! change the page's layout allocates nothing.
 
 use crate::compile::{
-    EffectC, ElemC, InstrPart, Lazy, OptionsC, Placement, Role, Site, SlotTarget, TemplateC,
+    EffectC, ElemC, InstrPart, Lazy, OptionsC, Placement, Role, Site, SlotTarget, TaskC, TemplateC,
     TemplatePart,
 };
 use crate::eval::{self, Ctx, RowCtx, TableData};
@@ -146,6 +146,14 @@ enum Flow {
 }
 
 /// One environment: a site, a task, and the current episode.
+///
+/// Indices hold by construction: `task` is below `site.tasks.len()` (checked
+/// by [`Env::new`]); `page`, `dialog` and each node's `page` are page indices
+/// of `site`; after a reset, `page_nodes`, `page_height` and `page_laid_out`
+/// have one entry per page, each page's range starts with its root node, and
+/// every node id in `page_nodes`, `parent`, `children` and `focus` is an index
+/// into `nodes` (`instantiate` builds them together). Actions from outside are
+/// checked against them in [`Env::step`].
 pub struct Env {
     /// The site as loaded.
     base: Arc<Site>,
@@ -252,6 +260,10 @@ impl Env {
 
     /// Starts a new episode whose goal, data and layout are decided by `seed`
     /// (and, when perturbations are set, how the site is perturbed).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
+    )]
     pub fn reset(&mut self, seed: u64) {
         let base = Arc::clone(&self.base);
         self.seed = seed;
@@ -314,7 +326,20 @@ impl Env {
         self.fill_candidates();
     }
 
+    /// The task of this episode, in the site of this episode.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
+    )]
+    fn task(&self) -> &TaskC {
+        &self.site.tasks[self.task]
+    }
+
     /// Samples the goal, generates the tables and state, and derives the hidden goal fields.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
+    )]
     fn sample(&mut self, site: &Site) {
         let task = &site.tasks[self.task];
         // Goal fields, then tables, then generated state, then derived fields.
@@ -515,6 +540,10 @@ impl Env {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`e` is an element index the site compiler resolved, and `parent` a node pushed before its children"
+    )]
     fn instantiate_elem(
         &mut self,
         site: &Site,
@@ -752,6 +781,10 @@ impl Env {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
+    )]
     fn ctx<'a>(&'a self, site: &'a Site) -> Ctx<'a> {
         Ctx {
             site,
@@ -782,6 +815,10 @@ impl Env {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn row_ctx_of(&self, site: &Site, node: &Node) -> RowCtx {
         let r = node.row?;
         // The row's table: the nearest enclosing list's table.
@@ -811,6 +848,10 @@ impl Env {
 
     /// Re-evaluates one page's visibility and state-reading labels, and lays
     /// it out if anything visible changed (or it never was).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn refresh_page(&mut self, site: &Site, p: u32) {
         let mut changed = false;
         let (start, end) = self.page_nodes[p as usize];
@@ -850,6 +891,10 @@ impl Env {
 
     /// The box of the element with this key on a page, laid out as the page
     /// would be shown now (the first row's instance for list rows).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn box_of(&mut self, page: u32, key: &str) -> Option<crate::layout::Rect> {
         let site = Arc::clone(&self.site);
         self.refresh_page(&site, page);
@@ -891,16 +936,21 @@ impl Env {
             let before = baseline.box_of(page, &key);
             let after = self.box_of(page, &key);
             if let (Some(a), Some(b)) = (before, after) {
-                let text = &mut self.changes[i].text;
-                text.push_str(&format!(
-                    ", from ({:.0}, {:.0}) to ({:.0}, {:.0})",
-                    a.x, a.y, b.x, b.y
-                ));
+                if let Some(change) = self.changes.get_mut(i) {
+                    change.text.push_str(&format!(
+                        ", from ({:.0}, {:.0}) to ({:.0}, {:.0})",
+                        a.x, a.y, b.x, b.y
+                    ));
+                }
             }
         }
         self.baseline = Some(baseline);
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn own_visibility(&self, site: &Site, i: u32) -> bool {
         let n = &self.nodes[i as usize];
         let ctx = self.ctx(site);
@@ -942,6 +992,10 @@ impl Env {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn lay_out(&mut self, page: u32) {
         let site = Arc::clone(&self.site);
         let (start, end) = self.page_nodes[page as usize];
@@ -995,6 +1049,10 @@ impl Env {
 
     /// Whether any part of a box lies under a dialog (a partly hidden
     /// button cannot be clicked either).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn covered_by(&self, dialog: u32, bbox: &crate::layout::Rect) -> bool {
         let (start, _) = self.page_nodes[dialog as usize];
         self.nodes[start as usize].bbox.overlaps(bbox)
@@ -1008,6 +1066,10 @@ impl Env {
     }
 
     /// Applies one action. Errors leave the episode unchanged.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the action's node and goal field were checked on entry; other ids are `Env` invariants (node ids index `nodes`, page ids `page_nodes` and the site's pages)"
+    )]
     pub fn step(&mut self, action: &Action) -> Result<StepResult, StepError> {
         if self.done {
             return Err(StepError::EpisodeOver);
@@ -1131,6 +1193,10 @@ impl Env {
         Ok(result)
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
+    )]
     fn finish(&mut self, truncated: bool) {
         let site = Arc::clone(&self.site);
         let task = &site.tasks[self.task];
@@ -1173,6 +1239,10 @@ impl Env {
         });
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn click(&mut self, n: u32) -> Flow {
         if !self.is_usable(n) {
             return Flow::Continue;
@@ -1290,7 +1360,14 @@ impl Env {
     }
 
     /// The topmost usable node at a point of the viewport (page y minus scroll).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes` index `nodes`, and page ids index `page_nodes` (see `Env`); before the first reset there are no pages to test"
+    )]
     pub fn hit_test(&self, x: f32, y: f32) -> Option<u32> {
+        if self.page_nodes.is_empty() {
+            return None;
+        }
         if !x.is_finite() || !y.is_finite() {
             return None;
         }
@@ -1322,13 +1399,13 @@ impl Env {
     }
 
     fn goal_visible(&self, g: usize) -> bool {
-        self.site.tasks[self.task]
-            .visible
-            .get(g)
-            .copied()
-            .unwrap_or(false)
+        self.task().visible.get(g).copied().unwrap_or(false)
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
+    )]
     fn fill_candidates(&mut self) {
         self.candidates.clear();
         if self.done {
@@ -1397,7 +1474,7 @@ impl Env {
     }
     /// The task's name.
     pub fn task_name(&self) -> &str {
-        &self.site.tasks[self.task].name
+        &self.task().name
     }
     /// The seed of the current episode.
     pub fn seed(&self) -> u64 {
@@ -1409,16 +1486,17 @@ impl Env {
     }
     /// Goal fields shown to agents: (index, name, value).
     pub fn goal_fields(&self) -> impl Iterator<Item = (u16, &str, &str)> {
-        let task = &self.site.tasks[self.task];
+        let task = self.task();
         self.goal
             .iter()
+            .zip(&task.fields)
             .enumerate()
             .filter(move |(i, _)| task.visible.get(*i).copied().unwrap_or(false))
-            .map(move |(i, v)| (i as u16, task.fields[i].as_str(), v.as_str()))
+            .map(|(i, (v, name))| (i as u16, name.as_str(), v.as_str()))
     }
     /// Every goal field, hidden ones included (ground truth, for the oracle and the record).
     pub fn goal_truth(&self) -> impl Iterator<Item = (&str, &str)> {
-        let task = &self.site.tasks[self.task];
+        let task = self.task();
         task.fields
             .iter()
             .map(|s| s.as_str())
@@ -1430,14 +1508,18 @@ impl Env {
     }
     /// Ids of the nodes on screen now: the current page, then the open dialog.
     pub fn visible_nodes(&self) -> impl Iterator<Item = u32> + '_ {
-        let (ps, pe) = self.page_nodes[self.page as usize];
-        let dialog = self
-            .dialog
-            .map(|d| self.page_nodes[d as usize])
-            .unwrap_or((0, 0));
+        // Empty before the first reset.
+        let range = |p: u32| self.page_nodes.get(p as usize).copied().unwrap_or((0, 0));
+        let (ps, pe) = range(self.page);
+        let dialog = self.dialog.map(range).unwrap_or((0, 0));
         (ps..pe)
             .chain(dialog.0..dialog.1)
             .filter(move |&i| self.is_shown(i))
+    }
+    /// The nodes on screen now with their ids, in the order of [`Env::visible_nodes`].
+    pub fn visible_nodes_with_ids(&self) -> impl Iterator<Item = (u32, &Node)> + '_ {
+        self.visible_nodes()
+            .filter_map(|i| Some((i, self.nodes.get(i as usize)?)))
     }
     /// A node's current value (typed text, chosen option, `"true"` when checked).
     pub fn value(&self, id: u32) -> &str {
@@ -1473,7 +1555,10 @@ impl Env {
     }
     /// The current page's id.
     pub fn page_id(&self) -> &str {
-        &self.site.pages[self.page as usize].id
+        self.site
+            .pages
+            .get(self.page as usize)
+            .map_or("", |p| p.id.as_str())
     }
     /// The current page index.
     pub fn page_index(&self) -> u32 {
@@ -1493,7 +1578,11 @@ impl Env {
     }
     /// Height of the current page's content.
     pub fn page_height(&self) -> f32 {
-        self.page_height[self.page as usize]
+        // 0 before the first reset.
+        self.page_height
+            .get(self.page as usize)
+            .copied()
+            .unwrap_or(0.0)
     }
     /// Steps taken in this episode.
     pub fn steps(&self) -> u32 {
@@ -1501,7 +1590,7 @@ impl Env {
     }
     /// The task's step limit.
     pub fn step_limit(&self) -> u32 {
-        self.site.tasks[self.task].step_limit
+        self.task().step_limit
     }
     /// Whether the episode has ended (or not started).
     pub fn is_done(&self) -> bool {
@@ -1562,7 +1651,7 @@ impl Env {
             .min(of(self.page))
             .min(far + 1);
         let page_part = 1.0 - d as f32 / (far + 1) as f32;
-        let task = &self.site.tasks[self.task];
+        let task = self.task();
         let ctx = self.ctx(&self.site);
         let met: f32 = task
             .success
@@ -1685,34 +1774,49 @@ fn page_distances(site: &Site) -> Vec<u32> {
     let n = site.pages.len();
     let mut next: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut dist = vec![u32::MAX; n];
-    for (p, page) in site.pages.iter().enumerate() {
+    for ((page, out), d) in site.pages.iter().zip(&mut next).zip(&mut dist) {
         let mut ends = false;
-        elems(site, &page.elems, &mut next[p], &mut ends);
-        if let Some(d) = page.popup {
-            next[p].push(d);
+        elems(site, &page.elems, out, &mut ends);
+        if let Some(popup) = page.popup {
+            out.push(popup);
         }
         if ends {
-            dist[p] = 0;
+            *d = 0;
         }
     }
     // Relax until stable (pages are few).
     let mut changed = true;
     while changed {
         changed = false;
-        for p in 0..n {
-            let best = next[p]
+        for (p, out) in next.iter().enumerate() {
+            let best = out
                 .iter()
                 .filter_map(|&q| dist.get(q as usize).copied())
                 .filter(|&d| d != u32::MAX)
                 .min()
                 .map(|d| d + 1);
-            if let Some(b) = best {
-                if b < dist[p] {
-                    dist[p] = b;
+            if let (Some(b), Some(d)) = (best, dist.get_mut(p)) {
+                if b < *d {
+                    *d = b;
                     changed = true;
                 }
             }
         }
     }
     dist
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_env_answers_before_its_first_reset() {
+        let site = crate::builtin::load_builtin("click-button").unwrap();
+        let env = Env::new(site, 0, EnvConfig::default()).unwrap();
+        assert_eq!(env.hit_test(10.0, 10.0), None);
+        assert_eq!(env.visible_nodes().count(), 0);
+        assert_eq!(env.page_height(), 0.0);
+        assert!(env.candidates().is_empty());
+    }
 }

@@ -312,17 +312,20 @@ impl Default for StackText {
 
 impl StackText {
     fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+        self.bytes
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 }
 
 impl std::fmt::Write for StackText {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         let end = self.len + s.len();
-        if end > self.bytes.len() {
+        let Some(to) = self.bytes.get_mut(self.len..end) else {
             return Err(std::fmt::Error);
-        }
-        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
+        };
+        to.copy_from_slice(s.as_bytes());
         self.len = end;
         Ok(())
     }
@@ -380,7 +383,7 @@ pub fn parse_fixed(s: &str) -> Option<Fixed> {
         u32,
         bool,
     ) = (0, 0, 0, 0, false);
-    for &c in &s[i..] {
+    for &c in s.iter().skip(i) {
         match c {
             b'0'..=b'9' => {
                 digits += 1;
@@ -465,17 +468,14 @@ pub fn parse_number(s: &str) -> Option<f64> {
             _ => return None,
         };
         if keep {
-            if n >= buf.len() {
-                return None;
-            }
-            buf[n] = ch as u8;
+            *buf.get_mut(n)? = ch as u8;
             n += 1;
         }
     }
     if digits == 0 {
         return None;
     }
-    std::str::from_utf8(&buf[..n])
+    std::str::from_utf8(buf.get(..n)?)
         .ok()?
         .parse::<f64>()
         .ok()
@@ -506,15 +506,18 @@ pub fn write_money(out: &mut String, text: &str, format: MoneyFormat) {
     let mut n = 0;
     let mut w = whole;
     loop {
-        digits[n] = b'0' + (w % 10) as u8;
+        // A u64 has at most 20 digits, so this always finds its place.
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (w % 10) as u8;
+        }
         n += 1;
         w /= 10;
         if w == 0 {
             break;
         }
     }
-    for i in (0..n).rev() {
-        out.push(digits[i] as char);
+    for (i, &d) in digits.iter().enumerate().take(n).rev() {
+        out.push(d as char);
         if i > 0 && i % 3 == 0 {
             if let Some(sep) = format.thousands {
                 out.push(sep);
@@ -559,20 +562,32 @@ pub fn generate(
         GenC::Lit(s) => s.clone(),
         GenC::Goal(f) => goal_at(*f).to_string(),
         GenC::Pick(l) => {
-            let list = &site.lists[*l as usize];
-            list[rng.below(list.len() as u64) as usize].clone()
+            // Lists are never empty (checked when the site is compiled).
+            let list = site
+                .lists
+                .get(*l as usize)
+                .map_or(&[][..], |l| l.as_slice());
+            list.get(rng.below(list.len() as u64) as usize)
+                .cloned()
+                .unwrap_or_default()
         }
         GenC::Unique { list, except } => {
-            let items = &site.lists[*list as usize];
+            let items = site
+                .lists
+                .get(*list as usize)
+                .map_or(&[][..], |l| l.as_slice());
             // Items are compared exactly with the excluded goal values: generated
             // lists hold words, and exact comparison keeps resets cheap.
             let excluded = |item: &str| except.iter().any(|&f| goal_at(f) == item);
-            let free = (0..items.len())
-                .filter(|&i| !used.contains(&(i as u32)) && !excluded(&items[i]))
+            let free = (items.iter().enumerate())
+                .filter(|&(i, item)| !used.contains(&(i as u32)) && !excluded(item))
                 .count();
             if free == 0 {
                 // The list ran out: repeat rather than fail.
-                return items[rng.below(items.len() as u64) as usize].clone();
+                return items
+                    .get(rng.below(items.len() as u64) as usize)
+                    .cloned()
+                    .unwrap_or_default();
             }
             let mut k = rng.below(free as u64) as usize;
             for (i, item) in items.iter().enumerate() {
@@ -704,10 +719,8 @@ pub fn generate_tables(
                     for _ in 0..count {
                         let row = gens
                             .iter()
-                            .enumerate()
-                            .map(|(c, g)| {
-                                generate(g, rng, site, goal, Some(goal_map), &mut used[c])
-                            })
+                            .zip(used.iter_mut())
+                            .map(|(g, used)| generate(g, rng, site, goal, Some(goal_map), used))
                             .collect();
                         data.rows.push(row);
                     }

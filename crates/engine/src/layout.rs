@@ -149,10 +149,14 @@ impl PageTree {
     fn fits(&self, nodes: &[Node], start: u32, end: u32, dialog: Option<Placement>) -> bool {
         self.root.is_some()
             && (self.start, self.end, self.dialog) == (start, end, dialog)
-            && nodes[start as usize..end as usize]
-                .iter()
-                .zip(&self.shapes)
-                .all(|(n, shape)| Shape::of(n) == *shape)
+            && nodes
+                .get(start as usize..end as usize)
+                .is_some_and(|range| {
+                    range
+                        .iter()
+                        .zip(&self.shapes)
+                        .all(|(n, shape)| Shape::of(n) == *shape)
+                })
     }
 
     /// Remembers the nodes' shapes and labels.
@@ -160,7 +164,7 @@ impl PageTree {
         self.start = start;
         self.end = end;
         self.dialog = dialog;
-        let range = &nodes[start as usize..end as usize];
+        let range = nodes.get(start as usize..end as usize).unwrap_or_default();
         self.shapes.clear();
         self.shapes.extend(range.iter().map(Shape::of));
         self.labels.resize_with(range.len(), String::new);
@@ -179,6 +183,10 @@ pub fn line_height(font_px: f32) -> f32 {
 impl Layouter {
     /// Lays out the nodes `start..end` (page or dialog number `page`, placed
     /// as `dialog` says when it is a dialog); returns the content height.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`pages` is resized to hold `page` on entry"
+    )]
     pub fn lay_out(
         &mut self,
         site: &Arc<Site>,
@@ -214,6 +222,10 @@ impl Layouter {
     }
 
     /// Brings the label-sized leaves of a subtree of the same shape up to date.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`start..end` is a page's node range in `nodes` and every id in it and in the tree is a node of that range (`Env` builds both and lays out only its own pages)"
+    )]
     fn update_labels(&mut self, tree: &mut PageTree, nodes: &[Node]) {
         for &(t, i) in &tree.leaves {
             let n = &nodes[i as usize];
@@ -256,6 +268,10 @@ impl Layouter {
     }
 
     /// Makes the taffy nodes of a page; returns the root.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`start..end` is a page's node range in `nodes` and every id in it and in the tree is a node of that range (`Env` builds both and lays out only its own pages)"
+    )]
     fn build_page(
         &mut self,
         site: &Site,
@@ -367,6 +383,10 @@ impl Layouter {
 
     /// Lays out a built subtree and writes every node's box (zero for those
     /// not shown); returns the content height.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`start..end` is a page's node range in `nodes` and every id in it and in the tree is a node of that range (`Env` builds both and lays out only its own pages)"
+    )]
     fn compute(
         &mut self,
         tree: &PageTree,
@@ -500,6 +520,10 @@ impl Layouter {
     }
 
     /// Builds the taffy subtree for a shown node; `None` for hidden ones.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`start..end` is a page's node range in `nodes` and every id in it and in the tree is a node of that range (`Env` builds both and lays out only its own pages)"
+    )]
     fn build(&mut self, site: &Site, nodes: &[Node], i: u32) -> Option<taffy::NodeId> {
         let n = &nodes[i as usize];
         if !n.visible {

@@ -19,6 +19,10 @@
 //! same episode, bit for bit, natively and on wasm32 (integer random numbers,
 //! no platform float functions).
 #![forbid(unsafe_code)]
+// Site files, perturbation specs, episodes, policies and protocol lines are user input:
+// nothing here may panic on them, so no unwrap, no expect and no unchecked indexing.
+// Tests may (clippy.toml); a proven-safe index keeps a narrow allow with its reason.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 pub mod builtin;
 pub mod compile;

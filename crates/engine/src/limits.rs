@@ -56,6 +56,7 @@ mod tests {
         assert_eq!(human_bytes(512), "512 bytes");
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(8 << 20), "8 MiB");
+        // 2^64 bytes are 2^24 TiB.
         assert_eq!(human_bytes(u64::MAX), "16777216 TiB");
     }
 

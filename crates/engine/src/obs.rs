@@ -68,8 +68,7 @@ impl Env {
         h.u64(self.focus().map(|f| f as u64 + 1).unwrap_or(0));
         h.f32(self.scroll_y());
         h.u64(self.steps() as u64);
-        for id in self.visible_nodes() {
-            let n = &self.nodes()[id as usize];
+        for (id, n) in self.visible_nodes_with_ids() {
             h.u64(id as u64);
             h.str(n.role.name());
             h.str(&n.key);
@@ -102,8 +101,7 @@ impl Env {
             self.steps(),
             self.step_limit()
         );
-        for id in self.visible_nodes() {
-            let n = &self.nodes()[id as usize];
+        for (id, n) in self.visible_nodes_with_ids() {
             if matches!(n.role, Role::Group | Role::ListItem) && n.label.is_empty() {
                 continue;
             }

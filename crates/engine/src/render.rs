@@ -48,22 +48,25 @@ pub fn page_svg(env: &Env) -> String {
     let nodes = env.nodes();
     let mut shown = vec![false; nodes.len()];
     for id in shown_ids(env) {
-        shown[id as usize] = true;
+        if let Some(s) = shown.get_mut(id as usize) {
+            *s = true;
+        }
     }
     let page = env.page_index();
     let dialog_root = env.dialog().and_then(|d| {
-        (0..nodes.len() as u32).find(|&i| {
-            let n = &nodes[i as usize];
-            shown[i as usize] && n.role == Role::Dialog && n.page == d
-        })
+        (nodes.iter().zip(&shown))
+            .position(|(n, &s)| s && n.role == Role::Dialog && n.page == d)
+            .map(|i| i as u32)
     });
     let mut height = if nodes.is_empty() {
         site.height
     } else {
         site.height.max(env.page_height())
     };
-    if let Some(d) = dialog_root {
-        let b = nodes[d as usize].bbox;
+    if let Some(b) = dialog_root
+        .and_then(|d| nodes.get(d as usize))
+        .map(|n| n.bbox)
+    {
         height = height.max(b.y + b.h + DIALOG_PADDING);
     }
     let width = site.width;
@@ -109,9 +112,13 @@ pub fn page_svg(env: &Env) -> String {
         Esc(svg.theme.background)
     );
     // The page: its top-level nodes (the banner first), in order.
-    for i in 0..nodes.len() as u32 {
-        let n = &nodes[i as usize];
-        if svg.shown[i as usize] && n.page == page && n.parent.is_none() && n.role != Role::Dialog {
+    for (i, n) in nodes.iter().enumerate() {
+        let i = i as u32;
+        if svg.shown.get(i as usize) == Some(&true)
+            && n.page == page
+            && n.parent.is_none()
+            && n.role != Role::Dialog
+        {
             svg.node(i);
         }
     }
@@ -383,7 +390,9 @@ impl Svg<'_> {
     /// Draws a shown node and its shown children.
     fn node(&mut self, id: u32) {
         let env = self.env;
-        let n = &env.nodes()[id as usize];
+        let Some(n) = env.nodes().get(id as usize) else {
+            return;
+        };
         let b = n.bbox;
         let lh = line_height(n.font_px);
         let t = &self.theme;

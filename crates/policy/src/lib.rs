@@ -11,6 +11,10 @@
 //! and reports fixed-shape metrics; [`sweep`] does so under every
 //! perturbation kind and severity (the brittleness sweep).
 #![forbid(unsafe_code)]
+// Site files, perturbation specs, episodes, policies and protocol lines are user input:
+// nothing here may panic on them, so no unwrap, no expect and no unchecked indexing.
+// Tests may (clippy.toml); a proven-safe index keeps a narrow allow with its reason.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod eval;
 pub mod learned;

@@ -32,14 +32,15 @@ impl OraclePolicy {
                 return Some(Action::Click(i));
             }
         }
-        env.visible_nodes()
-            .any(|i| env.nodes()[i as usize].key == LOADING_KEY)
+        env.visible_nodes_with_ids()
+            .any(|(_, n)| n.key == LOADING_KEY)
             .then_some(Action::Scroll(0.0))
     }
 
     fn find(env: &Env, key: &str, pred: impl Fn(u32) -> bool) -> Option<u32> {
-        env.visible_nodes()
-            .find(|&i| env.is_usable(i) && env.nodes()[i as usize].base_key == key && pred(i))
+        env.visible_nodes_with_ids()
+            .find(|&(i, n)| env.is_usable(i) && n.base_key == key && pred(i))
+            .map(|(i, _)| i)
     }
 
     fn type_action(env: &Env, node: u32, field: u32) -> Action {
@@ -55,11 +56,9 @@ impl OraclePolicy {
     }
 
     fn select_action(env: &Env, key: &str, want: &str) -> Option<Action> {
-        let node = env.visible_nodes().find(|&i| {
-            let n = &env.nodes()[i as usize];
+        let (node, n) = env.visible_nodes_with_ids().find(|(_, n)| {
             n.base_key == key && matches!(n.role, Role::Select | Role::RadioGroup)
         })?;
-        let n = &env.nodes()[node as usize];
         if n.role == Role::Select {
             if !env.is_usable(node) {
                 return None;
@@ -67,11 +66,10 @@ impl OraclePolicy {
             let option = n.options.iter().position(|o| text_eq(o, want))?;
             Some(Action::Select(node, option as u16))
         } else {
-            let radio = n
-                .children
-                .iter()
-                .copied()
-                .find(|&c| env.is_usable(c) && text_eq(&env.nodes()[c as usize].label, want))?;
+            let radio = n.children.iter().copied().find(|&c| {
+                env.is_usable(c)
+                    && (env.nodes().get(c as usize)).is_some_and(|r| text_eq(&r.label, want))
+            })?;
             Some(Action::Click(radio))
         }
     }
@@ -91,7 +89,10 @@ impl Policy for OraclePolicy {
             return obstacle;
         }
         let site = env.site().clone();
-        let recipe = &site.tasks[env.task_index()].solution;
+        let recipe = site
+            .tasks
+            .get(env.task_index())
+            .map_or(&[][..], |t| t.solution.as_slice());
         while let Some(step) = recipe.get(self.next) {
             let action = match step {
                 StepC::Click(key) => Self::find(env, key, |_| true).map(Action::Click),
@@ -118,14 +119,10 @@ impl Policy for OraclePolicy {
                         }
                     }
                 }
-                StepC::Type(key, field) => {
-                    Self::find(env, key, |i| env.nodes()[i as usize].role.is_text_entry())
-                        .map(|i| Self::type_action(env, i, *field))
-                }
-                StepC::TypeText(key, text) => {
-                    Self::find(env, key, |i| env.nodes()[i as usize].role.is_text_entry())
-                        .map(|i| Action::Type(i, TypeText::Literal(text.clone())))
-                }
+                StepC::Type(key, field) => Self::find(env, key, |i| is_text_entry(env, i))
+                    .map(|i| Self::type_action(env, i, *field)),
+                StepC::TypeText(key, text) => Self::find(env, key, |i| is_text_entry(env, i))
+                    .map(|i| Action::Type(i, TypeText::Literal(text.clone()))),
                 StepC::Select(key, field) => {
                     Self::select_action(env, key, env.goal_value(*field as usize))
                 }
@@ -137,4 +134,11 @@ impl Policy for OraclePolicy {
         }
         Action::Finish
     }
+}
+
+/// Whether node `i` of `env` takes typed text.
+fn is_text_entry(env: &Env, i: u32) -> bool {
+    env.nodes()
+        .get(i as usize)
+        .is_some_and(|n| n.role.is_text_entry())
 }

@@ -38,6 +38,8 @@ impl Policy for RandomPolicy {
         if c.is_empty() {
             return Action::Finish;
         }
-        c[self.rng.below(c.len() as u64) as usize].clone()
+        c.get(self.rng.below(c.len() as u64) as usize)
+            .cloned()
+            .unwrap_or(Action::Finish)
     }
 }

@@ -137,7 +137,9 @@ pub fn sweep_parallel(
             .collect();
         for h in handles {
             for (i, cell) in h.join().unwrap_or_default() {
-                cells[i] = Some(cell);
+                if let Some(slot) = cells.get_mut(i) {
+                    *slot = Some(cell);
+                }
             }
         }
     });

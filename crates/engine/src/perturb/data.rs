@@ -113,7 +113,9 @@ impl Catalog {
                     option.clone()
                 };
                 let mut new = words.clone();
-                new[i] = &replacement;
+                if let Some(w) = new.get_mut(i) {
+                    *w = &replacement;
+                }
                 out.push(new.join(" "));
             }
         }

@@ -284,6 +284,10 @@ impl Transform<'_> {
         out
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn place_tree(&self, out: &mut [Option<Place>], e: u32, place: Place) {
         let Some(slot) = out.get_mut(e as usize) else {
             return;
@@ -305,6 +309,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn items(&self, c: Container) -> &Vec<u32> {
         match c {
             Container::Page(p) => &self.site.pages[p as usize].elems,
@@ -312,6 +320,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn items_mut(&mut self, c: Container) -> &mut Vec<u32> {
         match c {
             Container::Page(p) => &mut self.site.pages[p as usize].elems,
@@ -328,6 +340,10 @@ impl Transform<'_> {
     }
 
     /// Every container with at least `min` items, in document order.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn containers(&self, min: usize, pages_only_visible: bool) -> Vec<(Container, u32)> {
         let places = self.places();
         let mut out = Vec::new();
@@ -354,12 +370,20 @@ impl Transform<'_> {
 
     /// Whether an element is shown whatever the state (no condition, not an
     /// error message, not lazy, and not a container that could be empty).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn always_shown(&self, e: u32) -> bool {
         let elem = &self.site.elems[e as usize];
         elem.visible_if.is_none() && elem.role != Role::Alert && elem.lazy == Lazy::No
     }
 
     /// A short name of an element for explanations: its text, else its key, else its role.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn describe(&self, e: u32) -> String {
         let elem = &self.site.elems[e as usize];
         if let Some(text) = elem.label.literal().filter(|t| !t.is_empty()) {
@@ -397,6 +421,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn container_name(&self, c: Container) -> String {
         match c {
             Container::Page(p) => format!("page \"{}\"", self.site.pages[p as usize].id),
@@ -431,7 +459,9 @@ impl Transform<'_> {
         if items.is_empty() {
             None
         } else {
-            Some(&items[self.rng.below(items.len() as u64) as usize])
+            items
+                .get(self.rng.below(items.len() as u64) as usize)
+                .map(String::as_str)
         }
     }
 
@@ -467,6 +497,10 @@ impl Transform<'_> {
     /// change among elements that may be hidden (a question's follow-up, a
     /// notice) could go unseen. (The error message counts as shown here, as
     /// it always has, so the shipped sites' variants stay as they were.)
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn shuffle_seen(&mut self, items: &mut [u32], derange: bool) {
         let original = items.to_vec();
         self.shuffle_changed(items, derange);
@@ -522,6 +556,10 @@ impl Transform<'_> {
 
     // ----- the kinds -----
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn moves(&mut self) {
         let places = self.places();
         let mut primary = Vec::new();
@@ -624,6 +662,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn reorder(&mut self) {
         let mut candidates = self.containers(2, true);
         let n = self.share(candidates.len());
@@ -647,6 +689,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn swap_columns(&mut self) {
         let mut rows = Vec::new();
         let mut list_rows = Vec::new();
@@ -681,6 +727,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn relabel(&mut self) {
         let places = self.places();
         let mut candidates = Vec::new();
@@ -741,6 +791,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn restyle(&mut self) {
         let theme = &mut self.site.theme;
         let before = (theme.accent.clone(), theme.radius, theme.background.clone());
@@ -846,6 +900,10 @@ impl Transform<'_> {
         self.change(text, None, None);
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn rename_selectors(&mut self) {
         let places = self.places();
         let keyed: Vec<u32> = (0..self.site.elems.len() as u32)
@@ -957,6 +1015,10 @@ impl Transform<'_> {
         None
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn distractors(&mut self) {
         let pages = self.visible_pages();
         if pages.is_empty() {
@@ -1119,6 +1181,10 @@ impl Transform<'_> {
         ((self.site.pages.len() - 1) as u32, accept)
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn popups(&mut self) {
         let start = self.site.start;
         let data = self.data;
@@ -1250,6 +1316,10 @@ impl Transform<'_> {
         );
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn field_order(&mut self) {
         let places = self.places();
         let mut pages: Vec<(u32, Vec<FieldPlace>)> = Vec::new();
@@ -1299,6 +1369,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn extra_step(&mut self) {
         let places = self.places();
         // Buttons that go on to another page as their last effect.
@@ -1351,6 +1425,10 @@ impl Transform<'_> {
         }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn confirm_dialog(&mut self, e: u32, i: usize, to: u32, page: u32) {
         let data = self.data;
         let accept = self
@@ -1403,6 +1481,10 @@ impl Transform<'_> {
         self.change(text, Some(page), key);
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn review_page(&mut self, e: u32, i: usize, to: u32, page: u32) {
         let data = self.data;
         let accept = self
@@ -1466,6 +1548,10 @@ impl Transform<'_> {
         self.change(text, Some(page), key);
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn paraphrase(&mut self) {
         let Some(task) = self.site.tasks.get(self.task) else {
             return;
@@ -1517,6 +1603,10 @@ impl Transform<'_> {
         );
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "element and page ids are ones the site compiler resolved or this transform added (it never removes any), and `places` has one entry per element"
+    )]
     fn lazy(&mut self) {
         let places = self.places();
         let steps = match self.p.severity {
@@ -1621,11 +1711,13 @@ fn contains_words(hay: &str, needle: &str) -> bool {
     }
     let bytes = hay.as_bytes();
     let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
+    while let Some(i) = hay.get(from..).and_then(|rest| rest.find(needle)) {
         let start = from + i;
         let end = start + needle.len();
-        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-        let after_ok = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
+        let before_ok = !(start.checked_sub(1))
+            .and_then(|b| bytes.get(b))
+            .is_some_and(u8::is_ascii_alphanumeric);
+        let after_ok = !bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
         if before_ok && after_ok {
             return true;
         }
@@ -1755,12 +1847,15 @@ fn reword(
             if options.is_empty() {
                 continue;
             }
-            let lower = s.to_lowercase();
-            let Some(at) = find_word(&lower, word) else {
+            let Some(at) = find_word(s, word) else {
                 continue;
             };
-            let pick = &options[rng.below(options.len() as u64) as usize];
-            let original = &s[at..at + word.len()];
+            let Some(pick) = options.get(rng.below(options.len() as u64) as usize) else {
+                continue;
+            };
+            let Some(original) = s.get(at..at + word.len()) else {
+                continue;
+            };
             let replacement = if original.starts_with(|c: char| c.is_uppercase()) {
                 let mut c = pick.chars();
                 c.next()
@@ -1776,23 +1871,28 @@ fn reword(
     changed
 }
 
+/// Where `word` (lower-case, as in the catalog) first occurs in `hay` as a whole
+/// word, ignoring ASCII case. It searches `hay` itself, not a lower-cased copy,
+/// so the position is one in `hay`: lower-casing can change a text's length in
+/// bytes (`"İ"` becomes `"i̇"`), and a position in the copy could fall outside
+/// `hay` or inside one of its characters.
 fn find_word(hay: &str, word: &str) -> Option<usize> {
-    let bytes = hay.as_bytes();
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(word) {
-        let start = from + i;
-        let end = start + word.len();
-        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-        let after_ok = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
-        if before_ok && after_ok {
-            return Some(start);
-        }
-        from = start + 1;
-        while !hay.is_char_boundary(from) {
-            from += 1;
-        }
+    let (bytes, w) = (hay.as_bytes(), word.as_bytes());
+    if w.is_empty() {
+        return None;
     }
-    None
+    bytes
+        .windows(w.len())
+        .enumerate()
+        .find_map(|(start, window)| {
+            let end = start + w.len();
+            let whole = window.eq_ignore_ascii_case(w)
+                && !(start.checked_sub(1))
+                    .and_then(|b| bytes.get(b))
+                    .is_some_and(u8::is_ascii_alphanumeric)
+                && !bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
+            (whole && hay.is_char_boundary(start) && hay.is_char_boundary(end)).then_some(start)
+        })
 }
 
 /// Puts the instruction inside a wrapper such as `Please {lowered}`.
@@ -1849,6 +1949,61 @@ mod tests {
         assert!(data.synonyms("search FLIGHTS").is_some());
         assert!(data.synonyms("Zyxw").is_none());
         assert!(!data.distractors.is_empty());
+    }
+
+    #[test]
+    fn rewording_finds_words_in_the_text_itself() {
+        // Lower-cased, "İ" takes three bytes instead of two: a position found in a
+        // lower-cased copy lay past the end of the text here, and rewording panicked.
+        assert_eq!(find_word("İİİİİİ click {", "click"), Some(13));
+        assert_eq!(find_word("Click it", "click"), Some(0));
+        assert_eq!(find_word("clicks", "click"), None);
+        assert_eq!(find_word("double-click", "click"), Some(7));
+        let data = catalog().expect("crates/engine/data/perturbations.ron parses");
+        let mut parts = vec![InstrPart::Lit("İİİİİİ Click ".into())];
+        assert!(reword(
+            &mut parts,
+            &data.instruction_words,
+            &mut Rng::new(1)
+        ));
+        let [InstrPart::Lit(text)] = parts.as_slice() else {
+            panic!("one literal part: {parts:?}");
+        };
+        assert!(
+            text.starts_with("İİİİİİ ") && !text.contains("Click"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_site_whose_instruction_lower_cases_longer_is_reworded() {
+        let text = include_str!("../../../../sites/click-button.ron");
+        let start = text
+            .find("paraphrases: [")
+            .expect("click-button has paraphrases");
+        let end = start + text[start..].find("],").expect("the list ends") + 2;
+        let text = format!("{}paraphrases: [],{}", &text[..start], &text[end..]).replace(
+            r#"instruction: "Click on the \"{target}\" button.","#,
+            r#"instruction: "İİİİİİ click {target}","#,
+        );
+        assert!(text.contains("İİİİİİ click {target}"));
+        let site = crate::load_site("click-button.ron", &text).expect("the edited site loads");
+        let mut env =
+            crate::Env::new(std::sync::Arc::new(site), 0, Default::default()).expect("task 0");
+        env.set_perturbations("paraphrase:2".parse().expect("a spec"));
+        for seed in 0..8 {
+            env.reset(seed);
+            assert!(
+                env.instruction().starts_with("İİİİİİ "),
+                "{}",
+                env.instruction()
+            );
+            assert!(
+                !env.instruction().contains("click"),
+                "{}",
+                env.instruction()
+            );
+        }
     }
 
     #[test]

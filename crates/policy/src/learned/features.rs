@@ -228,6 +228,10 @@ pub struct Featurizer {
 
 impl Featurizer {
     /// Computes the features of every candidate of the current step.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "fixed slots of the `DENSE`-wide feature vector (the role slot is at most 9)"
+    )]
     pub fn compute(&mut self, env: &Env, set: &FeatureSet) {
         self.candidates.clear();
         let cands = env.candidates();
@@ -318,6 +322,10 @@ impl Featurizer {
     /// goal and are unticked, ticked boxes that do not match, fields whose
     /// goal value is not typed yet, drop-downs not set to their goal value.
     /// This is what tells a "Submit" candidate whether the form is complete.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "fixed slots of the `DENSE`-wide feature vector: goal-match features at 14..25, pending counts at 25..29"
+    )]
     fn add_pending(&mut self, env: &Env) {
         let cands = env.candidates();
         let mut pending = [0.0f32; 4];
@@ -368,16 +376,23 @@ fn field_label(env: &Env, id: u32) -> &str {
     let Some(parent) = nodes.get(id as usize).and_then(|n| n.parent) else {
         return "";
     };
-    nodes[parent as usize]
+    let Some(parent) = nodes.get(parent as usize) else {
+        return "";
+    };
+    parent
         .children
         .iter()
-        .map(|&c| &nodes[c as usize])
+        .filter_map(|&c| nodes.get(c as usize))
         .find(|c| c.role == Role::Label)
         .map(|c| c.label.as_str())
         .unwrap_or("")
 }
 
 /// Goal-match features, written into `out` (11 values).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`out` is the 11-slot goal-match block of a candidate's feature vector"
+)]
 fn goal_match(env: &Env, action: &Action, n: &wobble_engine::Node, out: &mut [f32]) {
     let goals: Vec<(u16, &str, &str)> = env.goal_fields().collect();
     match action {
@@ -393,10 +408,8 @@ fn goal_match(env: &Env, action: &Action, n: &wobble_engine::Node, out: &mut [f3
             out[1] = (!current.is_empty() && text_eq(current, value)) as u8 as f32;
             out[2] = (!current.is_empty()) as u8 as f32;
             // The same value already sits in another field of the page.
-            let elsewhere = env.visible_nodes().any(|j| {
-                j != *i
-                    && env.nodes()[j as usize].role.is_text_entry()
-                    && text_eq(env.value(j), value)
+            let elsewhere = env.visible_nodes_with_ids().any(|(j, other)| {
+                j != *i && other.role.is_text_entry() && text_eq(env.value(j), value)
             });
             out[3] = elsewhere as u8 as f32;
         }
@@ -437,6 +450,10 @@ fn goal_match(env: &Env, action: &Action, n: &wobble_engine::Node, out: &mut [f3
 /// For an element inside a list row: how many goal values the row shows,
 /// and whether the row holds the smallest number of its column among the
 /// rows shown.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`out` is the 11-slot goal-match block, and node ids from `parent` and `children` index `env.nodes()` (built together by the engine)"
+)]
 fn row_features(env: &Env, id: u32, goals: &[(u16, &str, &str)], out: &mut [f32]) {
     let nodes = env.nodes();
     let Some(item) = nodes[id as usize]

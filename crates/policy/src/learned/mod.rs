@@ -177,16 +177,20 @@ impl Policy for LearnedPolicy {
         } else {
             argmax(probs)
         };
-        cands[choice].clone()
+        // One probability per candidate, so `choice` is one of them.
+        cands.get(choice).cloned().unwrap_or(Action::Finish)
     }
 }
 
 /// Index of the largest value (the first on a tie).
 pub fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
+    let Some(&first) = values.first() else {
+        return 0;
+    };
+    let (mut best, mut best_value) = (0, first);
     for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
+        if v > best_value {
+            (best, best_value) = (i, v);
         }
     }
     best

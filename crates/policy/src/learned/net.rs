@@ -83,6 +83,10 @@ pub struct Pass {
 
 impl Net {
     /// Fresh weights: small random hidden layer, zero output (uniform policy at first).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`params` is made with `layout.len()` entries just above"
+    )]
     pub fn new(hidden: usize, seed: u64) -> Net {
         let layout = Layout { hidden };
         let mut params = vec![0.0f32; layout.len()];
@@ -108,6 +112,10 @@ impl Net {
         Net { layout, params }
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+    )]
     fn input(&self, c: &Candidate, out: &mut [f32]) {
         out[..DENSE].copy_from_slice(&c.dense);
         let l = self.layout;
@@ -132,6 +140,10 @@ impl Net {
     }
 
     /// Scores every candidate and the softmax over them.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+    )]
     pub fn forward(&self, cands: &[Candidate], pass: &mut Pass) {
         let l = self.layout;
         let h = l.hidden;
@@ -167,6 +179,10 @@ impl Net {
 
     /// Adds to `grad` the gradient of a loss whose derivative with respect to
     /// each candidate's score is `dscores` (after [`Net::forward`] on the same candidates).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+    )]
     pub fn backward(&self, cands: &[Candidate], pass: &Pass, dscores: &[f32], grad: &mut [f32]) {
         let l = self.layout;
         let h = l.hidden;
@@ -205,6 +221,10 @@ impl Net {
     }
 
     /// The value baseline of a state.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+    )]
     pub fn value(&self, s: &StateFeatures) -> f32 {
         let v = self.layout.value();
         let page = if s.page == NO_TOKEN {
@@ -218,6 +238,10 @@ impl Net {
     }
 
     /// Adds the gradient of `dvalue * value(s)` to `grad`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+    )]
     pub fn value_backward(&self, s: &StateFeatures, dvalue: f32, grad: &mut [f32]) {
         let v = self.layout.value();
         if s.page != NO_TOKEN {
@@ -229,6 +253,10 @@ impl Net {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+)]
 fn embed_mean(params: &[f32], table: usize, tokens: &[u16], out: &mut [f32]) {
     out.fill(0.0);
     let used = tokens.iter().filter(|&&t| t != NO_TOKEN).count();
@@ -244,6 +272,10 @@ fn embed_mean(params: &[f32], table: usize, tokens: &[u16], out: &mut [f32]) {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
+)]
 fn embed_backward(grad: &mut [f32], table: usize, tokens: &[u16], dx: &[f32]) {
     let used = tokens.iter().filter(|&&t| t != NO_TOKEN).count();
     if used == 0 {
@@ -304,16 +336,16 @@ impl Adam {
         self.t += 1;
         let c1 = 1.0 - libm::powf(B1, self.t as f32);
         let c2 = 1.0 - libm::powf(B2, self.t as f32);
-        for i in 0..params.len() {
-            let g = grad[i];
-            if g == 0.0 && self.m[i] == 0.0 {
+        let moments = self.m.iter_mut().zip(self.v.iter_mut());
+        for ((p, &g), (m, v)) in params.iter_mut().zip(grad).zip(moments) {
+            if g == 0.0 && *m == 0.0 {
                 continue;
             }
-            self.m[i] = B1 * self.m[i] + (1.0 - B1) * g;
-            self.v[i] = B2 * self.v[i] + (1.0 - B2) * g * g;
-            let mh = self.m[i] / c1;
-            let vh = self.v[i] / c2;
-            params[i] -= self.lr * mh / (libm::sqrtf(vh) + EPS);
+            *m = B1 * *m + (1.0 - B1) * g;
+            *v = B2 * *v + (1.0 - B2) * g * g;
+            let mh = *m / c1;
+            let vh = *v / c2;
+            *p -= self.lr * mh / (libm::sqrtf(vh) + EPS);
         }
     }
 }

@@ -659,8 +659,12 @@ impl Trainer {
             let chosen = pick(&self.pass.probs, u);
             let state = Featurizer::state(env, &policy.features);
             let value = policy.net.value(&state);
-            let action = cands[chosen].clone();
-            let prob = self.pass.probs[chosen];
+            // `pick` chooses among the probabilities, one per candidate.
+            let (Some(action), Some(&prob)) = (cands.get(chosen), self.pass.probs.get(chosen))
+            else {
+                break;
+            };
+            let action = action.clone();
             let r = match env.step(&action) {
                 Ok(r) => r,
                 Err(_) => break,
@@ -696,11 +700,17 @@ impl Trainer {
         rng: &mut Rng,
     ) {
         const MINIBATCH: usize = 64;
+        if demos.is_empty() {
+            return;
+        }
         let scale = 1.0 / MINIBATCH as f32;
         for _ in 0..steps {
             self.grad.fill(0.0);
             for _ in 0..MINIBATCH {
-                let (cands, chosen) = &demos[rng.below(demos.len() as u64) as usize];
+                let Some((cands, chosen)) = demos.get(rng.below(demos.len() as u64) as usize)
+                else {
+                    continue;
+                };
                 policy.net.forward(cands, &mut self.pass);
                 self.dscores.clear();
                 for (i, p) in self.pass.probs.iter().enumerate() {
@@ -730,9 +740,9 @@ impl Trainer {
         for episode in batch {
             let mut ret = 0.0f32;
             let mut returns = vec![0.0f32; episode.len()];
-            for (t, s) in episode.iter().enumerate().rev() {
+            for (r, s) in returns.iter_mut().zip(episode).rev() {
                 ret = s.reward + config.gamma * ret;
-                returns[t] = ret;
+                *r = ret;
             }
             for (s, &g) in episode.iter().zip(&returns) {
                 let advantage = g - s.value;
@@ -756,11 +766,12 @@ impl Trainer {
         for episode in batch {
             let mut adv = vec![0.0f32; episode.len()];
             let mut gae = 0.0f32;
-            for t in (0..episode.len()).rev() {
-                let next_value = episode.get(t + 1).map(|s| s.value).unwrap_or(0.0);
-                let delta = episode[t].reward + config.gamma * next_value - episode[t].value;
+            let mut next_value = 0.0f32;
+            for (a, s) in adv.iter_mut().zip(episode).rev() {
+                let delta = s.reward + config.gamma * next_value - s.value;
                 gae = delta + config.gamma * config.lambda * gae;
-                adv[t] = gae;
+                *a = gae;
+                next_value = s.value;
             }
             returns.push(adv.iter().zip(episode).map(|(a, s)| a + s.value).collect());
             advantages.push(adv);
@@ -779,7 +790,8 @@ impl Trainer {
                 for ((s, a), g) in episode.iter().zip(adv).zip(ret) {
                     let a = (a - mean) / std;
                     policy.net.forward(&s.cands, &mut self.pass);
-                    let p = self.pass.probs[s.chosen];
+                    // The same candidates as when the step was played, so `chosen` is one of them.
+                    let p = self.pass.probs.get(s.chosen).copied().unwrap_or(0.0);
                     let ratio = p / s.prob.max(1e-8);
                     // The clipped objective passes gradient only where the clip is not active.
                     let active = (a >= 0.0 && ratio < 1.0 + config.clip)
