@@ -111,6 +111,7 @@ fn App() -> Html {
     let onlive = relay(&session, |()| Change::Live);
     let onreplay = relay(&session, |()| Change::Replay);
     let onimport = relay(&session, Change::Import);
+    let onfinish = relay(&session, |()| Change::Act(wobble_engine::Action::Finish));
 
     let lesson = session.lesson;
     let onlessons = {
@@ -147,7 +148,7 @@ fn App() -> Html {
                         reworded={spec.severity(Kind::Relabel).is_some()} moved={spec.severity(Kind::Move).is_some()}
                         {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onreword} {onmove} />
                     if let Some(scene) = &shown {
-                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()}
+                        <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} {onfinish}
                             agent_playing={session.agent_drives() && session.view.is_none()} />
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}

@@ -1101,6 +1101,17 @@ mod tests {
     }
 
     #[test]
+    fn a_person_can_declare_the_task_done() {
+        // The inbox's tasks have no final button: the person says when they are done.
+        let s = open(Some("inbox"), Some("forward"), Some("1"));
+        let s = reduce(s, Change::Act(Action::Finish));
+        let scene = s.scene.as_ref().unwrap();
+        let outcome = scene.outcome.as_ref().expect("the episode ended");
+        assert!(!outcome.success && !outcome.truncated);
+        assert_eq!(outcome.reason, "no email was forwarded");
+    }
+
+    #[test]
     fn bad_query_values_fall_back_with_a_notice_each() {
         let s = open(Some("nowhere"), Some("fly"), Some("abc"));
         assert_eq!(s.selection, landing_selection());

@@ -15,6 +15,9 @@ pub struct TaskPanelProps {
     /// The agent is playing (not the person).
     #[prop_or_default]
     pub agent_playing: bool,
+    /// The person declares the task done (the engine's `Finish`): the episode ends and the task
+    /// is checked. Tasks without a final button (starring an email) end this way.
+    pub onfinish: Callback<()>,
 }
 
 /// What to do, how far along, and how it went.
@@ -27,6 +30,7 @@ pub fn TaskPanel(props: &TaskPanelProps) -> Html {
         (scene.steps as f32 / scene.step_limit as f32).min(1.0) * 100.0
     };
     let onnewepisode = props.onnewepisode.reform(|_: MouseEvent| ());
+    let onfinish = props.onfinish.reform(|_: MouseEvent| ());
     html! {
         <section class="card task-card" aria-labelledby="wobble-task-title">
             <div class="card-title-row">
@@ -50,9 +54,13 @@ pub fn TaskPanel(props: &TaskPanelProps) -> Html {
                     </p>
                 },
                 None => html! {
-                    <p class="status" id="wobble-status">
-                        {"Use the site as you would any website. Every click, choice and filled-in field is one step; the reward comes when the episode ends."}
-                    </p>
+                    <>
+                        <p class="status" id="wobble-status">
+                            {"Use the site as you would any website. Every click, choice and filled-in field is one step; the reward comes when the episode ends. If the task has no final button, say when you are done."}
+                        </p>
+                        <button type="button" class="button button-small task-finish" id="wobble-finish" onclick={onfinish}
+                            title="End the episode now and check the task">{"I'm done"}</button>
+                    </>
                 },
             } }
         </section>

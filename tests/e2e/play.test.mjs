@@ -213,3 +213,45 @@ test('the pickers switch site and seed, and New episode moves to the next seed',
     assert.equal(await site(page, 'banner').count(), 1);
   });
 });
+
+test('inbox: starring the named email, then saying "I\'m done", pays +1', async (t) => {
+  await play(t, '?site=inbox&task=star&seed=4', async (page) => {
+    const instruction = await page.locator('#wobble-instruction').innerText();
+    const m = instruction.match(/^Star the email from (.+) about "(.+)"\.$/);
+    assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
+    const [, sender, subject] = m;
+    await site(page, 'search').fill(subject);
+    await site(page, 'search_button').click();
+    // Others wrote about the same subject: find the row from the sender.
+    const rows = page.locator('#wobble-site [data-key="message_list"] [data-role="listitem"]');
+    await rows.first().waitFor();
+    let mine;
+    for (const row of await rows.all()) {
+      // Row elements are keyed with their row: `mail_sender[3]`.
+      const from = await row.locator('[data-key^="mail_sender["]').innerText();
+      const about = await row.locator('[data-key^="mail_subject["]').innerText();
+      assert.equal(about, subject, 'the search shows only that subject');
+      if (from === sender) mine = row;
+    }
+    assert.ok(mine, `no email from ${sender}`);
+    await mine.locator('[data-key^="open["]').click();
+    const message = page.locator('#wobble-site [data-key="message_view"]');
+    await message.locator('[data-key^="view_subject["]').waitFor();
+    assert.equal(await message.locator('[data-key^="view_subject["]').innerText(), subject);
+    await message.locator('[data-key^="starred["]').click();
+    await shot(page, 'inbox-starred');
+    await page.click('#wobble-finish');
+    const { reward, text } = await outcome(page);
+    assert.equal(reward, '1', text);
+    assert.equal(await page.locator('#wobble-finish').count(), 0, 'the episode is over');
+  });
+});
+
+test('inbox: saying "I\'m done" before doing anything fails with the reason', async (t) => {
+  await play(t, '?site=inbox&task=forward&seed=4', async (page) => {
+    await page.click('#wobble-finish');
+    const { reward, text } = await outcome(page);
+    assert.equal(reward, '-1', text);
+    assert.match(text, /No email was forwarded/);
+  });
+});

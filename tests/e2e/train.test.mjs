@@ -245,16 +245,20 @@ test('an upload over the size limit is refused without being read', async (t) =>
 test('with local storage full, an uploaded policy is kept for the visit, marked unsaved, and can be downloaded', async (t) => {
   const good = await readFile(`${POLICIES}click-button.json`, 'utf8');
   await withPage(t, '?site=click-button&seed=1', async (page) => {
-    // Fill the origin's storage until the browser refuses more.
+    // Fill the origin's storage until the browser refuses even one more character: large
+    // chunks first, then ever smaller ones into what is left.
     const filled = await page.evaluate(() => {
-      const chunk = 'x'.repeat(256 * 1024);
       let n = 0;
-      try {
-        for (; n < 10_000; n++) localStorage.setItem(`filler.${n}`, chunk);
-      } catch (e) {
-        return { n, name: e.name };
+      let refusal = 'none';
+      for (const size of [256 * 1024, 16 * 1024, 1024, 64, 1]) {
+        const chunk = 'x'.repeat(size);
+        try {
+          for (let i = 0; i < 10_000; i++, n++) localStorage.setItem(`filler.${n}`, chunk);
+        } catch (e) {
+          refusal = e.name;
+        }
       }
-      return { n, name: 'none' };
+      return { n, name: refusal };
     });
     assert.equal(filled.name, 'QuotaExceededError', `storage never filled (${filled.n} chunks)`);
     await page.setInputFiles('#wobble-policy-upload', { name: 'click-button.json', mimeType: 'application/json', buffer: Buffer.from(good) });
