@@ -28,6 +28,8 @@ extern "C" {
     fn text(this: &PickedFile) -> TextPromise;
     #[wasm_bindgen(method, getter)]
     fn size(this: &PickedFile) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn name(this: &PickedFile) -> String;
 
     type TextPromise;
     #[wasm_bindgen(method)]
@@ -82,14 +84,14 @@ impl Drop for Timer {
     }
 }
 
-/// Reads the first file picked in `input` as text and hands it (or why it could not be read) to
-/// `then`; clears the input so that picking the same file again reads it again. A file over
+/// Reads the first file picked in `input` as text and hands its name and text (or why it could
+/// not be read) to `then`; clears the input so that picking the same file again reads it again. A file over
 /// `limit` bytes is refused without being read (`what` names the kind of file in the message).
 pub fn read_picked_file(
     input: &FileInput,
     what: &'static str,
     limit: usize,
-    then: impl FnOnce(Result<String, String>) + 'static,
+    then: impl FnOnce(Result<(String, String), String>) + 'static,
 ) {
     let Some(file) = input.files().and_then(|f| f.item(0)) else {
         return;
@@ -98,12 +100,14 @@ pub fn read_picked_file(
     if let Err(e) = wobble_engine::limits::check_size(what, file.size() as u64, limit) {
         return then(Err(e));
     }
+    let name = file.name();
     let then = Rc::new(Cell::new(Some(then)));
     let (ok_then, err_then) = (then.clone(), then);
     let ok = Closure::once_into_js(move |text: JsValue| {
         if let Some(f) = ok_then.take() {
             f(text
                 .as_string()
+                .map(|text| (name, text))
                 .ok_or_else(|| "the file is not text".to_string()));
         }
     });

@@ -111,6 +111,7 @@ fn App() -> Html {
     let onlive = relay(&session, |()| Change::Live);
     let onreplay = relay(&session, |()| Change::Replay);
     let onimport = relay(&session, Change::Import);
+    let onopensite = relay(&session, Change::OpenSiteFile);
     let onfinish = relay(&session, |()| Change::Act(wobble_engine::Action::Finish));
 
     let lesson = session.lesson;
@@ -152,7 +153,7 @@ fn App() -> Html {
                             agent_playing={session.agent_drives() && session.view.is_none()} />
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
-                        {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} />
+                        {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite} />
                     <components::train_panel::TrainPanel selection={session.selection.clone()} />
                 </aside>
                 <section class="stage">

@@ -17,11 +17,12 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use wobble_engine::builtin::{load_builtin, site_names};
 use wobble_engine::episode::{EpisodeRecord, Recorder};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::protocol::shorten;
-use wobble_engine::{Action, Env, EnvConfig, TypeText};
+use wobble_engine::{load_site, Action, Env, EnvConfig, Site, TypeText};
 use yew::Reducible;
 
 use crate::browser::Query;
@@ -89,6 +90,9 @@ pub enum Change {
     Restart,
     /// Switch to another site (its first task), same seed.
     ChooseSite(String),
+    /// A site file a person opened: its file name and text, or why it could not be read. It is
+    /// compiled by the engine; a mistake is shown with its line and column.
+    OpenSiteFile(Result<(String, String), String>),
     /// Switch to another task of the site, same seed.
     ChooseTask(String),
     /// Play the episode of this seed (raw text from the seed field).
@@ -234,6 +238,8 @@ pub struct Session {
     pub external: Option<u64>,
     /// Answers to the outside script's calls, by call number, for the page to hand back.
     pub replies: Rc<Vec<(u64, Result<String, String>)>>,
+    /// A site opened from a file (it is listed with the shipped ones until the page closes).
+    pub opened_site: Option<Arc<Site>>,
     env: Option<Rc<RefCell<Env>>>,
     agent: Option<Rc<RefCell<Agent>>>,
     recorder: Rc<RefCell<Option<Recorder>>>,
@@ -247,6 +253,7 @@ impl Clone for Session {
             selection: self.selection.clone(),
             sites: self.sites.clone(),
             tasks: self.tasks.clone(),
+            opened_site: self.opened_site.clone(),
             scene: self.scene.clone(),
             notices: self.notices.clone(),
             version: self.version,
@@ -357,6 +364,7 @@ impl Session {
             },
             sites: site_names().map(str::to_string).collect(),
             tasks: Vec::new(),
+            opened_site: None,
             scene: None,
             notices,
             version: 0,
@@ -402,7 +410,7 @@ impl Session {
     /// Loads `site` and its task `task` (or its first), falling back to the default site with a
     /// notice, and starts the episode of `seed`.
     fn open(&mut self, site: &str, task: Option<&str>, seed: u64) {
-        let loaded = match load_builtin(site) {
+        let loaded = match self.site_named(site) {
             Ok(s) => Ok(s),
             Err(_) if site != DEFAULT_SITE => {
                 self.notices.push(warning(format!(
@@ -454,6 +462,44 @@ impl Session {
                 self.scene = None;
             }
         }
+    }
+
+    /// The site of this name: the one opened from a file, or a shipped one.
+    fn site_named(&self, name: &str) -> Result<Arc<Site>, String> {
+        match &self.opened_site {
+            Some(site) if site.name == name => Ok(Arc::clone(site)),
+            _ => load_builtin(name),
+        }
+    }
+
+    /// Compiles a site file a person opened and plays its first task; a mistake becomes a notice
+    /// with the file's line and column, and the current episode goes on.
+    fn open_site_file(&mut self, file_name: &str, text: &str) {
+        let site = match load_site(file_name, text) {
+            Ok(site) => Arc::new(site),
+            Err(e) => {
+                return self
+                    .notices
+                    .push(error(format!("The site file could not be opened: {e}")))
+            }
+        };
+        let shipped = site_names().any(|n| n == site.name);
+        if shipped {
+            self.notices.push(warning(format!(
+                "\"{}\" is named \"{}\" like a shipped site; it is shown instead of the shipped one until the page is closed.",
+                shorten(file_name),
+                site.name
+            )));
+        }
+        let mut sites: Vec<String> = site_names().map(str::to_string).collect();
+        if !shipped {
+            sites.push(site.name.clone());
+        }
+        self.sites = sites;
+        let name = site.name.clone();
+        self.opened_site = Some(site);
+        self.stats = Stats::default();
+        self.open(&name, None, self.selection.seed);
     }
 
     /// Starts the episode of `seed` on the current environment, with the selected perturbations.
@@ -834,7 +880,7 @@ impl Session {
                     .push(error(format!("That file is not a Wobble episode: {e}.")))
             }
         };
-        let site = match load_builtin(&record.site) {
+        let site = match self.site_named(&record.site) {
             Ok(s) => s,
             Err(e) => {
                 return self
@@ -879,6 +925,10 @@ impl Session {
                 self.stats = Stats::default();
                 self.open(&site, None, seed);
             }
+            Change::OpenSiteFile(Ok((file_name, text))) => self.open_site_file(&file_name, &text),
+            Change::OpenSiteFile(Err(e)) => self
+                .notices
+                .push(error(format!("The site file could not be read: {e}."))),
             Change::ChooseTask(task) => {
                 let (site, seed) = (self.selection.site.clone(), self.selection.seed);
                 self.stats = Stats::default();
@@ -1098,6 +1148,50 @@ mod tests {
         assert_eq!(s.selection, landing_selection());
         assert!(s.notices.is_empty(), "{:?}", s.notices);
         assert!(s.scene.is_some());
+    }
+
+    #[test]
+    fn a_site_file_opened_in_the_page_is_played_and_listed() {
+        let text = include_str!("../sites/click-button.ron")
+            .replace("name: \"click-button\"", "name: \"my-buttons\"");
+        let s = reduce(
+            open(Some("bank"), None, Some("3")),
+            Change::OpenSiteFile(Ok(("mine.ron".into(), text))),
+        );
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert_eq!(s.selection.site, "my-buttons");
+        assert_eq!(s.selection.seed, 3);
+        assert!(
+            s.sites.contains(&"my-buttons".to_string()) && s.sites.contains(&"bank".to_string())
+        );
+        // Switching away and back finds it again.
+        let s = reduce(s, Change::ChooseSite("bank".into()));
+        let s = reduce(s, Change::ChooseSite("my-buttons".into()));
+        assert_eq!(s.selection.site, "my-buttons");
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+    }
+
+    #[test]
+    fn a_broken_site_file_is_refused_with_its_line_and_the_episode_goes_on() {
+        let s = open(Some("bank"), None, Some("3"));
+        let before = s.scene.clone();
+        let s = reduce(
+            s,
+            Change::OpenSiteFile(Ok((
+                "broken.ron".into(),
+                "(\n  name: \"x\",\n  pages: oops,\n)".into(),
+            ))),
+        );
+        assert_eq!(s.selection.site, "bank");
+        assert_eq!(s.scene, before, "the episode is untouched");
+        assert_eq!(s.notices.len(), 1);
+        assert!(
+            s.notices[0]
+                .text
+                .starts_with("The site file could not be opened: broken.ron:3:"),
+            "{}",
+            s.notices[0].text
+        );
     }
 
     #[test]

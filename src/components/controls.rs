@@ -1,8 +1,11 @@
 //! The episode controls: which site, which task, which seed, and a fresh start.
 
 use crate::components::select::Select;
+use crate::dom::{read_picked_file, FileInput};
 use crate::state::Selection;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
+use wobble_engine::limits::MAX_SITE_BYTES;
 use yew::prelude::*;
 
 /// Props of [`Controls`].
@@ -24,6 +27,8 @@ pub struct ControlsProps {
     pub onnewepisode: Callback<()>,
     /// Starts this episode again.
     pub onrestart: Callback<()>,
+    /// A site file was picked: its name and text, or why it could not be read.
+    pub onopensite: Callback<Result<(String, String), String>>,
 }
 
 /// Site, task and seed pickers with "New episode" and "Restart".
@@ -37,6 +42,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
     let onnew = props.onnewepisode.reform(|_: MouseEvent| ());
     let onrestart = props.onrestart.reform(|_: MouseEvent| ());
+    let onopen = {
+        let then = props.onopensite.clone();
+        Callback::from(move |e: Event| {
+            let input: FileInput = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .unchecked_into();
+            let then = then.clone();
+            read_picked_file(&input, "site", MAX_SITE_BYTES, move |r| then.emit(r));
+        })
+    };
     html! {
         <section class="card controls" aria-labelledby="wobble-controls-title">
             <h2 class="card-title" id="wobble-controls-title">{"Episode"}</h2>
@@ -56,6 +71,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button type="button" id="wobble-restart" class="button" onclick={onrestart}>{"Restart"}</button>
             </div>
             <p class="hint">{"The seed decides the goal and the data. The link in the address bar brings you back to this exact episode."}</p>
+            <div class="site-file">
+                <label class="button button-small file-button" for="wobble-site-file">{"Open a site file…"}</label>
+                <input type="file" id="wobble-site-file" class="visually-hidden" accept=".ron,text/plain" onchange={onopen} />
+                <span class="hint">{"Play a site you wrote (sites/README.md). It stays until the page is closed; links do not carry it."}</span>
+            </div>
         </section>
     }
 }

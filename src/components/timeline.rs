@@ -51,7 +51,7 @@ pub fn TimelinePanel(props: &TimelineProps) -> Html {
                 &input,
                 "episode",
                 wobble_engine::limits::MAX_EPISODE_BYTES,
-                move |r| then.emit(r),
+                move |r| then.emit(r.map(|(_name, text)| text)),
             );
         })
     };

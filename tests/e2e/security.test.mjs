@@ -4,7 +4,8 @@
 // - after the page has loaded, the app makes no network request at all, while an agent plays,
 //   a policy trains in the worker and the sweep runs;
 // - hostile text (markup and script in link parameters, in an uploaded policy's name and
-//   provenance, in an imported episode) is shown as text and never runs;
+//   provenance, in an imported episode, in a site file's title, text and data) is shown as text
+//   and never runs;
 // - a panic in the page puts a readable message over it, and a panic in the training worker is
 //   reported and a new worker can be started without reloading (faults injected by the link).
 // Every test also checks that the page threw nothing and asked no host but 127.0.0.1.
@@ -129,6 +130,41 @@ test('a hostile uploaded policy and a hostile imported episode are shown as text
       });
       await page.locator('#wobble-notices').waitFor();
       await page.screenshot({ path: `${SCREENSHOTS}security-hostile-upload.png` });
+      await assertClean(page);
+    },
+    { init: recordViolations },
+  );
+});
+
+test('a hostile site file opened in the page is drawn as text and nothing in it runs', async (t) => {
+  const SITES = fileURLToPath(new URL('../../sites/', import.meta.url));
+  // click-button, with markup for its title, its instruction text and its button words. RON's
+  // strings escape like JSON's.
+  const ron = (text) => JSON.stringify(text);
+  const words = ['<script>window.__wobblePwned = "word"</script>', 'javascript:window.__wobblePwned = 1', '<img src=x onerror="window.__wobblePwned = 2">'];
+  const site = (await readFile(`${SITES}click-button.ron`, 'utf8'))
+    .replace('name: "click-button"', 'name: "hostile"')
+    .replace('title: "Quick Click"', `title: ${ron(HOSTILE)}`)
+    .replace('"Pick one of the buttons below."', ron(HOSTILE))
+    .replace('"Submit", "Cancel", "Okay",', `${words.map(ron).join(', ')},`);
+  await play(
+    t,
+    '?site=click-button&seed=1',
+    async (page) => {
+      await page.locator('#wobble-site-file').setInputFiles({ name: 'hostile.ron', mimeType: 'text/plain', buffer: Buffer.from(site) });
+      await page.waitForFunction(() => document.querySelector('#wobble-site-select')?.selectedOptions[0]?.textContent === 'hostile');
+      const drawn = await page.locator('#wobble-site').innerText();
+      assert.ok(drawn.includes('<script>window.__wobblePwned = "script"</script>'), 'the title is shown as text');
+      // Play it through, seed after seed, so every hostile word is drawn on a button.
+      const shown = new Set();
+      for (let seed = 1; seed <= 12; seed++) {
+        for (const label of await page.locator('#wobble-site [data-role="button"]').allInnerTexts()) shown.add(label);
+        await page.locator('#wobble-site [data-role="button"]').first().click();
+        await page.locator('#wobble-outcome').waitFor();
+        await page.click('#wobble-new-episode');
+      }
+      for (const word of words) assert.ok(shown.has(word), `${word} was never drawn on a button`);
+      await page.screenshot({ path: `${SCREENSHOTS}security-hostile-site.png` });
       await assertClean(page);
     },
     { init: recordViolations },
