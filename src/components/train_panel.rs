@@ -35,6 +35,63 @@ const COMPARE_EPISODES: u64 = 100;
 const RANDOMIZE_PROBABILITY: &str = "0.5";
 /// The most points a chart draws.
 const MAX_POINTS: usize = 400;
+/// The room a [`History`] keeps: its most points and the one that makes it thin out.
+const HISTORY_CAPACITY: usize = MAX_POINTS + 1;
+
+/// The progress points the charts draw, at most [`MAX_POINTS`] of them.
+///
+/// The board is cloned on every change, and a plain `Vec` clone allocates exactly its length:
+/// a history that grows point by point would then ask the allocator for ever larger blocks and
+/// the page's memory would creep up for as long as the chart fills. Every `History` (clones
+/// included) holds storage of one size from the start, so a training run's memory is the same
+/// from its first report to its last.
+#[derive(Debug, PartialEq)]
+struct History(Vec<Point>);
+
+impl History {
+    fn new() -> Self {
+        History(Vec::with_capacity(HISTORY_CAPACITY))
+    }
+
+    /// Adds `points`; past [`MAX_POINTS`], keeps every other point and always the latest.
+    fn extend(&mut self, points: impl IntoIterator<Item = Point>) {
+        for point in points {
+            self.0.push(point);
+            if self.0.len() > MAX_POINTS {
+                // Keeps the points at even places; an even length would lose the latest.
+                let latest_dropped = self.0.len().is_multiple_of(2);
+                let mut index = 0;
+                self.0.retain(|_| {
+                    index += 1;
+                    index % 2 == 1
+                });
+                if latest_dropped {
+                    self.0.push(point);
+                }
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Clone for History {
+    fn clone(&self) -> Self {
+        let mut points = Vec::with_capacity(self.0.capacity().max(HISTORY_CAPACITY));
+        points.extend_from_slice(&self.0);
+        History(points)
+    }
+}
+
+impl std::ops::Deref for History {
+    type Target = [Point];
+
+    fn deref(&self) -> &[Point] {
+        &self.0
+    }
+}
 /// The algorithms offered, in the order shown.
 const ALGOS: [Algo; 3] = [Algo::Ppo, Algo::Reinforce, Algo::Bc];
 
@@ -108,7 +165,7 @@ pub struct Run {
 pub struct Board {
     status: Status,
     run: Option<Run>,
-    history: Vec<Point>,
+    history: History,
     error: Option<String>,
     notices: Vec<String>,
     saved: Vec<Saved>,
@@ -133,7 +190,7 @@ impl Default for Board {
         Board {
             status: Status::Idle,
             run: None,
-            history: Vec::new(),
+            history: History::new(),
             error: None,
             notices: Vec::new(),
             saved: Vec::new(),
@@ -192,13 +249,8 @@ impl Reducible for Board {
                     if b.status != Status::Paused {
                         b.status = Status::Running;
                     }
-                    b.history.extend(points);
                     // Long runs keep every other point, so the charts stay cheap to draw.
-                    while b.history.len() > MAX_POINTS {
-                        let last = b.history.pop();
-                        b.history = b.history.iter().copied().step_by(2).collect();
-                        b.history.extend(last);
-                    }
+                    b.history.extend(points);
                 }
                 Report::Paused => b.status = Status::Paused,
                 Report::Resumed => b.status = Status::Running,
@@ -840,6 +892,26 @@ mod tests {
 
     fn apply(board: Rc<Board>, changes: Vec<Change>) -> Rc<Board> {
         changes.into_iter().fold(board, |b, c| b.reduce(c))
+    }
+
+    #[test]
+    fn a_history_and_its_clones_keep_room_for_the_whole_chart() {
+        let mut history = History::new();
+        history.extend((1..=3).map(point));
+        let copy = history.clone();
+        assert_eq!(&*copy, &*history);
+        assert!(
+            copy.0.capacity() >= HISTORY_CAPACITY,
+            "{}",
+            copy.0.capacity()
+        );
+        history.extend((4..=1000).map(point));
+        assert_eq!(
+            history.0.capacity(),
+            HISTORY_CAPACITY,
+            "thinning never reallocates"
+        );
+        assert_eq!(history.first().map(|p| p.episodes), Some(1));
     }
 
     #[test]
