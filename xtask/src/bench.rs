@@ -62,6 +62,18 @@ const SCALING_SITES: [&str; 2] = ["click-button", "airline"];
 /// default).
 const SWEEP_POLICY: &str = "policies/airline.json";
 const SWEEP_SEED: u64 = 1_000_000;
+/// The training timed on 1..=nproc threads: the shipped airline policy's command.
+pub(crate) const TRAIN_SCALING_ARGS: [&str; 9] = [
+    "train",
+    "--site",
+    "airline",
+    "--episodes",
+    "2000",
+    "--warm-start",
+    "300",
+    "--seed",
+    "1",
+];
 /// PPO episodes per training measurement (`wobble bench --train`'s default).
 const TRAIN_EPISODES: u64 = 3000;
 /// MiniWoB++ tasks, and the Wobble site each is compared with.
@@ -723,6 +735,22 @@ impl Bench<'_> {
                     ("success_rates".into(), Json::Arr(rates)),
                 ]);
                 raw.push("native-sweep-threads", &threads_arg, run, wall, value)?;
+
+                // Training: every thread count writes the same file, compared by digest.
+                let policy_out = self.xt.root.join("target/bench/train-threads.json");
+                let mut train = self.wobble();
+                train
+                    .args(TRAIN_SCALING_ARGS)
+                    .args(["--eval", "0", "--quiet", "--threads", &threads_arg, "--out"])
+                    .arg(&policy_out);
+                let (_, wall) = self.capture(&mut train)?;
+                let policy = fs::read(&policy_out)
+                    .map_err(|e| format!("cannot read {}: {e}", policy_out.display()))?;
+                let value = Json::Obj(vec![(
+                    "digest".into(),
+                    Json::Str(format!("{:016x}", crate::fnv1a(&[&policy]))),
+                )]);
+                raw.push("native-train-threads", &threads_arg, run, wall, value)?;
             }
         }
         Ok(())

@@ -170,6 +170,10 @@ enum Command {
         /// Episodes of evaluation after training (greedy, fresh seeds).
         #[arg(long, default_value_t = 200)]
         eval: u64,
+        /// Play episodes and take gradients on this many cores (the policy is
+        /// identical to one core's, byte for byte); also used by the evaluation.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
@@ -399,6 +403,32 @@ fn bench_training(
 }
 
 /// Makes fresh environments like `env` (same site, task and perturbations), one per thread.
+/// The command line that made a policy, for its provenance: quoted where an
+/// argument has spaces, and without `--threads`, which does not change the
+/// policy (so a file is the same whatever the machine it was trained on).
+fn recorded_command(args: impl Iterator<Item = String>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut skip_value = false;
+    for arg in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if arg == "--threads" {
+            skip_value = true;
+            continue;
+        }
+        if arg.starts_with("--threads=") {
+            continue;
+        }
+        out.push(if arg.contains(' ') {
+            format!("{arg:?}")
+        } else {
+            arg
+        });
+    }
+    out.join(" ")
+}
+
 fn env_factory(env: &Env) -> impl Fn() -> Env + Sync {
     let site = Arc::clone(env.base_site());
     let task = env.task_index();
@@ -545,6 +575,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             seed,
             out,
             eval,
+            threads,
             quiet,
             json,
         } => {
@@ -567,6 +598,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 shaping: !no_shaping,
                 warm_start,
                 randomization,
+                threads: threads.max(1),
                 ..TrainConfig::default()
             };
             let mut env = make_env(&site, task.as_deref(), None)?;
@@ -605,13 +637,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
             });
             bar.finish_and_clear();
             let seconds = started.elapsed().as_secs_f64();
-            policy.provenance.command = std::env::args()
-                .map(|a| if a.contains(' ') { format!("{a:?}") } else { a })
-                .collect::<Vec<_>>()
-                .join(" ");
+            policy.provenance.command = recorded_command(std::env::args());
             std::fs::write(&out, policy.to_json())
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            let report = wobble_policy::evaluate(&mut env, &mut policy, eval, 1_000_000);
+            let make_env = env_factory(&env);
+            let make_policy = || -> Box<dyn wobble_policy::Policy> { Box::new(policy.clone()) };
+            let report =
+                wobble_policy::evaluate_parallel(&make_env, &make_policy, eval, 1_000_000, threads);
             if json {
                 outln!(
                     "{}",

@@ -105,3 +105,53 @@ fn training_in_pieces_equals_training_in_one_call() {
         assert_eq!(whole.to_json(), pieces.to_json(), "{}", algo.name());
     }
 }
+
+/// Training on several threads gives exactly one thread's weights and the same
+/// progress reports, whatever the number of threads (more than a batch's
+/// episodes included), for each algorithm.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn threads_do_not_change_what_is_learned() {
+    for (site, algo, warm_start, perturb) in [
+        ("login-user", Algo::Ppo, 0, "relabel:2@0.5,popup:1@0.5"),
+        ("click-checkboxes", Algo::Reinforce, 0, ""),
+        ("bank", Algo::Ppo, 8, "move:2@0.5"),
+    ] {
+        let run = |threads: usize| {
+            let mut env = Env::new(
+                builtin::load_builtin(site).unwrap(),
+                0,
+                EnvConfig::default(),
+            )
+            .unwrap();
+            let config = TrainConfig {
+                algo,
+                episodes: 70,
+                seed: 9,
+                warm_start,
+                randomization: Randomization::parse(perturb).unwrap(),
+                clone_steps: 20,
+                threads,
+                ..TrainConfig::default()
+            };
+            let mut reports = Vec::new();
+            let policy = train(&mut env, &config, &mut |p| reports.push(*p));
+            (policy.to_json(), reports)
+        };
+        let (one, one_reports) = run(1);
+        assert!(
+            one_reports.len() > 4,
+            "{site}: {} reports",
+            one_reports.len()
+        );
+        for threads in [2, 3, 40] {
+            let (many, many_reports) = run(threads);
+            assert!(
+                many == one,
+                "{site}, {}: {threads} threads learned otherwise",
+                algo.name()
+            );
+            assert_eq!(many_reports, one_reports, "{site}: {threads} threads");
+        }
+    }
+}

@@ -509,6 +509,13 @@ fn scaling(d: &Data) -> String {
                 options.get("sweep_episodes").num().unwrap_or(0.0)
             ),
         ),
+        (
+            "native-train-threads",
+            format!(
+                "`wobble {}`: wall time",
+                super::TRAIN_SCALING_ARGS.join(" ")
+            ),
+        ),
     ] {
         if !d.has(section) {
             continue;

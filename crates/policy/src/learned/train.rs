@@ -11,12 +11,21 @@
 //!
 //! Everything is seeded and uses `libm`, so the same settings give the same
 //! weights natively and on wasm32.
+//!
+//! Training can use several threads ([`TrainConfig::threads`], native only)
+//! with exactly the weights of one thread. Two rules make that hold: every
+//! episode samples from its own random stream (made from the training seed and
+//! the episode's seed, see [`episode_rng`]), so the episodes of a batch can be
+//! played in any order on any thread; and each gradient is taken episode by
+//! episode into its own buffer, the buffers then summed in episode order, so
+//! the floating-point sums do not depend on how the episodes were shared out.
 
 use super::features::{Candidate, FeatureSet, Featurizer, StateFeatures};
 use super::net::{Adam, Pass};
 use super::{pick, LearnedPolicy};
 use crate::{OraclePolicy, Policy};
 use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
 use wobble_engine::rng::Rng;
 use wobble_engine::{Action, Env, EpisodeRecord, TypeText};
@@ -178,6 +187,10 @@ pub struct TrainConfig {
     /// it, stalling until the limit costs no more than a wrong final click,
     /// and a policy that fears the click stops exploring it.
     pub timeout_penalty: f32,
+    /// Threads that play episodes and take gradients (1 on wasm32, where
+    /// there are none). Not a setting of the result: any number gives the
+    /// same weights.
+    pub threads: usize,
 }
 
 impl Default for TrainConfig {
@@ -203,6 +216,7 @@ impl Default for TrainConfig {
             clone_steps: 400,
             timeout_penalty: 0.5,
             demos: Vec::new(),
+            threads: 1,
         }
     }
 }
@@ -266,6 +280,91 @@ struct StepData {
     reward: f32,
 }
 
+/// One episode of a batch: given its seed and perturbations, played on
+/// whichever thread, it comes back with its steps and its summary.
+struct Slot {
+    seed: u64,
+    spec: PerturbSpec,
+    /// What learning needs of a sampled episode.
+    steps: Vec<StepData>,
+    /// The oracle's choices, while cloning.
+    demos: Vec<(Vec<Candidate>, usize)>,
+    summary: Summary,
+}
+
+/// Success, raw return and length of a finished episode (the progress window's entry).
+type Summary = (bool, f32, u32);
+
+fn summary(env: &Env) -> Summary {
+    let o = env.outcome();
+    (
+        o.is_some_and(|o| o.success),
+        o.map(|o| o.raw_reward).unwrap_or(0.0),
+        env.steps(),
+    )
+}
+
+/// The sampling stream of the training episode played with `episode_seed`.
+/// Each episode has its own, so the episodes of a batch can be played in any
+/// order, on any thread, with the same choices. (The episode seed is hashed
+/// first: splitmix seeds that differ by a multiple of its increment would give
+/// overlapping streams.)
+fn episode_rng(training_seed: u64, episode_seed: u64) -> Rng {
+    let hashed = Rng::new(episode_seed ^ 0x5341_4D50_4C45_5321).next_u64();
+    Rng::new(hashed ^ training_seed)
+}
+
+/// Items handed out one at a time, with their places, to whichever thread is
+/// free: episodes differ in length, so fixed shares would leave threads idle.
+/// Which thread takes an item never changes what comes of it.
+struct Queue<'a, T>(Mutex<std::iter::Enumerate<std::slice::IterMut<'a, T>>>);
+
+impl<'a, T> Queue<'a, T> {
+    fn new(items: &'a mut [T]) -> Self {
+        Queue(Mutex::new(items.iter_mut().enumerate()))
+    }
+
+    fn next(&self) -> Option<(usize, &'a mut T)> {
+        // Only `next` runs under the lock, and it cannot panic and poison it.
+        self.0.lock().ok()?.next()
+    }
+}
+
+/// Runs `work(index, item, worker)` on every item, `index` being the item's
+/// place in `items`: on this thread with the first worker, and on one more
+/// thread for each other worker (none spawned for a single worker, as on
+/// wasm32, which has no threads).
+fn share<T: Send, W: Send>(
+    items: &mut [T],
+    workers: &mut [W],
+    work: &(dyn Fn(usize, &mut T, &mut W) + Sync),
+) {
+    let threads = workers.len().min(items.len());
+    let Some((first, others)) = workers.split_first_mut() else {
+        return;
+    };
+    if threads <= 1 {
+        for (i, item) in items.iter_mut().enumerate() {
+            work(i, item, first);
+        }
+        return;
+    }
+    let queue = Queue::new(items);
+    std::thread::scope(|scope| {
+        for worker in others.iter_mut().take(threads - 1) {
+            let queue = &queue;
+            scope.spawn(move || {
+                while let Some((i, item)) = queue.next() {
+                    work(i, item, worker);
+                }
+            });
+        }
+        while let Some((i, item)) = queue.next() {
+            work(i, item, first);
+        }
+    });
+}
+
 /// Trains a policy on `env` (its site and task); calls `progress` after each batch.
 pub fn train(
     env: &mut Env,
@@ -309,6 +408,8 @@ pub struct Training {
     learned: u64,
     rng: Rng,
     batch: Vec<Vec<StepData>>,
+    /// The episodes being played, kept for their storage.
+    slots: Vec<Slot>,
 }
 
 impl Training {
@@ -316,7 +417,13 @@ impl Training {
     /// recorded episodes at once.
     pub fn new(env: &mut Env, config: &TrainConfig) -> Training {
         let policy = LearnedPolicy::new(config.features, config.hidden, config.seed);
-        let trainer = Trainer::new(config, &policy);
+        // More threads than episodes in a batch would have nothing to do.
+        let threads = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            config.threads.clamp(1, config.batch.max(1))
+        };
+        let trainer = Trainer::new(config, &policy, threads);
         let clone_episodes = if config.algo == Algo::Bc && config.demos.is_empty() {
             config.episodes
         } else {
@@ -343,6 +450,7 @@ impl Training {
             learned: 0,
             rng: Rng::new(config.seed ^ 0x5241_4E44),
             batch: Vec::new(),
+            slots: Vec::new(),
         }
     }
 
@@ -368,16 +476,85 @@ impl Training {
         }
     }
 
-    fn push(&mut self, env: &Env) {
-        let o = env.outcome();
-        self.window.push((
-            o.is_some_and(|o| o.success),
-            o.map(|o| o.raw_reward).unwrap_or(0.0),
-            env.steps(),
-        ));
+    fn push(&mut self, summary: Summary) {
+        self.window.push(summary);
         if self.window.len() > 100 {
             self.window.remove(0);
         }
+    }
+
+    /// Plays the next `n` episodes into `self.slots`, on every thread: the
+    /// oracle's while cloning (keeping its choices as demonstrations), the
+    /// sampling policy's while learning. Their seeds and perturbations are
+    /// drawn here, in order, so the outcome is the same however the episodes
+    /// are shared out.
+    fn play_episodes(&mut self, env: &mut Env, n: usize) {
+        let mut slots = std::mem::take(&mut self.slots);
+        slots.clear();
+        let cloning = self.phase == Phase::Cloning;
+        for _ in 0..n {
+            let rng = if cloning {
+                &mut self.clone_rng
+            } else {
+                &mut self.rng
+            };
+            let spec = self.config.randomization.draw(rng);
+            slots.push(Slot {
+                seed: self.episode_seed,
+                spec,
+                steps: Vec::new(),
+                demos: Vec::new(),
+                summary: (false, 0.0, 0),
+            });
+            self.episode_seed += 1;
+        }
+        let (policy, config) = (&self.policy, &self.config);
+        let play_slot = |env: &mut Env, scratch: &mut Scratch, slot: &mut Slot| {
+            env.set_perturbations(slot.spec.clone());
+            if cloning {
+                oracle_demo(env, &config.features, slot.seed, &mut slot.demos);
+            } else {
+                let mut rng = episode_rng(config.seed, slot.seed);
+                slot.steps = play(scratch, env, policy, slot.seed, &mut rng, config);
+            }
+            slot.summary = summary(env);
+        };
+        let threads = self.trainer.scratches.len().min(n);
+        if threads <= 1 {
+            // No scope either: wasm32 has no threads to wait for.
+            if let Some(scratch) = self.trainer.scratches.first_mut() {
+                for slot in &mut slots {
+                    play_slot(env, scratch, slot);
+                }
+            }
+            self.slots = slots;
+            return;
+        }
+        let Some((first, others)) = self.trainer.scratches.split_first_mut() else {
+            return;
+        };
+        let (site, task, env_config) = (env.base_site().clone(), env.task_index(), env.config());
+        let queue = Queue::new(&mut slots);
+        std::thread::scope(|scope| {
+            for scratch in others.iter_mut().take(threads - 1) {
+                let (site, queue) = (site.clone(), &queue);
+                scope.spawn(move || {
+                    // An environment cannot move between threads (its layout
+                    // tree holds pointers), so each thread opens its own; the
+                    // same site, task and settings that opened `env` always open.
+                    if let Ok(mut env) = Env::new(site, task, env_config) {
+                        while let Some((_, slot)) = queue.next() {
+                            play_slot(&mut env, scratch, slot);
+                        }
+                    }
+                });
+            }
+            // This thread plays too, on the caller's environment.
+            while let Some((_, slot)) = queue.next() {
+                play_slot(env, first, slot);
+            }
+        });
+        self.slots = slots;
     }
 
     fn update(&mut self) {
@@ -407,22 +584,23 @@ impl Training {
             match self.phase {
                 Phase::Cloning => {
                     if self.cloned < self.clone_episodes {
-                        let spec = self.config.randomization.draw(&mut self.clone_rng);
-                        env.set_perturbations(spec);
-                        oracle_demo(
-                            env,
-                            &self.config.features,
-                            self.episode_seed,
-                            &mut self.demos,
-                        );
-                        self.episode_seed += 1;
-                        self.done += 1;
-                        self.cloned += 1;
-                        played += 1;
-                        self.push(env);
-                        if self.done.is_multiple_of(self.config.batch as u64 * 4) {
-                            progress(&self.progress());
+                        // Up to a batch at a time, to report as often as before.
+                        let n = (self.clone_episodes - self.cloned)
+                            .min(self.config.batch.max(1) as u64)
+                            .min(max_episodes - played);
+                        self.play_episodes(env, n as usize);
+                        let mut slots = std::mem::take(&mut self.slots);
+                        for slot in &mut slots {
+                            self.done += 1;
+                            self.cloned += 1;
+                            played += 1;
+                            self.push(slot.summary);
+                            self.demos.append(&mut slot.demos);
+                            if self.done.is_multiple_of(self.config.batch as u64 * 4) {
+                                progress(&self.progress());
+                            }
                         }
+                        self.slots = slots;
                         continue;
                     }
                     if !self.demos.is_empty() {
@@ -450,17 +628,21 @@ impl Training {
                         self.phase = Phase::Done;
                         continue;
                     }
-                    let spec = self.config.randomization.draw(&mut self.rng);
-                    env.set_perturbations(spec);
-                    let steps =
-                        self.trainer
-                            .play(env, &mut self.policy, self.episode_seed, &self.config);
-                    self.episode_seed += 1;
-                    self.done += 1;
-                    self.learned += 1;
-                    played += 1;
-                    self.push(env);
-                    self.batch.push(steps);
+                    // The rest of the batch at once (its episodes all play the same weights).
+                    let batch_room = self.config.batch.saturating_sub(self.batch.len()).max(1);
+                    let n = (self.config.episodes - self.learned)
+                        .min(batch_room as u64)
+                        .min(max_episodes - played);
+                    self.play_episodes(env, n as usize);
+                    let mut slots = std::mem::take(&mut self.slots);
+                    for slot in &mut slots {
+                        self.done += 1;
+                        self.learned += 1;
+                        played += 1;
+                        self.push(slot.summary);
+                        self.batch.push(std::mem::take(&mut slot.steps));
+                    }
+                    self.slots = slots;
                     if self.batch.len() >= self.config.batch {
                         self.update();
                         progress(&self.progress());
@@ -610,84 +792,155 @@ pub fn candidate_index(env: &Env, action: &Action) -> Option<usize> {
     }
 }
 
-struct Trainer {
-    adam: Adam,
-    grad: Vec<f32>,
+/// Adds the gradient of episode `index` (its steps given) to the buffer, using the scratch.
+type EpisodeGradient<'a> = dyn Fn(usize, &[StepData], &mut Scratch, &mut [f32]) + Sync + 'a;
+
+/// What one thread needs to play episodes and take gradients, reused from
+/// batch to batch.
+#[derive(Default)]
+struct Scratch {
     pass: Pass,
     featurizer: Featurizer,
     dscores: Vec<f32>,
 }
 
+struct Trainer {
+    adam: Adam,
+    /// The batch's gradient: the episodes' gradients summed in order.
+    grad: Vec<f32>,
+    /// One per thread; the first also serves cloning.
+    scratches: Vec<Scratch>,
+    /// One gradient per episode of the batch (see the module's notes).
+    episode_grads: Vec<Vec<f32>>,
+}
+
+/// Plays one episode with the sampling policy, keeping what learning needs.
+fn play(
+    scratch: &mut Scratch,
+    env: &mut Env,
+    policy: &LearnedPolicy,
+    seed: u64,
+    rng: &mut Rng,
+    config: &TrainConfig,
+) -> Vec<StepData> {
+    env.reset(seed);
+    let mut steps = Vec::new();
+    let mut phi = if config.shaping { env.potential() } else { 0.0 };
+    while !env.is_done() {
+        let cands = env.candidates();
+        if cands.is_empty() {
+            let _ = env.step(&Action::Finish);
+            if let Some(last) = steps.last_mut() {
+                let s: &mut StepData = last;
+                s.reward += env.outcome().map(|o| o.raw_reward).unwrap_or(0.0) - phi;
+            }
+            break;
+        }
+        scratch.featurizer.compute(env, &policy.features);
+        policy
+            .net
+            .forward(&scratch.featurizer.candidates, &mut scratch.pass);
+        let u = rng.unit_f64() as f32;
+        let chosen = pick(&scratch.pass.probs, u);
+        let state = Featurizer::state(env, &policy.features);
+        let value = policy.net.value(&state);
+        // `pick` chooses among the probabilities, one per candidate.
+        let (Some(action), Some(&prob)) = (cands.get(chosen), scratch.pass.probs.get(chosen))
+        else {
+            break;
+        };
+        let action = action.clone();
+        let r = match env.step(&action) {
+            Ok(r) => r,
+            Err(_) => break,
+        };
+        let mut reward = r.reward;
+        if r.truncated {
+            reward -= config.timeout_penalty;
+        }
+        if config.shaping {
+            let next = if env.is_done() { 0.0 } else { env.potential() };
+            reward += config.gamma * next - phi;
+            phi = next;
+        }
+        steps.push(StepData {
+            cands: scratch.featurizer.candidates.clone(),
+            state,
+            chosen,
+            prob,
+            value,
+            reward,
+        });
+    }
+    steps
+}
+
+/// Fills `dscores` with the derivative, by each score, of
+/// `weight * log p(chosen) - entropy * H(p)` (minimized).
+fn policy_gradient(
+    probs: &[f32],
+    chosen: usize,
+    weight: f32,
+    entropy: f32,
+    dscores: &mut Vec<f32>,
+) {
+    let h: f32 = probs
+        .iter()
+        .filter(|&&p| p > 0.0)
+        .map(|&p| -p * libm::logf(p))
+        .sum();
+    dscores.clear();
+    for (i, &p) in probs.iter().enumerate() {
+        let onehot = if i == chosen { 1.0 } else { 0.0 };
+        let dlogp = onehot - p;
+        // dH/ds_i = -p_i (log p_i + H)
+        let dh = if p > 0.0 {
+            -p * (libm::logf(p) + h)
+        } else {
+            0.0
+        };
+        dscores.push(weight * dlogp - entropy * dh);
+    }
+}
+
 impl Trainer {
-    fn new(config: &TrainConfig, policy: &LearnedPolicy) -> Trainer {
+    fn new(config: &TrainConfig, policy: &LearnedPolicy, threads: usize) -> Trainer {
         let n = policy.net.params.len();
         Trainer {
             adam: Adam::new(n, config.lr),
             grad: vec![0.0; n],
-            pass: Pass::default(),
-            featurizer: Featurizer::default(),
-            dscores: Vec::new(),
+            scratches: (0..threads.max(1)).map(|_| Scratch::default()).collect(),
+            episode_grads: Vec::new(),
         }
     }
 
-    /// Plays one episode with the sampling policy, keeping what learning needs.
-    fn play(
-        &mut self,
-        env: &mut Env,
-        policy: &mut LearnedPolicy,
-        seed: u64,
-        config: &TrainConfig,
-    ) -> Vec<StepData> {
-        env.reset(seed);
-        let mut steps = Vec::new();
-        let mut phi = if config.shaping { env.potential() } else { 0.0 };
-        while !env.is_done() {
-            let cands = env.candidates();
-            if cands.is_empty() {
-                let _ = env.step(&Action::Finish);
-                if let Some(last) = steps.last_mut() {
-                    let s: &mut StepData = last;
-                    s.reward += env.outcome().map(|o| o.raw_reward).unwrap_or(0.0) - phi;
-                }
-                break;
-            }
-            self.featurizer.compute(env, &policy.features);
-            policy
-                .net
-                .forward(&self.featurizer.candidates, &mut self.pass);
-            let u = policy.rng.unit_f64() as f32;
-            let chosen = pick(&self.pass.probs, u);
-            let state = Featurizer::state(env, &policy.features);
-            let value = policy.net.value(&state);
-            // `pick` chooses among the probabilities, one per candidate.
-            let (Some(action), Some(&prob)) = (cands.get(chosen), self.pass.probs.get(chosen))
-            else {
-                break;
-            };
-            let action = action.clone();
-            let r = match env.step(&action) {
-                Ok(r) => r,
-                Err(_) => break,
-            };
-            let mut reward = r.reward;
-            if r.truncated {
-                reward -= config.timeout_penalty;
-            }
-            if config.shaping {
-                let next = if env.is_done() { 0.0 } else { env.potential() };
-                reward += config.gamma * next - phi;
-                phi = next;
-            }
-            steps.push(StepData {
-                cands: self.featurizer.candidates.clone(),
-                state,
-                chosen,
-                prob,
-                value,
-                reward,
-            });
+    /// Takes the gradient of each of the `batch` episodes (on every thread)
+    /// with `episode_gradient`, then sums them in episode order into `grad`.
+    fn batch_gradient(&mut self, batch: &[Vec<StepData>], episode_gradient: &EpisodeGradient) {
+        let n = batch.len();
+        let params = self.grad.len();
+        if self.episode_grads.len() < n {
+            self.episode_grads.resize_with(n, || vec![0.0; params]);
         }
-        steps
+        let Some(grads) = self.episode_grads.get_mut(..n) else {
+            return;
+        };
+        share(
+            grads,
+            &mut self.scratches,
+            &|i, grad: &mut Vec<f32>, scratch| {
+                grad.fill(0.0);
+                if let Some(episode) = batch.get(i) {
+                    episode_gradient(i, episode, scratch, grad);
+                }
+            },
+        );
+        self.grad.fill(0.0);
+        for grad in grads.iter() {
+            for (total, g) in self.grad.iter_mut().zip(grad) {
+                *total += g;
+            }
+        }
     }
 
     /// Fits the policy to demonstrations: `steps` Adam steps on random
@@ -700,6 +953,9 @@ impl Trainer {
         rng: &mut Rng,
     ) {
         const MINIBATCH: usize = 64;
+        let Some(scratch) = self.scratches.first_mut() else {
+            return;
+        };
         if demos.is_empty() {
             return;
         }
@@ -711,15 +967,15 @@ impl Trainer {
                 else {
                     continue;
                 };
-                policy.net.forward(cands, &mut self.pass);
-                self.dscores.clear();
-                for (i, p) in self.pass.probs.iter().enumerate() {
+                policy.net.forward(cands, &mut scratch.pass);
+                scratch.dscores.clear();
+                for (i, p) in scratch.pass.probs.iter().enumerate() {
                     let target = if i == *chosen { 1.0 } else { 0.0 };
-                    self.dscores.push((p - target) * scale);
+                    scratch.dscores.push((p - target) * scale);
                 }
                 policy
                     .net
-                    .backward(cands, &self.pass, &self.dscores, &mut self.grad);
+                    .backward(cands, &scratch.pass, &scratch.dscores, &mut self.grad);
             }
             self.adam.step(&mut policy.net.params, &self.grad);
         }
@@ -736,8 +992,8 @@ impl Trainer {
             return;
         }
         let scale = 1.0 / total as f32;
-        self.grad.fill(0.0);
-        for episode in batch {
+        let net = &policy.net;
+        self.batch_gradient(batch, &|_, episode, scratch, grad| {
             let mut ret = 0.0f32;
             let mut returns = vec![0.0f32; episode.len()];
             for (r, s) in returns.iter_mut().zip(episode).rev() {
@@ -746,16 +1002,18 @@ impl Trainer {
             }
             for (s, &g) in episode.iter().zip(&returns) {
                 let advantage = g - s.value;
-                policy.net.forward(&s.cands, &mut self.pass);
-                self.policy_gradient(s.chosen, -advantage * scale, config.entropy * scale);
-                policy
-                    .net
-                    .backward(&s.cands, &self.pass, &self.dscores, &mut self.grad);
-                policy
-                    .net
-                    .value_backward(&s.state, (s.value - g) * scale, &mut self.grad);
+                net.forward(&s.cands, &mut scratch.pass);
+                policy_gradient(
+                    &scratch.pass.probs,
+                    s.chosen,
+                    -advantage * scale,
+                    config.entropy * scale,
+                    &mut scratch.dscores,
+                );
+                net.backward(&s.cands, &scratch.pass, &scratch.dscores, grad);
+                net.value_backward(&s.state, (s.value - g) * scale, grad);
             }
-        }
+        });
         self.adam.step(&mut policy.net.params, &self.grad);
     }
 
@@ -785,52 +1043,35 @@ impl Trainer {
         let std = libm::sqrtf(var) + 1e-6;
         let scale = 1.0 / all.len() as f32;
         for _ in 0..config.epochs {
-            self.grad.fill(0.0);
-            for ((episode, adv), ret) in batch.iter().zip(&advantages).zip(&returns) {
+            let net = &policy.net;
+            let (advantages, returns) = (&advantages, &returns);
+            self.batch_gradient(batch, &|i, episode, scratch, grad| {
+                let (Some(adv), Some(ret)) = (advantages.get(i), returns.get(i)) else {
+                    return;
+                };
                 for ((s, a), g) in episode.iter().zip(adv).zip(ret) {
                     let a = (a - mean) / std;
-                    policy.net.forward(&s.cands, &mut self.pass);
+                    net.forward(&s.cands, &mut scratch.pass);
                     // The same candidates as when the step was played, so `chosen` is one of them.
-                    let p = self.pass.probs.get(s.chosen).copied().unwrap_or(0.0);
+                    let p = scratch.pass.probs.get(s.chosen).copied().unwrap_or(0.0);
                     let ratio = p / s.prob.max(1e-8);
                     // The clipped objective passes gradient only where the clip is not active.
                     let active = (a >= 0.0 && ratio < 1.0 + config.clip)
                         || (a < 0.0 && ratio > 1.0 - config.clip);
                     let weight = if active { -a * ratio * scale } else { 0.0 };
-                    self.policy_gradient(s.chosen, weight, config.entropy * scale);
-                    policy
-                        .net
-                        .backward(&s.cands, &self.pass, &self.dscores, &mut self.grad);
-                    let v = policy.net.value(&s.state);
-                    policy
-                        .net
-                        .value_backward(&s.state, (v - g) * scale, &mut self.grad);
+                    policy_gradient(
+                        &scratch.pass.probs,
+                        s.chosen,
+                        weight,
+                        config.entropy * scale,
+                        &mut scratch.dscores,
+                    );
+                    net.backward(&s.cands, &scratch.pass, &scratch.dscores, grad);
+                    let v = net.value(&s.state);
+                    net.value_backward(&s.state, (v - g) * scale, grad);
                 }
-            }
+            });
             self.adam.step(&mut policy.net.params, &self.grad);
-        }
-    }
-
-    /// Fills `dscores` with the derivative, by each score, of
-    /// `weight * log p(chosen) - entropy * H(p)` (minimized).
-    fn policy_gradient(&mut self, chosen: usize, weight: f32, entropy: f32) {
-        let probs = &self.pass.probs;
-        let h: f32 = probs
-            .iter()
-            .filter(|&&p| p > 0.0)
-            .map(|&p| -p * libm::logf(p))
-            .sum();
-        self.dscores.clear();
-        for (i, &p) in probs.iter().enumerate() {
-            let onehot = if i == chosen { 1.0 } else { 0.0 };
-            let dlogp = onehot - p;
-            // dH/ds_i = -p_i (log p_i + H)
-            let dh = if p > 0.0 {
-                -p * (libm::logf(p) + h)
-            } else {
-                0.0
-            };
-            self.dscores.push(weight * dlogp - entropy * dh);
         }
     }
 }
