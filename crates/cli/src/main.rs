@@ -235,7 +235,8 @@ enum Command {
         /// Training episodes for --train.
         #[arg(long, default_value_t = 3000)]
         episodes: u64,
-        /// Measure on this many cores at once (each its own environment; rates add up).
+        /// Measure on this many cores at once (each its own environment; rates add up);
+        /// with --train, train on this many cores.
         #[arg(long, default_value_t = 1)]
         threads: usize,
         /// Print JSON.
@@ -345,14 +346,15 @@ fn load(site: &str) -> Result<Arc<Site>, String> {
     }
 }
 
-/// Measures training: PPO from scratch (default settings, seed 1) on one
-/// core; episodes per second, and the wall time until the success rate over
-/// the last 100 training episodes first reaches 90%.
+/// Measures training: PPO from scratch (default settings, seed 1) on
+/// `threads` cores; episodes per second, and the wall time until the success
+/// rate over the last 100 training episodes first reaches 90%.
 fn bench_training(
     site: &str,
     task: Option<&str>,
     perturb: Option<&str>,
     episodes: u64,
+    threads: usize,
     json: bool,
 ) -> Result<ExitCode, String> {
     use wobble_policy::learned::train::{train, Randomization, TrainConfig};
@@ -363,6 +365,7 @@ fn bench_training(
     let config = TrainConfig {
         episodes,
         randomization,
+        threads: threads.max(1),
         ..TrainConfig::default()
     };
     let mut env = make_env(site, task, None)?;
@@ -738,9 +741,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             perturb,
             train: true,
             episodes,
+            threads,
             json,
             ..
-        } => bench_training(&site, task.as_deref(), perturb.as_deref(), episodes, json),
+        } => bench_training(
+            &site,
+            task.as_deref(),
+            perturb.as_deref(),
+            episodes,
+            threads,
+            json,
+        ),
         Command::Bench {
             site,
             task,

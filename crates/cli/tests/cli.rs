@@ -602,6 +602,44 @@ fn train_writes_a_policy_that_eval_and_sweep_read() {
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
 }
 
+/// `--threads` changes the speed, not the policy: the files written on one,
+/// two and three threads are the same, byte for byte, and their recorded
+/// command leaves the option out.
+#[test]
+fn train_threads_write_the_same_policy_file() {
+    let dir = scratch("train-threads");
+    let path = dir.join("policy.json");
+    let path = path.to_str().unwrap();
+    let mut files = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let (code, _, err) = wobble(&[
+            "train",
+            "--site",
+            "bank",
+            "--episodes",
+            "96",
+            "--warm-start",
+            "20",
+            "--perturb",
+            "popup:2@0.5",
+            "--threads",
+            threads,
+            "--eval",
+            "10",
+            "--out",
+            path,
+            "--quiet",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        files.push(std::fs::read_to_string(path).unwrap());
+    }
+    assert!(files[1] == files[0], "2 threads trained another policy");
+    assert!(files[2] == files[0], "3 threads trained another policy");
+    let command = json(&files[0])["provenance"]["command"].to_string();
+    assert!(!command.contains("--threads"), "{command}");
+    assert!(command.contains("--episodes 96"), "{command}");
+}
+
 #[test]
 fn training_mistakes_are_clear_errors() {
     let out = scratch("never").join("never.json");
