@@ -989,11 +989,18 @@ pub fn readme_block(d: &Data) -> String {
         date(d),
         d.meta("machine").get("cpu").str().unwrap_or("this machine"),
         d.meta("machine").get("cores").num().unwrap_or(1.0),
-        others.map_or(String::new(), |s| format!(
-            ", shared: other processes kept {} of the CPU busy meanwhile, so a quiet machine \
-             does better",
-            percent(s.median)
-        )),
+        others.map_or(String::new(), |s| if s.median < 0.05 {
+            format!(
+                ", quiet: other processes used {} of the CPU meanwhile",
+                percent(s.median)
+            )
+        } else {
+            format!(
+                ", shared: other processes kept {} of the CPU busy meanwhile, so a quiet \
+                 machine does better",
+                percent(s.median)
+            )
+        }),
         d.runs(),
     );
     let _ = writeln!(
