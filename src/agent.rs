@@ -15,14 +15,28 @@
 
 use futures::{FutureExt, SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use wobble_engine::builtin::load_builtin;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
-use wobble_engine::{Env, EnvConfig};
+use wobble_engine::{load_site, Env, EnvConfig};
 use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
 use wobble_policy::sweep::{SweepCell, SweepReport};
 use wobble_policy::{evaluate, LearnedPolicy};
 use yew_agent::prelude::*;
+
+/// A site a person opened from a file in the page. It goes to the worker as text, which the
+/// worker compiles itself (a compiled site stays in the wasm instance that made it), so that
+/// training, sweeps and comparisons work on it as on a shipped site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteFile {
+    /// The site's name, as its text gives it.
+    pub name: String,
+    /// The file's name, for error messages.
+    pub file_name: String,
+    /// The file's text.
+    pub text: String,
+}
 
 /// What to train.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +57,9 @@ pub struct TrainRequest {
     pub randomization: String,
     /// Oracle episodes cloned before learning.
     pub warm_start: u64,
+    /// The site opened from a file, if any: used when it is the site named.
+    #[serde(default)]
+    pub site_file: Option<SiteFile>,
 }
 
 /// What to sweep: a policy, and how many episodes per cell.
@@ -56,6 +73,9 @@ pub struct SweepRequest {
     pub episodes: u64,
     /// First seed of every cell.
     pub seed: u64,
+    /// The site opened from a file, if any: used when the policy was trained on it.
+    #[serde(default)]
+    pub site_file: Option<SiteFile>,
 }
 
 /// Several policies evaluated under one perturbation spec.
@@ -69,6 +89,9 @@ pub struct CompareRequest {
     pub episodes: u64,
     /// First seed.
     pub seed: u64,
+    /// The site opened from a file, if any: used for the policies trained on it.
+    #[serde(default)]
+    pub site_file: Option<SiteFile>,
 }
 
 /// A message from the page.
@@ -183,9 +206,23 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-/// The environment for a site and task.
-fn open_env(site: &str, task: &str) -> Result<Env, String> {
-    let site = load_builtin(site)?;
+/// The environment for a site and task: the site opened from a file when it has that name
+/// (it stands in for a shipped site of the same name, as in the page), else a shipped site.
+fn open_env(site: &str, task: &str, file: Option<&SiteFile>) -> Result<Env, String> {
+    let site = match file {
+        Some(file) if file.name == site => {
+            let compiled = load_site(&file.file_name, &file.text)
+                .map_err(|e| format!("the site file could not be compiled: {e}"))?;
+            if compiled.name != site {
+                return Err(format!(
+                    "the site file names its site \"{}\", not \"{site}\"",
+                    compiled.name
+                ));
+            }
+            Arc::new(compiled)
+        }
+        _ => load_builtin(site)?,
+    };
     Env::by_name(site, task, EnvConfig::default())
 }
 
@@ -214,7 +251,7 @@ pub fn config(request: &TrainRequest) -> Result<TrainConfig, String> {
 
 fn start_training(request: &TrainRequest) -> Result<Job, String> {
     let config = config(request)?;
-    let mut env = open_env(&request.site, &request.task)?;
+    let mut env = open_env(&request.site, &request.task, request.site_file.as_ref())?;
     let training = Training::new(&mut env, &config);
     Ok(Job::Training {
         env: Box::new(env),
@@ -229,7 +266,11 @@ fn start_training(request: &TrainRequest) -> Result<Job, String> {
 
 fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
     let policy = LearnedPolicy::from_json(&request.policy)?;
-    let mut env = open_env(&policy.provenance.site, &policy.provenance.task)?;
+    let mut env = open_env(
+        &policy.provenance.site,
+        &policy.provenance.task,
+        request.site_file.as_ref(),
+    )?;
     let mut cells = vec![(Kind::ALL[0], 0)];
     for kind in Kind::ALL {
         for severity in 1..=3 {
@@ -271,7 +312,11 @@ fn compare(request: &CompareRequest) -> Result<Vec<(String, f64)>, String> {
     let mut out = Vec::new();
     for (label, json) in &request.policies {
         let mut policy = LearnedPolicy::from_json(json).map_err(|e| format!("{label}: {e}"))?;
-        let mut env = open_env(&policy.provenance.site, &policy.provenance.task)?;
+        let mut env = open_env(
+            &policy.provenance.site,
+            &policy.provenance.task,
+            request.site_file.as_ref(),
+        )?;
         env.set_perturbations(spec.clone());
         let report = evaluate(&mut env, &mut policy, request.episodes.max(1), request.seed);
         out.push((label.clone(), report.success_rate));
@@ -567,7 +612,87 @@ mod tests {
             features: "default".into(),
             randomization: "popup:1@0.5,relabel:2@0.5".into(),
             warm_start: 0,
+            site_file: None,
         }
+    }
+
+    /// The shipped click-button site under another name, as a person's file.
+    fn site_file(name: &str) -> SiteFile {
+        let text = include_str!("../sites/click-button.ron").replacen(
+            "name: \"click-button\"",
+            &format!("name: \"{name}\""),
+            1,
+        );
+        SiteFile {
+            name: name.into(),
+            file_name: "mine.ron".into(),
+            text,
+        }
+    }
+
+    #[test]
+    fn a_site_opened_from_a_file_is_trained_swept_and_compared_on() {
+        let file = site_file("my-buttons");
+        let mut train = request();
+        train.site = "my-buttons".into();
+        train.site_file = Some(file.clone());
+        let Ok(Job::Training { env, .. }) = start_training(&train) else {
+            panic!("training on the opened site did not start");
+        };
+        assert_eq!(env.base_site().name, "my-buttons");
+        // Without its file, the worker does not know it.
+        train.site_file = None;
+        assert!(start_training(&train).is_err());
+
+        let mut p = LearnedPolicy::new(FeatureSet::default(), 4, 1);
+        p.provenance.site = "my-buttons".into();
+        p.provenance.task = "click-button".into();
+        let sweep = SweepRequest {
+            policy: p.to_json(),
+            name: "mine".into(),
+            episodes: 2,
+            seed: 1,
+            site_file: Some(file.clone()),
+        };
+        let Ok(Job::Sweep { report, .. }) = start_sweep(&sweep) else {
+            panic!("the sweep on the opened site did not start");
+        };
+        assert_eq!(report.site, "my-buttons");
+        let compare_request = CompareRequest {
+            policies: vec![("mine".into(), p.to_json())],
+            perturb: "relabel:1".into(),
+            episodes: 3,
+            seed: 1,
+            site_file: Some(file),
+        };
+        assert_eq!(compare(&compare_request).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_site_file_that_does_not_compile_or_names_another_site_says_so() {
+        let mut train = request();
+        train.site = "my-buttons".into();
+        let mut broken = site_file("my-buttons");
+        broken.text.push_str("\n)))");
+        train.site_file = Some(broken);
+        let Err(e) = start_training(&train) else {
+            panic!("a broken site file trained");
+        };
+        assert!(
+            e.contains("could not be compiled") && e.contains("mine.ron"),
+            "{e}"
+        );
+        let mut renamed = site_file("other-name");
+        renamed.name = "my-buttons".into();
+        train.site_file = Some(renamed);
+        let Err(e) = start_training(&train) else {
+            panic!("a site file of another name trained");
+        };
+        assert!(e.contains("\"other-name\""), "{e}");
+        // A file shadows the shipped site of its name, as in the page.
+        let mut shadow = request();
+        shadow.site_file = Some(site_file("click-button"));
+        assert!(start_training(&shadow).is_ok());
     }
 
     #[test]
@@ -595,6 +720,7 @@ mod tests {
             perturb: "popup:1".into(),
             episodes: 5,
             seed: 1,
+            site_file: None,
         };
         let rates = compare(&request).unwrap();
         assert_eq!(rates.len(), 1);

@@ -154,7 +154,7 @@ fn App() -> Html {
                     }
                     <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite} />
-                    <components::train_panel::TrainPanel selection={session.selection.clone()} />
+                    <components::train_panel::TrainPanel selection={session.selection.clone()} site_file={session.opened_file.clone()} />
                 </aside>
                 <section class="stage">
                     { match &shown {

@@ -29,6 +29,7 @@ use crate::browser::Query;
 use crate::components::lessons::STEP_COUNT as LESSON_STEPS;
 use crate::player::{Agent, Inspect, Planned, PolicyChoice, Speed};
 use crate::scene::{OutcomeView, Scene};
+use wobble_app::agent::SiteFile;
 
 /// The site, task and seed shown when the URL names none (or names a bad one).
 pub const DEFAULT_SITE: &str = "airline";
@@ -240,6 +241,8 @@ pub struct Session {
     pub replies: Rc<Vec<(u64, Result<String, String>)>>,
     /// A site opened from a file (it is listed with the shipped ones until the page closes).
     pub opened_site: Option<Arc<Site>>,
+    /// The same site's file, as the training worker needs it (it compiles its own copy).
+    pub opened_file: Option<Rc<SiteFile>>,
     env: Option<Rc<RefCell<Env>>>,
     agent: Option<Rc<RefCell<Agent>>>,
     recorder: Rc<RefCell<Option<Recorder>>>,
@@ -254,6 +257,7 @@ impl Clone for Session {
             sites: self.sites.clone(),
             tasks: self.tasks.clone(),
             opened_site: self.opened_site.clone(),
+            opened_file: self.opened_file.clone(),
             scene: self.scene.clone(),
             notices: self.notices.clone(),
             version: self.version,
@@ -365,6 +369,7 @@ impl Session {
             sites: site_names().map(str::to_string).collect(),
             tasks: Vec::new(),
             opened_site: None,
+            opened_file: None,
             scene: None,
             notices,
             version: 0,
@@ -497,6 +502,11 @@ impl Session {
         }
         self.sites = sites;
         let name = site.name.clone();
+        self.opened_file = Some(Rc::new(SiteFile {
+            name: name.clone(),
+            file_name: file_name.to_string(),
+            text: text.to_string(),
+        }));
         self.opened_site = Some(site);
         self.stats = Stats::default();
         self.open(&name, None, self.selection.seed);

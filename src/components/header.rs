@@ -22,7 +22,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <span class="brand-name">{"Wobble"}</span>
             </div>
             <p class="tagline">
-                {"Watch a trained web agent book flights, reword the site under it, or play the site yourself."}
+                {"Watch trained web agents use mock websites, change a site under them and see them fail, or play it yourself."}
             </p>
             <button type="button" class="button header-lessons" id="wobble-lessons-open"
                 aria-expanded={props.lessons_open.to_string()} aria-controls="wobble-lessons"

@@ -15,7 +15,9 @@ use std::rc::Rc;
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
-use wobble_app::agent::{Command, CompareRequest, Point, Report, SweepRequest, TrainRequest};
+use wobble_app::agent::{
+    Command, CompareRequest, Point, Report, SiteFile, SweepRequest, TrainRequest,
+};
 use wobble_policy::learned::train::Algo;
 use wobble_policy::LearnedPolicy;
 use yew::prelude::*;
@@ -100,12 +102,16 @@ const ALGOS: [Algo; 3] = [Algo::Ppo, Algo::Reinforce, Algo::Bc];
 pub struct TrainPanelProps {
     /// The site, task, seed and perturbations being played: training follows them.
     pub selection: Selection,
+    /// The site opened from a file, if any, for the worker to compile (compared by pointer
+    /// first, so a large file costs nothing per render).
+    #[prop_or_default]
+    pub site_file: Option<Rc<SiteFile>>,
 }
 
 /// The training panel, with the worker it talks to.
 #[function_component]
 pub fn TrainPanel(props: &TrainPanelProps) -> Html {
-    html! { <Trainer selection={props.selection.clone()} /> }
+    html! { <Trainer selection={props.selection.clone()} site_file={props.site_file.clone()} /> }
 }
 
 /// A saved policy, as kept in local storage.
@@ -473,6 +479,7 @@ fn randomization(selection: &Selection) -> String {
 #[derive(Properties, PartialEq)]
 struct TrainerProps {
     selection: Selection,
+    site_file: Option<Rc<SiteFile>>,
 }
 
 /// The panel itself (inside the worker's provider).
@@ -500,10 +507,13 @@ fn Trainer(props: &TrainerProps) -> Html {
         )
     };
 
+    // Every request carries the opened site file; the worker uses it for the site of its name.
+    let site_file = props.site_file.as_deref().cloned();
     // A finished policy is saved, then swept.
     {
         let board = board.clone();
         let bridge = bridge.clone();
+        let site_file = site_file.clone();
         use_effect_with(board.finished.0, move |_| {
             if let Some(saved) = board.finished.1.clone() {
                 let (kept, problem) = store(saved.clone());
@@ -516,6 +526,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                     name: saved.name,
                     episodes: SWEEP_EPISODES,
                     seed: 1,
+                    site_file,
                 }));
                 board.dispatch(Change::SweepStarted);
             }
@@ -525,6 +536,7 @@ fn Trainer(props: &TrainerProps) -> Html {
     {
         let bridge = bridge.clone();
         let spec = props.selection.perturb.to_string();
+        let site_file = site_file.clone();
         use_effect_with(
             (board.plain.clone(), board.randomized.clone(), spec),
             move |(plain, randomized, spec)| {
@@ -537,6 +549,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                         perturb: spec.clone(),
                         episodes: COMPARE_EPISODES,
                         seed: 1,
+                        site_file: site_file.clone(),
                     }));
                 }
             },
@@ -553,6 +566,7 @@ fn Trainer(props: &TrainerProps) -> Html {
         let bridge = bridge.clone();
         let inject_fault = inject_fault.clone();
         let selection = selection.clone();
+        let site_file = site_file.clone();
         Callback::from(move |_: MouseEvent| {
             let episodes = match board.episodes_text.trim().parse::<u64>() {
                 Ok(n) if (1..=1_000_000).contains(&n) => n,
@@ -585,6 +599,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                 features: "default".into(),
                 randomization: randomized.unwrap_or_default(),
                 warm_start: 0,
+                site_file: site_file.clone(),
             }));
             board.dispatch(Change::Started(run));
         })
@@ -818,12 +833,14 @@ fn saved_list(board: &UseReducerHandle<Board>, bridge: &WorkerLink) -> Html {
                         let board = board.dispatcher();
                         let bridge = bridge.clone();
                         let s = s.clone();
+                        let site_file = site_file.clone();
                         Callback::from(move |_: MouseEvent| {
                             bridge.send(Command::Sweep(SweepRequest {
                                 policy: s.policy.clone(),
                                 name: s.name.clone(),
                                 episodes: SWEEP_EPISODES,
                                 seed: 1,
+                                site_file: site_file.clone(),
                             }));
                             board.dispatch(Change::SweepStarted);
                         })

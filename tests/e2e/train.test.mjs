@@ -275,3 +275,23 @@ test('with local storage full, an uploaded policy is kept for the visit, marked 
     assert.equal(text, good, 'the unsaved policy downloads whole');
   });
 });
+
+test('a site opened from a file is trained on in the worker, saved and swept like a shipped one', async (t) => {
+  const SITES = fileURLToPath(new URL('../../sites/', import.meta.url));
+  const site = (await readFile(`${SITES}click-button.ron`, 'utf8')).replace('name: "click-button"', 'name: "my-buttons"');
+  await withPage(t, '?site=click-button&seed=1', async (page) => {
+    await page.locator('#wobble-site-file').setInputFiles({ name: 'my-buttons.ron', mimeType: 'text/plain', buffer: Buffer.from(site) });
+    await page.waitForFunction(() => document.querySelector('#wobble-site-select')?.selectedOptions[0]?.textContent === 'my-buttons');
+    await page.fill('#wobble-train-episodes', '200');
+    await page.click('#wobble-train-start');
+    await waitForStatus(page, (state) => state === 'done');
+    assert.equal(await page.locator('#wobble-train-error').count(), 0, 'no training error');
+    const saved = page.locator('#wobble-policies .saved-item');
+    await saved.first().waitFor();
+    assert.match(await saved.first().innerText(), /my-buttons\/click-button · ppo · 200 episodes/);
+    // Its sweep runs on the opened site too, and draws a heat map titled with it.
+    await page.waitForSelector('#wobble-heat svg', { timeout: 120_000 });
+    assert.match(await page.locator('#wobble-heat').textContent(), /my-buttons/);
+    await page.screenshot({ path: `${SCREENSHOTS}train-opened-site.png` });
+  });
+});
