@@ -630,34 +630,22 @@ mod tests {
         }
     }
 
+    // Training and sweeping read the clock (`Date.now`, wasm only), so these check the
+    // environment the worker opens for each request, and a whole comparison.
     #[test]
     fn a_site_opened_from_a_file_is_trained_swept_and_compared_on() {
         let file = site_file("my-buttons");
         let mut train = request();
         train.site = "my-buttons".into();
         train.site_file = Some(file.clone());
-        let Ok(Job::Training { env, .. }) = start_training(&train) else {
-            panic!("training on the opened site did not start");
-        };
+        let env = open_env(&train.site, &train.task, train.site_file.as_ref()).unwrap();
         assert_eq!(env.base_site().name, "my-buttons");
         // Without its file, the worker does not know it.
-        train.site_file = None;
-        assert!(start_training(&train).is_err());
+        assert!(open_env("my-buttons", "click-button", None).is_err());
 
         let mut p = LearnedPolicy::new(FeatureSet::default(), 4, 1);
         p.provenance.site = "my-buttons".into();
         p.provenance.task = "click-button".into();
-        let sweep = SweepRequest {
-            policy: p.to_json(),
-            name: "mine".into(),
-            episodes: 2,
-            seed: 1,
-            site_file: Some(file.clone()),
-        };
-        let Ok(Job::Sweep { report, .. }) = start_sweep(&sweep) else {
-            panic!("the sweep on the opened site did not start");
-        };
-        assert_eq!(report.site, "my-buttons");
         let compare_request = CompareRequest {
             policies: vec![("mine".into(), p.to_json())],
             perturb: "relabel:1".into(),
@@ -666,17 +654,19 @@ mod tests {
             site_file: Some(file),
         };
         assert_eq!(compare(&compare_request).unwrap().len(), 1);
+        let without = CompareRequest {
+            site_file: None,
+            ..compare_request
+        };
+        assert!(compare(&without).is_err());
     }
 
     #[test]
     fn a_site_file_that_does_not_compile_or_names_another_site_says_so() {
-        let mut train = request();
-        train.site = "my-buttons".into();
         let mut broken = site_file("my-buttons");
         broken.text.push_str("\n)))");
-        train.site_file = Some(broken);
-        let Err(e) = start_training(&train) else {
-            panic!("a broken site file trained");
+        let Err(e) = open_env("my-buttons", "click-button", Some(&broken)) else {
+            panic!("a broken site file opened");
         };
         assert!(
             e.contains("could not be compiled") && e.contains("mine.ron"),
@@ -684,30 +674,20 @@ mod tests {
         );
         let mut renamed = site_file("other-name");
         renamed.name = "my-buttons".into();
-        train.site_file = Some(renamed);
-        let Err(e) = start_training(&train) else {
-            panic!("a site file of another name trained");
+        let Err(e) = open_env("my-buttons", "click-button", Some(&renamed)) else {
+            panic!("a site file of another name opened");
         };
         assert!(e.contains("\"other-name\""), "{e}");
-        // A file shadows the shipped site of its name, as in the page.
-        let mut shadow = request();
-        shadow.site_file = Some(site_file("click-button"));
-        assert!(start_training(&shadow).is_ok());
-    }
-
-    #[test]
-    fn requests_become_training_settings_or_say_what_is_wrong() {
-        let settings = config(&request()).unwrap();
-        assert_eq!(settings.algo, Algo::Ppo);
-        assert_eq!(settings.randomization.kinds().len(), 2);
-        let bad = |f: fn(&mut TrainRequest)| {
-            let mut r = request();
-            f(&mut r);
-            config(&r).unwrap_err()
-        };
-        assert!(bad(|r| r.algo = "sarsa".into()).contains("sarsa"));
-        assert!(bad(|r| r.episodes = 0).contains("episodes"));
-        assert!(bad(|r| r.randomization = "popup@2".into()).contains("perturbations"));
+        // A file shadows the shipped site of its name, as in the page; another name does not.
+        let mut shadow = site_file("click-button");
+        shadow.text = shadow
+            .text
+            .replace("Pick one of the buttons below.", "Shadowed.");
+        let mut env = open_env("click-button", "click-button", Some(&shadow)).unwrap();
+        env.reset(1);
+        assert!(env.observation_text().contains("Shadowed."));
+        let env = open_env("airline", "book-flight", Some(&shadow)).unwrap();
+        assert_eq!(env.base_site().name, "airline");
     }
 
     #[test]

@@ -799,7 +799,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                     "Train this task once more with the other randomization setting to compare the two under the current perturbations."
                 } }</p>
             }
-            { saved_list(&board, &bridge) }
+            { saved_list(&board, &bridge, &site_file) }
             <label class="button button-small train-upload">
                 {"Upload a policy file…"}
                 <input type="file" id="wobble-policy-upload" accept=".json,application/json" onchange={onupload} />
@@ -809,7 +809,11 @@ fn Trainer(props: &TrainerProps) -> Html {
 }
 
 /// The saved policies, each with download, sweep and delete.
-fn saved_list(board: &UseReducerHandle<Board>, bridge: &WorkerLink) -> Html {
+fn saved_list(
+    board: &UseReducerHandle<Board>,
+    bridge: &WorkerLink,
+    site_file: &Option<SiteFile>,
+) -> Html {
     if board.saved.is_empty() {
         return html! { <p class="hint" id="wobble-policies-empty">{"No saved policies yet."}</p> };
     }
