@@ -8,6 +8,16 @@ use wobble_engine::obs::Fnv;
 use wobble_engine::{builtin, Env, EnvConfig};
 use wobble_policy::learned::train::{train, Algo, Randomization, TrainConfig};
 
+/// A fresh environment of a shipped site's first task.
+fn env_of(site: &str) -> Env {
+    Env::new(
+        builtin::load_builtin(site).unwrap(),
+        0,
+        EnvConfig::default(),
+    )
+    .unwrap()
+}
+
 /// One line per run: site, algorithm, episodes, and a digest of every weight's bits.
 fn digest_lines() -> String {
     let mut out = String::new();
@@ -22,12 +32,7 @@ fn digest_lines() -> String {
             "relabel:2@0.5,move:2@0.5,popup:1@0.5",
         ),
     ] {
-        let mut env = Env::new(
-            builtin::load_builtin(site).unwrap(),
-            0,
-            EnvConfig::default(),
-        )
-        .unwrap();
+        let mut env = env_of(site);
         let config = TrainConfig {
             algo,
             episodes,
@@ -78,12 +83,7 @@ fn training_digests_equal_the_native_ones() {
 fn training_in_pieces_equals_training_in_one_call() {
     use wobble_policy::learned::train::Training;
     for (algo, warm_start) in [(Algo::Ppo, 10), (Algo::Reinforce, 0), (Algo::Bc, 0)] {
-        let mut env = Env::new(
-            builtin::load_builtin("enter-text").unwrap(),
-            0,
-            EnvConfig::default(),
-        )
-        .unwrap();
+        let mut env = env_of("enter-text");
         let config = TrainConfig {
             algo,
             episodes: 45,
@@ -118,12 +118,7 @@ fn threads_do_not_change_what_is_learned() {
         ("bank", Algo::Ppo, 8, "move:2@0.5"),
     ] {
         let run = |threads: usize| {
-            let mut env = Env::new(
-                builtin::load_builtin(site).unwrap(),
-                0,
-                EnvConfig::default(),
-            )
-            .unwrap();
+            let mut env = env_of(site);
             let config = TrainConfig {
                 algo,
                 episodes: 70,

@@ -330,14 +330,18 @@ impl<'a, T> Queue<'a, T> {
     }
 }
 
-/// Runs `work(index, item, worker)` on every item, `index` being the item's
-/// place in `items`: on this thread with the first worker, and on one more
-/// thread for each other worker (none spawned for a single worker, as on
-/// wasm32, which has no threads).
-fn share<T: Send, W: Send>(
+/// Runs `work(index, item, worker, local)` on every item, `index` being the
+/// item's place in `items`: on this thread with the first worker and `here`,
+/// and on one more thread for each other worker, with a `local` that `open`
+/// makes on that thread (for what cannot move between threads, such as an
+/// environment; a thread whose `open` fails takes no items). None is spawned
+/// for a single worker, as on wasm32, which has no threads.
+fn share<T: Send, W: Send, L>(
     items: &mut [T],
     workers: &mut [W],
-    work: &(dyn Fn(usize, &mut T, &mut W) + Sync),
+    here: &mut L,
+    open: &(dyn Fn() -> Option<L> + Sync),
+    work: &(dyn Fn(usize, &mut T, &mut W, &mut L) + Sync),
 ) {
     let threads = workers.len().min(items.len());
     let Some((first, others)) = workers.split_first_mut() else {
@@ -345,7 +349,7 @@ fn share<T: Send, W: Send>(
     };
     if threads <= 1 {
         for (i, item) in items.iter_mut().enumerate() {
-            work(i, item, first);
+            work(i, item, first, here);
         }
         return;
     }
@@ -354,13 +358,15 @@ fn share<T: Send, W: Send>(
         for worker in others.iter_mut().take(threads - 1) {
             let queue = &queue;
             scope.spawn(move || {
-                while let Some((i, item)) = queue.next() {
-                    work(i, item, worker);
+                if let Some(mut local) = open() {
+                    while let Some((i, item)) = queue.next() {
+                        work(i, item, worker, &mut local);
+                    }
                 }
             });
         }
         while let Some((i, item)) = queue.next() {
-            work(i, item, first);
+            work(i, item, first, here);
         }
     });
 }
@@ -519,41 +525,17 @@ impl Training {
             }
             slot.summary = summary(env);
         };
-        let threads = self.trainer.scratches.len().min(n);
-        if threads <= 1 {
-            // No scope either: wasm32 has no threads to wait for.
-            if let Some(scratch) = self.trainer.scratches.first_mut() {
-                for slot in &mut slots {
-                    play_slot(env, scratch, slot);
-                }
-            }
-            self.slots = slots;
-            return;
-        }
-        let Some((first, others)) = self.trainer.scratches.split_first_mut() else {
-            return;
-        };
         let (site, task, env_config) = (env.base_site().clone(), env.task_index(), env.config());
-        let queue = Queue::new(&mut slots);
-        std::thread::scope(|scope| {
-            for scratch in others.iter_mut().take(threads - 1) {
-                let (site, queue) = (site.clone(), &queue);
-                scope.spawn(move || {
-                    // An environment cannot move between threads (its layout
-                    // tree holds pointers), so each thread opens its own; the
-                    // same site, task and settings that opened `env` always open.
-                    if let Ok(mut env) = Env::new(site, task, env_config) {
-                        while let Some((_, slot)) = queue.next() {
-                            play_slot(&mut env, scratch, slot);
-                        }
-                    }
-                });
-            }
-            // This thread plays too, on the caller's environment.
-            while let Some((_, slot)) = queue.next() {
-                play_slot(env, first, slot);
-            }
-        });
+        // An environment cannot move between threads (its layout tree holds
+        // pointers), so each other thread opens its own; the same site, task
+        // and settings that opened `env` always open. This thread plays on `env`.
+        share(
+            &mut slots,
+            &mut self.trainer.scratches,
+            env,
+            &|| Env::new(site.clone(), task, env_config).ok(),
+            &|_, slot, scratch, env| play_slot(env, scratch, slot),
+        );
         self.slots = slots;
     }
 
@@ -928,7 +910,9 @@ impl Trainer {
         share(
             grads,
             &mut self.scratches,
-            &|i, grad: &mut Vec<f32>, scratch| {
+            &mut (),
+            &|| Some(()),
+            &|i, grad: &mut Vec<f32>, scratch, _| {
                 grad.fill(0.0);
                 if let Some(episode) = batch.get(i) {
                     episode_gradient(i, episode, scratch, grad);
