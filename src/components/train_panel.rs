@@ -508,7 +508,8 @@ fn Trainer(props: &TrainerProps) -> Html {
     };
 
     // Every request carries the opened site file; the worker uses it for the site of its name.
-    let site_file = props.site_file.as_deref().cloned();
+    // Renders share it (`Rc`); its text is copied only into a request being sent.
+    let site_file = props.site_file.clone();
     // A finished policy is saved, then swept.
     {
         let board = board.clone();
@@ -526,7 +527,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                     name: saved.name,
                     episodes: SWEEP_EPISODES,
                     seed: 1,
-                    site_file,
+                    site_file: site_file.as_deref().cloned(),
                 }));
                 board.dispatch(Change::SweepStarted);
             }
@@ -549,7 +550,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                         perturb: spec.clone(),
                         episodes: COMPARE_EPISODES,
                         seed: 1,
-                        site_file: site_file.clone(),
+                        site_file: site_file.as_deref().cloned(),
                     }));
                 }
             },
@@ -599,7 +600,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                 features: "default".into(),
                 randomization: randomized.unwrap_or_default(),
                 warm_start: 0,
-                site_file: site_file.clone(),
+                site_file: site_file.as_deref().cloned(),
             }));
             board.dispatch(Change::Started(run));
         })
@@ -812,7 +813,7 @@ fn Trainer(props: &TrainerProps) -> Html {
 fn saved_list(
     board: &UseReducerHandle<Board>,
     bridge: &WorkerLink,
-    site_file: &Option<SiteFile>,
+    site_file: &Option<Rc<SiteFile>>,
 ) -> Html {
     if board.saved.is_empty() {
         return html! { <p class="hint" id="wobble-policies-empty">{"No saved policies yet."}</p> };
@@ -844,7 +845,7 @@ fn saved_list(
                                 name: s.name.clone(),
                                 episodes: SWEEP_EPISODES,
                                 seed: 1,
-                                site_file: site_file.clone(),
+                                site_file: site_file.as_deref().cloned(),
                             }));
                             board.dispatch(Change::SweepStarted);
                         })
