@@ -21,8 +21,8 @@ use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
 use wobble_engine::{load_site, Env, EnvConfig};
 use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
-use wobble_policy::sweep::{SweepCell, SweepReport};
-use wobble_policy::{evaluate, LearnedPolicy};
+use wobble_policy::sweep::{grid, run_cell, SweepCell, SweepReport};
+use wobble_policy::{check_evaluation_seeds, evaluate, LearnedPolicy};
 use yew_agent::prelude::*;
 
 /// A site a person opened from a file in the page. It goes to the worker as text, which the
@@ -120,6 +120,17 @@ pub enum Command {
     Fault,
 }
 
+/// A policy's success over an evaluation's episodes (the page draws it with its interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    /// Which policy.
+    pub label: String,
+    /// Episodes that succeeded.
+    pub successes: u64,
+    /// Episodes played (on evaluation seeds).
+    pub episodes: u64,
+}
+
 /// Training progress, over the last (up to) 100 episodes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {
@@ -169,8 +180,8 @@ pub enum Report {
         /// Success with no perturbation.
         baseline: f64,
     },
-    /// Success rate of each policy under the spec, by label.
-    Compared(Vec<(String, f64)>),
+    /// Success of each policy under the spec, by label.
+    Compared(Vec<Rate>),
     /// A command could not be carried out.
     Failed(String),
 }
@@ -196,7 +207,7 @@ enum Job {
         env: Box<Env>,
         policy: Box<LearnedPolicy>,
         report: Box<SweepReport>,
-        cells: Vec<(Kind, u8)>,
+        cells: Vec<(Option<Kind>, u8)>,
         next: usize,
         last_report: f64,
     },
@@ -271,27 +282,16 @@ fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
         &policy.provenance.task,
         request.site_file.as_ref(),
     )?;
-    let mut cells = vec![(Kind::ALL[0], 0)];
-    for kind in Kind::ALL {
-        for severity in 1..=3 {
-            cells.push((kind, severity));
-        }
-    }
-    env.set_perturbations(PerturbSpec::none());
-    let empty = SweepCell {
-        kind: "none".into(),
-        severity: 0,
-        success_rate: 0.0,
-        mean_return: 0.0,
-        mean_steps: 0.0,
-    };
+    let episodes = request.episodes.max(1);
+    check_evaluation_seeds(request.seed, episodes)?;
+    let cells = grid(&Kind::ALL);
     let report = SweepReport {
         site: policy.provenance.site.clone(),
         task: policy.provenance.task.clone(),
         policy: request.name.clone(),
-        episodes: request.episodes.max(1),
+        episodes,
         seed: request.seed,
-        baseline: empty,
+        baseline: SweepCell::empty(),
         cells: Vec::new(),
     };
     Ok(Job::Sweep {
@@ -304,7 +304,9 @@ fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
     })
 }
 
-fn compare(request: &CompareRequest) -> Result<Vec<(String, f64)>, String> {
+fn compare(request: &CompareRequest) -> Result<Vec<Rate>, String> {
+    let episodes = request.episodes.max(1);
+    check_evaluation_seeds(request.seed, episodes)?;
     let spec: PerturbSpec = request
         .perturb
         .parse()
@@ -318,8 +320,12 @@ fn compare(request: &CompareRequest) -> Result<Vec<(String, f64)>, String> {
             request.site_file.as_ref(),
         )?;
         env.set_perturbations(spec.clone());
-        let report = evaluate(&mut env, &mut policy, request.episodes.max(1), request.seed);
-        out.push((label.clone(), report.success_rate));
+        let report = evaluate(&mut env, &mut policy, episodes, request.seed);
+        out.push(Rate {
+            label: label.clone(),
+            successes: report.successes,
+            episodes: report.episodes,
+        });
     }
     Ok(out)
 }
@@ -401,25 +407,14 @@ fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
             last_report,
         } => {
             while *next < cells.len() && (now() - start < SLICE_MS || *next == 0) {
-                let (kind, severity) = cells[*next];
-                let spec = if severity == 0 {
-                    PerturbSpec::none()
-                } else {
-                    PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default()
-                };
-                env.set_perturbations(spec);
-                let r = evaluate(env, policy.as_mut(), report.episodes, report.seed);
-                let cell = SweepCell {
-                    kind: if severity == 0 {
-                        "none".into()
-                    } else {
-                        kind.name().into()
-                    },
-                    severity,
-                    success_rate: r.success_rate,
-                    mean_return: r.mean_return,
-                    mean_steps: r.mean_steps,
-                };
+                let cell = run_cell(
+                    env,
+                    policy.as_mut(),
+                    cells[*next],
+                    report.episodes,
+                    report.seed,
+                );
+                let severity = cell.severity;
                 if severity == 0 {
                     report.baseline = cell;
                 } else {

@@ -4,6 +4,8 @@
 //! Both draw into a fixed view box that scales with the card, with labelled axes (units in the
 //! labels), round tick values and crisp one-pixel grid lines.
 
+use wobble_app::agent::Rate;
+use wobble_policy::wilson_interval;
 use yew::prelude::*;
 
 /// Props of [`LineChart`].
@@ -99,11 +101,12 @@ pub struct BarsProps {
     pub id: AttrValue,
     /// Title above the bars.
     pub title: AttrValue,
-    /// (label, success rate in 0..1) per bar.
-    pub bars: Vec<(String, f64)>,
+    /// One bar per policy: its label, successes and episodes.
+    pub bars: Vec<Rate>,
 }
 
-/// Horizontal bars of success rates, 0 to 100%.
+/// Horizontal bars of success rates, 0 to 100%, each with its 95% Wilson
+/// interval as a whisker (and in words on hover).
 #[function_component]
 pub fn Bars(props: &BarsProps) -> Html {
     let (left, bar_h, gap) = (128.0, 20.0, 8.0);
@@ -113,17 +116,28 @@ pub fn Bars(props: &BarsProps) -> Html {
         <svg id={props.id.clone()} class="chart" viewBox={format!("0 0 {W} {height}")} role="img"
             aria-label={props.title.clone()} font-size="10">
             <text x="4" y="13" class="chart-title">{ props.title.clone() }</text>
-            { for props.bars.iter().enumerate().map(|(i, (label, rate))| {
+            { for props.bars.iter().enumerate().map(|(i, bar)| {
                 let y = TOP + i as f64 * (bar_h + gap);
+                let rate = bar.successes as f64 / bar.episodes.max(1) as f64;
+                let ci = wilson_interval(bar.successes, bar.episodes);
                 let w = (rate.clamp(0.0, 1.0) * plot_w).max(1.0);
-                html! { <g data-label={label.clone()} data-rate={format!("{rate:.3}")}>
-                    <text x={(left - 6.0).to_string()} y={(y + 14.0).to_string()} text-anchor="end" class="chart-label">{ label.clone() }</text>
+                let (lo, hi) = (left + ci.low * plot_w, left + ci.high * plot_w);
+                let mid = y + bar_h / 2.0;
+                let said = format!("{:.1}% ({}/{} episodes, {ci})", rate * 100.0, bar.successes, bar.episodes);
+                html! { <g data-label={bar.label.clone()} data-rate={format!("{rate:.3}")}
+                        data-ci={format!("{:.3}-{:.3}", ci.low, ci.high)} data-episodes={bar.episodes.to_string()}>
+                    <title>{ format!("{}: {said}", bar.label) }</title>
+                    <text x={(left - 6.0).to_string()} y={(y + 14.0).to_string()} text-anchor="end" class="chart-label">{ bar.label.clone() }</text>
                     <rect x={left.to_string()} y={y.to_string()} width={format!("{w:.1}")} height={bar_h.to_string()} rx="3"
                         fill={ if i == 0 { "#8c95a8" } else { "#5b4cdb" } } />
-                    <text x={(left + w + 4.0).to_string()} y={(y + 14.0).to_string()} class="chart-tick">{ format!("{:.0}%", rate * 100.0) }</text>
+                    <line x1={format!("{lo:.1}")} x2={format!("{hi:.1}")} y1={format!("{mid:.1}")} y2={format!("{mid:.1}")}
+                        stroke="#1b1b1b" stroke-width="1.5" />
+                    <text x={(left + w.max(hi - left) + 4.0).to_string()} y={(y + 14.0).to_string()} class="chart-tick">
+                        { format!("{:.0}% (n={})", rate * 100.0, bar.episodes) }
+                    </text>
                 </g> }
             }) }
-            <text x={(left + plot_w / 2.0).to_string()} y={(height - 4.0).to_string()} text-anchor="middle" class="chart-label">{"success rate (% of episodes)"}</text>
+            <text x={(left + plot_w / 2.0).to_string()} y={(height - 4.0).to_string()} text-anchor="middle" class="chart-label">{"success rate (% of episodes; line: 95% interval)"}</text>
         </svg>
     }
 }

@@ -16,10 +16,10 @@ use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wobble_app::agent::{
-    Command, CompareRequest, Point, Report, SiteFile, SweepRequest, TrainRequest,
+    Command, CompareRequest, Point, Rate, Report, SiteFile, SweepRequest, TrainRequest,
 };
 use wobble_policy::learned::train::Algo;
-use wobble_policy::LearnedPolicy;
+use wobble_policy::{LearnedPolicy, EVALUATION_SEEDS_START};
 use yew::prelude::*;
 
 use crate::components::charts::{Bars, LineChart};
@@ -181,7 +181,7 @@ pub struct Board {
     sweeping: Option<(usize, usize)>,
     plain: Option<String>,
     randomized: Option<String>,
-    compared: Option<Vec<(String, f64)>>,
+    compared: Option<Vec<Rate>>,
     episodes_text: String,
     algo: Algo,
     randomize: bool,
@@ -526,7 +526,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                     policy: saved.policy,
                     name: saved.name,
                     episodes: SWEEP_EPISODES,
-                    seed: 1,
+                    seed: EVALUATION_SEEDS_START,
                     site_file: site_file.as_deref().cloned(),
                 }));
                 board.dispatch(Change::SweepStarted);
@@ -549,7 +549,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                         ],
                         perturb: spec.clone(),
                         episodes: COMPARE_EPISODES,
-                        seed: 1,
+                        seed: EVALUATION_SEEDS_START,
                         site_file: site_file.as_deref().cloned(),
                     }));
                 }
@@ -844,7 +844,7 @@ fn saved_list(
                                 policy: s.policy.clone(),
                                 name: s.name.clone(),
                                 episodes: SWEEP_EPISODES,
-                                seed: 1,
+                                seed: EVALUATION_SEEDS_START,
                                 site_file: site_file.as_deref().cloned(),
                             }));
                             board.dispatch(Change::SweepStarted);

@@ -150,6 +150,8 @@ test('a site given as RON text runs like the shipped one', () => {
 test('observations and step results are the agent protocol replies of `wobble agent`', (t) => {
   const bin = process.env.WOBBLE_BIN ?? `${ROOT}target/release/wobble`;
   if (!existsSync(bin)) {
+    // Under CI the comparison is part of what must pass: a missing binary is a failure.
+    if (process.env.CI) assert.fail(`no ${bin}: build it with cargo build --release -p wobble-cli`);
     t.skip(`no ${bin} (cargo build --release -p wobble-cli)`);
     return;
   }

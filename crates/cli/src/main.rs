@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use wobble_engine::{builtin, limits};
 use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Kind, PerturbSpec, Site, TypeText};
-use wobble_policy::Policy;
+use wobble_policy::{check_evaluation_seeds, Policy, EVALUATION_SEEDS_START};
 
 /// Like `println!`, but a closed pipe (`wobble list | head`) ends quietly
 /// instead of panicking.
@@ -103,8 +103,9 @@ enum Command {
         /// Number of episodes.
         #[arg(long, default_value_t = 100)]
         episodes: u64,
-        /// First seed; episode i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        /// First seed; episode i uses seed + i. Evaluation seeds are 2^63 and up
+        /// (training plays only seeds below), so no evaluated episode was trained on.
+        #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
         seed: u64,
         /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
         #[arg(long, value_name = "SPEC")]
@@ -195,8 +196,8 @@ enum Command {
         /// Episodes per cell.
         #[arg(long, default_value_t = 100)]
         episodes: u64,
-        /// First seed.
-        #[arg(long, default_value_t = 1_000_000)]
+        /// First seed of every cell (evaluation seeds: 2^63 and up, never trained on).
+        #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
         seed: u64,
         /// Only these kinds (comma-separated; default all).
         #[arg(long)]
@@ -529,6 +530,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             threads,
             json,
         } => {
+            check_evaluation_seeds(seed, episodes).map_err(|e| format!("--seed: {e}"))?;
             let env = make_env(&site, task.as_deref(), perturb.as_deref())?;
             let make_policy = policy_factory(&policy, seed)?;
             let make_env = env_factory(&env);
@@ -551,8 +553,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     format!(" under {spec}")
                 };
                 outln!(
-                    "{}/{} with {}{under}: {} episodes, success rate {:.3}, mean return {:.3}, mean steps {:.2}",
-                    report.site, report.task, report.policy, report.episodes, report.success_rate, report.mean_return, report.mean_steps
+                    "{}/{} with {}{under}: success {:.1}% ({}/{} episodes, {}), mean return {:.3}, mean steps {:.2}",
+                    report.site, report.task, report.policy, report.success_rate * 100.0, report.successes,
+                    report.episodes, report.ci95, report.mean_return, report.mean_steps
                 );
                 for f in &report.failures {
                     outln!("  failed seed {}: {}", f.seed, f.reason);
@@ -645,8 +648,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             let make_env = env_factory(&env);
             let make_policy = || -> Box<dyn wobble_policy::Policy> { Box::new(policy.clone()) };
-            let report =
-                wobble_policy::evaluate_parallel(&make_env, &make_policy, eval, 1_000_000, threads);
+            let report = wobble_policy::evaluate_parallel(
+                &make_env,
+                &make_policy,
+                eval,
+                EVALUATION_SEEDS_START,
+                threads,
+            );
             if json {
                 outln!(
                     "{}",
@@ -657,18 +665,24 @@ fn run(command: Command) -> Result<ExitCode, String> {
                         "seconds": seconds,
                         "episodes_per_sec": (config.warm_start + config.episodes) as f64 / seconds.max(1e-9),
                         "eval_episodes": eval,
+                        "eval_seed": EVALUATION_SEEDS_START,
                         "success_rate": report.success_rate,
+                        "successes": report.successes,
+                        "ci95": report.ci95,
                         "mean_steps": report.mean_steps,
+                        "training_seeds": policy.provenance.training_seeds,
                         "out": out.display().to_string(),
                     })
                 );
             } else {
                 outln!("trained: {}", config.describe());
                 outln!(
-                    "{:.1} s, {:.0} episodes/s; evaluation over {eval} fresh episodes: success {:.1}%, {:.1} steps",
+                    "{:.1} s, {:.0} episodes/s; evaluation on {eval} unseen seeds (from 2^63): success {:.1}% ({}/{eval}, {}), {:.1} steps",
                     seconds,
                     (config.warm_start + config.episodes) as f64 / seconds.max(1e-9),
                     report.success_rate * 100.0,
+                    report.successes,
+                    report.ci95,
                     report.mean_steps
                 );
                 outln!("wrote {}", out.display());
@@ -703,6 +717,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     })
                     .collect::<Result<_, _>>()?,
             };
+            check_evaluation_seeds(seed, episodes).map_err(|e| format!("--seed: {e}"))?;
             let env = make_env(&site, task.as_deref(), None)?;
             let make_policy = policy_factory(&policy, seed)?;
             let make_env = env_factory(&env);
@@ -781,7 +796,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 let nodes: Vec<_> = env
                     .visible_nodes_with_ids()
                     .map(|(i, n)| {
-                        json!({"id": i, "role": n.role.name(), "key": n.key, "label": n.label, "value": env.value(i),
+                        json!({"id": i, "role": n.role.name(), "label": n.label, "value": env.value(i),
                                "box": [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h], "selector": {"id": n.dom_id, "classes": n.classes}})
                     })
                     .collect();

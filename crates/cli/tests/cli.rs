@@ -373,8 +373,16 @@ fn observe_reports_what_the_perturbations_changed() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["key"] == "search_button")
+        .find(|n| n["selector"]["id"] == "search_button")
         .unwrap();
+    assert!(
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n.get("key").is_none()),
+        "observations carry no engine keys"
+    );
     assert_ne!(button["label"], "Search flights");
     assert!(
         change["text"]

@@ -87,7 +87,9 @@ impl Env {
 
     /// The observation as plain text, for people and language-model agents:
     /// the instruction, the goal fields, then one line per shown element,
-    /// indented by depth: `[id] role "label" key=... #selector value="..." (checked)`.
+    /// indented by depth: `[id] role "label" #selector value="..." (checked)`.
+    /// Only what a page shows: the engine's element keys are left out, and the
+    /// selector is the markup's id (see [`crate::protocol::Element::selector`]).
     pub fn observation_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "instruction: {}", self.instruction());
@@ -110,12 +112,9 @@ impl Env {
             if !n.label.is_empty() {
                 let _ = write!(out, " {:?}", n.label);
             }
-            if !n.key.is_empty() && n.role.is_interactive() {
-                let _ = write!(out, " key={}", n.key);
-                // The selector a scripted bot would use (renamed by a perturbation).
-                if !n.dom_id.is_empty() {
-                    let _ = write!(out, " #{}", n.dom_id);
-                }
+            // The selector a scripted bot would use (renamed by a perturbation).
+            if !n.dom_id.is_empty() && n.role.is_interactive() {
+                let _ = write!(out, " #{}", n.dom_id);
             }
             if n.role.is_text_entry() || n.role == Role::Select {
                 let shown = if n.role == Role::Password {

@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 /// The protocol's name (in the command line's hello line).
 pub const PROTOCOL: &str = "wobble-agent";
 /// The protocol's version; it changes whenever a request or a reply changes shape.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Goal fields as a JSON object whose keys keep the task's order.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,10 +91,10 @@ pub struct Element {
     pub label: String,
     /// Nesting level.
     pub depth: u8,
-    /// The stable handle of an interactive element.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The selector id a scripted bot would use, for an interactive element that has one.
+    /// The selector id a scripted bot would use, for an interactive element
+    /// that has one: what the page's markup says, as a real page's would
+    /// (renamed by `rename-selectors`; elements a perturbation inserts get
+    /// ids in the site's own style). The engine's element keys are never sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
     /// The content of a text field or select (a password's masked).
@@ -303,7 +303,7 @@ pub fn observation(env: &Env) -> Observation {
         .filter(|&id| listed(env, id))
         .filter_map(|id| {
             let n = env.nodes().get(id as usize)?;
-            let handle = !n.key.is_empty() && n.role.is_interactive();
+            let has_selector = !n.dom_id.is_empty() && n.role.is_interactive();
             let value = (n.role.is_text_entry() || n.role == Role::Select).then(|| {
                 if n.role == Role::Password {
                     "•".repeat(env.value(id).chars().count())
@@ -316,8 +316,7 @@ pub fn observation(env: &Env) -> Observation {
                 role: n.role.name(),
                 label: n.label.clone(),
                 depth: n.depth,
-                key: handle.then(|| n.key.clone()),
-                selector: (handle && !n.dom_id.is_empty()).then(|| n.dom_id.clone()),
+                selector: has_selector.then(|| n.dom_id.clone()),
                 value,
                 options: (n.role == Role::Select).then(|| n.options.clone()),
                 checked: matches!(n.role, Role::Checkbox | Role::Radio).then(|| env.checked(id)),

@@ -120,6 +120,61 @@ fn rollout_digests_match_the_golden_file() {
     golden("digests.txt", &common::digest_lines());
 }
 
+/// RELIABILITY.md quotes how many digest lines the audit checks and how big
+/// the committed fuzz corpus is; both are measured here, rewritten under
+/// WOBBLE_BLESS=1, and a stale figure fails.
+#[test]
+fn reliability_figures_are_fresh() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc_path = root.join("RELIABILITY.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let lines = common::digest_lines().lines().count();
+    let (files, bytes) = corpus_size(&root.join("fuzz/corpus"));
+    let figures = [
+        ("<!-- digests:lines -->", format!("{lines} lines")),
+        (
+            "<!-- corpus:size -->",
+            format!("{files} files, {} KB", bytes.div_ceil(1024)),
+        ),
+    ];
+    let mut fresh = doc.clone();
+    for (marker, value) in &figures {
+        let at = fresh
+            .find(marker)
+            .unwrap_or_else(|| panic!("RELIABILITY.md has no {marker}"));
+        let start = at + marker.len();
+        let end = start
+            + fresh[start..]
+                .find("<!-- end -->")
+                .unwrap_or_else(|| panic!("{marker} has no closing <!-- end -->"));
+        fresh.replace_range(start..end, value);
+    }
+    if std::env::var_os("WOBBLE_BLESS").is_some() {
+        std::fs::write(&doc_path, &fresh).unwrap();
+    } else {
+        assert!(
+            fresh == doc,
+            "RELIABILITY.md's figures are stale ({lines} digest lines, corpus {files} files, \
+             {bytes} bytes); run `cargo xtask bless`"
+        );
+    }
+}
+
+/// Files and bytes under `dir`, recursively.
+fn corpus_size(dir: &std::path::Path) -> (u64, u64) {
+    let mut total = (0, 0);
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            let (f, b) = corpus_size(&path);
+            total = (total.0 + f, total.1 + b);
+        } else {
+            total = (total.0 + 1, total.1 + entry.metadata().unwrap().len());
+        }
+    }
+    total
+}
+
 #[test]
 fn first_observations_match_the_golden_files() {
     for (site, task) in common::site_tasks() {

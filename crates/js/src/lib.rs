@@ -169,9 +169,7 @@ export interface WobbleElement {
   label: string;
   /** Nesting level (the text indents two spaces per level). */
   depth: number;
-  /** The stable handle of an interactive element (a list row's has `[row]`). */
-  key?: string;
-  /** The selector id a scripted bot would use (the `rename-selectors` perturbation changes it). */
+  /** The selector id a scripted bot would use, as the page's markup has it (the `rename-selectors` perturbation changes it). */
   selector?: string;
   /** A text field's or select's content; a password shows one `•` per character. */
   value?: string;

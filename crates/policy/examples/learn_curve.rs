@@ -33,7 +33,12 @@ fn main() {
     if std::env::var("SHOW").is_ok() {
         show(&mut env, &mut policy);
     }
-    let r = wobble_policy::evaluate(&mut env, &mut policy, 200, 1_000_000);
+    let r = wobble_policy::evaluate(
+        &mut env,
+        &mut policy,
+        200,
+        wobble_policy::EVALUATION_SEEDS_START,
+    );
     println!(
         "eval: {:.3} steps {:.1} {:?}",
         r.success_rate,

@@ -1,5 +1,6 @@
 //! Evaluation: a policy over many seeded episodes, with fixed-shape metrics.
 
+use crate::seeds::{wilson_interval, Interval};
 use crate::Policy;
 use serde::Serialize;
 use wobble_engine::Env;
@@ -28,6 +29,8 @@ pub struct EvalReport {
     pub successes: u64,
     /// successes / episodes.
     pub success_rate: f64,
+    /// The 95% Wilson interval of the success rate.
+    pub ci95: Interval,
     /// Mean total reward per episode (raw rewards).
     pub mean_return: f64,
     /// Mean steps per episode.
@@ -122,6 +125,7 @@ fn report(env: &Env, policy: &str, results: &[EpisodeResult]) -> EvalReport {
         episodes,
         successes,
         success_rate: successes as f64 / n,
+        ci95: wilson_interval(successes, episodes),
         mean_return: total_return / n,
         mean_steps: steps as f64 / n,
         steps,

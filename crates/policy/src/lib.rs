@@ -9,7 +9,9 @@
 //! with a small network trained by [`learned::train`] (PPO, REINFORCE,
 //! behaviour cloning). [`evaluate`] runs a policy over many seeded episodes
 //! and reports fixed-shape metrics; [`sweep`] does so under every
-//! perturbation kind and severity (the brittleness sweep).
+//! perturbation kind and severity (the brittleness sweep). Training and
+//! evaluation draw episode seeds from disjoint halves of the seed space, and
+//! every success rate carries a 95% Wilson interval ([`seeds`]).
 #![forbid(unsafe_code)]
 // Site files, perturbation specs, episodes, policies and protocol lines are user input:
 // nothing here may panic on them, so no unwrap, no expect and no unchecked indexing.
@@ -20,12 +22,14 @@ mod eval;
 pub mod learned;
 mod oracle;
 mod random;
+pub mod seeds;
 pub mod sweep;
 
 pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
 pub use oracle::OraclePolicy;
 pub use random::RandomPolicy;
+pub use seeds::{check_evaluation_seeds, wilson_interval, Interval, EVALUATION_SEEDS_START};
 pub use sweep::{sweep, sweep_parallel, SweepReport};
 
 use wobble_engine::{Action, Env};

@@ -5,7 +5,8 @@
 //! as a text table, CSV, JSON and an SVG heat map (kinds down, severities
 //! across, success rate as color).
 
-use crate::{evaluate, Policy};
+use crate::seeds::Interval;
+use crate::{evaluate, EvalReport, Policy};
 use serde::Serialize;
 use std::fmt::Write;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
@@ -18,8 +19,14 @@ pub struct SweepCell {
     pub kind: String,
     /// Severity (0 for the baseline).
     pub severity: u8,
+    /// Episodes played.
+    pub episodes: u64,
+    /// Episodes that succeeded.
+    pub successes: u64,
     /// Success rate over the episodes.
     pub success_rate: f64,
+    /// The 95% Wilson interval of the success rate.
+    pub ci95: Interval,
     /// Mean raw return.
     pub mean_return: f64,
     /// Mean steps.
@@ -45,6 +52,77 @@ pub struct SweepReport {
     pub cells: Vec<SweepCell>,
 }
 
+impl SweepCell {
+    fn new(kind: &str, severity: u8, r: &EvalReport) -> SweepCell {
+        SweepCell {
+            kind: kind.to_string(),
+            severity,
+            episodes: r.episodes,
+            successes: r.successes,
+            success_rate: r.success_rate,
+            ci95: r.ci95,
+            mean_return: r.mean_return,
+            mean_steps: r.mean_steps,
+        }
+    }
+
+    /// The baseline of a sweep that has not run yet: no episodes, nothing known.
+    pub fn empty() -> SweepCell {
+        SweepCell {
+            kind: "none".into(),
+            severity: 0,
+            episodes: 0,
+            successes: 0,
+            success_rate: 0.0,
+            ci95: crate::wilson_interval(0, 0),
+            mean_return: 0.0,
+            mean_steps: 0.0,
+        }
+    }
+
+    /// `99.5% (199/200, 95% CI 97.2–99.9%)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{:.1}% ({}/{}, {})",
+            self.success_rate * 100.0,
+            self.successes,
+            self.episodes,
+            self.ci95
+        )
+    }
+}
+
+/// The sweep's cells, in report order: the unperturbed baseline (`None`,
+/// severity 0), then each of `kinds` at severities 1 to 3.
+pub fn grid(kinds: &[Kind]) -> Vec<(Option<Kind>, u8)> {
+    let mut cells = vec![(None, 0)];
+    for &kind in kinds {
+        for severity in 1..=3 {
+            cells.push((Some(kind), severity));
+        }
+    }
+    cells
+}
+
+/// Plays one cell of the grid: `episodes` episodes from `seed` under `kind`
+/// at `severity` (none for the baseline). Leaves `env` unperturbed.
+pub fn run_cell(
+    env: &mut Env,
+    policy: &mut dyn Policy,
+    (kind, severity): (Option<Kind>, u8),
+    episodes: u64,
+    seed: u64,
+) -> SweepCell {
+    let spec = match kind {
+        Some(kind) => PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default(),
+        None => PerturbSpec::none(),
+    };
+    env.set_perturbations(spec);
+    let report = evaluate(env, policy, episodes, seed);
+    env.set_perturbations(PerturbSpec::none());
+    SweepCell::new(kind.map_or("none", Kind::name), severity, &report)
+}
+
 /// Evaluates `policy` on `env`'s task unperturbed and under every kind and severity.
 pub fn sweep(
     env: &mut Env,
@@ -54,26 +132,11 @@ pub fn sweep(
     seed: u64,
     kinds: &[Kind],
 ) -> SweepReport {
-    let mut cell = |env: &mut Env, spec: PerturbSpec, kind: &str, severity: u8| {
-        env.set_perturbations(spec);
-        let r = evaluate(env, policy, episodes, seed);
-        SweepCell {
-            kind: kind.to_string(),
-            severity,
-            success_rate: r.success_rate,
-            mean_return: r.mean_return,
-            mean_steps: r.mean_steps,
-        }
-    };
-    let baseline = cell(env, PerturbSpec::none(), "none", 0);
-    let mut cells = Vec::new();
-    for &kind in kinds {
-        for severity in 1..=3 {
-            let spec = PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default();
-            cells.push(cell(env, spec, kind.name(), severity));
-        }
-    }
-    env.set_perturbations(PerturbSpec::none());
+    let mut cells = grid(kinds)
+        .into_iter()
+        .map(|cell| run_cell(env, policy, cell, episodes, seed));
+    let baseline = cells.next().unwrap_or_else(SweepCell::empty);
+    let cells = cells.collect();
     SweepReport {
         site: env.site().name.clone(),
         task: env.task_name().to_string(),
@@ -97,13 +160,7 @@ pub fn sweep_parallel(
     kinds: &[Kind],
     threads: usize,
 ) -> SweepReport {
-    let mut specs: Vec<(String, u8, PerturbSpec)> = vec![("none".into(), 0, PerturbSpec::none())];
-    for &kind in kinds {
-        for severity in 1..=3 {
-            let spec = PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default();
-            specs.push((kind.name().to_string(), severity, spec));
-        }
-    }
+    let specs = grid(kinds);
     let threads = threads.clamp(1, specs.len());
     let mut cells: Vec<Option<SweepCell>> = vec![None; specs.len()];
     std::thread::scope(|scope| {
@@ -114,22 +171,12 @@ pub fn sweep_parallel(
                     let mut env = make_env();
                     let mut policy = make_policy();
                     let mut out = Vec::new();
-                    for (i, (kind, severity, spec)) in specs.iter().enumerate() {
+                    for (i, &cell) in specs.iter().enumerate() {
                         if i % threads != t {
                             continue;
                         }
-                        env.set_perturbations(spec.clone());
-                        let r = evaluate(&mut env, policy.as_mut(), episodes, seed);
-                        out.push((
-                            i,
-                            SweepCell {
-                                kind: kind.clone(),
-                                severity: *severity,
-                                success_rate: r.success_rate,
-                                mean_return: r.mean_return,
-                                mean_steps: r.mean_steps,
-                            },
-                        ));
+                        let cell = run_cell(&mut env, policy.as_mut(), cell, episodes, seed);
+                        out.push((i, cell));
                     }
                     out
                 })
@@ -144,13 +191,7 @@ pub fn sweep_parallel(
         }
     });
     let mut cells = cells.into_iter().flatten();
-    let baseline = cells.next().unwrap_or(SweepCell {
-        kind: "none".into(),
-        severity: 0,
-        success_rate: 0.0,
-        mean_return: 0.0,
-        mean_steps: 0.0,
-    });
+    let baseline = cells.next().unwrap_or_else(SweepCell::empty);
     let env = make_env();
     SweepReport {
         site: env.site().name.clone(),
@@ -174,14 +215,14 @@ impl SweepReport {
         out
     }
 
-    fn rate(&self, kind: &str, severity: u8) -> Option<f64> {
+    fn cell(&self, kind: &str, severity: u8) -> Option<&SweepCell> {
         self.cells
             .iter()
             .find(|c| c.kind == kind && c.severity == severity)
-            .map(|c| c.success_rate)
     }
 
-    /// A text table: one row per kind, success at severities 1, 2, 3.
+    /// A text table: one row per kind, success at severities 1, 2, 3, each
+    /// with its 95% Wilson interval in brackets.
     pub fn table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -189,41 +230,54 @@ impl SweepReport {
             "{} on {}/{}, {} episodes per cell from seed {}",
             self.policy, self.site, self.task, self.episodes, self.seed
         );
+        let _ = writeln!(out, "unperturbed: {}", self.baseline.describe());
         let _ = writeln!(
             out,
-            "unperturbed: {:>5.1}%",
-            self.baseline.success_rate * 100.0
-        );
-        let _ = writeln!(
-            out,
-            "{:<18} {:>7} {:>7} {:>7}",
+            "{:<18} {:>19} {:>19} {:>19}",
             "kind", "sev 1", "sev 2", "sev 3"
         );
         for kind in self.kinds() {
             let _ = write!(out, "{kind:<18}");
             for s in 1..=3 {
-                match self.rate(kind, s) {
-                    Some(r) => {
-                        let _ = write!(out, " {:>6.1}%", r * 100.0);
+                match self.cell(kind, s) {
+                    Some(c) => {
+                        let cell = format!(
+                            "{:.1}% [{:.1}–{:.1}]",
+                            c.success_rate * 100.0,
+                            c.ci95.low * 100.0,
+                            c.ci95.high * 100.0
+                        );
+                        let _ = write!(out, " {cell:>19}");
                     }
                     None => {
-                        let _ = write!(out, " {:>7}", "-");
+                        let _ = write!(out, " {:>19}", "-");
                     }
                 }
             }
             out.push('\n');
         }
+        let _ = writeln!(out, "[low–high]: the 95% Wilson interval, in percent");
         out
     }
 
-    /// CSV: `kind,severity,success_rate,mean_return,mean_steps`, baseline first.
+    /// CSV: `kind,severity,episodes,successes,success_rate,ci95_low,ci95_high,mean_return,mean_steps`, baseline first.
     pub fn csv(&self) -> String {
-        let mut out = String::from("kind,severity,success_rate,mean_return,mean_steps\n");
+        let mut out = String::from(
+            "kind,severity,episodes,successes,success_rate,ci95_low,ci95_high,mean_return,mean_steps\n",
+        );
         for c in std::iter::once(&self.baseline).chain(&self.cells) {
             let _ = writeln!(
                 out,
-                "{},{},{:.4},{:.4},{:.2}",
-                c.kind, c.severity, c.success_rate, c.mean_return, c.mean_steps
+                "{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.2}",
+                c.kind,
+                c.severity,
+                c.episodes,
+                c.successes,
+                c.success_rate,
+                c.ci95.low,
+                c.ci95.high,
+                c.mean_return,
+                c.mean_steps
             );
         }
         out
@@ -242,7 +296,7 @@ impl SweepReport {
         );
         let _ = writeln!(
             s,
-            r##"<rect width="100%" height="100%" fill="#ffffff"/><text x="12" y="24" font-weight="bold" font-size="15">{}</text><text x="12" y="44" fill="#555">success rate by perturbation and severity, {} episodes each</text>"##,
+            r##"<rect width="100%" height="100%" fill="#ffffff"/><text x="12" y="24" font-weight="bold" font-size="15">{}</text><text x="12" y="44" fill="#555">success rate by perturbation and severity, {} episodes each (hover: 95% interval)</text>"##,
             escape(&format!("{} on {}/{}", self.policy, self.site, self.task)),
             self.episodes
         );
@@ -255,7 +309,7 @@ impl SweepReport {
                 top - 8.0
             );
         }
-        let row = |s: &mut String, r: usize, name: &str, rates: [Option<f64>; 4]| {
+        let row = |s: &mut String, r: usize, name: &str, cells: [Option<&SweepCell>; 4]| {
             let y = top + r as f64 * cell_h;
             let _ = writeln!(
                 s,
@@ -264,12 +318,14 @@ impl SweepReport {
                 y + cell_h / 2.0 + 4.5,
                 escape(name)
             );
-            for (i, rate) in rates.iter().enumerate() {
+            for (i, cell) in cells.iter().enumerate() {
                 let x = left + i as f64 * cell_w;
-                let Some(rate) = rate else { continue };
+                let Some(cell) = cell else { continue };
+                let rate = &cell.success_rate;
                 let _ = writeln!(
                     s,
-                    r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{}" stroke="#ffffff"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{}">{:.0}%</text>"##,
+                    r##"<g><title>{}</title><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{}" stroke="#ffffff"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{}">{:.0}%</text></g>"##,
+                    escape(&cell.describe()),
                     cell_w,
                     cell_h,
                     heat(*rate),
@@ -288,7 +344,7 @@ impl SweepReport {
             &mut s,
             0,
             "unperturbed",
-            [Some(self.baseline.success_rate), None, None, None],
+            [Some(&self.baseline), None, None, None],
         );
         for (r, kind) in kinds.iter().enumerate() {
             row(
@@ -297,9 +353,9 @@ impl SweepReport {
                 kind,
                 [
                     None,
-                    self.rate(kind, 1),
-                    self.rate(kind, 2),
-                    self.rate(kind, 3),
+                    self.cell(kind, 1),
+                    self.cell(kind, 2),
+                    self.cell(kind, 3),
                 ],
             );
         }
@@ -354,6 +410,14 @@ mod tests {
         assert_eq!(report.cells.len(), 6);
         assert!(report.cells.iter().all(|c| c.success_rate == 1.0));
         assert!(report.table().contains("popup"));
+        // 10 of 10: the interval says how little ten episodes prove.
+        assert!(report
+            .table()
+            .contains("100.0% (10/10, 95% CI 72.2–100.0%)"));
+        assert!(report.csv().contains("none,0,10,10,1.0000,0.7225,1.0000"));
+        assert!(report
+            .svg()
+            .contains("<title>100.0% (10/10, 95% CI 72.2–100.0%)</title>"));
         assert_eq!(report.csv().lines().count(), 8);
         let svg = report.svg();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));

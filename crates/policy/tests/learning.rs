@@ -6,7 +6,7 @@
 
 use wobble_engine::{builtin, Env, EnvConfig};
 use wobble_policy::learned::train::{train, Algo, TrainConfig};
-use wobble_policy::{evaluate, LearnedPolicy};
+use wobble_policy::{evaluate, LearnedPolicy, EVALUATION_SEEDS_START};
 
 fn trained(site: &str, episodes: u64, seed: u64) -> (Env, LearnedPolicy) {
     let mut env = Env::new(
@@ -26,7 +26,7 @@ fn trained(site: &str, episodes: u64, seed: u64) -> (Env, LearnedPolicy) {
 
 fn success(env: &mut Env, policy: &mut LearnedPolicy) -> f64 {
     // Fresh seeds, never seen in training.
-    evaluate(env, policy, 200, 5_000_000).success_rate
+    evaluate(env, policy, 200, EVALUATION_SEEDS_START).success_rate
 }
 
 #[test]
@@ -174,7 +174,14 @@ fn the_readme_sweeps_are_fresh() {
         )
         .unwrap();
         let path = format!("policies/{name}.json");
-        let report = wobble_policy::sweep(&mut env, &mut policy, &path, 200, 1_000_000, &Kind::ALL);
+        let report = wobble_policy::sweep(
+            &mut env,
+            &mut policy,
+            &path,
+            200,
+            EVALUATION_SEEDS_START,
+            &Kind::ALL,
+        );
         let committed =
             std::fs::read_to_string(root.join(format!("docs/sweeps/{name}.csv"))).unwrap();
         assert!(
@@ -257,7 +264,7 @@ fn airline_policies_do_not_transfer_to_the_held_out_airline() {
             EnvConfig::default(),
         )
         .unwrap();
-        evaluate(&mut env, policy, 200, 1_000_000).success_rate
+        evaluate(&mut env, policy, 200, EVALUATION_SEEDS_START).success_rate
     };
     for file in ["airline.json", "airline-randomized.json"] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();

@@ -166,9 +166,9 @@ pub struct SweepBench {
 #[wasm_bindgen]
 impl SweepBench {
     /// A sweep of the policy in `policy_json` (a `wobble train` file) on its
-    /// own site and task, `episodes` per cell from `seed`.
+    /// own site and task, `episodes` per cell from evaluation seed 2^63 + `seed_offset`.
     #[wasm_bindgen(constructor)]
-    pub fn new(policy_json: &str, episodes: u32, seed: u32) -> Result<SweepBench, JsError> {
+    pub fn new(policy_json: &str, episodes: u32, seed_offset: u32) -> Result<SweepBench, JsError> {
         let policy = LearnedPolicy::from_json(policy_json).map_err(|e| JsError::new(&e))?;
         let site = load_builtin(&policy.provenance.site).map_err(|e| JsError::new(&e))?;
         let env = Env::by_name(site, &policy.provenance.task, EnvConfig::default())
@@ -185,7 +185,8 @@ impl SweepBench {
             cells,
             next: 0,
             episodes: u64::from(episodes.max(1)),
-            seed: u64::from(seed),
+            // Evaluation seeds (2^63 and up), as `wobble sweep` uses.
+            seed: wobble_policy::EVALUATION_SEEDS_START + u64::from(seed_offset),
             success: Vec::new(),
         })
     }

@@ -118,6 +118,7 @@ pub fn after_goal(
             view,
             changes: &mut *changes,
             applied: 0,
+            renamed_selectors: spec.severity(Kind::RenameSelectors),
         };
         let before = t.changes.len();
         match p.kind {
@@ -223,6 +224,11 @@ struct Transform<'a> {
     view: &'a GoalView<'a>,
     changes: &'a mut Vec<Change>,
     applied: usize,
+    /// The severity of `rename-selectors` in the spec, if any: elements
+    /// inserted after it (it runs before every inserting kind) follow the
+    /// renamed style, so a hashed page has no readable id that gives an
+    /// insertion away.
+    renamed_selectors: Option<u8>,
 }
 
 impl Transform<'_> {
@@ -540,6 +546,54 @@ impl Transform<'_> {
     fn new_elem(&mut self, elem: ElemC) -> u32 {
         self.site.elems.push(elem);
         (self.site.elems.len() - 1) as u32
+    }
+
+    /// Gives an inserted element the selector id a real page would give it:
+    /// `wanted` (a consent library's id, or the site's own style of id made
+    /// from the label), made unique on the site with `_2`, `_3`... The
+    /// element's key stays the engine's own mark; agents never see keys.
+    fn give_selector(&mut self, e: u32, wanted: &str) {
+        let taken = |id: &str, site: &Site| {
+            site.elems.iter().any(|x| {
+                x.dom_id.as_deref() == Some(id)
+                    || (x.dom_id.is_none() && x.key.as_deref() == Some(id))
+            })
+        };
+        let hashed = self.renamed_selectors.is_some_and(|s| s >= 2);
+        let mut id = if hashed {
+            format!("x{:06x}", self.rng.next_u64() & 0xff_ffff)
+        } else {
+            wanted.to_string()
+        };
+        let mut n = 1;
+        while taken(&id, self.site) {
+            n += 1;
+            id = if hashed {
+                format!("x{:06x}", self.rng.next_u64() & 0xff_ffff)
+            } else {
+                format!("{wanted}_{n}")
+            };
+        }
+        let classes = (self.renamed_selectors == Some(3))
+            .then(|| format!("css-{:05x}", self.rng.next_u64() & 0xf_ffff));
+        if let Some(elem) = self.site.elems.get_mut(e as usize) {
+            elem.dom_id = Some(id);
+            if classes.is_some() {
+                elem.classes = classes;
+            }
+        }
+    }
+
+    /// A page id for an inserted page that reads like the site's own:
+    /// `wanted`, or `wanted-2`, `wanted-3`... when the site has one already.
+    fn fresh_page_id(&self, wanted: &str) -> String {
+        let mut id = wanted.to_string();
+        let mut n = 1;
+        while self.site.pages.iter().any(|p| p.id == id) {
+            n += 1;
+            id = format!("{wanted}-{n}");
+        }
+        id
     }
 
     fn raise_step_limit(&mut self, by: u32) {
@@ -1066,6 +1120,7 @@ impl Transform<'_> {
                         false,
                         vec![],
                     ));
+                    self.give_selector(e, &snake_case(&text));
                     let index = place.index + self.rng.below(2) as usize;
                     let items = self.items_mut(place.container);
                     let at = index.min(items.len());
@@ -1098,6 +1153,7 @@ impl Transform<'_> {
                 elem.role = Role::Link;
             }
             let e = self.new_elem(elem);
+            self.give_selector(e, &snake_case(&text));
             let len = self.site.pages[page as usize].elems.len();
             let at = self.rng.below(len as u64 + 1) as usize;
             self.site.pages[page as usize].elems.insert(at, e);
@@ -1122,6 +1178,7 @@ impl Transform<'_> {
                     l.role = Role::Link;
                     self.new_elem(l)
                 };
+                self.give_selector(cta, &snake_case(&link));
                 let mut card = group(vec![sponsored, line, cta]);
                 card.primary = true;
                 let card = self.new_elem(card);
@@ -1142,14 +1199,18 @@ impl Transform<'_> {
         }
     }
 
-    /// Adds a dialog page with a line of text and two buttons; returns its index.
+    /// Adds a dialog page with a line of text and two buttons; returns its
+    /// index. `id` names the dialog and prefixes its buttons' selector ids
+    /// (`cookie-consent-accept`), as consent and sign-up widgets name theirs.
     fn add_dialog(
         &mut self,
         id: &str,
         texts: &DialogText,
         placement: Placement,
         decoy_primary: bool,
+        [accept_id, decoy_id]: [&str; 2],
     ) -> (u32, String) {
+        let id = self.fresh_page_id(id);
         let accept = self.pick(&texts.accept).unwrap_or("Close").to_string();
         let decoy = self.pick(&texts.decoy).unwrap_or("More").to_string();
         let line = self.new_elem(text_elem(&texts.text, TextStyle::Normal));
@@ -1164,13 +1225,15 @@ impl Transform<'_> {
         }
         let dismiss = self.new_elem(dismiss);
         let decoy_e = self.new_elem(button("wobble:popup-decoy", &decoy, decoy_primary, vec![]));
+        self.give_selector(dismiss, &format!("{id}-{accept_id}"));
+        self.give_selector(decoy_e, &format!("{id}-{decoy_id}"));
         let row = self.new_elem(group(if decoy_primary {
             vec![decoy_e, dismiss]
         } else {
             vec![dismiss, decoy_e]
         }));
         self.site.pages.push(PageC {
-            id: id.to_string(),
+            id,
             title: texts.title.clone(),
             is_dialog: true,
             enter: None,
@@ -1193,7 +1256,13 @@ impl Transform<'_> {
         } else {
             (Placement::Modal, "a cookie consent dialog over")
         };
-        let (d, accept) = self.add_dialog("wobble-cookies", &data.cookie, placement, false);
+        let (d, accept) = self.add_dialog(
+            "cookie-consent",
+            &data.cookie,
+            placement,
+            false,
+            ["accept", "settings"],
+        );
         self.site.pages[start as usize].popup = Some(d);
         self.raise_step_limit(1);
         let id = self.site.pages[start as usize].id.clone();
@@ -1215,10 +1284,11 @@ impl Transform<'_> {
                 .collect();
             if let Some(&page) = later.get(self.rng.below(later.len().max(1) as u64) as usize) {
                 let (d, accept) = self.add_dialog(
-                    "wobble-newsletter",
+                    "newsletter-signup",
                     &data.newsletter,
                     Placement::Modal,
                     true,
+                    ["close", "subscribe"],
                 );
                 self.site.pages[page as usize].popup = Some(d);
                 self.raise_step_limit(1);
@@ -1453,14 +1523,11 @@ impl Transform<'_> {
             vec![EffectC::CloseDialog],
         ));
         let row = self.new_elem(group(vec![go, back]));
-        let n = self
-            .site
-            .pages
-            .iter()
-            .filter(|p| p.id.starts_with("wobble-confirm"))
-            .count();
+        let id = self.fresh_page_id("confirm-dialog");
+        self.give_selector(go, &format!("{id}-ok"));
+        self.give_selector(back, &format!("{id}-cancel"));
         self.site.pages.push(PageC {
-            id: format!("wobble-confirm-{}", n + 1),
+            id,
             title: data.confirm.title.clone(),
             is_dialog: true,
             enter: None,
@@ -1515,14 +1582,11 @@ impl Transform<'_> {
             vec![EffectC::Navigate(to)],
         ));
         let row = self.new_elem(group(vec![back, go]));
-        let n = self
-            .site
-            .pages
-            .iter()
-            .filter(|p| p.id.starts_with("wobble-review"))
-            .count();
+        let id = self.fresh_page_id("review");
+        self.give_selector(go, "review_continue");
+        self.give_selector(back, "review_back");
         self.site.pages.push(PageC {
-            id: format!("wobble-review-{}", n + 1),
+            id,
             title: data.review.title.clone(),
             is_dialog: false,
             enter: None,
@@ -1670,6 +1734,7 @@ impl Transform<'_> {
             spinner.key = Some(LOADING_KEY.into());
             spinner.lazy = Lazy::Until(steps);
             let s = self.new_elem(spinner);
+            self.give_selector(s, "loading");
             let items = self.items_mut(place.container);
             let at = items.iter().position(|&x| x == e).unwrap_or(0);
             items.insert(at, s);
@@ -1731,6 +1796,26 @@ fn contains_words(hay: &str, needle: &str) -> bool {
 
 fn first_family(font: &str) -> &str {
     font.split(',').next().unwrap_or(font).trim()
+}
+
+/// `View all deals!` as `view_all_deals`: the snake-case ids the shipped sites use.
+fn snake_case(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(4)
+    {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    if out.is_empty() {
+        "link".into()
+    } else {
+        out
+    }
 }
 
 fn camel_case(key: &str) -> String {

@@ -12,6 +12,7 @@ pub mod features;
 pub mod net;
 pub mod train;
 
+use crate::seeds::SeedRange;
 use crate::Policy;
 use features::{FeatureSet, Featurizer};
 use net::{Net, Pass};
@@ -57,6 +58,10 @@ pub struct Provenance {
     pub seed: u64,
     /// Episodes of training.
     pub episodes: u64,
+    /// The episode seeds training played (all below 2^63, where evaluation
+    /// seeds start: see [`crate::seeds`]).
+    #[serde(default)]
+    pub training_seeds: SeedRange,
 }
 
 /// The file form of a policy.

@@ -23,6 +23,7 @@
 use super::features::{Candidate, FeatureSet, Featurizer, StateFeatures};
 use super::net::{Adam, Pass};
 use super::{pick, LearnedPolicy};
+use crate::seeds::{training_episode_seed, training_seeds, EVALUATION_SEEDS_START};
 use crate::{OraclePolicy, Policy};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -447,7 +448,7 @@ impl Training {
             phase: Phase::Cloning,
             total: config.warm_start + config.episodes,
             done: 0,
-            episode_seed: config.seed.wrapping_mul(1_000_003),
+            episode_seed: training_episode_seed(config.seed, 0),
             window: Vec::new(),
             clone_episodes,
             cloned: 0,
@@ -512,7 +513,8 @@ impl Training {
                 demos: Vec::new(),
                 summary: (false, 0.0, 0),
             });
-            self.episode_seed += 1;
+            // Training seeds stay in the training half of the seed space.
+            self.episode_seed = (self.episode_seed + 1) % EVALUATION_SEEDS_START;
         }
         let (policy, config) = (&self.policy, &self.config);
         let play_slot = |env: &mut Env, scratch: &mut Scratch, slot: &mut Slot| {
@@ -661,6 +663,8 @@ impl Training {
             ));
             self.policy.provenance.episodes = self.done;
         }
+        self.policy.provenance.training_seeds =
+            training_seeds(self.config.seed, self.policy.provenance.episodes);
         self.policy
     }
 }
