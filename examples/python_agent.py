@@ -35,7 +35,7 @@ import subprocess
 import sys
 
 PROTOCOL = "wobble-agent"
-VERSION = 1
+VERSION = 2
 
 TEXT_ROLES = {"textbox", "password", "number", "date"}
 # Words on buttons that move a task forward, and words on those that do not.

@@ -17,7 +17,7 @@ use futures::{FutureExt, SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use wobble_engine::builtin::load_builtin;
-use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::{load_site, Env, EnvConfig};
 use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
@@ -277,7 +277,7 @@ fn start_training(request: &TrainRequest) -> Result<Job, String> {
 
 fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
     let policy = LearnedPolicy::from_json(&request.policy)?;
-    let mut env = open_env(
+    let env = open_env(
         &policy.provenance.site,
         &policy.provenance.task,
         request.site_file.as_ref(),
@@ -645,7 +645,7 @@ mod tests {
             policies: vec![("mine".into(), p.to_json())],
             perturb: "relabel:1".into(),
             episodes: 3,
-            seed: 1,
+            seed: wobble_policy::EVALUATION_SEEDS_START,
             site_file: Some(file),
         };
         assert_eq!(compare(&compare_request).unwrap().len(), 1);
@@ -694,12 +694,19 @@ mod tests {
             policies: vec![("a".into(), p.to_json())],
             perturb: "popup:1".into(),
             episodes: 5,
-            seed: 1,
+            seed: wobble_policy::EVALUATION_SEEDS_START,
             site_file: None,
         };
         let rates = compare(&request).unwrap();
         assert_eq!(rates.len(), 1);
-        assert!((0.0..=1.0).contains(&rates[0].1));
+        assert!(rates[0].episodes == 5 && rates[0].successes <= 5);
+        // A training seed is refused, saying why.
+        let on_training_seeds = CompareRequest {
+            seed: 1,
+            ..request.clone()
+        };
+        let e = compare(&on_training_seeds).unwrap_err();
+        assert!(e.contains("training seed"), "{e}");
         let broken = CompareRequest {
             policies: vec![("a".into(), "{}".into())],
             ..request

@@ -5,7 +5,7 @@
 //! object per line) with exactly one reply line, flushed at once:
 //!
 //! ```text
-//! -> (nothing)                              <- {"type":"hello","protocol":"wobble-agent","version":1,...}
+//! -> (nothing)                              <- {"type":"hello","protocol":"wobble-agent","version":2,...}
 //! -> {"op":"reset","seed":3}                <- {"type":"observation",...}
 //! -> {"op":"step","action":{"kind":"click","id":11}}   <- {"type":"step","reward":0.0,...}
 //! -> {"op":"observe"}                       <- {"type":"observation",...}
