@@ -375,7 +375,7 @@ impl Reader {
     }
 
     /// The nearest shown heading above node `id` on its page.
-    fn heading<'e>(env: &'e Env, id: u32) -> Option<&'e str> {
+    fn heading(env: &Env, id: u32) -> Option<&str> {
         let nodes = env.nodes();
         let page = nodes.get(id as usize)?.page;
         (0..id)
@@ -456,13 +456,11 @@ impl Reader {
                 continue;
             };
             match n.role {
-                Role::Checkbox if env.is_usable(i) => {
-                    if self.row(env, i).is_some_and(|r| r.best) {
-                        if env.checked(i) {
-                            out[0] = 1.0;
-                        } else {
-                            out[1] = 1.0;
-                        }
+                Role::Checkbox if env.is_usable(i) && self.row(env, i).is_some_and(|r| r.best) => {
+                    if env.checked(i) {
+                        out[0] = 1.0;
+                    } else {
+                        out[1] = 1.0;
                     }
                 }
                 Role::Text | Role::Alert

@@ -132,11 +132,11 @@ impl FeatureSet {
 }
 
 /// Where the context features start (`CONTEXT` of them).
-const CONTEXT_AT: usize = 29;
+pub const CONTEXT_AT: usize = 29;
 /// The slot that marks the `finish` candidate (a role).
-const FINISH_ROLE: usize = CONTEXT_AT + CONTEXT;
+pub const FINISH_ROLE: usize = CONTEXT_AT + CONTEXT;
 /// Where the `finish` candidate's context starts (3 slots).
-const FINISH_AT: usize = FINISH_ROLE + 1;
+pub const FINISH_AT: usize = FINISH_ROLE + 1;
 /// Number of dense features per candidate.
 pub const DENSE: usize = FINISH_AT + 3;
 /// Token slots per candidate: label words, selector words, page.
