@@ -172,16 +172,22 @@ fn same_date(text: &str, value: &str) -> bool {
     hit
 }
 
-/// Whether `a` contains `b`, ignoring ASCII case, without allocating.
-fn contains_ci(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if b.is_empty() {
-        return true;
+/// Whether `text` contains `word` as a whole word, ignoring ASCII case,
+/// without allocating ("S" is not found in "Sweater", nor "4" in "$24").
+fn contains_word(text: &str, word: &str) -> bool {
+    let (t, w) = (text.as_bytes(), word.as_bytes());
+    if w.is_empty() {
+        return false;
     }
-    a.windows(b.len()).any(|w| w.eq_ignore_ascii_case(b))
+    let part_of_word = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80);
+    t.windows(w.len()).enumerate().any(|(i, window)| {
+        window.eq_ignore_ascii_case(w)
+            && !part_of_word(i.checked_sub(1).and_then(|p| t.get(p)))
+            && !part_of_word(t.get(i + w.len()))
+    })
 }
 
-/// The share of a value's words that a text contains (1 when all do).
+/// The share of a value's words that a text contains as words (1 when all do).
 fn word_share(text: &str, value: &str) -> f32 {
     let (mut total, mut found) = (0, 0);
     for w in value
@@ -189,7 +195,7 @@ fn word_share(text: &str, value: &str) -> f32 {
         .filter(|w| !w.is_empty())
     {
         total += 1;
-        if contains_ci(text, w) {
+        if contains_word(text, w) {
             found += 1;
         }
     }
@@ -497,6 +503,15 @@ mod tests {
         assert_eq!(as_number("54,321.00"), Some(54321.0));
         assert_eq!(as_number("3"), Some(3.0));
         assert_eq!(as_number("Dana Whitfield"), None);
+    }
+
+    #[test]
+    fn words_match_whole() {
+        assert_eq!(word_share("Merino V-Neck Sweater\n$24", "S"), 0.0);
+        assert_eq!(word_share("Size S", "s"), 1.0);
+        assert_eq!(word_share("Classic Crew Tee\n$24", "4"), 0.0);
+        assert_eq!(word_share("Tomás Rivera", "Tomás Rivera"), 1.0);
+        assert_eq!(word_share("Dana Whitfield", "Dana Lee"), 0.5);
     }
 
     #[test]
