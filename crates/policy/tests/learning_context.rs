@@ -3,7 +3,10 @@
 //! and heading against the goal fields), and `finish` is a candidate where
 //! the task ends that way. Fixed seeds and budgets; training episodes use
 //! seeds below 2^63, evaluation the 1,000 seeds from 2^63 on, so no
-//! evaluated episode was trained on. Meant for release mode.
+//! evaluated episode was trained on. The warm-started budgets (200 cloned
+//! oracle episodes, then 500 of PPO) are the ones that take every shipped
+//! task but aurora and shop/buy to 90%; inbox/star is also learned by PPO
+//! alone. Meant for release mode (under a minute on one core).
 #![cfg(not(target_arch = "wasm32"))]
 
 use wobble_engine::{builtin, Action, Env, EnvConfig};
@@ -84,13 +87,13 @@ fn ppo_alone_learns_to_star_the_right_email_and_say_done() {
 
 #[test]
 fn warm_started_ppo_stars_and_forwards_then_says_done() {
-    let rate = success_after("inbox", "star-and-forward", 1500, 200);
+    let rate = success_after("inbox", "star-and-forward", 500, 200);
     assert!(rate >= 0.90, "inbox/star-and-forward: {rate}");
 }
 
 #[test]
 fn warm_started_ppo_buys_the_cheapest_product_in_a_list() {
     // Filter, then "View" on the cheapest row; "buy one" typed from the instruction.
-    let rate = success_after("shop", "buy-cheapest", 1500, 200);
+    let rate = success_after("shop", "buy-cheapest", 500, 200);
     assert!(rate >= 0.90, "shop/buy-cheapest: {rate}");
 }

@@ -365,7 +365,9 @@ impl Reader {
             self.rows.push(info);
         }
         let group = self.rows.get_mut(first..)?;
-        let score = |r: &RowInfo| r.exact + r.partial + r.number + r.date;
+        // A text equal to a goal value outweighs shared words and numbers,
+        // which also turn up by chance ("4 stars" when the quantity is 4).
+        let score = |r: &RowInfo| 4.0 * r.exact + r.partial + r.number + r.date;
         let best = group.iter().map(score).fold(0.0f32, f32::max);
         let cheapest = group
             .iter()
