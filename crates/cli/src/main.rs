@@ -128,8 +128,11 @@ enum Command {
         /// ppo, reinforce or bc (behaviour cloning of the oracle).
         #[arg(long, default_value = "ppo")]
         algo: String,
-        /// Feature groups the policy sees: all, or some of role,label,goal-match,position,page,selectors,step.
-        #[arg(long, default_value = "role,label,goal-match,position,page,step")]
+        /// Feature groups the policy sees: all, or some of role,label,goal-match,position,page,selectors,step,context.
+        #[arg(
+            long,
+            default_value = "role,label,goal-match,position,page,step,context"
+        )]
         features: String,
         /// Perturbations drawn per training episode (domain randomization): KIND[:SEVERITY][@PROBABILITY],...
         #[arg(long, value_name = "SPEC")]

@@ -102,9 +102,13 @@ fn training_is_deterministic_and_files_round_trip() {
 fn bad_policy_files_are_refused_with_a_reason() {
     let (_, a) = trained("click-button", 50, 1);
     let json = a.to_json();
-    let wrong_version = json.replacen("\"version\":1", "\"version\":99", 1);
+    let wrong_version = json.replacen("\"version\":2", "\"version\":99", 1);
     let e = LearnedPolicy::from_json(&wrong_version).unwrap_err();
     assert!(e.contains("version 99"), "{e}");
+    // A file from before the context features reads another layout: refused, not misread.
+    let old = json.replacen("\"version\":2", "\"version\":1", 1);
+    let e = LearnedPolicy::from_json(&old).unwrap_err();
+    assert!(e.contains("version 1") && e.contains("retrain"), "{e}");
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["net"]["params"].as_array_mut().unwrap().pop();
     let e = LearnedPolicy::from_json(&value.to_string()).unwrap_err();

@@ -8,7 +8,9 @@
 //! trained agent breaks: one that reads positions fails when a button moves,
 //! one that reads labels when a label is reworded.
 
+use super::context::{self, CONTEXT};
 use serde::{Deserialize, Serialize};
+use wobble_engine::compile::{EffectC, Site};
 use wobble_engine::eval::{parse_number, text_eq};
 use wobble_engine::{Action, Env, Role, TypeText};
 
@@ -29,6 +31,9 @@ pub struct FeatureSet {
     pub selectors: bool,
     /// How far into the episode.
     pub step: bool,
+    /// What a person reads around the element: its row or card, the
+    /// nearest heading above it, and how they match the goal fields.
+    pub context: bool,
 }
 
 impl Default for FeatureSet {
@@ -41,13 +46,14 @@ impl Default for FeatureSet {
             page: true,
             selectors: false,
             step: true,
+            context: true,
         }
     }
 }
 
 impl FeatureSet {
     /// The group names, in order.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "role",
         "label",
         "goal-match",
@@ -55,6 +61,7 @@ impl FeatureSet {
         "page",
         "selectors",
         "step",
+        "context",
     ];
 
     /// Parses a comma-separated list of group names (`all` for every group).
@@ -67,6 +74,7 @@ impl FeatureSet {
             page: false,
             selectors: false,
             step: false,
+            context: false,
         };
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match part {
@@ -79,6 +87,7 @@ impl FeatureSet {
                         page: true,
                         selectors: true,
                         step: true,
+                        context: true,
                     }
                 }
                 "role" => set.role = true,
@@ -88,6 +97,7 @@ impl FeatureSet {
                 "page" => set.page = true,
                 "selectors" => set.selectors = true,
                 "step" => set.step = true,
+                "context" => set.context = true,
                 other => {
                     return Err(format!(
                         "unknown feature group \"{other}\"; expected some of: all, {}",
@@ -109,6 +119,7 @@ impl FeatureSet {
             self.page,
             self.selectors,
             self.step,
+            self.context,
         ];
         FeatureSet::NAMES
             .iter()
@@ -120,8 +131,14 @@ impl FeatureSet {
     }
 }
 
+/// Where the context features start (`CONTEXT` of them).
+pub const CONTEXT_AT: usize = 29;
+/// The slot that marks the `finish` candidate (a role).
+pub const FINISH_ROLE: usize = CONTEXT_AT + CONTEXT;
+/// Where the `finish` candidate's context starts (3 slots).
+pub const FINISH_AT: usize = FINISH_ROLE + 1;
 /// Number of dense features per candidate.
-pub const DENSE: usize = 29;
+pub const DENSE: usize = FINISH_AT + 3;
 /// Token slots per candidate: label words, selector words, page.
 pub const LABEL_TOKENS: usize = 6;
 /// Selector token slots.
@@ -219,14 +236,140 @@ fn contains_words(text: &str, value: &str) -> f32 {
     found as f32 / total as f32
 }
 
+/// Whether a task ends only when the agent says it is done: no element of
+/// the site ends the episode when clicked (the inbox has no final button).
+pub fn ends_by_finish(site: &Site) -> bool {
+    fn ends(effects: &[EffectC]) -> bool {
+        effects.iter().any(|e| match e {
+            EffectC::End => true,
+            EffectC::If(_, a, b) => ends(a) || ends(b),
+            _ => false,
+        })
+    }
+    !site.elems.iter().any(|e| ends(&e.on_click))
+}
+
+/// Number words a person reads as quantities.
+const NUMBER_WORDS: [&str; 10] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
+
 /// Reads features from an environment into reusable buffers.
 #[derive(Debug, Clone, Default)]
 pub struct Featurizer {
-    /// Features of each candidate, in `env.candidates()` order.
+    /// Features of each candidate: `env.candidates()`, then [`Featurizer::extra`].
     pub candidates: Vec<Candidate>,
+    /// Candidates the learner adds to the engine's, in this order: typing a
+    /// small number the instruction writes outside its goal fields ("buy
+    /// one") into a number field, and `finish` when the task ends by saying
+    /// it is done.
+    pub extra: Vec<Action>,
+    reader: context::Reader,
+    /// Small numbers of the instruction: (value, byte range of the word).
+    numbers: Vec<(u32, usize, usize)>,
+    /// The site last asked about, by address, and whether it ends by `finish`.
+    finish_site: Option<(usize, bool)>,
 }
 
 impl Featurizer {
+    /// Whether `env`'s task ends by saying it is done (kept per site).
+    fn finishes(&mut self, env: &Env) -> bool {
+        let address = std::sync::Arc::as_ptr(env.site()) as usize;
+        match self.finish_site {
+            Some((a, yes)) if a == address => yes,
+            _ => {
+                let yes = ends_by_finish(env.site());
+                self.finish_site = Some((address, yes));
+                yes
+            }
+        }
+    }
+
+    /// Fills [`Featurizer::extra`] for the current step.
+    fn extra_candidates(&mut self, env: &Env) {
+        self.extra.clear();
+        self.numbers.clear();
+        let instruction = env.instruction();
+        let mut at = 0;
+        for word in instruction.split(' ') {
+            let start = at;
+            at += word.len() + 1;
+            let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let value = match NUMBER_WORDS.iter().position(|n| n.eq_ignore_ascii_case(w)) {
+                Some(k) => k as u32 + 1,
+                None if !w.is_empty() && w.len() <= 3 && w.bytes().all(|b| b.is_ascii_digit()) => {
+                    w.parse().unwrap_or(0)
+                }
+                None => continue,
+            };
+            // A number that is (part of) a goal value is typed as that field.
+            if value == 0 || env.goal_fields().any(|(_, _, v)| v.contains(w)) {
+                continue;
+            }
+            if !self.numbers.iter().any(|(v, _, _)| *v == value) {
+                let offset = start + word.find(w).unwrap_or(0);
+                self.numbers.push((value, offset, offset + w.len()));
+            }
+        }
+        if !self.numbers.is_empty() {
+            let nodes = env.nodes();
+            let mut last = None;
+            for action in env.candidates() {
+                if let Action::Type(i, _) = action {
+                    let number = nodes
+                        .get(*i as usize)
+                        .is_some_and(|n| n.role == Role::Number);
+                    if number && last != Some(*i) {
+                        last = Some(*i);
+                        for (v, _, _) in &self.numbers {
+                            self.extra
+                                .push(Action::Type(*i, TypeText::Literal(v.to_string())));
+                        }
+                    }
+                }
+            }
+        }
+        if self.finishes(env) {
+            self.extra.push(Action::Finish);
+        }
+    }
+
+    /// The action of candidate `i` (an engine candidate or an extra one).
+    pub fn action(&self, env: &Env, i: usize) -> Option<Action> {
+        let cands = env.candidates();
+        match cands.get(i) {
+            Some(a) => Some(a.clone()),
+            None => self.extra.get(i - cands.len()).cloned(),
+        }
+    }
+
+    /// Which candidate of the current step (after [`Featurizer::compute`])
+    /// an action is, if any. Typing literal text that no candidate types
+    /// counts as typing a goal field into the same element.
+    pub fn index_of(&self, env: &Env, action: &Action) -> Option<usize> {
+        let cands = env.candidates();
+        if let Some(i) = cands.iter().position(|c| c == action) {
+            return Some(i);
+        }
+        if let Some(i) = self.extra.iter().position(|c| c == action) {
+            return Some(cands.len() + i);
+        }
+        match action {
+            Action::Type(n, TypeText::Literal(text)) => cands
+                .iter()
+                .position(|c| {
+                    matches!(c, Action::Type(m, TypeText::Goal(g)) if m == n
+                        && env.goal_value(*g as usize) == text)
+                })
+                .or_else(|| {
+                    cands
+                        .iter()
+                        .position(|c| matches!(c, Action::Type(m, _) if m == n))
+                }),
+            _ => None,
+        }
+    }
+
     /// Computes the features of every candidate of the current step.
     #[allow(
         clippy::indexing_slicing,
@@ -234,13 +377,18 @@ impl Featurizer {
     )]
     pub fn compute(&mut self, env: &Env, set: &FeatureSet) {
         self.candidates.clear();
-        let cands = env.candidates();
+        self.extra_candidates(env);
+        if set.context {
+            self.reader.begin(env);
+        }
+        let engine = env.candidates();
+        let cands = engine.iter().chain(self.extra.iter());
         let width = env.site().width.max(1.0);
         let height = env.page_height().max(env.site().height).max(1.0);
         let step = env.steps() as f32 / env.step_limit().max(1) as f32;
         let page_token = bucket(env.page_id());
-        let n = cands.len().max(1) as f32;
-        for (ci, action) in cands.iter().enumerate() {
+        let n = (engine.len() + self.extra.len()).max(1) as f32;
+        for (ci, action) in cands.enumerate() {
             let mut c = Candidate::default();
             let node_id = match action {
                 Action::Click(i) | Action::Type(i, _) | Action::Select(i, _) => Some(*i),
@@ -259,6 +407,7 @@ impl Featurizer {
                     (Action::Type(..), _) => 6,
                     (Action::Select(..), _) => 7,
                     (Action::Scroll(_), _) => 8,
+                    (Action::Finish, _) => FINISH_ROLE,
                     _ => 9,
                 };
                 d[slot] = 1.0;
@@ -279,6 +428,21 @@ impl Featurizer {
                     goal_match(env, action, n, &mut d[14..25]);
                 }
             }
+            if set.context {
+                match (node_id, action) {
+                    (Some(i), _) => {
+                        self.reader
+                            .element(env, i, &mut d[CONTEXT_AT..CONTEXT_AT + CONTEXT])
+                    }
+                    (None, Action::Finish) => {
+                        let notice = self.reader.finish(env, &mut d[FINISH_AT..FINISH_AT + 3]);
+                        if set.label {
+                            fill_tokens(notice, &mut c.label[..4]);
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if set.label {
                 if let Some(n) = node {
                     let text = match action {
@@ -295,10 +459,22 @@ impl Featurizer {
                     if let Some(t) = text {
                         fill_tokens(t, &mut c.label[4..]);
                     }
-                    if let Action::Type(_, TypeText::Goal(g)) = action {
-                        if let Some((_, name, _)) = env.goal_fields().find(|(i, _, _)| i == g) {
-                            fill_tokens(name, &mut c.label[4..]);
+                    match action {
+                        Action::Type(_, TypeText::Goal(g)) => {
+                            if let Some((_, name, _)) = env.goal_fields().find(|(i, _, _)| i == g) {
+                                fill_tokens(name, &mut c.label[4..]);
+                            }
                         }
+                        // A number of the instruction: the word it is written as.
+                        Action::Type(_, TypeText::Literal(t)) => {
+                            let word = self
+                                .numbers
+                                .iter()
+                                .find(|(v, _, _)| t.parse() == Ok(*v))
+                                .and_then(|(_, a, b)| env.instruction().get(*a..*b));
+                            fill_tokens(word.unwrap_or(""), &mut c.label[4..]);
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -413,6 +589,11 @@ fn goal_match(env: &Env, action: &Action, n: &wobble_engine::Node, out: &mut [f3
             });
             out[3] = elsewhere as u8 as f32;
         }
+        Action::Type(i, TypeText::Literal(text)) => {
+            let current = env.value(*i);
+            out[1] = (!current.is_empty() && text_eq(current, text)) as u8 as f32;
+            out[2] = (!current.is_empty()) as u8 as f32;
+        }
         Action::Select(i, o) => {
             let option = n.options.get(*o as usize).map(String::as_str).unwrap_or("");
             let label = field_label(env, *i);
@@ -525,7 +706,7 @@ mod tests {
         assert!(FeatureSet::parse("colour").unwrap_err().contains("colour"));
         assert_eq!(
             FeatureSet::parse("all").unwrap().names().split(',').count(),
-            7
+            8
         );
     }
 }

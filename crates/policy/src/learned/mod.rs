@@ -8,6 +8,7 @@
 //! potential-based shaping from [`wobble_engine::Env::potential`].
 //! Policies save to and load from versioned JSON.
 
+pub mod context;
 pub mod features;
 pub mod net;
 pub mod train;
@@ -21,7 +22,10 @@ use wobble_engine::rng::Rng;
 use wobble_engine::{Action, Env};
 
 /// Format version of policy files.
-pub const POLICY_VERSION: u32 = 1;
+///
+/// Version 2 added the context features, typed numbers of the instruction
+/// and the `finish` candidate: a version 1 network reads another layout.
+pub const POLICY_VERSION: u32 = 2;
 /// The `format` field of policy files.
 pub const POLICY_FORMAT: &str = "wobble-policy";
 
@@ -151,7 +155,8 @@ impl LearnedPolicy {
         Ok(policy)
     }
 
-    /// Probabilities over `env.candidates()` (after a forward pass).
+    /// Probabilities over `env.candidates()` (after a forward pass), then
+    /// over the learner's own candidates ([`features::Featurizer::extra`]).
     pub fn probabilities(&mut self, env: &Env) -> &[f32] {
         self.featurizer.compute(env, &self.features);
         self.net
@@ -170,20 +175,21 @@ impl Policy for LearnedPolicy {
     }
 
     fn act(&mut self, env: &Env) -> Action {
-        let cands = env.candidates();
-        if cands.is_empty() {
-            return Action::Finish;
-        }
         let sample = self.sample;
         let u = self.rng.unit_f64() as f32;
         let probs = self.probabilities(env);
+        if probs.is_empty() {
+            return Action::Finish;
+        }
         let choice = if sample {
             pick(probs, u)
         } else {
             argmax(probs)
         };
         // One probability per candidate, so `choice` is one of them.
-        cands.get(choice).cloned().unwrap_or(Action::Finish)
+        self.featurizer
+            .action(env, choice)
+            .unwrap_or(Action::Finish)
     }
 }
 

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
 use wobble_engine::rng::Rng;
-use wobble_engine::{Action, Env, EpisodeRecord, TypeText};
+use wobble_engine::{Action, Env, EpisodeRecord};
 
 /// How the weights are improved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -682,8 +682,8 @@ fn oracle_demo(
     oracle.begin_episode(env);
     while !env.is_done() {
         let action = oracle.act(env);
-        if let Some(i) = candidate_index(env, &action) {
-            featurizer.compute(env, features);
+        featurizer.compute(env, features);
+        if let Some(i) = featurizer.index_of(env, &action) {
             out.push((featurizer.candidates.clone(), i));
         }
         if env.step(&action).is_err() {
@@ -723,8 +723,8 @@ pub fn record_demo(
     let mut featurizer = Featurizer::default();
     let mut taught = 0;
     for (i, step) in record.steps.iter().enumerate() {
-        if let Some(c) = candidate_index(env, &step.action) {
-            featurizer.compute(env, features);
+        featurizer.compute(env, features);
+        if let Some(c) = featurizer.index_of(env, &step.action) {
             out.push((featurizer.candidates.clone(), c));
             taught += 1;
         }
@@ -755,27 +755,13 @@ pub fn check_records(env: &mut Env, records: &[EpisodeRecord]) -> Result<usize, 
     Ok(steps)
 }
 
-/// Which candidate an action is, if any. Typing literal text (which no
-/// candidate does) counts as typing a goal field into the same element.
+/// Which candidate an action is, if any, among the engine's candidates and
+/// the learner's own (see [`Featurizer::extra`]). Typing literal text that
+/// no candidate types counts as typing a goal field into the same element.
 pub fn candidate_index(env: &Env, action: &Action) -> Option<usize> {
-    let cands = env.candidates();
-    if let Some(i) = cands.iter().position(|c| c == action) {
-        return Some(i);
-    }
-    match action {
-        Action::Type(n, TypeText::Literal(text)) => cands
-            .iter()
-            .position(|c| {
-                matches!(c, Action::Type(m, TypeText::Goal(g)) if m == n
-                    && env.goal_value(*g as usize) == text)
-            })
-            .or_else(|| {
-                cands
-                    .iter()
-                    .position(|c| matches!(c, Action::Type(m, _) if m == n))
-            }),
-        _ => None,
-    }
+    let mut featurizer = Featurizer::default();
+    featurizer.compute(env, &FeatureSet::default());
+    featurizer.index_of(env, action)
 }
 
 /// Adds the gradient of episode `index` (its steps given) to the buffer, using the scratch.
@@ -813,8 +799,8 @@ fn play(
     let mut steps = Vec::new();
     let mut phi = if config.shaping { env.potential() } else { 0.0 };
     while !env.is_done() {
-        let cands = env.candidates();
-        if cands.is_empty() {
+        scratch.featurizer.compute(env, &policy.features);
+        if scratch.featurizer.candidates.is_empty() {
             let _ = env.step(&Action::Finish);
             if let Some(last) = steps.last_mut() {
                 let s: &mut StepData = last;
@@ -822,7 +808,6 @@ fn play(
             }
             break;
         }
-        scratch.featurizer.compute(env, &policy.features);
         policy
             .net
             .forward(&scratch.featurizer.candidates, &mut scratch.pass);
@@ -831,11 +816,12 @@ fn play(
         let state = Featurizer::state(env, &policy.features);
         let value = policy.net.value(&state);
         // `pick` chooses among the probabilities, one per candidate.
-        let (Some(action), Some(&prob)) = (cands.get(chosen), scratch.pass.probs.get(chosen))
-        else {
+        let (Some(action), Some(&prob)) = (
+            scratch.featurizer.action(env, chosen),
+            scratch.pass.probs.get(chosen),
+        ) else {
             break;
         };
-        let action = action.clone();
         let r = match env.step(&action) {
             Ok(r) => r,
             Err(_) => break,
