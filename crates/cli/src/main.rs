@@ -679,7 +679,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 );
             } else {
                 outln!("trained: {}", config.describe());
-                outln!(
+                if eval > 0 {
+                    outln!(
                     "{:.1} s, {:.0} episodes/s; evaluation on {eval} unseen seeds (from 2^63): success {:.1}% ({}/{eval}, {}), {:.1} steps",
                     seconds,
                     (config.warm_start + config.episodes) as f64 / seconds.max(1e-9),
@@ -687,7 +688,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     report.successes,
                     report.ci95,
                     report.mean_steps
-                );
+                    );
+                }
                 outln!("wrote {}", out.display());
             }
             Ok(ExitCode::SUCCESS)

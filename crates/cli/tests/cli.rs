@@ -84,6 +84,25 @@ fn check_passes_on_the_shipped_sites_and_locates_a_broken_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Evaluation never scores a seed training may have played: `eval` and
+/// `sweep` refuse seeds below 2^63, saying why, and print intervals.
+#[test]
+fn eval_and_sweep_refuse_training_seeds_and_print_intervals() {
+    for command in ["eval", "sweep"] {
+        let (code, _, err) = wobble(&[
+            command, "--policy", "random", "--site", "click-button", "--episodes", "10", "--seed",
+            "1000000",
+        ]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert!(err.contains("training seed") && err.contains("--seed"), "{command}: {err}");
+    }
+    let (code, out, err) = wobble(&[
+        "eval", "--policy", "oracle", "--site", "click-button", "--episodes", "20",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("success 100.0% (20/20 episodes, 95% CI 83.9–100.0%)"), "{out}");
+}
+
 #[test]
 fn eval_reports_the_oracle_solving_the_airline() {
     let (code, out, err) = wobble(&[
@@ -96,13 +115,13 @@ fn eval_reports_the_oracle_solving_the_airline() {
         "book-flight",
         "--episodes",
         "50",
-        "--seed",
-        "1",
         "--json",
     ]);
     assert_eq!(code, 0, "{err}");
     let v = json(&out);
     assert_eq!(v["episodes"], 50);
+    assert_eq!(v["ci95"]["high"], 1.0);
+    assert!(v["ci95"]["low"].as_f64().unwrap() > 0.9);
     assert_eq!(v["success_rate"], 1.0);
     assert_eq!(v["mean_return"], 1.0);
     assert!(v["mean_steps"].as_f64().unwrap() > 5.0);
@@ -255,8 +274,6 @@ fn eval_under_perturbations_reports_the_spec_and_the_oracle_still_succeeds() {
         "airline",
         "--episodes",
         "50",
-        "--seed",
-        "1",
         "--perturb",
         "popup:3,extra-step:3",
         "--json",
@@ -275,8 +292,6 @@ fn eval_under_perturbations_reports_the_spec_and_the_oracle_still_succeeds() {
         "airline",
         "--episodes",
         "50",
-        "--seed",
-        "1",
         "--json",
     ]);
     let plain = json(&plain);

@@ -1,0 +1,207 @@
+//! The shipped policies (`policies/*.json`): one for every site and task,
+//! each exactly what its documented command makes (`policies/train.sh`), and
+//! each at 90% or more on 1,000 seeds it never trained on. The table of
+//! their success in `policies/README.md` is written from this run by
+//! `cargo xtask bless` (WOBBLE_BLESS=1); a stale table fails.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use wobble_engine::{builtin, Env, EnvConfig};
+use wobble_policy::learned::train::{train, Randomization, TrainConfig};
+use wobble_policy::{evaluate, LearnedPolicy, EVALUATION_SEEDS_START};
+
+/// (file, site, task, PPO episodes, oracle episodes cloned first, randomization).
+const SHIPPED: [(&str, &str, &str, u64, u64, &str); 18] = [
+    ("airline.json", "airline", "book-flight", 2000, 300, ""),
+    (
+        "airline-randomized.json",
+        "airline",
+        "book-flight",
+        2000,
+        300,
+        "relabel:3@0.5,lazy:3@0.5,popup:3@0.5,move:3@0.5",
+    ),
+    (
+        "click-button.json",
+        "click-button",
+        "click-button",
+        500,
+        200,
+        "",
+    ),
+    ("enter-text.json", "enter-text", "enter-text", 500, 200, ""),
+    ("login-user.json", "login-user", "login-user", 500, 200, ""),
+    (
+        "choose-list.json",
+        "choose-list",
+        "choose-list",
+        500,
+        200,
+        "",
+    ),
+    (
+        "click-checkboxes.json",
+        "click-checkboxes",
+        "click-checkboxes",
+        500,
+        200,
+        "",
+    ),
+    (
+        "choose-date.json",
+        "choose-date",
+        "choose-date",
+        500,
+        200,
+        "",
+    ),
+    ("bank.json", "bank", "transfer", 500, 200, ""),
+    ("aurora.json", "aurora", "book-flight", 2500, 200, ""),
+    ("tax.file-return.json", "tax", "file-return", 500, 200, ""),
+    (
+        "tax.file-itemized.json",
+        "tax",
+        "file-itemized",
+        500,
+        200,
+        "",
+    ),
+    ("shop.buy.json", "shop", "buy", 1500, 200, ""),
+    (
+        "shop.buy-cheapest.json",
+        "shop",
+        "buy-cheapest",
+        500,
+        200,
+        "",
+    ),
+    ("inbox.forward.json", "inbox", "forward", 500, 200, ""),
+    ("inbox.star.json", "inbox", "star", 500, 200, ""),
+    ("inbox.delete.json", "inbox", "delete", 500, 200, ""),
+    (
+        "inbox.star-and-forward.json",
+        "inbox",
+        "star-and-forward",
+        500,
+        200,
+        "",
+    ),
+];
+
+/// Episodes each shipped policy is evaluated on, from the first evaluation seed.
+const EPISODES: u64 = 1000;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn env_for(site: &str, task: &str) -> Env {
+    let site = builtin::load_builtin(site).unwrap();
+    let index = site.tasks.iter().position(|t| t.name == task).unwrap();
+    Env::new(site, index, EnvConfig::default()).unwrap()
+}
+
+fn load(file: &str) -> LearnedPolicy {
+    let text = std::fs::read_to_string(root().join("policies").join(file))
+        .unwrap_or_else(|e| panic!("policies/{file}: {e}"));
+    LearnedPolicy::from_json(&text).unwrap_or_else(|e| panic!("policies/{file}: {e}"))
+}
+
+#[test]
+fn every_site_and_task_has_a_shipped_policy_and_a_command() {
+    for site in builtin::load_all().unwrap() {
+        for task in &site.tasks {
+            assert!(
+                SHIPPED
+                    .iter()
+                    .any(|s| s.1 == site.name && s.2 == task.name && s.5.is_empty()),
+                "no shipped policy for {}/{}",
+                site.name,
+                task.name
+            );
+        }
+    }
+    // Each file records the command that made it, writing that very file.
+    for (file, site, ..) in SHIPPED {
+        let command = load(file).provenance.command;
+        assert!(
+            command.contains(&format!("--site {site} "))
+                && command.contains(&format!("--out policies/{file}")),
+            "policies/{file} was made by `{command}`"
+        );
+        assert!(
+            script.contains(&format!("--site {site}")),
+            "policies/train.sh: {file}"
+        );
+    }
+}
+
+#[test]
+fn every_shipped_policy_is_what_its_command_makes() {
+    for (file, site, task, episodes, warm_start, perturb) in SHIPPED {
+        let shipped = load(file);
+        let mut env = env_for(site, task);
+        let config = TrainConfig {
+            episodes,
+            warm_start,
+            seed: 1,
+            randomization: Randomization::parse(perturb).unwrap(),
+            ..TrainConfig::default()
+        };
+        let fresh = train(&mut env, &config, &mut |_| {});
+        assert!(
+            fresh.net.params == shipped.net.params,
+            "policies/{file} is stale: rerun policies/train.sh"
+        );
+        assert_eq!(shipped.provenance.training, config.describe(), "{file}");
+        // The file says which seeds it trained on, all below the evaluation seeds.
+        let seeds = shipped.provenance.training_seeds;
+        assert_eq!(seeds.count, episodes + warm_start, "{file}");
+        assert!(seeds.first < EVALUATION_SEEDS_START, "{file}");
+    }
+}
+
+#[test]
+fn every_shipped_policy_masters_its_task_on_unseen_seeds() {
+    let mut table = format!(
+        "| file | site / task | how it was trained | success on {EPISODES} unseen seeds [95% interval] |\n| --- | --- | --- | ---: |\n"
+    );
+    let mut weak = Vec::new();
+    for (file, site, task, ..) in SHIPPED {
+        let mut policy = load(file);
+        let mut env = env_for(site, task);
+        let r = evaluate(&mut env, &mut policy, EPISODES, EVALUATION_SEEDS_START);
+        if r.success_rate < 0.9 {
+            weak.push(format!("{file}: {:.1}%", r.success_rate * 100.0));
+        }
+        table.push_str(&format!(
+            "| `{file}` | {site} / {task} | {} | {:.1}% [{:.1}–{:.1}] |\n",
+            policy.provenance.training,
+            r.success_rate * 100.0,
+            r.ci95.low * 100.0,
+            r.ci95.high * 100.0
+        ));
+    }
+    assert!(weak.is_empty(), "below 90% on unseen seeds: {weak:?}");
+    let path = root().join("policies/README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = (
+        "<!-- policies-table:begin -->\n",
+        "<!-- policies-table:end -->",
+    );
+    let start = readme
+        .find(begin)
+        .expect("policies/README.md has no table marker")
+        + begin.len();
+    let stop = start + readme[start..].find(end).expect("no end marker");
+    if readme[start..stop] == table {
+        return;
+    }
+    if std::env::var_os("WOBBLE_BLESS").is_some() {
+        let mut fresh = readme.clone();
+        fresh.replace_range(start..stop, &table);
+        std::fs::write(&path, fresh).unwrap();
+    } else {
+        panic!("policies/README.md's table is stale: run `cargo xtask bless`\n{table}");
+    }
+}
