@@ -1699,16 +1699,6 @@ impl Env {
         let here = self.site.elems.get(n.elem as usize)?.key.as_deref()?;
         (own == here && own == n.base_key && !own.is_empty()).then_some(own)
     }
-
-    /// Evaluates a compiled condition in a node's row context (used by the oracle's recipes).
-    pub fn eval_in_row(&self, cond: &crate::compile::CondC, node: u32) -> bool {
-        let site = &*self.site;
-        let Some(n) = self.nodes.get(node as usize) else {
-            return false;
-        };
-        let row = self.row_ctx_of(site, n);
-        self.ctx(site).cond(cond, row)
-    }
 }
 
 /// Sets slot `i` to `text`, reusing its buffer (or creating it with room to spare).
