@@ -190,14 +190,19 @@ impl PageView {
     /// label dismisses a pop-up or goes on past a confirmation or review
     /// step, one in a dialog or banner first.
     fn obstacle(&self) -> Option<Action> {
-        let goes_on = |e: &&Seen| {
-            e.usable
-                && matches!(e.role, Role::Button | Role::Link)
-                && GO_ON.contains(&normalize(&e.label).as_str())
-        };
-        let in_dialog = self.elements.iter().filter(|e| e.in_dialog).find(goes_on);
-        in_dialog
-            .or_else(|| self.elements.iter().find(goes_on))
+        self.in_dialog_obstacle().or_else(|| {
+            self.elements
+                .iter()
+                .find(|e| goes_on(e))
+                .map(|e| Action::Click(e.id))
+        })
+    }
+
+    /// [`PageView::obstacle`], in a dialog or banner only.
+    fn in_dialog_obstacle(&self) -> Option<Action> {
+        self.elements
+            .iter()
+            .find(|e| e.in_dialog && goes_on(e))
             .map(|e| Action::Click(e.id))
     }
 
@@ -291,6 +296,13 @@ const GO_ON: &[&str] = &[
     "looks good",
 ];
 
+/// Whether an element is a usable control labelled to go on or dismiss.
+fn goes_on(e: &Seen) -> bool {
+    e.usable
+        && matches!(e.role, Role::Button | Role::Link)
+        && GO_ON.contains(&normalize(&e.label).as_str())
+}
+
 /// What one recipe step comes to on the page now.
 enum Outcome {
     /// Take this action; the step is done.
@@ -309,7 +321,8 @@ impl OraclePolicy {
     /// The next action, from the recipe and what is shown only.
     pub fn decide(&mut self, recipe: &[StepC], page: &PageView) -> Action {
         if page.loading() {
-            return Action::Scroll(0.0);
+            // Close a pop-up over the page while it loads, then wait.
+            return page.in_dialog_obstacle().unwrap_or(Action::Scroll(0.0));
         }
         while let Some(step) = recipe.get(self.next) {
             match Self::step(step, page) {
@@ -395,11 +408,9 @@ impl OraclePolicy {
             StepC::SelectText(key, text) => Self::select(page, key, text),
             StepC::Press(k) => {
                 // A key press has no element to wait for: clear a pop-up first.
-                match page.obstacle() {
-                    Some(action) if page.elements.iter().any(|e| e.in_dialog && e.usable) => {
-                        Outcome::Again(action)
-                    }
-                    _ => Outcome::Act(Action::Key(*k)),
+                match page.in_dialog_obstacle() {
+                    Some(action) => Outcome::Again(action),
+                    None => Outcome::Act(Action::Key(*k)),
                 }
             }
         }
