@@ -2141,7 +2141,10 @@ impl<'a> Compiler<'a> {
                     Ok(ShownText::Goal(f.min(u16::MAX as u32) as u16))
                 }
                 other => Err(self.err(
-                    "Shows",
+                    match other {
+                        format::Value::Row(name) | format::Value::State(name) => name,
+                        _ => "Shows",
+                    },
                     format!("a recipe's look reads a row as shown, so it may search only for `Goal(\"field\")` or `Lit(\"text\")`, not {other:?}"),
                 )),
             }
