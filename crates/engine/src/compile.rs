@@ -589,10 +589,10 @@ pub enum InstrPart {
 pub enum StepC {
     /// Click by key.
     Click(String),
-    /// Click the row instance where the condition holds (row context = the list's table).
-    ClickWhere(String, CondC),
-    /// Check exactly the row instances where the condition holds.
-    CheckWhere(String, CondC),
+    /// Click the instance in the first row the look picks (read from the rows as shown).
+    ClickRow(String, LookC),
+    /// Check exactly the row instances in the rows the look picks.
+    CheckRows(String, LookC),
     /// Check a checkbox.
     Check(String),
     /// Type a goal field.
@@ -605,6 +605,35 @@ pub enum StepC {
     SelectText(String, String),
     /// Press a key.
     Press(crate::Key),
+}
+
+/// A recipe's look over list rows, resolved: what a row must show. It can
+/// name only goal fields the instruction shows and literal text, never a
+/// table column, state or a hidden goal field, so whoever follows it reads
+/// the page as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookC {
+    /// Every row.
+    All,
+    /// Rows that show this text.
+    Shows(ShownText),
+    /// Rows that show one of the items this text lists.
+    ShowsOneOf(ShownText),
+    /// Of the rows so far, those showing the smallest amount of money.
+    Cheapest,
+    /// Of the rows so far, those the look does not pick.
+    Not(Box<LookC>),
+    /// Each narrows the rows the one before left.
+    And(Vec<LookC>),
+}
+
+/// Text a look searches rows for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShownText {
+    /// A goal field the instruction names (by index).
+    Goal(u16),
+    /// This text.
+    Lit(String),
 }
 
 /// A per-row input: an input element inside a list's row template.
@@ -2017,7 +2046,7 @@ impl<'a> Compiler<'a> {
         }
         let mut solution = Vec::new();
         for s in &task.solution {
-            solution.push(self.step(s)?);
+            solution.push(self.step(s, &visible)?);
         }
         Ok(TaskC {
             name: task.name.clone(),
@@ -2089,7 +2118,53 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn step(&self, s: &format::Step) -> R<StepC> {
+    /// A goal field a recipe step reads: one the instruction names, since
+    /// the recipe is followed by someone who reads only what is shown.
+    fn shown_goal_field(&self, name: &str, visible: &[bool]) -> R<u32> {
+        let f = self.goal_field(name)?;
+        if !visible.get(f as usize).copied().unwrap_or(false) {
+            return Err(self.err(
+                name,
+                format!("the solution reads goal field \"{name}\", which the instruction does not name; the recipe may use only what agents are shown"),
+            ));
+        }
+        Ok(f)
+    }
+
+    fn look(&self, look: &format::Look, visible: &[bool]) -> R<LookC> {
+        use format::Look as L;
+        let text = |v: &format::Value| -> R<ShownText> {
+            match v {
+                format::Value::Lit(t) => Ok(ShownText::Lit(t.clone())),
+                format::Value::Goal(name) => {
+                    let f = self.shown_goal_field(name, visible)?;
+                    Ok(ShownText::Goal(f.min(u16::MAX as u32) as u16))
+                }
+                other => Err(self.err(
+                    match other {
+                        format::Value::Row(name) | format::Value::State(name) => name,
+                        _ => "Shows",
+                    },
+                    format!("a recipe's look reads a row as shown, so it may search only for `Goal(\"field\")` or `Lit(\"text\")`, not {other:?}"),
+                )),
+            }
+        };
+        Ok(match look {
+            L::All => LookC::All,
+            L::Shows(v) => LookC::Shows(text(v)?),
+            L::ShowsOneOf(v) => LookC::ShowsOneOf(text(v)?),
+            L::Cheapest => LookC::Cheapest,
+            L::Not(l) => LookC::Not(Box::new(self.look(l, visible)?)),
+            L::And(looks) => LookC::And(
+                looks
+                    .iter()
+                    .map(|l| self.look(l, visible))
+                    .collect::<R<Vec<_>>>()?,
+            ),
+        })
+    }
+
+    fn step(&self, s: &format::Step, visible: &[bool]) -> R<StepC> {
         use format::Step as S;
         let key_of = |k: &str| -> R<&ElemC> {
             self.elem_with_key(k).ok_or_else(|| {
@@ -2112,25 +2187,28 @@ impl<'a> Compiler<'a> {
                 key_of(k)?;
                 StepC::Check(k.clone())
             }
-            S::ClickWhere(k, c) | S::CheckWhere(k, c) => {
-                key_of(k)?;
-                let t = self.list_table_of(k).ok_or_else(|| {
+            S::ClickRow(k, look) | S::CheckRows(k, look) => {
+                let e = key_of(k)?;
+                self.list_table_of(k).ok_or_else(|| {
                     self.err(
                         k,
                         format!("\"{k}\" is not inside a List row, so there is no row to choose"),
                     )
                 })?;
-                let c = self.cond(
-                    c,
-                    Scope {
-                        row_table: Some(t),
-                        goal: true,
-                    },
-                )?;
-                if matches!(s, S::ClickWhere(..)) {
-                    StepC::ClickWhere(k.clone(), c)
+                if matches!(s, S::CheckRows(..)) && e.role != Role::Checkbox {
+                    return Err(self.err(
+                        k,
+                        format!(
+                            "the solution cannot tick \"{k}\": it is a {}",
+                            e.role.name()
+                        ),
+                    ));
+                }
+                let look = self.look(look, visible)?;
+                if matches!(s, S::ClickRow(..)) {
+                    StepC::ClickRow(k.clone(), look)
                 } else {
-                    StepC::CheckWhere(k.clone(), c)
+                    StepC::CheckRows(k.clone(), look)
                 }
             }
             S::Type(k, f) | S::Select(k, f) => {
@@ -2156,7 +2234,7 @@ impl<'a> Compiler<'a> {
                     ));
                 }
                 let _ = goal_scope;
-                let f = self.goal_field(f)?;
+                let f = self.shown_goal_field(f, visible)?;
                 if want_select {
                     StepC::Select(k.clone(), f)
                 } else {

@@ -1687,14 +1687,17 @@ impl Env {
         (page_part + cond_part + field_part) / 3.0
     }
 
-    /// Evaluates a compiled condition in a node's row context (used by the oracle's recipes).
-    pub fn eval_in_row(&self, cond: &crate::compile::CondC, node: u32) -> bool {
-        let site = &*self.site;
-        let Some(n) = self.nodes.get(node as usize) else {
-            return false;
-        };
-        let row = self.row_ctx_of(site, n);
-        self.ctx(site).cond(cond, row)
+    /// The key the site file gives the element node `id` shows, for a
+    /// recipe to find the site's own elements by; `None` for an element a
+    /// perturbation inserted (whatever key or selector it carries), for an
+    /// element without a key, and for an unknown id. Inserted elements are
+    /// told by where they come from (they are not in the site as loaded), not
+    /// by their keys.
+    pub fn site_key(&self, id: u32) -> Option<&str> {
+        let n = self.nodes.get(id as usize)?;
+        let own = self.base.elems.get(n.elem as usize)?.key.as_deref()?;
+        let here = self.site.elems.get(n.elem as usize)?.key.as_deref()?;
+        (own == here && own == n.base_key && !own.is_empty()).then_some(own)
     }
 }
 

@@ -620,10 +620,13 @@ pub struct TaskDef {
 pub enum Step {
     /// Click the element with this key.
     Click(String),
-    /// Click the list-row instance of this key whose row satisfies the condition.
-    ClickWhere(String, Cond),
-    /// Make every list-row instance of this checkbox key checked exactly where the condition holds.
-    CheckWhere(String, Cond),
+    /// Click the list-row instance of this key in the first row that the
+    /// look picks, reading each row as shown: `ClickRow("open",
+    /// And([Shows(Goal("sender")), Shows(Goal("subject"))]))`.
+    ClickRow(String, Look),
+    /// Make every list-row instance of this checkbox key checked exactly in
+    /// the rows that the look picks.
+    CheckRows(String, Look),
     /// Make this checkbox checked.
     Check(String),
     /// Type a goal field into the input with this key.
@@ -636,4 +639,31 @@ pub enum Step {
     SelectText(String, String),
     /// Press a key.
     Press(crate::Key),
+}
+
+/// Which rows of a list a recipe step means, told by what each row shows
+/// (the text of its elements), the way a person scanning the list would tell
+/// them: never by a table column the page does not show. Goal fields are
+/// read as the instruction shows them; amounts of money and dates are read
+/// in any format a page writes them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Look {
+    /// Every row.
+    All,
+    /// Rows that show this text: `Goal("field")` (a field the instruction
+    /// names) or `Lit("text")`. A row shows it when one of its texts reads
+    /// it as a whole phrase, ignoring case; an amount or a date also matches
+    /// the same amount or date written another way.
+    Shows(Value),
+    /// Rows that show one of the items this text lists (`"apple, bridge and
+    /// candle"`): items are separated by commas and a final "and".
+    ShowsOneOf(Value),
+    /// Of the rows so far, those that show the smallest amount of money.
+    Cheapest,
+    /// Of the rows so far, those the look does not pick.
+    Not(Box<Look>),
+    /// Each look in turn narrows the rows the one before left:
+    /// `And([Shows(Goal("category")), Cheapest])` is the cheapest row of the category.
+    And(Vec<Look>),
 }

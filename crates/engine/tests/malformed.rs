@@ -229,6 +229,53 @@ fn solution_typing_into_a_button() {
     );
 }
 
+/// GOOD with a list of buttons, one per row of a table, and a recipe step
+/// `ClickRow("pick", LOOK)`; `goal` replaces the task's goal fields.
+fn with_rows(look: &str, goal: &str) -> String {
+    GOOD.replacen(
+        "    pages: [",
+        "    tables: [Static(name: \"t\", columns: [\"name\", \"secret\"], rows: [[\"alpha\", \"1\"], [\"beta\", \"2\"]])],\n    pages: [",
+        1,
+    )
+    .replacen(
+        "ErrorMessage,",
+        "ErrorMessage,\n                List(key: \"rows\", table: \"t\", row: [Button(key: \"pick\", label: \"{row.name}\", on_click: [End])]),",
+        1,
+    )
+    .replacen("Click(\"go\")", &format!("ClickRow(\"pick\", {look})"), 1)
+    .replacen("goal: [(\"word\", Pick(\"words\"))]", goal, 1)
+}
+
+#[test]
+fn a_recipe_picks_rows_by_what_they_show() {
+    let goal = "goal: [(\"word\", Pick(\"words\"))]";
+    let ok = with_rows(
+        "And([Shows(Goal(\"word\")), Not(Shows(Lit(\"beta\"))), Cheapest])",
+        goal,
+    );
+    load_site("sites/tiny.ron", &ok).unwrap();
+    // A table column is not something a row shows.
+    let text = with_rows("Shows(Row(\"secret\"))", goal);
+    let e = error_of(&text);
+    assert!(
+        e.message.contains("may search only for") && e.message.contains("Row(\"secret\")"),
+        "{}",
+        e.message
+    );
+    // Nor is a goal field the instruction does not name.
+    let text = with_rows(
+        "Shows(Goal(\"hidden\"))",
+        "goal: [(\"word\", Pick(\"words\")), (\"hidden\", Pick(\"words\"))]",
+    );
+    let e = error_of(&text);
+    assert!(
+        e.message
+            .contains("\"hidden\", which the instruction does not name"),
+        "{}",
+        e.message
+    );
+}
+
 #[test]
 fn no_tasks_is_refused() {
     let start = GOOD.find("    tasks: [").unwrap();

@@ -4,8 +4,9 @@
 //! sees the environment only as any agent does (its observation and its
 //! candidate actions): [`RandomPolicy`] picks uniformly among the candidates;
 //! [`OraclePolicy`] follows the task's solution recipe from the site file,
-//! resolving each step through the observation, so its success proves that
-//! the task is solvable as presented; [`LearnedPolicy`] scores candidates
+//! resolving each step through what the page shows ([`PageView`]: no hidden
+//! columns, derived fields or goal values), so its success proves that the
+//! task is solvable by someone who sees the page; [`LearnedPolicy`] scores candidates
 //! with a small network trained by [`learned::train`] (PPO, REINFORCE,
 //! behaviour cloning). [`evaluate`] runs a policy over many seeded episodes
 //! and reports fixed-shape metrics; [`sweep`] does so under every
@@ -27,7 +28,7 @@ pub mod sweep;
 
 pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
-pub use oracle::OraclePolicy;
+pub use oracle::{OraclePolicy, PageView, Seen};
 pub use random::RandomPolicy;
 pub use seeds::{check_evaluation_seeds, wilson_interval, Interval, EVALUATION_SEEDS_START};
 pub use sweep::{sweep, sweep_parallel, SweepReport};

@@ -1,7 +1,8 @@
-//! The solvability invariant: every perturbed task is still solvable. The
-//! oracle, acting only through the observation (and the goal's ground truth),
-//! solves every site x task x perturbation kind x severity over 200 seeds,
-//! and random combinations of several kinds.
+//! The solvability invariant: every perturbed task is still solvable by
+//! someone who sees the page. The oracle, reading only what is shown (the
+//! instruction, the shown goal fields and the page; see `PageView`), solves
+//! every site x task x perturbation kind x severity over 200 seeds, and
+//! random combinations of several kinds.
 
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
 use wobble_engine::rng::Rng;
