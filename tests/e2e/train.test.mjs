@@ -100,6 +100,10 @@ test('PPO learns click-button in the worker to 90% success with no long task in 
     // The run is saved, and its sweep shows as a heat map.
     assert.match(await status(page).innerText(), /Episode 1500 of 1500/);
     await page.waitForSelector('#wobble-heat svg', { timeout: 120_000 });
+    // Hovering a cell tells its success with the episode count and 95% interval.
+    const cellTitles = await page.locator('#wobble-heat svg title').allTextContents();
+    assert.ok(cellTitles.length > 40, `${cellTitles.length} cells`);
+    assert.ok(cellTitles.every((t) => /^\d+\.\d% \(\d+\/\d+, 95% CI \d+\.\d–\d+\.\d%\)$/.test(t)), cellTitles[0]);
     for (const id of ['#wobble-chart-success', '#wobble-chart-return', '#wobble-chart-steps']) {
       assert.ok(await page.locator(id).isVisible(), `${id} is drawn`);
     }
@@ -138,8 +142,13 @@ test('plain and randomized training compare under the current perturbations', as
     const bars = page.locator('#wobble-compare [data-label]');
     await page.waitForSelector('#wobble-compare', { timeout: 120_000 });
     assert.deepEqual(await bars.evaluateAll((els) => els.map((e) => e.dataset.label)), ['trained plain', 'trained randomized']);
-    for (const rate of await bars.evaluateAll((els) => els.map((e) => Number(e.dataset.rate)))) {
+    for (const bar of await bars.evaluateAll((els) => els.map((e) => ({ ...e.dataset, title: e.querySelector('title')?.textContent })))) {
+      const rate = Number(bar.rate);
+      const [low, high] = bar.ci.split('-').map(Number);
       assert.ok(rate >= 0 && rate <= 1, `rate ${rate}`);
+      // Every rate carries its episode count and 95% interval (on evaluation seeds).
+      assert.ok(Number(bar.episodes) > 0 && low <= rate && rate <= high, JSON.stringify(bar));
+      assert.match(bar.title, /episodes, 95% CI/);
     }
     assert.match(await page.locator('#wobble-compare').textContent(), /Success under popup:1/);
     assert.match(await page.locator('#wobble-policies').innerText(), /randomized/);

@@ -90,17 +90,36 @@ fn check_passes_on_the_shipped_sites_and_locates_a_broken_file() {
 fn eval_and_sweep_refuse_training_seeds_and_print_intervals() {
     for command in ["eval", "sweep"] {
         let (code, _, err) = wobble(&[
-            command, "--policy", "random", "--site", "click-button", "--episodes", "10", "--seed",
+            command,
+            "--policy",
+            "random",
+            "--site",
+            "click-button",
+            "--episodes",
+            "10",
+            "--seed",
             "1000000",
         ]);
         assert_eq!(code, 2, "{command}: {err}");
-        assert!(err.contains("training seed") && err.contains("--seed"), "{command}: {err}");
+        assert!(
+            err.contains("training seed") && err.contains("--seed"),
+            "{command}: {err}"
+        );
     }
     let (code, out, err) = wobble(&[
-        "eval", "--policy", "oracle", "--site", "click-button", "--episodes", "20",
+        "eval",
+        "--policy",
+        "oracle",
+        "--site",
+        "click-button",
+        "--episodes",
+        "20",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("success 100.0% (20/20 episodes, 95% CI 83.9–100.0%)"), "{out}");
+    assert!(
+        out.contains("success 100.0% (20/20 episodes, 95% CI 83.9–100.0%)"),
+        "{out}"
+    );
 }
 
 #[test]

