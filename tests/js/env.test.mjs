@@ -67,7 +67,7 @@ test('sites() lists every shipped site, and each opens, resets and steps', () =>
       assert.equal(env.site, site);
       assert.equal(env.task, tasks[0]);
       assert.equal(env.perturb, '');
-      assert.equal(env.protocolVersion, 1);
+      assert.equal(env.protocolVersion, 2);
       const obs = env.reset();
       assert.deepEqual(Object.keys(obs), OBSERVATION_KEYS, site);
       assert.equal(obs.type, 'observation');
