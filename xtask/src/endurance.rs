@@ -3,7 +3,7 @@
 //! afternoon, a researcher's overnight run) keeps memory flat. With `--browser [MINUTES]`
 //! (default 10) it instead builds the app and runs `tests/e2e/endurance.test.mjs` for that long:
 //! training in the page's worker while the page's JS heap and both wasm memories are read (CI
-//! runs the same test for 20 seconds).
+//! runs the same test for 90 seconds).
 //!
 //! It builds the release `wobble`, starts `wobble train --site S --episodes N --seed 1 --quiet`,
 //! reads the child's resident set size (`VmRSS` in `/proc/PID/status`) every half second until
