@@ -137,7 +137,7 @@ pub fn Bars(props: &BarsProps) -> Html {
                     </text>
                 </g> }
             }) }
-            <text x={(left + plot_w / 2.0).to_string()} y={(height - 4.0).to_string()} text-anchor="middle" class="chart-label">{"success rate (% of episodes; line: 95% interval)"}</text>
+            <text x={(left + plot_w / 2.0).to_string()} y={(height - 4.0).to_string()} text-anchor="middle" class="chart-label">{"success, % of episodes (line: 95% CI)"}</text>
         </svg>
     }
 }
