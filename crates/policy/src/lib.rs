@@ -21,6 +21,7 @@
 
 mod eval;
 pub mod learned;
+mod numerals;
 mod oracle;
 mod random;
 pub mod seeds;

@@ -593,19 +593,7 @@ fn number_cents(text: &str) -> Option<i64> {
     {
         return None;
     }
-    let last_dot = t.rfind('.');
-    let last_comma = t.rfind(',');
-    let decimal = match (last_dot, last_comma) {
-        (Some(d), Some(c)) => Some(d.max(c)),
-        (Some(p), None) | (None, Some(p)) => {
-            let mark = t.as_bytes().get(p).copied().unwrap_or(b'.');
-            let count = t.bytes().filter(|&b| b == mark).count();
-            let digits_after = t.len() - p - 1;
-            // One mark with three digits after it groups thousands (`1,234`).
-            (count == 1 && digits_after != 3).then_some(p)
-        }
-        (None, None) => None,
-    };
+    let decimal = crate::numerals::decimal_mark(t);
     let (whole, frac) = match decimal {
         Some(p) => (t.get(..p)?, t.get(p + 1..)?),
         None => (t, ""),

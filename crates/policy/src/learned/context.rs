@@ -89,19 +89,7 @@ fn numbers(text: &str, mut f: impl FnMut(Num)) {
 
 /// Reads one number token: `1,234.50`, `1.234,50`, `1 234,5`, `412`.
 fn read_number(token: &str) -> Option<f64> {
-    let last_dot = token.rfind('.');
-    let last_comma = token.rfind(',');
-    let decimal = match (last_dot, last_comma) {
-        (Some(d), Some(c)) => Some(d.max(c)),
-        (Some(p), None) | (None, Some(p)) => {
-            let mark = token.as_bytes().get(p).copied().unwrap_or(b'.');
-            let once = token.bytes().filter(|&c| c == mark).count() == 1;
-            let digits_after = token.len() - p - 1;
-            // "1,234" and "1.234" group thousands; "4.5" and "24,95" have decimals.
-            (once && digits_after != 3).then_some(p)
-        }
-        (None, None) => None,
-    };
+    let decimal = crate::numerals::decimal_mark(token);
     let mut buf = [0u8; 40];
     let mut n = 0;
     for (i, c) in token.bytes().enumerate() {
