@@ -6,44 +6,11 @@
 //! the blocks between their `<!-- NAME:begin -->` and `<!-- NAME:end -->`
 //! markers; otherwise a stale block fails, naming the command.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{generated_block, root};
 use wobble_engine::{builtin, Env, EnvConfig};
 use wobble_policy::{evaluate, LearnedPolicy, RandomPolicy, EVALUATION_SEEDS_START};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Checks (or, under WOBBLE_BLESS=1, rewrites) one generated block of README.md.
-fn readme_block(name: &str, content: &str) {
-    let path = root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = (
-        format!("<!-- {name}:begin -->\n"),
-        format!("<!-- {name}:end -->"),
-    );
-    let start = readme
-        .find(&begin)
-        .unwrap_or_else(|| panic!("README.md has no {begin}"))
-        + begin.len();
-    let stop = start
-        + readme[start..]
-            .find(&end)
-            .unwrap_or_else(|| panic!("README.md has no {end}"));
-    if readme[start..stop] == *content {
-        return;
-    }
-    if std::env::var_os("WOBBLE_BLESS").is_some() {
-        let mut fresh = readme.clone();
-        fresh.replace_range(start..stop, content);
-        std::fs::write(&path, fresh).unwrap();
-    } else {
-        panic!(
-            "README.md's {name} block is stale: run `cargo xtask bless`\n--- now ---\n{}\n--- measured ---\n{content}",
-            &readme[start..stop]
-        );
-    }
-}
 
 /// One row of a sweep CSV.
 struct Cell {
@@ -136,7 +103,7 @@ fn the_readme_brittleness_table_is_written_from_the_sweeps() {
             find(&randomized)
         ));
     }
-    readme_block("brittleness-table", &table);
+    generated_block("README.md", "brittleness-table", &table);
 }
 
 /// The README's held-out airline table: the shipped airline policies on
@@ -192,5 +159,5 @@ fn the_readme_held_out_table_is_measured() {
         on("airline", &mut RandomPolicy::new(1)),
         on("aurora", &mut RandomPolicy::new(1))
     ));
-    readme_block("held-out-table", &table);
+    generated_block("README.md", "held-out-table", &table);
 }

@@ -5,7 +5,9 @@
 //! `cargo xtask bless` (WOBBLE_BLESS=1); a stale table fails.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{generated_block, root};
 use wobble_engine::{builtin, Env, EnvConfig};
 use wobble_policy::learned::train::{train, Randomization, TrainConfig};
 use wobble_policy::{evaluate, LearnedPolicy, EVALUATION_SEEDS_START};
@@ -90,10 +92,6 @@ const SHIPPED: [(&str, &str, &str, u64, u64, &str); 18] = [
 
 /// Episodes each shipped policy is evaluated on, from the first evaluation seed.
 const EPISODES: u64 = 1000;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn env_for(site: &str, task: &str) -> Env {
     let site = builtin::load_builtin(site).unwrap();
@@ -183,25 +181,5 @@ fn every_shipped_policy_masters_its_task_on_unseen_seeds() {
         ));
     }
     assert!(weak.is_empty(), "below 90% on unseen seeds: {weak:?}");
-    let path = root().join("policies/README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = (
-        "<!-- policies-table:begin -->\n",
-        "<!-- policies-table:end -->",
-    );
-    let start = readme
-        .find(begin)
-        .expect("policies/README.md has no table marker")
-        + begin.len();
-    let stop = start + readme[start..].find(end).expect("no end marker");
-    if readme[start..stop] == table {
-        return;
-    }
-    if std::env::var_os("WOBBLE_BLESS").is_some() {
-        let mut fresh = readme.clone();
-        fresh.replace_range(start..stop, &table);
-        std::fs::write(&path, fresh).unwrap();
-    } else {
-        panic!("policies/README.md's table is stale: run `cargo xtask bless`\n{table}");
-    }
+    generated_block("policies/README.md", "policies-table", &table);
 }
