@@ -15,13 +15,12 @@
 
 use futures::{FutureExt, SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-use wobble_engine::builtin::load_builtin;
+use wobble_engine::catalog::{Catalog, Source};
 use wobble_engine::perturb::{Kind, PerturbSpec};
-use wobble_engine::{load_site, Env, EnvConfig};
+use wobble_engine::Env;
 use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
-use wobble_policy::sweep::{grid, run_cell, SweepCell, SweepReport};
+use wobble_policy::SweepRun;
 use wobble_policy::{check_evaluation_seeds, evaluate, LearnedPolicy};
 use yew_agent::prelude::*;
 
@@ -206,9 +205,7 @@ enum Job {
     Sweep {
         env: Box<Env>,
         policy: Box<LearnedPolicy>,
-        report: Box<SweepReport>,
-        cells: Vec<(Option<Kind>, u8)>,
-        next: usize,
+        run: Box<SweepRun>,
         last_report: f64,
     },
 }
@@ -220,21 +217,19 @@ fn now() -> f64 {
 /// The environment for a site and task: the site opened from a file when it has that name
 /// (it stands in for a shipped site of the same name, as in the page), else a shipped site.
 fn open_env(site: &str, task: &str, file: Option<&SiteFile>) -> Result<Env, String> {
-    let site = match file {
-        Some(file) if file.name == site => {
-            let compiled = load_site(&file.file_name, &file.text)
-                .map_err(|e| format!("the site file could not be compiled: {e}"))?;
-            if compiled.name != site {
-                return Err(format!(
-                    "the site file names its site \"{}\", not \"{site}\"",
-                    compiled.name
-                ));
-            }
-            Arc::new(compiled)
+    let mut catalog = Catalog::shipped();
+    if let Some(file) = file.filter(|f| f.name == site) {
+        let compiled = catalog
+            .add_file(&file.file_name, &file.text)
+            .map_err(|e| format!("the site file could not be compiled: {e}"))?;
+        if compiled.name != site {
+            return Err(format!(
+                "the site file names its site \"{}\", not \"{site}\"",
+                compiled.name
+            ));
         }
-        _ => load_builtin(site)?,
-    };
-    Env::by_name(site, task, EnvConfig::default())
+    }
+    Ok(catalog.open(Source::Named(site), Some(task), None)?)
 }
 
 /// Builds the training settings from a request.
@@ -284,22 +279,11 @@ fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
     )?;
     let episodes = request.episodes.max(1);
     check_evaluation_seeds(request.seed, episodes)?;
-    let cells = grid(&Kind::ALL);
-    let report = SweepReport {
-        site: policy.provenance.site.clone(),
-        task: policy.provenance.task.clone(),
-        policy: request.name.clone(),
-        episodes,
-        seed: request.seed,
-        baseline: SweepCell::empty(),
-        cells: Vec::new(),
-    };
+    let run = SweepRun::new(&env, &request.name, episodes, request.seed, &Kind::ALL);
     Ok(Job::Sweep {
         env: Box::new(env),
         policy: Box::new(policy),
-        report: Box::new(report),
-        cells,
-        next: 0,
+        run: Box::new(run),
         last_report: now(),
     })
 }
@@ -401,39 +385,25 @@ fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
         Job::Sweep {
             env,
             policy,
-            report,
-            cells,
-            next,
+            run,
             last_report,
         } => {
-            while *next < cells.len() && (now() - start < SLICE_MS || *next == 0) {
-                let cell = run_cell(
-                    env,
-                    policy.as_mut(),
-                    cells[*next],
-                    report.episodes,
-                    report.seed,
-                );
-                let severity = cell.severity;
-                if severity == 0 {
-                    report.baseline = cell;
-                } else {
-                    report.cells.push(cell);
-                }
-                *next += 1;
+            // At least one cell a slice, so a slow cell still moves the sweep on.
+            let mut finished = run.advance(env, policy.as_mut());
+            while !finished && now() - start < SLICE_MS {
+                finished = run.advance(env, policy.as_mut());
             }
-            let finished = *next >= cells.len();
             let mut reports = Vec::new();
             let t = now();
             if finished || t - *last_report >= REPORT_MS {
                 reports.push(Report::SweepProgress {
-                    done: *next,
-                    total: cells.len(),
+                    done: run.done(),
+                    total: run.total(),
                 });
                 *last_report = t;
             }
             if finished {
-                env.set_perturbations(PerturbSpec::none());
+                let report = run.report();
                 reports.push(Report::Swept {
                     svg: report.svg(),
                     baseline: report.baseline.success_rate,

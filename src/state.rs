@@ -17,12 +17,12 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
-use wobble_engine::builtin::{load_builtin, site_names};
+use wobble_engine::builtin::site_names;
+use wobble_engine::catalog::{self, Catalog};
 use wobble_engine::episode::{EpisodeRecord, Recorder};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::protocol::shorten;
-use wobble_engine::{load_site, Action, Env, EnvConfig, Site, TypeText};
+use wobble_engine::{Action, Env, EnvConfig, TypeText};
 use yew::Reducible;
 
 use crate::browser::Query;
@@ -239,8 +239,9 @@ pub struct Session {
     pub external: Option<u64>,
     /// Answers to the outside script's calls, by call number, for the page to hand back.
     pub replies: Rc<Vec<(u64, Result<String, String>)>>,
-    /// A site opened from a file (it is listed with the shipped ones until the page closes).
-    pub opened_site: Option<Arc<Site>>,
+    /// The sites a name can mean: the shipped ones, and one opened from a file (listed with
+    /// them until the page closes; it stands in for a shipped site of its name).
+    pub catalog: Catalog,
     /// The same site's file, as the training worker needs it (it compiles its own copy).
     pub opened_file: Option<Rc<SiteFile>>,
     env: Option<Rc<RefCell<Env>>>,
@@ -256,7 +257,7 @@ impl Clone for Session {
             selection: self.selection.clone(),
             sites: self.sites.clone(),
             tasks: self.tasks.clone(),
-            opened_site: self.opened_site.clone(),
+            catalog: self.catalog.clone(),
             opened_file: self.opened_file.clone(),
             scene: self.scene.clone(),
             notices: self.notices.clone(),
@@ -368,7 +369,7 @@ impl Session {
             },
             sites: site_names().map(str::to_string).collect(),
             tasks: Vec::new(),
-            opened_site: None,
+            catalog: Catalog::shipped(),
             opened_file: None,
             scene: None,
             notices,
@@ -415,7 +416,7 @@ impl Session {
     /// Loads `site` and its task `task` (or its first), falling back to the default site with a
     /// notice, and starts the episode of `seed`.
     fn open(&mut self, site: &str, task: Option<&str>, seed: u64) {
-        let loaded = match self.site_named(site) {
+        let loaded = match self.catalog.site(site) {
             Ok(s) => Ok(s),
             Err(_) if site != DEFAULT_SITE => {
                 self.notices.push(warning(format!(
@@ -423,7 +424,7 @@ impl Session {
                     shorten(site),
                     site_names().collect::<Vec<_>>().join(", ")
                 )));
-                load_builtin(DEFAULT_SITE)
+                self.catalog.site(DEFAULT_SITE)
             }
             Err(e) => Err(e),
         };
@@ -456,58 +457,47 @@ impl Session {
         self.selection.task = task.clone();
         self.selection.seed = seed;
         self.tasks = tasks;
-        match Env::by_name(site, &task, EnvConfig::default()) {
+        match catalog::open_site(site, Some(&task), PerturbSpec::none()) {
             Ok(env) => {
                 self.env = Some(Rc::new(RefCell::new(env)));
                 self.reset(seed);
             }
             Err(e) => {
-                self.notices.push(error(e));
+                self.notices.push(error(e.to_string()));
                 self.env = None;
                 self.scene = None;
             }
         }
     }
 
-    /// The site of this name: the one opened from a file, or a shipped one.
-    fn site_named(&self, name: &str) -> Result<Arc<Site>, String> {
-        match &self.opened_site {
-            Some(site) if site.name == name => Ok(Arc::clone(site)),
-            _ => load_builtin(name),
-        }
-    }
-
     /// Compiles a site file a person opened and plays its first task; a mistake becomes a notice
     /// with the file's line and column, and the current episode goes on.
     fn open_site_file(&mut self, file_name: &str, text: &str) {
-        let site = match load_site(file_name, text) {
-            Ok(site) => Arc::new(site),
+        // Only one opened site at a time: the worker is sent just its file.
+        let mut catalog = Catalog::shipped();
+        let site = match catalog.add_file(file_name, text) {
+            Ok(site) => site,
             Err(e) => {
                 return self
                     .notices
                     .push(error(format!("The site file could not be opened: {e}")))
             }
         };
-        let shipped = site_names().any(|n| n == site.name);
-        if shipped {
+        if Catalog::is_shipped(&site.name) {
             self.notices.push(warning(format!(
                 "\"{}\" is named \"{}\" like a shipped site; it is shown instead of the shipped one until the page is closed.",
                 shorten(file_name),
                 site.name
             )));
         }
-        let mut sites: Vec<String> = site_names().map(str::to_string).collect();
-        if !shipped {
-            sites.push(site.name.clone());
-        }
-        self.sites = sites;
+        self.sites = catalog.names();
+        self.catalog = catalog;
         let name = site.name.clone();
         self.opened_file = Some(Rc::new(SiteFile {
             name: name.clone(),
             file_name: file_name.to_string(),
             text: text.to_string(),
         }));
-        self.opened_site = Some(site);
         self.stats = Stats::default();
         self.open(&name, None, self.selection.seed);
     }
@@ -890,7 +880,7 @@ impl Session {
                     .push(error(format!("That file is not a Wobble episode: {e}.")))
             }
         };
-        let site = match self.site_named(&record.site) {
+        let site = match self.catalog.site(&record.site) {
             Ok(s) => s,
             Err(e) => {
                 return self
@@ -1585,7 +1575,7 @@ mod link_properties {
         #[test]
         fn any_link_opens_a_playable_episode(query in query()) {
             let session = Session::from_query(&query);
-            let site = load_builtin(&session.selection.site);
+            let site = session.catalog.site(&session.selection.site);
             prop_assert!(site.is_ok(), "unknown site {:?}", session.selection.site);
             let site = site.unwrap_or_else(|_| unreachable!());
             prop_assert!(site.task_names().contains(&session.selection.task), "{:?}", session.selection);

@@ -26,10 +26,10 @@ use serde_json::json;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
+use wobble_engine::catalog::{self, Blueprint, OpenError, Source};
 use wobble_engine::{builtin, limits};
-use wobble_engine::{load_site, Action, Env, EnvConfig, Key, Kind, PerturbSpec, Site, TypeText};
+use wobble_engine::{load_site, Action, Env, Key, Kind, TypeText};
 use wobble_policy::{check_evaluation_seeds, Policy, EVALUATION_SEEDS_START};
 
 /// Like `println!`, but a closed pipe (`wobble list | head`) ends quietly
@@ -339,17 +339,6 @@ fn read_input(path: &Path, what: &str, limit: usize) -> Result<String, String> {
     Ok(text)
 }
 
-fn load(site: &str) -> Result<Arc<Site>, String> {
-    if site.ends_with(".ron") || site.contains('/') {
-        let text = read_input(Path::new(site), "site", limits::MAX_SITE_BYTES)?;
-        load_site(site, &text)
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
-    } else {
-        builtin::load_builtin(site)
-    }
-}
-
 /// Measures training: PPO from scratch (default settings, seed 1) on
 /// `threads` cores; episodes per second, and the wall time until the success
 /// rate over the last 100 training episodes first reaches 90%.
@@ -437,19 +426,8 @@ fn recorded_command(args: impl Iterator<Item = String>) -> String {
 }
 
 fn env_factory(env: &Env) -> impl Fn() -> Env + Sync {
-    let site = Arc::clone(env.base_site());
-    let task = env.task_index();
-    let config = env.config();
-    let spec = env.perturbations().clone();
-    move || {
-        let mut e = match Env::new(Arc::clone(&site), task, config) {
-            Ok(e) => e,
-            // The same arguments made `env`, so this cannot fail.
-            Err(_) => unreachable!("the environment was made from these arguments before"),
-        };
-        e.set_perturbations(spec.clone());
-        e
-    }
+    let blueprint = Blueprint::of(env);
+    move || blueprint.open()
 }
 
 /// Makes a policy (by name or from a policy file) once per thread.
@@ -471,27 +449,30 @@ fn policy_factory(name: &str, seed: u64) -> Result<PolicyFactory, String> {
     }))
 }
 
-/// Parses a `--perturb` value; the error names the bad part and what was expected.
-fn parse_spec(spec: Option<&str>) -> Result<PerturbSpec, String> {
-    match spec {
-        None => Ok(PerturbSpec::none()),
-        Some(text) => text
-            .parse::<PerturbSpec>()
-            .map_err(|e| format!("--perturb \"{text}\": {e}")),
-    }
+/// An environment for a site's task, perturbed from its first reset on: `site` is a shipped
+/// site's name or a site file's path (it ends in `.ron` or has a `/`).
+fn make_env(site: &str, task: Option<&str>, perturb: Option<&str>) -> Result<Env, String> {
+    // The spec first: a typo there is reported before any file is read.
+    catalog::parse_perturb(perturb).map_err(cli_error)?;
+    let text;
+    let source = if site.ends_with(".ron") || site.contains('/') {
+        text = read_input(Path::new(site), "site", limits::MAX_SITE_BYTES)?;
+        Source::File {
+            path: site,
+            text: &text,
+        }
+    } else {
+        Source::Named(site)
+    };
+    catalog::open(source, task, perturb).map_err(cli_error)
 }
 
-/// An environment for a site's task, perturbed from its first reset on.
-fn make_env(site: &str, task: Option<&str>, perturb: Option<&str>) -> Result<Env, String> {
-    // The spec first: a typo there is reported before any site is loaded.
-    let spec = parse_spec(perturb)?;
-    let site = load(site)?;
-    let mut env = match task {
-        Some(t) => Env::by_name(site, t, EnvConfig::default()),
-        None => Env::new(site, 0, EnvConfig::default()),
-    }?;
-    env.set_perturbations(spec);
-    Ok(env)
+/// An opening error in the command line's terms: the spec is `--perturb`'s.
+fn cli_error(e: OpenError) -> String {
+    match e {
+        OpenError::Perturb { spec, error } => format!("--perturb \"{spec}\": {error}"),
+        other => other.to_string(),
+    }
 }
 
 fn run(command: Command) -> Result<ExitCode, String> {
@@ -1106,14 +1087,8 @@ fn bench(
     let make_env = env_factory(&env);
     let threads = threads.max(1);
     // Each thread measures its own environment for the same time; rates add up.
-    let parts: Vec<(u64, u64, f64, u64, f64)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads as u64)
-            .map(|t| {
-                let make_env = &make_env;
-                scope.spawn(move || measure(make_env(), seconds, t))
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    let parts = wobble_policy::parallel::on_each_thread(threads, &|t| {
+        measure(make_env(), seconds, t as u64)
     });
     let steps: u64 = parts.iter().map(|p| p.0).sum();
     let episodes: u64 = parts.iter().map(|p| p.1).sum();

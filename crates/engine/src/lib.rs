@@ -11,6 +11,8 @@
 //!   observation           instruction + goal fields, semantic tree, boxes, selectors
 //! ```
 //!
+//! Callers open environments through [`catalog`] ([`open`], [`Catalog`]),
+//! which does those first two steps the same way for all of them.
 //! The engine knows nothing of browsers; the web app, the `wobble` command
 //! line and the JavaScript module drive this same code. Outside agents see
 //! it through [`protocol`]: observations, actions and step results as JSON
@@ -25,6 +27,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 pub mod builtin;
+pub mod catalog;
 pub mod compile;
 pub mod env;
 pub mod episode;
@@ -39,6 +42,7 @@ pub mod render;
 pub mod rng;
 pub mod text;
 
+pub use catalog::{open, Blueprint, Catalog, OpenError, Source};
 pub use compile::{load_site, Role, Site, SiteError};
 pub use env::{Env, EnvConfig, Node, Outcome, RewardMode, StepError, StepResult};
 pub use episode::{EpisodeRecord, Recorder, ReplayError};

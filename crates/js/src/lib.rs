@@ -37,11 +37,11 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wobble_engine::builtin;
+use wobble_engine::catalog::{self, OpenError, Source};
 use wobble_engine::protocol::{self, DriveError, Driver};
-use wobble_engine::{builtin, load_site, Env, EnvConfig, PerturbSpec, Site};
 
 /// How an error message tells a JavaScript caller to start an episode.
 const RESET_HINT: &str = "call reset()";
@@ -57,15 +57,6 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 // ----- plain Rust: what the module checks and builds ---------------------------------------------
 
-/// Where a site comes from.
-#[derive(Debug, Clone, Copy)]
-pub enum Source<'a> {
-    /// A shipped site, by name (`bank`).
-    Builtin(&'a str),
-    /// A site file's RON text.
-    Text(&'a str),
-}
-
 /// The options of a new environment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
@@ -79,24 +70,10 @@ pub struct Options {
 /// perturbations: a driver ready for its first reset. The error says which
 /// part is wrong and what was expected.
 pub fn open(source: Source<'_>, task: Option<&str>, options: &Options) -> Result<Driver, String> {
-    // The spec first: a typo there is reported before any site is compiled.
-    let spec = match options.perturb.as_deref() {
-        None => PerturbSpec::none(),
-        Some(text) => text
-            .parse::<PerturbSpec>()
-            .map_err(|e| format!("perturb {text:?}: {e}"))?,
-    };
-    let site: Arc<Site> = match source {
-        Source::Builtin(name) => builtin::load_builtin(name)?,
-        Source::Text(text) => load_site(SITE_TEXT_PATH, text)
-            .map(Arc::new)
-            .map_err(|e| e.to_string())?,
-    };
-    let mut env = match task {
-        Some(task) => Env::by_name(site, task, EnvConfig::default())?,
-        None => Env::new(site, 0, EnvConfig::default())?,
-    };
-    env.set_perturbations(spec);
+    let env = catalog::open(source, task, options.perturb.as_deref()).map_err(|e| match e {
+        OpenError::Perturb { spec, error } => format!("perturb {spec:?}: {error}"),
+        other => other.to_string(),
+    })?;
     Ok(Driver::new(env, options.seed.unwrap_or(DEFAULT_SEED)))
 }
 
@@ -289,7 +266,7 @@ impl WobbleEnv {
                 ),
             )
         })?;
-        WobbleEnv::open(CALL, Source::Builtin(&site), task, options)
+        WobbleEnv::open(CALL, Source::Named(&site), task, options)
     }
 
     /// An environment for a site written as RON text (a site file's
@@ -313,7 +290,15 @@ impl WobbleEnv {
                 ),
             )
         })?;
-        WobbleEnv::open(CALL, Source::Text(&text), task, options)
+        WobbleEnv::open(
+            CALL,
+            Source::File {
+                path: SITE_TEXT_PATH,
+                text: &text,
+            },
+            task,
+            options,
+        )
     }
 
     /// The shipped sites and their tasks.
@@ -585,7 +570,7 @@ mod tests {
         let sites = site_list().unwrap();
         assert_eq!(sites.len(), builtin::site_names().count());
         for info in &sites {
-            let mut d = open(Source::Builtin(&info.site), None, &Options::default()).unwrap();
+            let mut d = open(Source::Named(&info.site), None, &Options::default()).unwrap();
             let obs = d.reset(None);
             assert_eq!(obs.site, info.site);
             assert_eq!(obs.task, info.tasks[0]);
@@ -600,32 +585,43 @@ mod tests {
             .find(|(name, _, _)| *name == "login-user")
             .unwrap();
         let options = opts(Some(3), Some("relabel:2"));
-        let mut from_text = open(Source::Text(text), None, &options).unwrap();
-        let mut by_name = open(Source::Builtin("login-user"), None, &options).unwrap();
+        let mut from_text = open(
+            Source::File {
+                path: SITE_TEXT_PATH,
+                text,
+            },
+            None,
+            &options,
+        )
+        .unwrap();
+        let mut by_name = open(Source::Named("login-user"), None, &options).unwrap();
         assert_eq!(from_text.reset(None), by_name.reset(None));
     }
 
     #[test]
     fn bad_sites_tasks_and_specs_are_named_in_the_error() {
         let none = Options::default();
-        let e = error(open(Source::Builtin("nope"), None, &none));
+        let e = error(open(Source::Named("nope"), None, &none));
         assert!(
             e.contains("no site is named \"nope\"") && e.contains("bank"),
             "{e}"
         );
-        let e = error(open(Source::Builtin("bank"), Some("rob"), &none));
+        let e = error(open(Source::Named("bank"), Some("rob"), &none));
         assert!(
             e.contains("has no task \"rob\"") && e.contains("transfer"),
             "{e}"
         );
         let e = error(open(
-            Source::Builtin("bank"),
+            Source::Named("bank"),
             None,
             &opts(None, Some("wobble:9")),
         ));
         assert!(e.starts_with("perturb \"wobble:9\": "), "{e}");
         let e = error(open(
-            Source::Text("Site(name: \"x\", pages: oops"),
+            Source::File {
+                path: SITE_TEXT_PATH,
+                text: "Site(name: \"x\", pages: oops",
+            },
             None,
             &none,
         ));

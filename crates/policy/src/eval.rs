@@ -1,5 +1,6 @@
 //! Evaluation: a policy over many seeded episodes, with fixed-shape metrics.
 
+use crate::parallel::for_each;
 use crate::seeds::{wilson_interval, Interval};
 use crate::Policy;
 use serde::Serialize;
@@ -75,27 +76,20 @@ struct EpisodeResult {
     reason: String,
 }
 
-fn run_seeds(
-    env: &mut Env,
-    policy: &mut dyn Policy,
-    seeds: std::ops::Range<u64>,
-) -> Vec<EpisodeResult> {
-    seeds
-        .map(|s| {
-            let (ret, success) = run_episode(env, policy, s);
-            EpisodeResult {
-                seed: s,
-                ret,
-                success,
-                steps: env.steps(),
-                reason: if success {
-                    String::new()
-                } else {
-                    env.outcome().map(|o| o.reason.clone()).unwrap_or_default()
-                },
-            }
-        })
-        .collect()
+/// Plays the episode of `seed` and keeps what the report needs of it.
+fn play(env: &mut Env, policy: &mut dyn Policy, seed: u64) -> EpisodeResult {
+    let (ret, success) = run_episode(env, policy, seed);
+    EpisodeResult {
+        seed,
+        ret,
+        success,
+        steps: env.steps(),
+        reason: if success {
+            String::new()
+        } else {
+            env.outcome().map(|o| o.reason.clone()).unwrap_or_default()
+        },
+    }
 }
 
 /// Sums results in seed order, so that any split across threads gives the same report.
@@ -135,15 +129,17 @@ fn report(env: &Env, policy: &str, results: &[EpisodeResult]) -> EvalReport {
 
 /// Runs `episodes` episodes with seeds `seed, seed+1, ...`.
 pub fn evaluate(env: &mut Env, policy: &mut dyn Policy, episodes: u64, seed: u64) -> EvalReport {
-    let results = run_seeds(env, policy, seed..seed.wrapping_add(episodes));
+    let results: Vec<EpisodeResult> = (0..episodes)
+        .map(|i| play(env, policy, seed.wrapping_add(i)))
+        .collect();
     report(env, policy.name(), &results)
 }
 
-/// [`evaluate`] on `threads` cores: each thread plays a contiguous share of
-/// the seeds on its own environment and policy (made by the two factories);
-/// the report is the same as the single-threaded one, because every episode
-/// depends only on its seed (policies reseed per episode) and results are
-/// summed in seed order.
+/// [`evaluate`] on `threads` cores: the seeds are shared out among threads
+/// ([`crate::parallel`]), each playing on its own environment and policy (made
+/// by the two factories); the report is the same as the single-threaded one,
+/// because every episode depends only on its seed (policies reseed per
+/// episode) and results are summed in seed order.
 pub fn evaluate_parallel(
     make_env: &(dyn Fn() -> Env + Sync),
     make_policy: &(dyn Fn() -> Box<dyn Policy> + Sync),
@@ -151,25 +147,16 @@ pub fn evaluate_parallel(
     seed: u64,
     threads: usize,
 ) -> EvalReport {
-    let threads = (threads.max(1) as u64).min(episodes.max(1));
-    let per = episodes.div_ceil(threads);
-    let results: Vec<EpisodeResult> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let lo = seed.wrapping_add(t * per);
-                let hi = seed.wrapping_add(((t + 1) * per).min(episodes));
-                scope.spawn(move || {
-                    let mut env = make_env();
-                    let mut policy = make_policy();
-                    run_seeds(&mut env, policy.as_mut(), lo..hi)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let mut results: Vec<Option<EpisodeResult>> = (0..episodes).map(|_| None).collect();
+    for_each(
+        &mut results,
+        threads,
+        &|| (make_env(), make_policy()),
+        &|i, slot, (env, policy)| {
+            *slot = Some(play(env, policy.as_mut(), seed.wrapping_add(i as u64)));
+        },
+    );
+    let results: Vec<EpisodeResult> = results.into_iter().flatten().collect();
     let env = make_env();
     let name = make_policy().name().to_string();
     report(&env, &name, &results)

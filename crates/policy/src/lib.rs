@@ -23,6 +23,7 @@ mod eval;
 pub mod learned;
 mod numerals;
 mod oracle;
+pub mod parallel;
 mod random;
 pub mod seeds;
 pub mod sweep;
@@ -32,7 +33,7 @@ pub use learned::LearnedPolicy;
 pub use oracle::{OraclePolicy, PageView, Seen};
 pub use random::RandomPolicy;
 pub use seeds::{check_evaluation_seeds, wilson_interval, Interval, EVALUATION_SEEDS_START};
-pub use sweep::{sweep, sweep_parallel, SweepReport};
+pub use sweep::{sweep, sweep_parallel, SweepReport, SweepRun};
 
 use wobble_engine::{Action, Env};
 

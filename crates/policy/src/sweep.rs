@@ -5,11 +5,12 @@
 //! as a text table, CSV, JSON and an SVG heat map (kinds down, severities
 //! across, success rate as color).
 
+use crate::parallel::for_each;
 use crate::seeds::Interval;
 use crate::{evaluate, EvalReport, Policy};
 use serde::Serialize;
 use std::fmt::Write;
-use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation, MAX_SEVERITY, MIN_SEVERITY};
 use wobble_engine::Env;
 
 /// One cell of the sweep.
@@ -93,11 +94,12 @@ impl SweepCell {
 }
 
 /// The sweep's cells, in report order: the unperturbed baseline (`None`,
-/// severity 0), then each of `kinds` at severities 1 to 3.
+/// severity 0), then each of `kinds` at every severity from
+/// [`MIN_SEVERITY`] to [`MAX_SEVERITY`].
 pub fn grid(kinds: &[Kind]) -> Vec<(Option<Kind>, u8)> {
     let mut cells = vec![(None, 0)];
     for &kind in kinds {
-        for severity in 1..=3 {
+        for severity in MIN_SEVERITY..=MAX_SEVERITY {
             cells.push((Some(kind), severity));
         }
     }
@@ -123,6 +125,80 @@ pub fn run_cell(
     SweepCell::new(kind.map_or("none", Kind::name), severity, &report)
 }
 
+/// A sweep that stops between cells and carries on later: for a caller that
+/// must answer other messages meanwhile (the page's training worker) or
+/// keeps its own time (the wasm benchmarks). [`SweepRun::advance`] plays one
+/// cell; driven to the end, it gives exactly the report of [`sweep`].
+#[derive(Debug, Clone)]
+pub struct SweepRun {
+    grid: Vec<(Option<Kind>, u8)>,
+    next: usize,
+    report: SweepReport,
+}
+
+impl SweepRun {
+    /// A sweep of `env`'s task under each of `kinds`, `episodes` per cell from `seed`.
+    pub fn new(env: &Env, policy: &str, episodes: u64, seed: u64, kinds: &[Kind]) -> SweepRun {
+        SweepRun {
+            grid: grid(kinds),
+            next: 0,
+            report: SweepReport {
+                site: env.site().name.clone(),
+                task: env.task_name().to_string(),
+                policy: policy.to_string(),
+                episodes,
+                seed,
+                baseline: SweepCell::empty(),
+                cells: Vec::new(),
+            },
+        }
+    }
+
+    /// Plays the next cell on `env` (left unperturbed); true once every cell is done.
+    pub fn advance(&mut self, env: &mut Env, policy: &mut dyn Policy) -> bool {
+        if let Some(&cell) = self.grid.get(self.next) {
+            let (episodes, seed) = (self.report.episodes, self.report.seed);
+            self.record(run_cell(env, policy, cell, episodes, seed));
+        }
+        self.is_done()
+    }
+
+    /// Files a played cell, the next in grid order.
+    fn record(&mut self, cell: SweepCell) {
+        if self.next == 0 {
+            self.report.baseline = cell;
+        } else {
+            self.report.cells.push(cell);
+        }
+        self.next += 1;
+    }
+
+    /// Cells played so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    /// Cells in all, the baseline included.
+    pub fn total(&self) -> usize {
+        self.grid.len()
+    }
+
+    /// Whether every cell is played.
+    pub fn is_done(&self) -> bool {
+        self.next >= self.grid.len()
+    }
+
+    /// The report so far (complete once [`SweepRun::is_done`]).
+    pub fn report(&self) -> &SweepReport {
+        &self.report
+    }
+
+    /// The report, complete or not.
+    pub fn into_report(self) -> SweepReport {
+        self.report
+    }
+}
+
 /// Evaluates `policy` on `env`'s task unperturbed and under every kind and severity.
 pub fn sweep(
     env: &mut Env,
@@ -132,25 +208,14 @@ pub fn sweep(
     seed: u64,
     kinds: &[Kind],
 ) -> SweepReport {
-    let mut cells = grid(kinds)
-        .into_iter()
-        .map(|cell| run_cell(env, policy, cell, episodes, seed));
-    let baseline = cells.next().unwrap_or_else(SweepCell::empty);
-    let cells = cells.collect();
-    SweepReport {
-        site: env.site().name.clone(),
-        task: env.task_name().to_string(),
-        policy: policy_name.to_string(),
-        episodes,
-        seed,
-        baseline,
-        cells,
-    }
+    let mut run = SweepRun::new(env, policy_name, episodes, seed, kinds);
+    while !run.advance(env, policy) {}
+    run.into_report()
 }
 
 /// [`sweep`] on `threads` cores: the cells (kind x severity) are shared out
-/// among threads, each with its own environment and policy; the report is
-/// identical to the single-threaded one.
+/// among threads ([`crate::parallel`]), each with its own environment and
+/// policy; the report is identical to the single-threaded one.
 pub fn sweep_parallel(
     make_env: &(dyn Fn() -> Env + Sync),
     make_policy: &(dyn Fn() -> Box<dyn Policy> + Sync),
@@ -160,48 +225,22 @@ pub fn sweep_parallel(
     kinds: &[Kind],
     threads: usize,
 ) -> SweepReport {
-    let specs = grid(kinds);
-    let threads = threads.clamp(1, specs.len());
-    let mut cells: Vec<Option<SweepCell>> = vec![None; specs.len()];
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let specs = &specs;
-                scope.spawn(move || {
-                    let mut env = make_env();
-                    let mut policy = make_policy();
-                    let mut out = Vec::new();
-                    for (i, &cell) in specs.iter().enumerate() {
-                        if i % threads != t {
-                            continue;
-                        }
-                        let cell = run_cell(&mut env, policy.as_mut(), cell, episodes, seed);
-                        out.push((i, cell));
-                    }
-                    out
-                })
-            })
-            .collect();
-        for h in handles {
-            for (i, cell) in h.join().unwrap_or_default() {
-                if let Some(slot) = cells.get_mut(i) {
-                    *slot = Some(cell);
-                }
-            }
+    let mut run = SweepRun::new(&make_env(), policy_name, episodes, seed, kinds);
+    let mut cells: Vec<(_, Option<SweepCell>)> = run.grid.iter().map(|&c| (c, None)).collect();
+    for_each(
+        &mut cells,
+        threads,
+        &|| (make_env(), make_policy()),
+        &|_, (cell, played), (env, policy)| {
+            *played = Some(run_cell(env, policy.as_mut(), *cell, episodes, seed));
+        },
+    );
+    for (_, played) in cells {
+        if let Some(cell) = played {
+            run.record(cell);
         }
-    });
-    let mut cells = cells.into_iter().flatten();
-    let baseline = cells.next().unwrap_or_else(SweepCell::empty);
-    let env = make_env();
-    SweepReport {
-        site: env.site().name.clone(),
-        task: env.task_name().to_string(),
-        policy: policy_name.to_string(),
-        episodes,
-        seed,
-        baseline,
-        cells: cells.collect(),
     }
+    run.into_report()
 }
 
 impl SweepReport {
@@ -238,7 +277,7 @@ impl SweepReport {
         );
         for kind in self.kinds() {
             let _ = write!(out, "{kind:<18}");
-            for s in 1..=3 {
+            for s in MIN_SEVERITY..=MAX_SEVERITY {
                 match self.cell(kind, s) {
                     Some(c) => {
                         let cell = format!(

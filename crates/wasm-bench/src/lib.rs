@@ -16,16 +16,15 @@
 #![forbid(unsafe_code)]
 
 use wasm_bindgen::prelude::*;
-use wobble_engine::builtin::load_builtin;
-use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
-use wobble_engine::{Env, EnvConfig};
+use wobble_engine::catalog::{self, Source};
+use wobble_engine::perturb::Kind;
+use wobble_engine::Env;
 use wobble_policy::learned::train::{TrainConfig, Training};
-use wobble_policy::{evaluate, LearnedPolicy, Policy, RandomPolicy};
+use wobble_policy::{LearnedPolicy, Policy, RandomPolicy, SweepRun};
 
 /// The environment of a shipped site's first task.
 fn open(site: &str) -> Result<Env, JsError> {
-    let site = load_builtin(site).map_err(|e| JsError::new(&e))?;
-    Env::new(site, 0, EnvConfig::default()).map_err(|e| JsError::new(&e))
+    catalog::open(Source::Named(site), None, None).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Random-policy stepping with automatic resets, and resets alone: what
@@ -156,11 +155,7 @@ impl TrainBench {
 pub struct SweepBench {
     env: Env,
     policy: LearnedPolicy,
-    cells: Vec<PerturbSpec>,
-    next: usize,
-    episodes: u64,
-    seed: u64,
-    success: Vec<f64>,
+    run: SweepRun,
 }
 
 #[wasm_bindgen]
@@ -170,46 +165,37 @@ impl SweepBench {
     #[wasm_bindgen(constructor)]
     pub fn new(policy_json: &str, episodes: u32, seed_offset: u32) -> Result<SweepBench, JsError> {
         let policy = LearnedPolicy::from_json(policy_json).map_err(|e| JsError::new(&e))?;
-        let site = load_builtin(&policy.provenance.site).map_err(|e| JsError::new(&e))?;
-        let env = Env::by_name(site, &policy.provenance.task, EnvConfig::default())
-            .map_err(|e| JsError::new(&e))?;
-        let mut cells = vec![PerturbSpec::none()];
-        for kind in Kind::ALL {
-            for severity in 1..=3 {
-                cells.push(PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default());
-            }
-        }
-        Ok(SweepBench {
-            env,
-            policy,
-            cells,
-            next: 0,
-            episodes: u64::from(episodes.max(1)),
-            // Evaluation seeds (2^63 and up), as `wobble sweep` uses.
-            seed: wobble_policy::EVALUATION_SEEDS_START + u64::from(seed_offset),
-            success: Vec::new(),
-        })
+        let env = catalog::open(
+            Source::Named(&policy.provenance.site),
+            Some(&policy.provenance.task),
+            None,
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        // Evaluation seeds (2^63 and up), as `wobble sweep` uses.
+        let seed = wobble_policy::EVALUATION_SEEDS_START + u64::from(seed_offset);
+        let name = policy.name().to_string();
+        let run = SweepRun::new(&env, &name, u64::from(episodes.max(1)), seed, &Kind::ALL);
+        Ok(SweepBench { env, policy, run })
     }
 
     /// How many cells the sweep has (the baseline included).
     pub fn cells(&self) -> u32 {
-        self.cells.len() as u32
+        self.run.total() as u32
     }
 
     /// Evaluates the next cell; returns true when every cell is done.
     pub fn next_cell(&mut self) -> bool {
-        if let Some(spec) = self.cells.get(self.next) {
-            self.env.set_perturbations(spec.clone());
-            let report = evaluate(&mut self.env, &mut self.policy, self.episodes, self.seed);
-            self.success.push(report.success_rate);
-            self.next += 1;
-        }
-        self.next >= self.cells.len()
+        self.run.advance(&mut self.env, &mut self.policy)
     }
 
     /// Success rate of every cell done so far, in order (baseline first):
     /// equal to the native sweep's, since the engine is deterministic.
     pub fn success_rates(&self) -> Vec<f64> {
-        self.success.clone()
+        let report = self.run.report();
+        let baseline = (self.run.done() > 0).then_some(report.baseline.success_rate);
+        baseline
+            .into_iter()
+            .chain(report.cells.iter().map(|c| c.success_rate))
+            .collect()
     }
 }

@@ -23,10 +23,10 @@
 use super::features::{Candidate, FeatureSet, Featurizer, StateFeatures};
 use super::net::{Adam, Pass};
 use super::{pick, LearnedPolicy};
+use crate::parallel::share;
 use crate::seeds::{training_episode_seed, training_seeds, EVALUATION_SEEDS_START};
 use crate::{OraclePolicy, Policy};
 use serde::{Deserialize, Serialize};
-use std::sync::Mutex;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
 use wobble_engine::rng::Rng;
 use wobble_engine::{Action, Env, EpisodeRecord};
@@ -313,63 +313,6 @@ fn summary(env: &Env) -> Summary {
 fn episode_rng(training_seed: u64, episode_seed: u64) -> Rng {
     let hashed = Rng::new(episode_seed ^ 0x5341_4D50_4C45_5321).next_u64();
     Rng::new(hashed ^ training_seed)
-}
-
-/// Items handed out one at a time, with their places, to whichever thread is
-/// free: episodes differ in length, so fixed shares would leave threads idle.
-/// Which thread takes an item never changes what comes of it.
-struct Queue<'a, T>(Mutex<std::iter::Enumerate<std::slice::IterMut<'a, T>>>);
-
-impl<'a, T> Queue<'a, T> {
-    fn new(items: &'a mut [T]) -> Self {
-        Queue(Mutex::new(items.iter_mut().enumerate()))
-    }
-
-    fn next(&self) -> Option<(usize, &'a mut T)> {
-        // Only `next` runs under the lock, and it cannot panic and poison it.
-        self.0.lock().ok()?.next()
-    }
-}
-
-/// Runs `work(index, item, worker, local)` on every item, `index` being the
-/// item's place in `items`: on this thread with the first worker and `here`,
-/// and on one more thread for each other worker, with a `local` that `open`
-/// makes on that thread (for what cannot move between threads, such as an
-/// environment; a thread whose `open` fails takes no items). None is spawned
-/// for a single worker, as on wasm32, which has no threads.
-fn share<T: Send, W: Send, L>(
-    items: &mut [T],
-    workers: &mut [W],
-    here: &mut L,
-    open: &(dyn Fn() -> Option<L> + Sync),
-    work: &(dyn Fn(usize, &mut T, &mut W, &mut L) + Sync),
-) {
-    let threads = workers.len().min(items.len());
-    let Some((first, others)) = workers.split_first_mut() else {
-        return;
-    };
-    if threads <= 1 {
-        for (i, item) in items.iter_mut().enumerate() {
-            work(i, item, first, here);
-        }
-        return;
-    }
-    let queue = Queue::new(items);
-    std::thread::scope(|scope| {
-        for worker in others.iter_mut().take(threads - 1) {
-            let queue = &queue;
-            scope.spawn(move || {
-                if let Some(mut local) = open() {
-                    while let Some((i, item)) = queue.next() {
-                        work(i, item, worker, &mut local);
-                    }
-                }
-            });
-        }
-        while let Some((i, item)) = queue.next() {
-            work(i, item, first, here);
-        }
-    });
 }
 
 /// Trains a policy on `env` (its site and task); calls `progress` after each batch.
