@@ -9,6 +9,8 @@
 //! of main-thread time. [`describe`] turns an engine action into a short phrase such as
 //! `click 'Search flights'`, reading labels and goal field names from the environment.
 
+// The action as a short phrase: the engine's words for it, the same as the command line's.
+pub use wobble_engine::describe;
 use wobble_engine::{Action, Env, Key, Rect, Role, TypeText};
 use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy};
 
@@ -233,52 +235,6 @@ impl Inspect {
             candidates,
             note: None,
         }
-    }
-}
-
-/// How a person would name an element: its label, else its placeholder, else its key.
-fn element_name(env: &Env, id: u32) -> String {
-    match env.nodes().get(id as usize) {
-        Some(n) if !n.label.is_empty() => n.label.clone(),
-        Some(n) if !n.placeholder.is_empty() => n.placeholder.clone(),
-        Some(n) if !n.key.is_empty() => n.key.replace('_', " "),
-        Some(n) => n.role.name().to_string(),
-        None => format!("element {id}"),
-    }
-}
-
-/// The action as a short phrase: `click 'Search flights'`, `type {first} into 'First name'`.
-pub fn describe(env: &Env, action: &Action) -> String {
-    match action {
-        Action::Click(id) => format!("click '{}'", element_name(env, *id)),
-        Action::ClickAt { x, y } => format!("click at ({x:.0}, {y:.0})"),
-        Action::Type(id, TypeText::Goal(g)) => {
-            let field = env
-                .goal_fields()
-                .find(|(i, _, _)| i == g)
-                .map(|(_, name, _)| name.to_string())
-                .unwrap_or_else(|| format!("goal {g}"));
-            format!("type {{{field}}} into '{}'", element_name(env, *id))
-        }
-        Action::Type(id, TypeText::Literal(text)) => {
-            format!("type \"{text}\" into '{}'", element_name(env, *id))
-        }
-        Action::Select(id, option) => {
-            let chosen = env
-                .nodes()
-                .get(*id as usize)
-                .and_then(|n| n.options.get(usize::from(*option)))
-                .cloned()
-                .unwrap_or_else(|| format!("option {option}"));
-            format!("choose '{chosen}' in '{}'", element_name(env, *id))
-        }
-        Action::Key(Key::Enter) => "press Enter".into(),
-        Action::Key(Key::Tab) => "press Tab".into(),
-        Action::Key(Key::Escape) => "press Escape".into(),
-        Action::Scroll(dy) if *dy == 0.0 => "wait a step".into(),
-        Action::Scroll(dy) if *dy > 0.0 => format!("scroll down {dy:.0} px"),
-        Action::Scroll(dy) => format!("scroll up {:.0} px", -dy),
-        Action::Finish => "declare the task done".into(),
     }
 }
 

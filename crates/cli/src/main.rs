@@ -261,7 +261,7 @@ enum Command {
         /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
         #[arg(long, value_name = "SPEC")]
         perturb: Option<String>,
-        /// Print JSON (nodes with boxes, and what the perturbations changed).
+        /// Print the agent protocol's observation as JSON (what the perturbations changed goes to stderr).
         #[arg(long)]
         json: bool,
     },
@@ -779,22 +779,16 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let mut env = make_env(&site, task.as_deref(), perturb.as_deref())?;
             env.reset(seed);
             if json {
-                let nodes: Vec<_> = env
-                    .visible_nodes_with_ids()
-                    .map(|(i, n)| {
-                        json!({"id": i, "role": n.role.name(), "label": n.label, "value": env.value(i),
-                               "box": [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h], "selector": {"id": n.dom_id, "classes": n.classes}})
-                    })
-                    .collect();
-                let goal: serde_json::Map<String, serde_json::Value> = env
-                    .goal_fields()
-                    .map(|(_, k, v)| (k.to_string(), json!(v)))
-                    .collect();
+                // Exactly what an agent gets for `{"op":"observe"}`; what the perturbations
+                // changed is for the person running it, so it goes to stderr.
+                let observation = wobble_engine::protocol::observation(&env);
                 outln!(
                     "{}",
-                    json!({"instruction": env.instruction(), "goal": goal, "page": env.page_id(), "nodes": nodes,
-                           "perturb": env.perturbations().to_string(), "changes": env.changes()})
+                    serde_json::to_string(&observation).unwrap_or_default()
                 );
+                for line in changes_text(&env) {
+                    eprintln!("{line}");
+                }
             } else {
                 out!("{}", env.observation_text());
                 print_changes(&env);
@@ -866,14 +860,22 @@ struct KindInfo {
 
 /// What the perturbations changed in this episode, one line each (nothing when unperturbed).
 fn print_changes(env: &Env) {
-    if env.perturbations().is_empty() {
-        return;
+    for line in changes_text(env) {
+        outln!("{line}");
     }
-    outln!("perturbations: {}", env.perturbations());
+}
+
+/// The perturbations and what each changed, a line each (nothing when unperturbed).
+fn changes_text(env: &Env) -> Vec<String> {
+    if env.perturbations().is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![format!("perturbations: {}", env.perturbations())];
     for c in env.changes() {
         let mark = if c.applied { "changed" } else { "unchanged" };
-        outln!("  {}:{} {mark}: {}", c.kind, c.severity, c.text);
+        lines.push(format!("  {}:{} {mark}: {}", c.kind, c.severity, c.text));
     }
+    lines
 }
 
 fn perturbations(json: bool) {
@@ -1205,34 +1207,12 @@ fn play(
     }
 }
 
+/// A candidate as `play` lists it: the element's id (what `click ID` takes), then the phrase
+/// the page uses for it.
 fn describe(env: &Env, a: &Action) -> String {
-    let label = |n: &u32| {
-        env.nodes()
-            .get(*n as usize)
-            .map(|n| format!("{} {:?}", n.role.name(), n.label))
-            .unwrap_or_default()
-    };
-    match a {
-        Action::Click(n) => format!("click [{n}] {}", label(n)),
-        Action::Type(n, TypeText::Goal(g)) => {
-            let field = env
-                .goal_fields()
-                .find(|(i, _, _)| i == g)
-                .map(|(_, k, v)| format!("{k} ({v})"))
-                .unwrap_or_default();
-            format!("type goal {field} into [{n}] {}", label(n))
-        }
-        Action::Type(n, TypeText::Literal(t)) => format!("type {t:?} into [{n}] {}", label(n)),
-        Action::Select(n, o) => {
-            let opt = env
-                .nodes()
-                .get(*n as usize)
-                .and_then(|x| x.options.get(*o as usize))
-                .cloned()
-                .unwrap_or_default();
-            format!("select {opt:?} in [{n}] {}", label(n))
-        }
-        other => format!("{other:?}"),
+    match a.element() {
+        Some(id) => format!("[{id}] {}", wobble_engine::describe(env, a)),
+        None => wobble_engine::describe(env, a),
     }
 }
 

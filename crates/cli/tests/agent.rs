@@ -472,3 +472,32 @@ fn the_python_example_agent_does_the_bank_transfer() {
     }
     assert!(stdout.contains("solved 4/4"), "{stdout}");
 }
+
+#[test]
+fn observe_json_prints_the_protocols_observation() {
+    let (code, out, err) = run(
+        &["agent", "--site", "airline", "--perturb", "relabel:3"],
+        "{\"op\":\"reset\",\"seed\":3}\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let reset = replies(&out)
+        .into_iter()
+        .find(|r| r["type"] == "observation")
+        .unwrap_or_else(|| panic!("no observation: {out}"));
+    let (code, out, err) = run(
+        &[
+            "observe",
+            "--site",
+            "airline",
+            "--seed",
+            "3",
+            "--perturb",
+            "relabel:3",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let observed: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(observed, reset);
+}

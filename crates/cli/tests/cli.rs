@@ -218,7 +218,7 @@ fn play_takes_typed_commands_and_shows_the_reward() {
     let (_, obs, _) = wobble(&["observe", "--site", "click-button", "--seed", "4", "--json"]);
     let v = json(&obs);
     let target = v["goal"]["target"].as_str().unwrap().to_string();
-    let id = v["nodes"]
+    let id = v["elements"]
         .as_array()
         .unwrap()
         .iter()
@@ -392,25 +392,26 @@ fn observe_reports_what_the_perturbations_changed() {
         "--json",
     ]);
     assert_eq!(code, 0, "{err}");
+    // stdout is the agent protocol's observation, nothing more; the changes go to stderr.
     let v = json(&out);
-    assert_eq!(v["perturb"], "relabel:3");
-    let changes = v["changes"].as_array().unwrap();
-    assert!(!changes.is_empty());
-    let change = changes
-        .iter()
-        .find(|c| c["page"] == "search" && c["key"] == "search_button")
-        .unwrap_or_else(|| panic!("seed 3 relabels the search button: {changes:?}"));
-    assert_eq!(change["kind"], "relabel");
-    assert_eq!(change["severity"], 3);
-    assert_eq!(change["applied"], true);
-    let button = v["nodes"]
+    assert_eq!(v["type"], "observation");
+    assert!(
+        v.get("changes").is_none() && v.get("perturb").is_none(),
+        "{v}"
+    );
+    assert!(err.starts_with("perturbations: relabel:3\n"), "{err}");
+    let change = err
+        .lines()
+        .find(|l| l.starts_with("  relabel:3 changed: ") && l.contains("Search flights"))
+        .unwrap_or_else(|| panic!("seed 3 relabels the search button: {err}"));
+    let button = v["elements"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["selector"]["id"] == "search_button")
+        .find(|n| n["selector"] == "search_button")
         .unwrap();
     assert!(
-        v["nodes"]
+        v["elements"]
             .as_array()
             .unwrap()
             .iter()
@@ -419,15 +420,13 @@ fn observe_reports_what_the_perturbations_changed() {
     );
     assert_ne!(button["label"], "Search flights");
     assert!(
-        change["text"]
-            .as_str()
-            .unwrap()
-            .contains(button["label"].as_str().unwrap()),
+        change.contains(button["label"].as_str().unwrap()),
         "{change}"
     );
 
-    let (_, plain, _) = wobble(&["observe", "--site", "airline", "--seed", "3", "--json"]);
-    assert_eq!(json(&plain)["changes"], serde_json::json!([]));
+    let (_, plain, err) = wobble(&["observe", "--site", "airline", "--seed", "3", "--json"]);
+    assert_eq!(json(&plain)["type"], "observation");
+    assert_eq!(err, "", "no perturbations, nothing changed");
 
     let (code, text, _) = wobble(&[
         "observe",

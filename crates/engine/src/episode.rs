@@ -12,8 +12,13 @@ use std::fmt;
 
 /// Format version of [`EpisodeRecord`] JSON.
 /// Version 2 added the perturbations and their changes, and the observation
-/// digest came to cover selectors and the theme.
-pub const RECORD_VERSION: u32 = 2;
+/// digest came to cover selectors and the theme. Version 3 writes actions in
+/// the agent protocol's shape ([`crate::action`]).
+pub const RECORD_VERSION: u32 = 3;
+
+/// The oldest version still read: version 2 differs only in how actions are
+/// written, and [`Action`]'s reader takes that shape too.
+pub const OLDEST_READABLE_VERSION: u32 = 2;
 
 /// One recorded step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,7 +88,7 @@ impl fmt::Display for ReplayError {
             ReplayError::WrongEnvironment(m) => write!(f, "{m}"),
             ReplayError::Version(v) => write!(
                 f,
-                "episode format version {v} is not supported (expected {RECORD_VERSION})"
+                "episode format version {v} is not supported (expected {OLDEST_READABLE_VERSION} to {RECORD_VERSION})"
             ),
             ReplayError::Step(i, e) => write!(f, "step {}: {e}", i + 1),
             ReplayError::Diverged {
@@ -171,7 +176,7 @@ impl EpisodeRecord {
     /// Replays the record on `env` (same site and task, the record's
     /// perturbations), checking every digest.
     pub fn replay(&self, env: &mut Env) -> Result<(), ReplayError> {
-        if self.version != RECORD_VERSION {
+        if !(OLDEST_READABLE_VERSION..=RECORD_VERSION).contains(&self.version) {
             return Err(ReplayError::Version(self.version));
         }
         if env.site().name != self.site || env.task_name() != self.task {

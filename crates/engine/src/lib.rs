@@ -26,6 +26,7 @@
 // Tests may (clippy.toml); a proven-safe index keeps a narrow allow with its reason.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod action;
 pub mod builtin;
 pub mod catalog;
 pub mod compile;
@@ -42,55 +43,10 @@ pub mod render;
 pub mod rng;
 pub mod text;
 
+pub use action::{describe, Action, Key, TypeText};
 pub use catalog::{open, Blueprint, Catalog, OpenError, Source};
 pub use compile::{load_site, Role, Site, SiteError};
 pub use env::{Env, EnvConfig, Node, Outcome, RewardMode, StepError, StepResult};
 pub use episode::{EpisodeRecord, Recorder, ReplayError};
 pub use layout::Rect;
 pub use perturb::{Change, Kind, PerturbSpec, SpecError};
-
-use serde::{Deserialize, Serialize};
-
-/// A keyboard key an agent can press.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Key {
-    /// Presses the page's default button while focus is in one of its inputs.
-    Enter,
-    /// Moves focus to the next usable element.
-    Tab,
-    /// Closes an open dialog.
-    Escape,
-}
-
-/// What is typed: a goal field (by index) or literal text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum TypeText {
-    /// The text of a goal field visible to agents.
-    Goal(u16),
-    /// Literal text (what a person types).
-    Literal(String),
-}
-
-/// One action. Node ids are indices into [`Env::nodes`], stable for an episode.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Action {
-    /// Click an element.
-    Click(u32),
-    /// Click at a point of the viewport (CSS pixels).
-    ClickAt {
-        /// From the left of the page.
-        x: f32,
-        /// From the top of the viewport.
-        y: f32,
-    },
-    /// Replace a text field's content.
-    Type(u32, TypeText),
-    /// Choose a select's option by index.
-    Select(u32, u16),
-    /// Press a key.
-    Key(Key),
-    /// Scroll the page by this many pixels (positive is down).
-    Scroll(f32),
-    /// Declare the task done; the success conditions decide.
-    Finish,
-}

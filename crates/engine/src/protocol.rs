@@ -19,6 +19,7 @@
 //! panic and never a step. The format is documented in
 //! `docs/agent-protocol.md`.
 
+use crate::action::KINDS;
 use crate::{Action, Env, Key, Role, StepResult, TypeText};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -366,14 +367,6 @@ fn goal_name(env: &Env, g: u16) -> Option<&str> {
         .map(|s| s.as_str())
 }
 
-fn key_name(key: Key) -> &'static str {
-    match key {
-        Key::Enter => "enter",
-        Key::Tab => "tab",
-        Key::Escape => "escape",
-    }
-}
-
 /// An engine action as protocol JSON (what [`parse_action`] reads back).
 pub fn action_json(env: &Env, action: &Action) -> ActionJson {
     match action {
@@ -408,7 +401,7 @@ pub fn action_json(env: &Env, action: &Action) -> ActionJson {
         },
         Action::Key(key) => ActionJson {
             kind: "key",
-            key: Some(key_name(*key)),
+            key: Some(key.name()),
             ..ActionJson::default()
         },
         Action::Scroll(dy) => ActionJson {
@@ -422,17 +415,6 @@ pub fn action_json(env: &Env, action: &Action) -> ActionJson {
         },
     }
 }
-
-/// The action kinds and the fields each takes (`kind` included).
-const KINDS: [(&str, &[&str]); 7] = [
-    ("click", &["kind", "id"]),
-    ("click_at", &["kind", "x", "y"]),
-    ("type", &["kind", "id", "text", "goal"]),
-    ("select", &["kind", "id", "option"]),
-    ("key", &["kind", "key"]),
-    ("scroll", &["kind", "dy"]),
-    ("finish", &["kind"]),
-];
 
 /// Reads an action, checking it against what `env` shows now. The error
 /// names the field (`action.id`, ...) and what was expected.
@@ -523,9 +505,26 @@ pub fn parse_action(env: &Env, value: &Value) -> Result<Action, String> {
                         describe_value(v)
                     ))
                 }
+                // An episode file's form: the field by its index.
+                (None, Some(Value::Number(n))) => {
+                    match n.as_u64().and_then(|i| u16::try_from(i).ok()) {
+                        Some(i) if env.goal_fields().any(|(f, _, _)| f == i) => {
+                            Action::Type(id, TypeText::Goal(i))
+                        }
+                        _ => {
+                            return Err(format!(
+                                "action.goal: this task has no goal field {n}; name one of {}",
+                                env.goal_fields()
+                                    .map(|(_, name, _)| format!("{name:?}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
+                        }
+                    }
+                }
                 (None, Some(v)) => {
                     return Err(format!(
-                        "action.goal must be a goal field's name (a string), got {}",
+                        "action.goal must be a goal field's name (a string) or index, got {}",
                         describe_value(v)
                     ))
                 }
@@ -571,11 +570,9 @@ pub fn parse_action(env: &Env, value: &Value) -> Result<Action, String> {
                 }
             }
         }
-        "key" => match required("key")?.as_str() {
-            Some("enter") => Action::Key(Key::Enter),
-            Some("tab") => Action::Key(Key::Tab),
-            Some("escape") => Action::Key(Key::Escape),
-            _ => {
+        "key" => match required("key")?.as_str().and_then(Key::from_name) {
+            Some(key) => Action::Key(key),
+            None => {
                 return Err(format!(
                     "action.key must be \"enter\", \"tab\" or \"escape\", got {}",
                     describe_value(required("key")?)
