@@ -538,3 +538,47 @@ mod tests {
         assert_eq!(seeds, [1, 10, 11]);
     }
 }
+
+/// Let an outside agent drive a task: JSON lines on stdin and stdout (docs/agent-protocol.md).
+#[derive(clap::Args, Debug)]
+pub struct AgentArgs {
+    /// Site name or path to a .ron file.
+    #[arg(long, required_unless_present = "schema")]
+    site: Option<String>,
+    /// Task name (default: the site's first task).
+    #[arg(long)]
+    task: Option<String>,
+    /// Seed of the first episode; a reset without a seed takes the next one.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+    #[arg(long, value_name = "SPEC")]
+    perturb: Option<String>,
+    /// Print the JSON Schema of the requests and replies, and exit.
+    #[arg(long, conflicts_with_all = ["site", "task", "perturb"])]
+    schema: bool,
+}
+
+/// Runs `wobble agent`: serves stdin until `close` or its end.
+pub fn run(args: AgentArgs) -> Result<std::process::ExitCode, String> {
+    if args.schema {
+        out!("{}", SCHEMA);
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let Some(site) = args.site else {
+        return Err("agent needs --site (or --schema)".to_string());
+    };
+    let on = crate::common::Task {
+        site,
+        task: args.task,
+    };
+    let env = crate::common::make_env(&on, args.perturb.as_deref())?;
+    let stdin = std::io::stdin();
+    serve(
+        Session::new(env, args.seed),
+        stdin.lock(),
+        std::io::stdout(),
+    )
+    .map_err(|e| format!("agent: cannot read stdin: {e}"))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,190 @@
+//! `wobble eval` and `wobble sweep`: a policy's success over many seeded
+//! episodes, on one task, unperturbed or under perturbations. Both play
+//! evaluation seeds only (2^63 and up), which training never plays.
+
+use crate::common::{env_factory, make_env, policy_factory, Task};
+use clap::Args;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use wobble_engine::Kind;
+use wobble_policy::{check_evaluation_seeds, EVALUATION_SEEDS_START};
+
+/// Evaluate a policy over many seeded episodes.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// random, oracle, or a policy file written by `wobble train`.
+    #[arg(long)]
+    policy: String,
+    #[command(flatten)]
+    on: Task,
+    /// Number of episodes.
+    #[arg(long, default_value_t = 100)]
+    episodes: u64,
+    /// First seed; episode i uses seed + i. Evaluation seeds are 2^63 and up
+    /// (training plays only seeds below), so no evaluated episode was trained on.
+    #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
+    seed: u64,
+    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+    #[arg(long, value_name = "SPEC")]
+    perturb: Option<String>,
+    /// Run on this many cores (results are identical to one core).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `wobble eval --json`: the policy's report and the perturbations it ran under.
+#[derive(Serialize)]
+struct EvalOutput<'a> {
+    #[serde(flatten)]
+    report: &'a wobble_policy::EvalReport,
+    /// The canonical spec (empty when unperturbed).
+    perturb: &'a str,
+}
+
+/// Runs `wobble eval`.
+pub fn eval(args: EvalArgs) -> Result<ExitCode, String> {
+    let EvalArgs {
+        policy,
+        on,
+        episodes,
+        seed,
+        perturb,
+        threads,
+        json,
+    } = args;
+    check_evaluation_seeds(seed, episodes).map_err(|e| format!("--seed: {e}"))?;
+    let env = make_env(&on, perturb.as_deref())?;
+    let make_policy = policy_factory(&policy, seed)?;
+    let make_env = env_factory(&env);
+    let report =
+        wobble_policy::evaluate_parallel(&make_env, &*make_policy, episodes, seed, threads);
+    let spec = env.perturbations().to_string();
+    if json {
+        let shown = EvalOutput {
+            report: &report,
+            perturb: &spec,
+        };
+        outln!(
+            "{}",
+            serde_json::to_string(&shown).map_err(|e| e.to_string())?
+        );
+    } else {
+        let under = if spec.is_empty() {
+            String::new()
+        } else {
+            format!(" under {spec}")
+        };
+        outln!(
+            "{}/{} with {}{under}: success {:.1}% ({}/{} episodes, {}), mean return {:.3}, mean steps {:.2}",
+            report.site, report.task, report.policy, report.success_rate * 100.0, report.successes,
+            report.episodes, report.ci95, report.mean_return, report.mean_steps
+        );
+        for f in &report.failures {
+            outln!("  failed seed {}: {}", f.seed, f.reason);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Evaluate a policy under every perturbation kind and severity (the brittleness sweep).
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// random, oracle, or a policy file.
+    #[arg(long)]
+    policy: String,
+    #[command(flatten)]
+    on: Task,
+    /// Episodes per cell.
+    #[arg(long, default_value_t = 100)]
+    episodes: u64,
+    /// First seed of every cell (evaluation seeds: 2^63 and up, never trained on).
+    #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
+    seed: u64,
+    /// Only these kinds (comma-separated; default all).
+    #[arg(long)]
+    kinds: Option<String>,
+    /// Also write CSV here.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// Also write an SVG heat map here.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Run on this many cores (results are identical to one core).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Write JSON to this file; without a file, print JSON instead of the table.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    json: Option<Option<PathBuf>>,
+}
+
+/// The kinds `--kinds` names, in the order given (all of them without it).
+fn parse_kinds(kinds: Option<&str>) -> Result<Vec<Kind>, String> {
+    let Some(text) = kinds else {
+        return Ok(Kind::ALL.to_vec());
+    };
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            Kind::from_name(k).ok_or_else(|| {
+                format!(
+                    "--kinds: unknown kind \"{k}\"; expected some of: {}",
+                    Kind::ALL.map(Kind::name).join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// Runs `wobble sweep`.
+pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
+    let SweepArgs {
+        policy,
+        on,
+        episodes,
+        seed,
+        kinds,
+        csv,
+        svg,
+        threads,
+        json,
+    } = args;
+    let kinds = parse_kinds(kinds.as_deref())?;
+    check_evaluation_seeds(seed, episodes).map_err(|e| format!("--seed: {e}"))?;
+    let env = make_env(&on, None)?;
+    let make_policy = policy_factory(&policy, seed)?;
+    let make_env = env_factory(&env);
+    let report = wobble_policy::sweep_parallel(
+        &make_env,
+        &*make_policy,
+        &policy,
+        episodes,
+        seed,
+        &kinds,
+        threads,
+    );
+    let write = |path: &Option<PathBuf>, text: String| -> Result<(), String> {
+        if let Some(path) = path {
+            std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(())
+    };
+    write(&csv, report.csv())?;
+    write(&svg, report.svg())?;
+    let as_json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    match json {
+        Some(None) => outln!("{as_json}"),
+        Some(file) => {
+            write(&file, as_json)?;
+            out!("{}", report.table());
+        }
+        None => out!("{}", report.table()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,149 @@
+//! What a task looks like at a seed: `wobble observe` prints what an agent
+//! sees (the text observation, or the agent protocol's JSON), `wobble render`
+//! draws a page as a person would see it (SVG), and both say what the
+//! perturbations changed.
+
+use crate::common::{make_env, Task};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use wobble_engine::Env;
+use wobble_policy::Policy;
+
+/// Print the text observation of a task at a seed (what an agent sees).
+#[derive(Args, Debug)]
+pub struct ObserveArgs {
+    #[command(flatten)]
+    on: Task,
+    /// Episode seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+    #[arg(long, value_name = "SPEC")]
+    perturb: Option<String>,
+    /// Print the agent protocol's observation as JSON (what the perturbations changed goes to stderr).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `wobble observe`.
+pub fn observe(args: ObserveArgs) -> Result<ExitCode, String> {
+    let mut env = make_env(&args.on, args.perturb.as_deref())?;
+    env.reset(args.seed);
+    if args.json {
+        // Exactly what an agent gets for `{"op":"observe"}`; what the perturbations
+        // changed is for the person running it, so it goes to stderr.
+        let observation = wobble_engine::protocol::observation(&env);
+        outln!(
+            "{}",
+            serde_json::to_string(&observation).map_err(|e| e.to_string())?
+        );
+        for line in changes_text(&env) {
+            eprintln!("{line}");
+        }
+    } else {
+        out!("{}", env.observation_text());
+        print_changes(&env);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the perturbations changed in this episode, one line each (nothing when unperturbed).
+pub(crate) fn print_changes(env: &Env) {
+    for line in changes_text(env) {
+        outln!("{line}");
+    }
+}
+
+/// The perturbations and what each changed, a line each (nothing when unperturbed).
+fn changes_text(env: &Env) -> Vec<String> {
+    if env.perturbations().is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![format!("perturbations: {}", env.perturbations())];
+    for c in env.changes() {
+        let mark = if c.applied { "changed" } else { "unchanged" };
+        lines.push(format!("  {}:{} {mark}: {}", c.kind, c.severity, c.text));
+    }
+    lines
+}
+
+/// Draw a page of a task at a seed as an SVG file (what a person would see).
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    on: Task,
+    /// Page to draw (default: the start page); the oracle plays the episode until it gets there.
+    #[arg(long)]
+    page: Option<String>,
+    /// Episode seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+    #[arg(long, value_name = "SPEC")]
+    perturb: Option<String>,
+    /// Where to write the SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    out: PathBuf,
+}
+
+/// Resets at `seed`, has the oracle play until `page` is shown (if it is not the start page),
+/// and writes the SVG drawing of that moment to `out`.
+pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
+    let (page, seed, out) = (args.page.as_deref(), args.seed, args.out.as_path());
+    let mut env = make_env(&args.on, args.perturb.as_deref())?;
+    if let Some(p) = page {
+        let site = env.site();
+        if !site.pages.iter().any(|pg| !pg.is_dialog && pg.id == p) {
+            let ids: Vec<&str> = site
+                .pages
+                .iter()
+                .filter(|pg| !pg.is_dialog)
+                .map(|pg| pg.id.as_str())
+                .collect();
+            return Err(format!(
+                "site \"{}\" has no page \"{p}\"; its pages are: {}",
+                site.name,
+                ids.join(", ")
+            ));
+        }
+    }
+    env.reset(seed);
+    if let Some(p) = page {
+        let mut oracle = wobble_policy::OraclePolicy::default();
+        oracle.begin_episode(&env);
+        while env.page_id() != p {
+            if env.is_done() {
+                return Err(format!(
+                    "the oracle never reached page \"{p}\" on seed {seed}: the episode ended on page \"{}\" after {} steps ({})",
+                    env.page_id(),
+                    env.steps(),
+                    env.outcome().map(|o| o.reason.as_str()).unwrap_or("no outcome")
+                ));
+            }
+            let action = oracle.act(&env);
+            env.step(&action).map_err(|e| e.to_string())?;
+        }
+    }
+    let svg = wobble_engine::render::page_svg(&env);
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(out, svg).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let spec = env.perturbations().to_string();
+    outln!(
+        "wrote {} ({}/{}, page {}, seed {seed}{})",
+        out.display(),
+        env.site().name,
+        env.task_name(),
+        env.page_id(),
+        if spec.is_empty() {
+            String::new()
+        } else {
+            format!(", perturb {spec}")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
