@@ -12,11 +12,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use wobble_engine::rng::Rng;
-use wobble_engine::{builtin, Action, Env, EnvConfig};
+use wobble_engine::{builtin, Action, Env, Source};
 
 fn env(site: &str) -> Env {
-    let site = builtin::load_builtin(site).expect("shipped sites load");
-    Env::new(site, 0, EnvConfig::default()).expect("every site has a first task")
+    wobble_engine::open(Source::Named(site), None, None).expect("shipped sites open")
 }
 
 fn resets(c: &mut Criterion) {

@@ -4,19 +4,18 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use wobble_engine::rng::Rng;
-use wobble_engine::{builtin, Env, EnvConfig};
+use wobble_engine::{Env, Source};
 use wobble_policy::learned::features::{FeatureSet, Featurizer};
 use wobble_policy::learned::net::{Net, Pass};
 use wobble_policy::learned::train::{train, TrainConfig};
 use wobble_policy::{evaluate, LearnedPolicy, Policy, RandomPolicy};
 
+fn open(site: &str) -> Env {
+    wobble_engine::open(Source::Named(site), None, None).unwrap()
+}
+
 fn airline() -> Env {
-    Env::new(
-        builtin::load_builtin("airline").unwrap(),
-        0,
-        EnvConfig::default(),
-    )
-    .unwrap()
+    open("airline")
 }
 
 fn engine(c: &mut Criterion) {
@@ -76,12 +75,7 @@ fn network(c: &mut Criterion) {
 fn training(c: &mut Criterion) {
     let mut group = c.benchmark_group("training");
     group.sample_size(10);
-    let mut env = Env::new(
-        builtin::load_builtin("login-user").unwrap(),
-        0,
-        EnvConfig::default(),
-    )
-    .unwrap();
+    let mut env = open("login-user");
     group.bench_function("ppo login-user 160 episodes", |b| {
         b.iter(|| {
             let config = TrainConfig {
