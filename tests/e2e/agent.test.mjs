@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { SUB_PATH } from './serve.mjs';
-import { useBrowser, play as playPage, pollUntil, server, site, SCREENSHOTS } from './harness.mjs';
+import { useBrowser, play as playPage, pollUntil, server, site, fillBankTransfer, SCREENSHOTS } from './harness.mjs';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,18 +74,7 @@ test('bank: a person plays through the UI with no agent and gets +1, recorded in
   await play(t, '?site=bank&seed=2&policy=none', async (page) => {
     assert.equal(await page.locator('#wobble-policy-select').inputValue(), 'none');
     assert.equal(await page.locator('#wobble-stats').count(), 0, 'no counter without an agent');
-    const instruction = await page.locator('#wobble-instruction').innerText();
-    const m = instruction.match(/^Log in as (\S+) \(password ([^)]+)\) and transfer \$(\S+) from (.+?) to (.+)\.$/);
-    assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
-    const [, user, password, amount, account, payee] = m;
-    await site(page, 'login_username').fill(user);
-    await site(page, 'login_password').fill(password);
-    await site(page, 'login_password').press('Enter');
-    await site(page, 'go_transfer').click();
-    await site(page, 'from_account').selectOption({ label: account });
-    await site(page, 'payee').selectOption({ label: payee });
-    await site(page, 'amount').fill(amount);
-    await site(page, 'review').click();
+    await fillBankTransfer(page);
     await page.locator('#wobble-site [data-role="dialog"] [data-key="confirm_button"]').click();
     await site(page, 'done').click();
     const box = page.locator('#wobble-outcome');

@@ -71,6 +71,25 @@ export function assertQuiet(t, log, { dataUrls = false } = {}) {
 export const site = (page, key) => page.locator(`#wobble-site [data-key="${key}"]`);
 
 /**
+ * Plays the bank's transfer as a person would, from its instruction, up to and including
+ * "Review": logs in, opens the transfer form, fills it in. The confirmation dialog comes next.
+ */
+export async function fillBankTransfer(page) {
+  const instruction = await page.locator('#wobble-instruction').innerText();
+  const m = instruction.match(/^Log in as (\S+) \(password ([^)]+)\) and transfer \$(\S+) from (.+?) to (.+)\.$/);
+  assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
+  const [, user, password, amount, account, payee] = m;
+  await site(page, 'login_username').fill(user);
+  await site(page, 'login_password').fill(password);
+  await site(page, 'login_password').press('Enter');
+  await site(page, 'go_transfer').click();
+  await site(page, 'from_account').selectOption({ label: account });
+  await site(page, 'payee').selectOption({ label: payee });
+  await site(page, 'amount').fill(amount);
+  await site(page, 'review').click();
+}
+
+/**
  * Polls `read()` (in Node) until `predicate(value)` holds, every `interval` ms, failing after
  * `timeout` ms with the last value read. Unlike `page.waitForFunction` with a predicate passed as
  * text, nothing is evaluated from a string in the page, which the app's CSP forbids.

@@ -6,7 +6,7 @@
 // Screenshots land in tests/e2e/screenshots/ (git-ignored) for a person to look at.
 
 import { test } from 'node:test';
-import { useBrowser, play, site, SCREENSHOTS } from './harness.mjs';
+import { useBrowser, play, site, fillBankTransfer, SCREENSHOTS } from './harness.mjs';
 import assert from 'node:assert/strict';
 
 useBrowser();
@@ -160,18 +160,7 @@ test('airline: a validation message shows, and a wrong flight pays -1', async (t
 
 test('bank: a transfer confirmed in a dialog pays +1', async (t) => {
   await play(t, '?site=bank&seed=2', async (page) => {
-    const instruction = await page.locator('#wobble-instruction').innerText();
-    const m = instruction.match(/^Log in as (\S+) \(password ([^)]+)\) and transfer \$(\S+) from (.+?) to (.+)\.$/);
-    assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
-    const [, user, password, amount, account, payee] = m;
-    await site(page, 'login_username').fill(user);
-    await site(page, 'login_password').fill(password);
-    await site(page, 'login_password').press('Enter');
-    await site(page, 'go_transfer').click();
-    await site(page, 'from_account').selectOption({ label: account });
-    await site(page, 'payee').selectOption({ label: payee });
-    await site(page, 'amount').fill(amount);
-    await site(page, 'review').click();
+    await fillBankTransfer(page);
     const dialog = page.locator('#wobble-site [data-role="dialog"]');
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /Confirm transfer/);

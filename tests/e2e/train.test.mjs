@@ -6,32 +6,18 @@
 // page load is excluded. Every test also checks that the page threw nothing and asked no host
 // but 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { serveDist, SUB_PATH } from './serve.mjs';
-import { launchBrowser, openPage, foreignRequests } from './browser.mjs';
-import { pollUntil } from './harness.mjs';
+import { SUB_PATH } from './serve.mjs';
+import { openPage, foreignRequests } from './browser.mjs';
+import { useBrowser, pollUntil, server, browser, SCREENSHOTS, VIEWPORT } from './harness.mjs';
 
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const POLICIES = fileURLToPath(new URL('../../policies/', import.meta.url));
-const VIEWPORT = { width: 1280, height: 800 };
 const STORAGE_PREFIX = 'wobble.policy.v1.';
 
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 /** Records every long task (over 50 ms) of the main thread into window.__wobbleLongTasks. */
 function observeLongTasks() {
