@@ -10,7 +10,11 @@
 //! with a small network trained by [`learned::train`] (PPO, REINFORCE,
 //! behaviour cloning). [`evaluate`] runs a policy over many seeded episodes
 //! and reports fixed-shape metrics; [`sweep`] does so under every
-//! perturbation kind and severity (the brittleness sweep). Training and
+//! perturbation kind and severity (the brittleness sweep), in one call or a
+//! cell at a time ([`SweepRun`], for a caller that must keep answering, like
+//! the page's worker). Evaluation, the sweep and training share work among
+//! threads one way ([`parallel`]), with the same results on any number of
+//! threads. Training and
 //! evaluation draw episode seeds from disjoint halves of the seed space, and
 //! every success rate carries a 95% Wilson interval ([`seeds`]).
 #![forbid(unsafe_code)]
