@@ -106,7 +106,7 @@ fn case_files() -> Vec<String> {
 
 #[test]
 fn every_case_file_gives_what_it_expects() {
-    let bless = std::env::var_os("WOBBLE_BLESS").is_some();
+    let bless = wobble_testkit::blessing();
     let names = case_files();
     let mut failures = Vec::new();
     for name in &names {
