@@ -1,8 +1,9 @@
 //! Writes the generated part of the seed corpora: episode files recorded
 //! from the oracle on a few sites (some perturbed), and a small untrained
 //! policy file. Run from `fuzz/` with `cargo +nightly run --release
-//! --example seeds`; the other seeds (site files, a shipped policy, specs,
-//! protocol lines) are copied or written by hand.
+//! --example seeds`; the other seeds (two small site files, a shipped policy,
+//! specs, protocol lines) are copied or written by hand, and the shipped site
+//! files are copied in by `cargo xtask fuzz` before each run.
 
 use std::fs;
 use std::path::Path;

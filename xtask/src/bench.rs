@@ -5,9 +5,10 @@
 //!
 //! 1. **Measuring.** Each phase runs real commands and appends one JSON line per measurement
 //!    (`section`, `key`, `run`, wall time, and the value the command printed):
-//!    - `wobble bench --json` per site, `--runs` times, interleaved (run 1 of every site, then
-//!      run 2, ...), one thread; perturbed resets; `--threads 1..=nproc` for `bench`, `eval`
-//!      and `sweep`, with the outputs of `eval` and `sweep` compared across thread counts;
+//!    - `wobble bench --json` per shipped site (those `wobble list` lists), `--runs` times,
+//!      interleaved (run 1 of every site, then run 2, ...), one thread; perturbed resets;
+//!      `--threads 1..=nproc` for `bench`, `eval` and `sweep`, with the outputs of `eval` and
+//!      `sweep` compared across thread counts;
 //!    - `wobble bench --train` per site (PPO from scratch, time to 90% success);
 //!    - criterion (`cargo bench -p wobble-engine -p wobble-policy`), read back from
 //!      `target/criterion/**/new/estimates.json`; the engine's allocation report (an ignored
@@ -18,17 +19,21 @@
 //!    - the release bundle (`trunk build --release`, then `gzip -9` per file) and the time to the
 //!      first interactive page, served on 127.0.0.1;
 //!    - MiniWoB++ on the same machine (`miniwob_bench.py`, in a venv under `target/`).
-//! 2. **Reporting.** `xtask/bench-template.md` holds the prose; each `{{name}}` in it is replaced
-//!    by a table computed from the raw lines (medians, with min–max over the runs). The result
-//!    is BENCHMARKS.md; the README's block between `<!-- bench:begin -->` and
-//!    `<!-- bench:end -->` gets the headline figures. `--report-only` redoes this half alone.
+//!
+//!    xtask reads no JSON: where a command prints several measurements at once (the Node
+//!    runner, the allocation report, criterion's files, MiniWoB++'s results, a sweep's report),
+//!    the line holds the output as printed, and the report takes it apart.
+//! 2. **Reporting.** `crates/bench-report` (`cargo run --release -p wobble-bench-report`):
+//!    `xtask/bench-template.md` holds the prose; each `{{name}}` in it is replaced by a table
+//!    computed from the raw lines (medians, with min–max over the runs). The result is
+//!    BENCHMARKS.md; the README's block between `<!-- bench:begin -->` and `<!-- bench:end -->`
+//!    gets the headline figures. `--report-only` redoes this half alone.
 //!
 //! The machine is usually shared, so every phase records the load average before and after
 //! and the share of the CPU that other processes used meanwhile (from `/proc`), and the report
 //! shows them next to the figures.
 
 mod json;
-mod report;
 
 use crate::{display, run, secs, Browser, Result, Xtask};
 use json::{quote, Json};
@@ -38,17 +43,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// Every shipped site, in the order of `wobble list`.
-const SITES: [&str; 8] = [
-    "click-button",
-    "enter-text",
-    "login-user",
-    "choose-list",
-    "click-checkboxes",
-    "choose-date",
-    "airline",
-    "bank",
-];
 /// Sites measured under perturbations, and the specs (besides none).
 const PERTURBED_SITES: [&str; 2] = ["click-button", "airline"];
 const PERTURB_SPECS: [&str; 3] = [
@@ -64,7 +58,7 @@ const SWEEP_POLICY: &str = "policies/airline.json";
 /// The first evaluation seed (2^63): training never plays it.
 const SWEEP_SEED: u64 = 1 << 63;
 /// The training timed on 1..=nproc threads: the shipped airline policy's command.
-pub(crate) const TRAIN_SCALING_ARGS: [&str; 9] = [
+const TRAIN_SCALING_ARGS: [&str; 9] = [
     "train",
     "--site",
     "airline",
@@ -77,13 +71,9 @@ pub(crate) const TRAIN_SCALING_ARGS: [&str; 9] = [
 ];
 /// PPO episodes per training measurement (`wobble bench --train`'s default).
 const TRAIN_EPISODES: u64 = 3000;
-/// MiniWoB++ tasks, and the Wobble site each is compared with.
-pub(crate) const MINIWOB_TASKS: [(&str, &str); 4] = [
-    ("click-button", "click-button"),
-    ("enter-text", "enter-text"),
-    ("login-user", "login-user"),
-    ("book-flight", "airline"),
-];
+/// The MiniWoB++ tasks measured (the report, `crates/bench-report`, pairs each with the Wobble
+/// site it is compared with).
+const MINIWOB_TASKS: [&str; 4] = ["click-button", "enter-text", "login-user", "book-flight"];
 /// The MiniWoB++ release the comparison uses (PyPI).
 const MINIWOB_VERSION: &str = "1.1.0";
 /// Where the raw measurements go.
@@ -175,15 +165,16 @@ impl Options {
     }
 }
 
-/// One measurement, as stored in [`RAW`].
+/// One line of [`RAW`]: a measurement, or a command's output that holds some
+/// (`crates/bench-report/src/raw.rs` lists the kinds).
 #[derive(Debug, Clone)]
-pub(crate) struct Record {
-    pub section: String,
-    pub key: String,
-    pub run: usize,
+struct Record {
+    section: String,
+    key: String,
+    run: usize,
     /// Wall time of the command that produced it, in seconds.
-    pub wall: f64,
-    pub value: Json,
+    wall: f64,
+    value: Json,
 }
 
 impl Record {
@@ -197,23 +188,11 @@ impl Record {
             self.value
         )
     }
-
-    fn from_line(line: &str) -> Result<Record> {
-        let v = Json::parse(line)?;
-        Ok(Record {
-            section: v.get("section").str().unwrap_or_default().to_string(),
-            key: v.get("key").str().unwrap_or_default().to_string(),
-            run: v.get("run").num().unwrap_or(0.0) as usize,
-            wall: v.get("wall").num().unwrap_or(0.0),
-            value: v.get("value").clone(),
-        })
-    }
 }
 
-/// The raw measurements of this run: kept in memory and appended to [`RAW`] as they come.
+/// The raw measurements of this run, appended to [`RAW`] as they come.
 struct Raw {
     path: PathBuf,
-    records: Vec<Record>,
 }
 
 impl Raw {
@@ -229,9 +208,7 @@ impl Raw {
         text.push_str(&record.line());
         text.push('\n');
         fs::write(&self.path, text)
-            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
-        self.records.push(record);
-        Ok(())
+            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 }
 
@@ -328,27 +305,19 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     let options = Options::parse(args)?;
     let raw_path = xt.root.join(RAW);
     if options.report_only {
-        let text = fs::read_to_string(&raw_path).map_err(|e| {
-            format!(
-                "cannot read {} ({e}); run `cargo xtask bench` first",
+        if !raw_path.exists() {
+            return Err(format!(
+                "{} is missing; run `cargo xtask bench` first",
                 raw_path.display()
-            )
-        })?;
-        let records = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(Record::from_line)
-            .collect::<Result<Vec<_>>>()?;
-        return write_report(xt, &records);
+            ));
+        }
+        return write_report(xt);
     }
     let started = Instant::now();
     fs::create_dir_all(xt.root.join("target/bench"))
         .map_err(|e| format!("cannot create target/bench: {e}"))?;
     fs::write(&raw_path, "").map_err(|e| format!("cannot write {}: {e}", raw_path.display()))?;
-    let mut raw = Raw {
-        path: raw_path,
-        records: Vec::new(),
-    };
+    let mut raw = Raw { path: raw_path };
     let bench = Bench { xt, options };
     bench.meta(&mut raw, "start")?;
     bench.phase(&mut raw, "setup and builds", Bench::builds)?;
@@ -379,25 +348,21 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     }
     bench.meta(&mut raw, "end")?;
     println!("\nbench: measured in {}", secs(started.elapsed()));
-    write_report(xt, &raw.records)
+    write_report(xt)
 }
 
-/// Renders BENCHMARKS.md and the README block from the records.
-fn write_report(xt: &Xtask, records: &[Record]) -> Result {
-    let template_path = xt.root.join("xtask/bench-template.md");
-    let template = fs::read_to_string(&template_path)
-        .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
-    let data = report::Data::new(records);
-    let text = report::render(&template, &data)?;
-    fs::write(xt.root.join("BENCHMARKS.md"), text)
-        .map_err(|e| format!("cannot write BENCHMARKS.md: {e}"))?;
-    let readme_path = xt.root.join("README.md");
-    let readme =
-        fs::read_to_string(&readme_path).map_err(|e| format!("cannot read README.md: {e}"))?;
-    let readme = report::replace_block(&readme, &report::readme_block(&data))?;
-    fs::write(&readme_path, readme).map_err(|e| format!("cannot write README.md: {e}"))?;
-    println!("bench: wrote BENCHMARKS.md and the README's figures; review `git diff`");
-    Ok(())
+/// Writes BENCHMARKS.md and the README block from [`RAW`], with `crates/bench-report`.
+fn write_report(xt: &Xtask) -> Result {
+    run(&mut xt.cargo([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "wobble-bench-report",
+        "--",
+        "--raw",
+        RAW,
+    ]))
 }
 
 /// The measuring half: one method per phase.
@@ -440,11 +405,27 @@ impl Bench<'_> {
         Ok((String::from_utf8_lossy(&out.stdout).into_owned(), wall))
     }
 
-    /// Runs `cmd` and parses the one JSON value it prints.
+    /// Runs `cmd`, which prints one JSON value, and returns it as printed ([`Json::printed`]).
     fn capture_json(&self, cmd: &mut Command) -> Result<(Json, f64)> {
         let (out, wall) = self.capture(cmd)?;
-        let value = Json::parse(out.trim()).map_err(|e| format!("{e} in: {}", clip(&out)))?;
+        let value = Json::printed(&out)
+            .map_err(|e| format!("`{}` printed {e}: {}", display(cmd), clip(&out)))?;
         Ok((value, wall))
+    }
+
+    /// The shipped sites, in the order of `wobble list` (whose lines start with the name).
+    fn sites(&self) -> Result<Vec<String>> {
+        let mut list = self.wobble();
+        let (out, _) = self.capture(list.arg("list"))?;
+        let sites: Vec<String> = out
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .map(str::to_string)
+            .collect();
+        if sites.is_empty() {
+            return Err("`wobble list` listed no sites".into());
+        }
+        Ok(sites)
     }
 
     fn meta(&self, raw: &mut Raw, when: &str) -> Result {
@@ -545,6 +526,10 @@ impl Bench<'_> {
             ("train_episodes".into(), Json::Num(TRAIN_EPISODES as f64)),
             ("sweep_seed".into(), Json::Num(SWEEP_SEED as f64)),
             ("sweep_policy".into(), Json::Str(SWEEP_POLICY.into())),
+            (
+                "train_threads_args".into(),
+                Json::Str(TRAIN_SCALING_ARGS.join(" ")),
+            ),
         ]);
         raw.push("meta", "options", 0, 0.0, options)
     }
@@ -571,10 +556,11 @@ impl Bench<'_> {
     /// run after run: each run measures every site in all four, so that the ratios compare
     /// measurements made under the same load.
     fn engine(&self, raw: &mut Raw) -> Result {
-        let plan = self.plan("engine", &SITES, false, false)?;
+        let sites = self.sites()?;
+        let plan = self.plan("engine", &sites, false, false)?;
         for run in 0..self.options.runs {
             self.wait_for_quiet();
-            for site in SITES {
+            for site in &sites {
                 let mut cmd = self.wobble();
                 self.bench_args(&mut cmd, site);
                 let (value, wall) = self.capture_json(&mut cmd)?;
@@ -584,7 +570,7 @@ impl Bench<'_> {
             node.args(["tests/bench/run.mjs", "node", "target/wasm-bench/release"])
                 .arg(&plan);
             let (value, wall) = self.capture_json(&mut node)?;
-            self.push_runner(raw, "wasm-node", run, &value, wall)?;
+            raw.push("runner-output", "wasm-node", run, wall, value)?;
             for (prefix, pkg) in [
                 ("wasm-chromium-release", "pkg-release"),
                 ("wasm-chromium-web", "pkg-web"),
@@ -593,7 +579,7 @@ impl Bench<'_> {
                 node.args(["tests/bench/run.mjs", "chromium", "target/bench/web", pkg])
                     .arg(&plan);
                 let (value, wall) = self.capture_json(&mut node)?;
-                self.push_runner(raw, prefix, run, &value, wall)?;
+                raw.push("runner-output", prefix, run, wall, value)?;
             }
         }
         Ok(())
@@ -712,30 +698,17 @@ impl Bench<'_> {
                     ])
                     .args([sweep_episodes.as_str(), "--threads", &threads_arg, "--json"]);
                 let (out, wall) = self.capture(&mut sweep)?;
-                let report = Json::parse(out.trim())?;
-                let mut rates = vec![Json::Num(
-                    report
-                        .get("baseline")
-                        .get("success_rate")
-                        .num()
-                        .unwrap_or(f64::NAN),
-                )];
-                rates.extend(
-                    report
-                        .get("cells")
-                        .items()
-                        .iter()
-                        .map(|c| Json::Num(c.get("success_rate").num().unwrap_or(f64::NAN))),
-                );
                 let value = Json::Obj(vec![
                     (
                         "digest".into(),
                         Json::Str(format!("{:016x}", crate::fnv1a(&[out.as_bytes()]))),
                     ),
-                    ("cells".into(), Json::Num((rates.len()) as f64)),
-                    ("success_rates".into(), Json::Arr(rates)),
+                    (
+                        "report".into(),
+                        Json::printed(&out).map_err(|e| format!("`wobble sweep` printed {e}"))?,
+                    ),
                 ]);
-                raw.push("native-sweep-threads", &threads_arg, run, wall, value)?;
+                raw.push("sweep-output", &threads_arg, run, wall, value)?;
 
                 // Training: every thread count writes the same file, compared by digest.
                 let policy_out = self.xt.root.join("target/bench/train-threads.json");
@@ -758,8 +731,9 @@ impl Bench<'_> {
     }
 
     fn native_train(&self, raw: &mut Raw) -> Result {
+        let sites = self.sites()?;
         for run in 0..self.options.slow_runs() {
-            for site in SITES {
+            for site in &sites {
                 let mut cmd = self.wobble();
                 cmd.args(["bench", "--train", "--site", site, "--json", "--episodes"])
                     .arg(TRAIN_EPISODES.to_string());
@@ -786,9 +760,8 @@ impl Bench<'_> {
         let (out, wall) = self.capture(&mut test)?;
         for line in out.lines() {
             if let Some(json) = line.strip_prefix("ALLOC ") {
-                let value = Json::parse(json)?;
-                let site = value.get("site").str().unwrap_or_default().to_string();
-                raw.push("alloc", &site, 0, wall, value)?;
+                let value = Json::printed(json).map_err(|e| format!("ALLOC line: {e}"))?;
+                raw.push("alloc-output", "", 0, wall, value)?;
             }
         }
         Ok(())
@@ -818,8 +791,8 @@ impl Bench<'_> {
         if found.is_empty() {
             return Err("criterion ran but left no new estimates in target/criterion".into());
         }
-        for (id, value) in found {
-            raw.push("criterion", &id, 0, 0.0, value)?;
+        for value in found {
+            raw.push("criterion-output", "", 0, 0.0, value)?;
         }
         Ok(())
     }
@@ -887,9 +860,8 @@ impl Bench<'_> {
     /// Writes a plan for tests/bench/bench.mjs; returns its path.
     /// `engine` lists the sites whose engine rates are measured (one run); `train` and `sweep`
     /// add those measurements, run [`Options::slow_runs`] times.
-    fn plan(&self, name: &str, engine: &[&str], train: bool, sweep: bool) -> Result<PathBuf> {
-        let sites =
-            |list: &[&str]| Json::Arr(list.iter().map(|s| Json::Str(s.to_string())).collect());
+    fn plan(&self, name: &str, engine: &[String], train: bool, sweep: bool) -> Result<PathBuf> {
+        let sites = |list: &[String]| Json::Arr(list.iter().cloned().map(Json::Str).collect());
         let runs = if train || sweep {
             self.options.slow_runs()
         } else {
@@ -904,7 +876,7 @@ impl Bench<'_> {
             plan.push((
                 "train".into(),
                 Json::Obj(vec![
-                    ("sites".into(), sites(&SITES)),
+                    ("sites".into(), sites(&self.sites()?)),
                     ("episodes".into(), Json::Num(TRAIN_EPISODES as f64)),
                 ]),
             ));
@@ -936,31 +908,6 @@ impl Bench<'_> {
         Ok(path)
     }
 
-    /// Stores a runner's output: one record per measurement, under `prefix`-engine/-train/-sweep;
-    /// `first_run` is added to the runner's own run numbers.
-    fn push_runner(
-        &self,
-        raw: &mut Raw,
-        prefix: &str,
-        first_run: usize,
-        value: &Json,
-        wall: f64,
-    ) -> Result {
-        let runtime = Json::Obj(vec![
-            ("runtime".into(), value.get("runtime").clone()),
-            ("userAgent".into(), value.get("userAgent").clone()),
-        ]);
-        raw.push("runtime", prefix, 0, wall, runtime)?;
-        for part in ["engine", "train", "sweep"] {
-            for item in value.get(part).items() {
-                let key = item.get("site").str().unwrap_or("airline").to_string();
-                let run = first_run + item.get("run").num().unwrap_or(0.0) as usize;
-                raw.push(&format!("{prefix}-{part}"), &key, run, 0.0, item.clone())?;
-            }
-        }
-        Ok(())
-    }
-
     /// Training and the sweep in Chromium's worker, built as the app ships; training again
     /// built with opt-level 3, to show what the size-tuned build costs.
     fn browser_train(&self, raw: &mut Raw) -> Result {
@@ -974,7 +921,7 @@ impl Bench<'_> {
             node.args(["tests/bench/run.mjs", "chromium", "target/bench/web", pkg])
                 .arg(&plan);
             let (value, wall) = self.capture_json(&mut node)?;
-            self.push_runner(raw, prefix, 0, &value, wall)?;
+            raw.push("runner-output", prefix, 0, wall, value)?;
         }
         Ok(())
     }
@@ -1028,18 +975,7 @@ impl Bench<'_> {
             &runs.to_string(),
         ]);
         let (value, wall) = self.capture_json(&mut node)?;
-        raw.push(
-            "runtime",
-            "first-page",
-            0,
-            wall,
-            Json::Obj(vec![("runtime".into(), value.get("runtime").clone())]),
-        )?;
-        for item in value.get("runs").items() {
-            let run = item.get("run").num().unwrap_or(0.0) as usize;
-            raw.push("first-page", "app", run, 0.0, item.clone())?;
-        }
-        Ok(())
+        raw.push("first-page-output", "app", 0, wall, value)
     }
 
     fn miniwob(&self, raw: &mut Raw) -> Result {
@@ -1064,10 +1000,14 @@ impl Bench<'_> {
         let python = self.ensure_miniwob_venv()?;
         self.wait_for_quiet();
         let out = self.xt.root.join("target/bench/miniwob.json");
-        let tasks: Vec<&str> = MINIWOB_TASKS.iter().map(|(t, _)| *t).collect();
         let mut cmd = self.xt.cmd(python.to_str().unwrap_or("python3"));
         cmd.arg(&script)
-            .args(["--tasks", &tasks.join(","), "--no-parallel", "--json"])
+            .args([
+                "--tasks",
+                &MINIWOB_TASKS.join(","),
+                "--no-parallel",
+                "--json",
+            ])
             .arg(&out);
         if self.options.quick {
             cmd.arg("--quick");
@@ -1076,14 +1016,8 @@ impl Bench<'_> {
         let (_, wall) = self.capture(&mut cmd)?;
         let text =
             fs::read_to_string(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
-        let value = Json::parse(&text)?;
-        let keep = Json::Obj(vec![
-            ("versions".into(), value.get("versions").clone()),
-            ("rows".into(), value.get("rows").clone()),
-            ("args".into(), value.get("args").clone()),
-            ("latency_ms".into(), value.get("latency_ms").clone()),
-        ]);
-        raw.push("miniwob", "result", 0, wall, keep)
+        let value = Json::printed(&text).map_err(|e| format!("{}: {e}", out.display()))?;
+        raw.push("miniwob-output", "result", 0, wall, value)
     }
 
     /// `target/miniwob-venv` with MiniWoB++ from PyPI, created once (the script's own header
@@ -1148,8 +1082,9 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Criterion's estimates written since `since`: (benchmark id, {median, lower, upper} in ns).
-fn collect_estimates(dir: &Path, since: std::time::SystemTime, out: &mut Vec<(String, Json)>) {
+/// Criterion's results written since `since`, one per benchmark: its `benchmark.json` (which
+/// names it) and `estimates.json`, as written, under those two keys.
+fn collect_estimates(dir: &Path, since: std::time::SystemTime, out: &mut Vec<Json>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -1163,28 +1098,14 @@ fn collect_estimates(dir: &Path, since: std::time::SystemTime, out: &mut Vec<(St
             let fresh = fs::metadata(&estimates)
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| t >= since);
-            let parsed = (
-                fs::read_to_string(path.join("benchmark.json")).ok(),
-                fs::read_to_string(&estimates).ok(),
-            );
-            if let (true, (Some(benchmark), Some(estimates))) = (fresh, parsed) {
-                if let (Ok(benchmark), Ok(estimates)) =
-                    (Json::parse(&benchmark), Json::parse(&estimates))
-                {
-                    let id = benchmark
-                        .get("full_id")
-                        .str()
-                        .unwrap_or_default()
-                        .to_string();
-                    let median = estimates.get("median");
-                    let interval = median.get("confidence_interval");
-                    let value = Json::Obj(vec![
-                        ("median".into(), median.get("point_estimate").clone()),
-                        ("lower".into(), interval.get("lower_bound").clone()),
-                        ("upper".into(), interval.get("upper_bound").clone()),
-                    ]);
-                    out.push((id, value));
-                }
+            let read = |file: &Path| Json::printed(&fs::read_to_string(file).ok()?).ok();
+            if let (true, Some(benchmark), Some(estimates)) =
+                (fresh, read(&path.join("benchmark.json")), read(&estimates))
+            {
+                out.push(Json::Obj(vec![
+                    ("benchmark".into(), benchmark),
+                    ("estimates".into(), estimates),
+                ]));
             }
         } else {
             collect_estimates(&path, since, out);
@@ -1210,19 +1131,17 @@ mod tests {
     }
 
     #[test]
-    fn records_round_trip() {
+    fn records_are_one_line_each() {
         let record = Record {
             section: "native-engine".into(),
             key: "airline".into(),
             run: 2,
             wall: 3.5,
-            value: Json::parse(r#"{"steps_per_sec":1.5e5}"#).unwrap(),
+            value: Json::printed("{\n  \"steps_per_sec\": 150000.5\n}\n").unwrap(),
         };
-        let back = Record::from_line(&record.line()).unwrap();
         assert_eq!(
-            (back.section, back.key, back.run),
-            (record.section, record.key, 2)
+            record.line(),
+            r#"{"section":"native-engine","key":"airline","run":2,"wall":3.5,"value":{   "steps_per_sec": 150000.5 }}"#
         );
-        assert_eq!(back.value.get("steps_per_sec").num(), Some(150000.0));
     }
 }

@@ -2,10 +2,13 @@
 //!
 //! Installs cargo-fuzz ([`CARGO_FUZZ_VERSION`]) and the nightly toolchain if they are missing,
 //! builds every target once, then runs each for the given time with
-//! `cargo +nightly fuzz run -s none TARGET fuzz/target/corpus/TARGET fuzz/corpus/TARGET -- ...`
-//! (from `fuzz/`, with `-dict=dict/TARGET.dict` when there is one): new inputs go to the
-//! scratch corpus under `fuzz/target/` (kept between runs, never committed), while the
-//! committed seed corpus in `fuzz/corpus/` is only read. The sanitizer
+//! `cargo +nightly fuzz run -s none TARGET fuzz/target/corpus/TARGET fuzz/corpus/TARGET
+//! [fuzz/target/seeds/TARGET] -- ...` (from `fuzz/`, with `-dict=dict/TARGET.dict` when there is
+//! one): new inputs go to the scratch corpus under `fuzz/target/` (kept between runs, never
+//! committed), while the seeds are only read. The seeds are the committed corpus in
+//! `fuzz/corpus/` and, for the targets in [`GENERATED_SEEDS`], copies of repository files
+//! written afresh before each run (the shipped sites for `site_loader`), so that they cannot
+//! drift from the files they copy. The sanitizer
 //! is off because the engine and policies are safe Rust: what is looked for is panics
 //! (debug assertions and overflow checks are on), timeouts and running out of memory.
 //! libFuzzer's final statistics give the executions; a summary table follows. A crash fails
@@ -14,8 +17,9 @@
 //! `cargo xtask test` runs every target for [`CI_SECONDS`] seconds ([`Xtask::fuzz_smoke`]).
 
 use super::{run, secs, Result, Xtask};
+use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -38,6 +42,10 @@ pub(crate) const CI_SECONDS: u64 = 20;
 const DEFAULT_SECONDS: u64 = 60;
 /// libFuzzer's limit for one input, in seconds: a slower input is reported as a hang.
 const INPUT_TIMEOUT_SECONDS: u64 = 30;
+/// Seeds copied from the repository rather than committed: (target, folder from the root,
+/// file extension). They go to `fuzz/target/seeds/TARGET/`, which git ignores with the rest
+/// of `fuzz/target/`.
+const GENERATED_SEEDS: [(&str, &str, &str); 1] = [("site_loader", "sites", "ron")];
 
 /// What one target's run gave.
 struct Outcome {
@@ -101,12 +109,18 @@ impl Xtask {
         let fuzz_dir = self.root.join("fuzz");
         std::fs::create_dir_all(fuzz_dir.join(&scratch))
             .map_err(|e| format!("cannot create fuzz/{}: {e}", scratch.display()))?;
+        let generated = self.generate_seeds(target)?;
         let mut cmd = self.cargo_fuzz(&["run", "-s", "none", target]);
-        cmd.arg(&scratch).arg(&seeds).arg("--").args([
-            format!("-max_total_time={seconds}"),
-            format!("-timeout={INPUT_TIMEOUT_SECONDS}"),
-            "-print_final_stats=1".to_string(),
-        ]);
+        // libFuzzer writes new inputs into the first folder only.
+        cmd.arg(&scratch)
+            .arg(&seeds)
+            .args(&generated)
+            .arg("--")
+            .args([
+                format!("-max_total_time={seconds}"),
+                format!("-timeout={INPUT_TIMEOUT_SECONDS}"),
+                "-print_final_stats=1".to_string(),
+            ]);
         // Tokens of the input's format (kinds, field names, edge numbers) speed the search up.
         let dict = Path::new("dict").join(format!("{target}.dict"));
         if fuzz_dir.join(&dict).exists() {
@@ -162,6 +176,26 @@ impl Xtask {
         })
     }
 
+    /// Writes `target`'s generated seeds ([`GENERATED_SEEDS`]) afresh; returns their folder,
+    /// relative to `fuzz/`, when it has any.
+    fn generate_seeds(&self, target: &str) -> Result<Option<PathBuf>> {
+        let Some((_, from, extension)) = GENERATED_SEEDS.iter().find(|(t, _, _)| *t == target)
+        else {
+            return Ok(None);
+        };
+        let dir = Path::new("target").join("seeds").join(target);
+        let copied = copy_seeds(
+            &self.root.join(from),
+            extension,
+            &self.root.join("fuzz").join(&dir),
+        )?;
+        println!(
+            "  seeds    {copied} {from}/*.{extension} files copied to fuzz/{}",
+            dir.display()
+        );
+        Ok(Some(dir))
+    }
+
     /// `cargo +nightly fuzz ARGS` run from `fuzz/`.
     fn cargo_fuzz(&self, args: &[&str]) -> std::process::Command {
         // The rustup proxy (first on our PATH) understands `+nightly`; `$CARGO` is the stable
@@ -209,6 +243,31 @@ impl Xtask {
         ]))?;
         self.expect_version("cargo-fuzz", "--version", CARGO_FUZZ_VERSION)
     }
+}
+
+/// Copies every `*.EXTENSION` file of `from` into `to`, emptied first so that a file removed
+/// from `from` does not linger; returns how many were copied.
+fn copy_seeds(from: &Path, extension: &str, to: &Path) -> Result<usize> {
+    if to.exists() {
+        fs::remove_dir_all(to).map_err(|e| format!("cannot empty {}: {e}", to.display()))?;
+    }
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let mut copied = 0;
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if let (true, Some(name)) = (
+            path.extension().is_some_and(|x| x == extension),
+            path.file_name(),
+        ) {
+            fs::copy(&path, to.join(name))
+                .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+            copied += 1;
+        }
+    }
+    if copied == 0 {
+        return Err(format!("{} has no *.{extension} files", from.display()));
+    }
+    Ok(copied)
 }
 
 /// `--minutes N`, `--seconds N` (or `=N`) and target names; all targets when none is named.
@@ -341,6 +400,26 @@ mod tests {
         assert!(fuzz_args(&strings(&["--hours", "1"])).is_err());
         let e = fuzz_args(&strings(&["sites"])).unwrap_err();
         assert!(e.contains("site_loader"), "{e}");
+    }
+
+    #[test]
+    fn copies_the_seeds_afresh() {
+        let scratch = std::env::temp_dir().join(format!("xtask-seeds-{}", std::process::id()));
+        let (from, to) = (scratch.join("sites"), scratch.join("seeds"));
+        fs::create_dir_all(&from).unwrap();
+        fs::create_dir_all(&to).unwrap();
+        fs::write(from.join("a.ron"), "Site(").unwrap();
+        fs::write(from.join("README.md"), "not a seed").unwrap();
+        fs::write(to.join("removed.ron"), "left from an older run").unwrap();
+        assert_eq!(copy_seeds(&from, "ron", &to).unwrap(), 1);
+        let mut names: Vec<_> = fs::read_dir(&to)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.ron"]);
+        assert!(copy_seeds(&to, "txt", &scratch.join("none")).is_err());
+        fs::remove_dir_all(&scratch).unwrap();
     }
 
     #[test]

@@ -30,22 +30,19 @@ fn list_prints_every_site_with_its_tasks() {
         .iter()
         .map(|s| s["site"].as_str().unwrap())
         .collect();
-    for want in [
-        "click-button",
-        "enter-text",
-        "login-user",
-        "choose-list",
-        "click-checkboxes",
-        "choose-date",
-        "airline",
-        "bank",
-        "aurora",
-        "tax",
-        "shop",
-        "inbox",
-    ] {
-        assert!(sites.contains(&want), "{want} missing from {sites:?}");
-    }
+    // The engine's shipped sites, in its order...
+    let shipped: Vec<&str> = wobble_engine::builtin::site_names().collect();
+    assert_eq!(sites, shipped);
+    // ...which are every file in sites/.
+    let mut files: Vec<String> = std::fs::read_dir(wobble_testkit::root().join("sites"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| Some(name.strip_suffix(".ron")?.to_string()))
+        .collect();
+    files.sort();
+    let mut sorted = sites.clone();
+    sorted.sort();
+    assert_eq!(sorted, files, "sites/ and the shipped sites differ");
     let airline = v
         .as_array()
         .unwrap()
@@ -501,14 +498,13 @@ fn render_writes_an_svg_of_the_start_page_or_the_page_asked_for() {
 }
 
 /// The README's gallery images are what `wobble render` draws now (`cargo xtask gallery`
-/// redraws them; so does this test under WOBBLE_BLESS=1).
+/// redraws them; so does `cargo xtask bless`, through this test).
 #[test]
 fn the_gallery_is_fresh() {
-    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let root = wobble_testkit::root();
     let gallery = root.join("docs/gallery");
     let list = std::fs::read_to_string(gallery.join("gallery.txt")).unwrap();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let bless = std::env::var_os("WOBBLE_BLESS").is_some();
     let dir = scratch("gallery");
     let mut listed = Vec::new();
     for line in list.lines().map(str::trim) {
@@ -524,21 +520,7 @@ fn the_gallery_is_fresh() {
         let (code, _, err) = wobble(&args);
         assert_eq!(code, 0, "{line}: {err}");
         let drawn = std::fs::read_to_string(&fresh).unwrap();
-        let committed = gallery.join(&file);
-        if bless {
-            std::fs::write(&committed, &drawn).unwrap();
-        }
-        let old = std::fs::read_to_string(&committed).unwrap_or_else(|_| {
-            panic!(
-                "{} is missing: run `cargo xtask gallery`",
-                committed.display()
-            )
-        });
-        assert!(
-            old == drawn,
-            "{} is stale: run `cargo xtask gallery` and review the images",
-            committed.display()
-        );
+        wobble_testkit::golden_file(gallery.join(&file), &drawn);
         assert!(
             readme.contains(&format!("docs/gallery/{file}")),
             "README.md does not show {file}"

@@ -5,25 +5,16 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use wobble_engine::rng::Rng;
 use wobble_engine::{Action, EpisodeRecord, Recorder};
+use wobble_testkit::{generated_block, golden_file};
 
-fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-/// Compares `actual` with a golden file, or rewrites it under WOBBLE_BLESS=1.
-fn golden(name: &str, actual: &str) {
-    let path = golden_dir().join(name);
-    if std::env::var_os("WOBBLE_BLESS").is_some() {
-        std::fs::create_dir_all(golden_dir()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run `cargo xtask bless`", path.display()));
-    assert!(expected == actual, "{} is stale: run `cargo xtask bless` and review the diff\n--- expected\n{expected}\n--- actual\n{actual}", path.display());
+/// Where this file's golden files live.
+fn golden_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
 }
 
 #[test]
@@ -117,47 +108,22 @@ fn recorded_episodes_replay_exactly_after_a_json_round_trip() {
 
 #[test]
 fn rollout_digests_match_the_golden_file() {
-    golden("digests.txt", &common::digest_lines());
+    golden_file(golden_path("digests.txt"), &common::digest_lines());
 }
 
 /// RELIABILITY.md quotes how many digest lines the audit checks and how big
-/// the committed fuzz corpus is; both are measured here, rewritten under
-/// WOBBLE_BLESS=1, and a stale figure fails.
+/// the committed fuzz corpus is; both are measured here and kept in generated
+/// blocks, so a stale figure fails.
 #[test]
 fn reliability_figures_are_fresh() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let doc_path = root.join("RELIABILITY.md");
-    let doc = std::fs::read_to_string(&doc_path).unwrap();
     let lines = common::digest_lines().lines().count();
-    let (files, bytes) = corpus_size(&root.join("fuzz/corpus"));
-    let figures = [
-        ("<!-- digests:lines -->", format!("{lines} lines")),
-        (
-            "<!-- corpus:size -->",
-            format!("{files} files, {} KB", bytes.div_ceil(1024)),
-        ),
-    ];
-    let mut fresh = doc.clone();
-    for (marker, value) in &figures {
-        let at = fresh
-            .find(marker)
-            .unwrap_or_else(|| panic!("RELIABILITY.md has no {marker}"));
-        let start = at + marker.len();
-        let end = start
-            + fresh[start..]
-                .find("<!-- end -->")
-                .unwrap_or_else(|| panic!("{marker} has no closing <!-- end -->"));
-        fresh.replace_range(start..end, value);
-    }
-    if std::env::var_os("WOBBLE_BLESS").is_some() {
-        std::fs::write(&doc_path, &fresh).unwrap();
-    } else {
-        assert!(
-            fresh == doc,
-            "RELIABILITY.md's figures are stale ({lines} digest lines, corpus {files} files, \
-             {bytes} bytes); run `cargo xtask bless`"
-        );
-    }
+    generated_block("RELIABILITY.md", "digests:lines", &format!("{lines} lines"));
+    let (files, bytes) = corpus_size(&wobble_testkit::root().join("fuzz/corpus"));
+    generated_block(
+        "RELIABILITY.md",
+        "corpus:size",
+        &format!("{files} files, {} KB", bytes.div_ceil(1024)),
+    );
 }
 
 /// Files and bytes under `dir`, recursively.
@@ -196,8 +162,8 @@ fn first_observations_match_the_golden_files() {
                 n.classes
             ));
         }
-        golden(
-            &format!("{}.{}.txt", site.name, site.tasks[task].name),
+        golden_file(
+            golden_path(&format!("{}.{}.txt", site.name, site.tasks[task].name)),
             &text,
         );
     }

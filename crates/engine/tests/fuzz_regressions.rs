@@ -1,6 +1,8 @@
 //! The fuzz targets' checks, run on every saved input: the inputs that once
 //! crashed a target (`fuzz/regressions/TARGET/`, named after what they
-//! broke) and the seed corpora (`fuzz/corpus/TARGET/`). The checks are the
+//! broke) and the seed corpora (`fuzz/corpus/TARGET/`, and for `site_loader`
+//! the shipped sites in `sites/`, which `cargo xtask fuzz` copies in as
+//! seeds rather than keeping copies in the corpus). The checks are the
 //! fuzz crate's own code (`fuzz/src/checks.rs`), compiled in here, so what
 //! the fuzzer found stays fixed in the ordinary test run. The `actions`
 //! target's regressions are scenarios saved as JSON (see `Scenario`).
@@ -39,11 +41,15 @@ fn inputs(kind: &str, target: &str) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Runs `check` on every regression and seed of `target`.
-fn run_all(target: &str, check: fn(&[u8])) {
+/// Runs `check` on every regression and seed of `target`, and on `extra` inputs.
+fn run_all(target: &str, check: fn(&[u8]), extra: &[(String, Vec<u8>)]) {
     let seeds = inputs("corpus", target);
     assert!(!seeds.is_empty(), "fuzz/corpus/{target}/ has no seeds");
-    for (name, bytes) in inputs("regressions", target).iter().chain(&seeds) {
+    for (name, bytes) in inputs("regressions", target)
+        .iter()
+        .chain(&seeds)
+        .chain(extra)
+    {
         let outcome = std::panic::catch_unwind(|| check(bytes));
         assert!(
             outcome.is_ok(),
@@ -54,22 +60,36 @@ fn run_all(target: &str, check: fn(&[u8])) {
 
 #[test]
 fn site_loader_inputs_load_or_fail_with_a_located_error() {
-    run_all("site_loader", checks::site_loader);
+    // The seeds `cargo xtask fuzz` generates: every site file in sites/.
+    let sites = fuzz_dir().join("../sites");
+    let mut shipped = Vec::new();
+    for entry in fs::read_dir(&sites).unwrap_or_else(|e| panic!("{}: {e}", sites.display())) {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "ron") {
+            let bytes = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            shipped.push((
+                format!("sites/{}", path.file_name().unwrap().to_string_lossy()),
+                bytes,
+            ));
+        }
+    }
+    assert!(!shipped.is_empty(), "sites/ has no site files");
+    run_all("site_loader", checks::site_loader, &shipped);
 }
 
 #[test]
 fn perturb_spec_inputs_round_trip_or_name_the_bad_part() {
-    run_all("perturb_spec", checks::perturb_spec);
+    run_all("perturb_spec", checks::perturb_spec, &[]);
 }
 
 #[test]
 fn episode_import_inputs_replay_or_are_refused() {
-    run_all("episode_import", checks::episode_import);
+    run_all("episode_import", checks::episode_import, &[]);
 }
 
 #[test]
 fn agent_protocol_inputs_get_replies_or_errors() {
-    run_all("agent_protocol", checks::agent_protocol);
+    run_all("agent_protocol", checks::agent_protocol, &[]);
 }
 
 /// The names of the scenario files in `dir` that fail their checks (or do

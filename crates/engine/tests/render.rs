@@ -8,31 +8,18 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::render::page_svg;
 use wobble_engine::rng::Rng;
 use wobble_engine::{builtin, Action, Env, EnvConfig, Role, TypeText};
+use wobble_testkit::golden_file;
 
-fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/render")
-}
-
-/// Compares `actual` with a golden file, or rewrites it under WOBBLE_BLESS=1.
-fn golden(name: &str, actual: &str) {
-    let path = golden_dir().join(name);
-    if std::env::var_os("WOBBLE_BLESS").is_some() {
-        std::fs::create_dir_all(golden_dir()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run `cargo xtask bless`", path.display()));
-    assert!(
-        expected == actual,
-        "{} is stale: run `cargo xtask bless` and review the diff\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
+/// Where this file's golden drawings live.
+fn golden_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/render")
+        .join(name)
 }
 
 /// A step taken before drawing, naming elements by key as a recipe does.
@@ -185,9 +172,12 @@ fn draw(case: &Case) -> (Env, String) {
 fn drawings_and_changes_match_the_golden_files() {
     for case in CASES {
         let (env, svg) = draw(case);
-        golden(&format!("{}.svg", case.name), &svg);
+        golden_file(golden_path(&format!("{}.svg", case.name)), &svg);
         let changes = serde_json::to_string_pretty(env.changes()).unwrap() + "\n";
-        golden(&format!("{}.changes.json", case.name), &changes);
+        golden_file(
+            golden_path(&format!("{}.changes.json", case.name)),
+            &changes,
+        );
     }
 }
 

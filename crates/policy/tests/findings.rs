@@ -6,11 +6,9 @@
 //! the blocks between their `<!-- NAME:begin -->` and `<!-- NAME:end -->`
 //! markers; otherwise a stale block fails, naming the command.
 
-mod common;
-
-use common::{generated_block, root};
 use wobble_engine::{builtin, Env, EnvConfig};
 use wobble_policy::{evaluate, LearnedPolicy, RandomPolicy, EVALUATION_SEEDS_START};
+use wobble_testkit::{generated_block, root};
 
 /// One row of a sweep CSV.
 struct Cell {

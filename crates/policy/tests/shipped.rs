@@ -5,12 +5,10 @@
 //! `cargo xtask bless` (WOBBLE_BLESS=1); a stale table fails.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-
-use common::{generated_block, root};
 use wobble_engine::{builtin, Env, EnvConfig};
 use wobble_policy::learned::train::{train, Randomization, TrainConfig};
 use wobble_policy::{evaluate, LearnedPolicy, EVALUATION_SEEDS_START};
+use wobble_testkit::{generated_block, root};
 
 /// (file, site, task, PPO episodes, oracle episodes cloned first, randomization).
 const SHIPPED: [(&str, &str, &str, u64, u64, &str); 18] = [

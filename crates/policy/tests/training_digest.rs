@@ -58,16 +58,9 @@ fn digest_lines() -> String {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn training_digests_match_the_golden_file() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/training.txt");
-    let actual = digest_lines();
-    if std::env::var_os("WOBBLE_BLESS").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        actual, expected,
-        "training changed; if on purpose, run `cargo xtask bless` and review the diff"
+    wobble_testkit::golden_file(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/training.txt"),
+        &digest_lines(),
     );
 }
 
