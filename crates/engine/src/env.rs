@@ -8,15 +8,15 @@
 //! candidate actions. Buffers are reused across steps, so a step that does not
 //! change the page's layout allocates nothing.
 
-use crate::compile::{
-    EffectC, ElemC, InstrPart, Lazy, OptionsC, Placement, Role, Site, SlotTarget, TaskC, TemplateC,
-    TemplatePart,
-};
 use crate::eval::{self, Ctx, RowCtx, TableData};
 use crate::format::TextStyle;
 use crate::layout::{self, Rect};
 use crate::perturb::{self, Change, GoalView, PerturbSpec};
 use crate::rng::Rng;
+use crate::site::{
+    Effect, Elem, InstrPart, Lazy, Options, Placement, Role, Site, SlotTarget, Task, Template,
+    TemplatePart,
+};
 use crate::{Action, Key, TypeText};
 use serde::{Deserialize, Serialize};
 use std::fmt::{self, Write as _};
@@ -331,7 +331,7 @@ impl Env {
         clippy::indexing_slicing,
         reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
     )]
-    fn task(&self) -> &TaskC {
+    fn task(&self) -> &Task {
         &self.site.tasks[self.task]
     }
 
@@ -552,7 +552,7 @@ impl Env {
         parent: Option<u32>,
         row: RowCtx,
     ) {
-        let elem: &ElemC = &site.elems[e as usize];
+        let elem: &Elem = &site.elems[e as usize];
         let depth = parent
             .map(|p| self.nodes[p as usize].depth + 1)
             .unwrap_or(0);
@@ -764,11 +764,11 @@ impl Env {
         }
     }
 
-    fn options_of(&self, site: &Site, opts: &OptionsC) -> Vec<String> {
+    fn options_of(&self, site: &Site, opts: &Options) -> Vec<String> {
         match opts {
-            OptionsC::Items(items) => items.clone(),
-            OptionsC::List(l) => site.lists.get(*l as usize).cloned().unwrap_or_default(),
-            OptionsC::Column(t, c) => self
+            Options::Items(items) => items.clone(),
+            Options::List(l) => site.lists.get(*l as usize).cloned().unwrap_or_default(),
+            Options::Column(t, c) => self
                 .tables
                 .get(*t as usize)
                 .map(|t| {
@@ -796,13 +796,13 @@ impl Env {
         }
     }
 
-    fn render_template(&self, site: &Site, t: &TemplateC, row: RowCtx) -> String {
+    fn render_template(&self, site: &Site, t: &Template, row: RowCtx) -> String {
         let mut out = String::new();
         self.render_into(site, t, row, &mut out);
         out
     }
 
-    fn render_into(&self, site: &Site, t: &TemplateC, row: RowCtx, out: &mut String) {
+    fn render_into(&self, site: &Site, t: &Template, row: RowCtx, out: &mut String) {
         let ctx = self.ctx(site);
         for part in &t.parts {
             match part {
@@ -1292,10 +1292,10 @@ impl Env {
         }
     }
 
-    fn run(&mut self, site: &Site, effects: &[EffectC], row: RowCtx) -> Flow {
+    fn run(&mut self, site: &Site, effects: &[Effect], row: RowCtx) -> Flow {
         for effect in effects {
             match effect {
-                EffectC::Set(target, value) => {
+                Effect::Set(target, value) => {
                     let Some(slot) = self.resolve_slot(Some(*target), row.map(|(_, r)| r)) else {
                         continue;
                     };
@@ -1308,7 +1308,7 @@ impl Env {
                     }
                     self.scratch = buf;
                 }
-                EffectC::Navigate(p) => {
+                Effect::Navigate(p) => {
                     self.page = *p;
                     // A banner along the bottom stays until dismissed; modal dialogs close.
                     if !self.dialog.is_some_and(|d| self.is_bar(d)) {
@@ -1322,7 +1322,7 @@ impl Env {
                         e.clear();
                     }
                 }
-                EffectC::Require(cond, message) => {
+                Effect::Require(cond, message) => {
                     if !self.ctx(site).cond(cond, row) {
                         let mut buf = std::mem::take(&mut self.scratch);
                         buf.clear();
@@ -1337,7 +1337,7 @@ impl Env {
                         e.clear();
                     }
                 }
-                EffectC::If(cond, then, otherwise) => {
+                Effect::If(cond, then, otherwise) => {
                     let branch = if self.ctx(site).cond(cond, row) {
                         then
                     } else {
@@ -1348,12 +1348,12 @@ impl Env {
                         other => return other,
                     }
                 }
-                EffectC::OpenDialog(d) => {
+                Effect::OpenDialog(d) => {
                     self.dialog = Some(*d);
                     self.focus = None;
                 }
-                EffectC::CloseDialog => self.dialog = None,
-                EffectC::End => return Flow::End,
+                Effect::CloseDialog => self.dialog = None,
+                Effect::End => return Flow::End,
             }
         }
         Flow::Continue
@@ -1663,11 +1663,11 @@ impl Env {
         let mut wanted = 0u32;
         let mut filled = 0u32;
         for step in &task.solution {
-            use crate::compile::StepC;
+            use crate::site::Step;
             let (key, expected): (&str, &str) = match step {
-                StepC::Type(k, f) | StepC::Select(k, f) => (k, self.goal_value(*f as usize)),
-                StepC::TypeText(k, t) | StepC::SelectText(k, t) => (k, t),
-                StepC::Check(k) => (k, "true"),
+                Step::Type(k, f) | Step::Select(k, f) => (k, self.goal_value(*f as usize)),
+                Step::TypeText(k, t) | Step::SelectText(k, t) => (k, t),
+                Step::Check(k) => (k, "true"),
                 _ => continue,
             };
             wanted += 1;
@@ -1719,7 +1719,7 @@ fn set_slot(slots: &mut Vec<String>, i: usize, text: &str) {
 /// Room reserved in each state slot, enough for typical typed values.
 const SLOT_CAPACITY: usize = 64;
 
-fn default_classes(elem: &ElemC) -> String {
+fn default_classes(elem: &Elem) -> String {
     match elem.role {
         Role::Button if elem.primary => "btn btn-primary".into(),
         Role::Button => "btn".into(),
@@ -1753,12 +1753,12 @@ fn render_instruction(parts: &[InstrPart], goal: &[String], out: &mut String) {
 /// another page or open a dialog) to one whose elements can end the episode;
 /// `u32::MAX` where none is reachable.
 fn page_distances(site: &Site) -> Vec<u32> {
-    fn walk(effects: &[EffectC], out: &mut Vec<u32>, ends: &mut bool) {
+    fn walk(effects: &[Effect], out: &mut Vec<u32>, ends: &mut bool) {
         for e in effects {
             match e {
-                EffectC::Navigate(p) | EffectC::OpenDialog(p) => out.push(*p),
-                EffectC::End => *ends = true,
-                EffectC::If(_, a, b) => {
+                Effect::Navigate(p) | Effect::OpenDialog(p) => out.push(*p),
+                Effect::End => *ends = true,
+                Effect::If(_, a, b) => {
                     walk(a, out, ends);
                     walk(b, out, ends);
                 }

@@ -25,6 +25,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 pub mod builtin;
+pub mod calendar;
 pub mod compile;
 pub mod env;
 pub mod episode;
@@ -37,13 +38,15 @@ pub mod perturb;
 pub mod protocol;
 pub mod render;
 pub mod rng;
+pub mod site;
 pub mod text;
 
-pub use compile::{load_site, Role, Site, SiteError};
+pub use compile::{load_site, SiteError};
 pub use env::{Env, EnvConfig, Node, Outcome, RewardMode, StepError, StepResult};
 pub use episode::{EpisodeRecord, Recorder, ReplayError};
 pub use layout::Rect;
 pub use perturb::{Change, Kind, PerturbSpec, SpecError};
+pub use site::{Role, Site};
 
 use serde::{Deserialize, Serialize};
 

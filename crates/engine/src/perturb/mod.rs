@@ -37,13 +37,12 @@ pub use spec::{
     Kind, PerturbSpec, Perturbation, SpecError, DEFAULT_SEVERITY, MAX_SEVERITY, MIN_SEVERITY,
 };
 
-use crate::compile::{
-    EffectC, ElemC, InstrPart, Lazy, MoneyFormat, PageC, Placement, Role, Site, TemplateC,
-    TemplatePart,
-};
 use crate::eval::text_eq;
 use crate::format::{DateFormat, TextStyle};
 use crate::rng::Rng;
+use crate::site::{
+    Effect, Elem, InstrPart, Lazy, MoneyFormat, Page, Placement, Role, Site, Template, TemplatePart,
+};
 use data::{catalog, Catalog, Dialog as DialogText};
 use serde::{Deserialize, Serialize};
 
@@ -189,8 +188,8 @@ fn new_date_format(current: DateFormat, severity: u8) -> DateFormat {
 
 /// Whether any generator of the site writes a date.
 fn uses_dates(site: &Site) -> bool {
-    use crate::compile::{GenC, TableSource};
-    let is_date = |g: &GenC| matches!(g, GenC::Date { .. });
+    use crate::site::{Gen, TableSource};
+    let is_date = |g: &Gen| matches!(g, Gen::Date { .. });
     site.tasks
         .iter()
         .any(|t| t.goal.iter().chain(&t.derived).any(is_date))
@@ -551,7 +550,7 @@ impl Transform<'_> {
         }
     }
 
-    fn new_elem(&mut self, elem: ElemC) -> u32 {
+    fn new_elem(&mut self, elem: Elem) -> u32 {
         self.site.elems.push(elem);
         (self.site.elems.len() - 1) as u32
     }
@@ -840,7 +839,7 @@ impl Transform<'_> {
             let Some(new) = self.pick(&fresh).map(str::to_string) else {
                 continue;
             };
-            self.site.elems[e as usize].label = TemplateC {
+            self.site.elems[e as usize].label = Template {
                 parts: vec![TemplatePart::Lit(new.clone())],
             };
             let key = self.site.elems[e as usize].key.clone();
@@ -1226,7 +1225,7 @@ impl Transform<'_> {
             DISMISS_KEY,
             &accept,
             !decoy_primary,
-            vec![EffectC::CloseDialog],
+            vec![Effect::CloseDialog],
         );
         if decoy_primary {
             dismiss.role = Role::Link;
@@ -1240,7 +1239,7 @@ impl Transform<'_> {
         } else {
             vec![dismiss, decoy_e]
         }));
-        self.site.pages.push(PageC {
+        self.site.pages.push(Page {
             id,
             title: texts.title.clone(),
             is_dialog: true,
@@ -1331,7 +1330,7 @@ impl Transform<'_> {
                 elem.placeholder = elem.placeholder.replace(old.hint(), new.hint());
             }
         }
-        let sample = crate::compile::parse_iso_date("2026-03-14")
+        let sample = crate::calendar::parse_iso_date("2026-03-14")
             .map(|d| {
                 (
                     crate::text::format_date(d, old),
@@ -1464,10 +1463,10 @@ impl Transform<'_> {
             if let Some(i) = elem
                 .on_click
                 .iter()
-                .position(|f| matches!(f, EffectC::Navigate(_)))
+                .position(|f| matches!(f, Effect::Navigate(_)))
             {
                 if i + 1 == elem.on_click.len() {
-                    if let EffectC::Navigate(to) = elem.on_click[i] {
+                    if let Effect::Navigate(to) = elem.on_click[i] {
                         candidates.push((e as u32, i, to, place.page));
                     }
                 }
@@ -1522,19 +1521,19 @@ impl Transform<'_> {
             CONTINUE_KEY,
             &accept,
             true,
-            vec![EffectC::CloseDialog, EffectC::Navigate(to)],
+            vec![Effect::CloseDialog, Effect::Navigate(to)],
         ));
         let back = self.new_elem(button(
             "wobble:cancel",
             &cancel,
             false,
-            vec![EffectC::CloseDialog],
+            vec![Effect::CloseDialog],
         ));
         let row = self.new_elem(group(vec![go, back]));
         let id = self.fresh_page_id("confirm-dialog");
         self.give_selector(go, &format!("{id}-ok"));
         self.give_selector(back, &format!("{id}-cancel"));
-        self.site.pages.push(PageC {
+        self.site.pages.push(Page {
             id,
             title: data.confirm.title.clone(),
             is_dialog: true,
@@ -1544,7 +1543,7 @@ impl Transform<'_> {
             placement: Placement::Modal,
         });
         let d = (self.site.pages.len() - 1) as u32;
-        self.site.elems[e as usize].on_click[i] = EffectC::OpenDialog(d);
+        self.site.elems[e as usize].on_click[i] = Effect::OpenDialog(d);
         self.raise_step_limit(1);
         let to_id = self.site.pages[to as usize].id.clone();
         let text = format!(
@@ -1578,7 +1577,7 @@ impl Transform<'_> {
                 "wobble:back",
                 &back_text,
                 false,
-                vec![EffectC::Navigate(page)],
+                vec![Effect::Navigate(page)],
             );
             l.role = Role::Link;
             self.new_elem(l)
@@ -1587,13 +1586,13 @@ impl Transform<'_> {
             CONTINUE_KEY,
             &accept,
             true,
-            vec![EffectC::Navigate(to)],
+            vec![Effect::Navigate(to)],
         ));
         let row = self.new_elem(group(vec![back, go]));
         let id = self.fresh_page_id("review");
         self.give_selector(go, "review_continue");
         self.give_selector(back, "review_back");
-        self.site.pages.push(PageC {
+        self.site.pages.push(Page {
             id,
             title: data.review.title.clone(),
             is_dialog: false,
@@ -1605,7 +1604,7 @@ impl Transform<'_> {
         let r = (self.site.pages.len() - 1) as u32;
         let effect = &mut self.site.elems[e as usize].on_click[i];
         match effect {
-            EffectC::Navigate(_) => *effect = EffectC::Navigate(r),
+            Effect::Navigate(_) => *effect = Effect::Navigate(r),
             // Already behind a dialog: the dialog's button leads to the review page.
             _ => return,
         }
@@ -1846,39 +1845,39 @@ fn camel_case(key: &str) -> String {
     }
 }
 
-fn literal(text: &str) -> TemplateC {
-    TemplateC {
+fn literal(text: &str) -> Template {
+    Template {
         parts: vec![TemplatePart::Lit(text.to_string())],
     }
 }
 
-fn button(key: &str, label: &str, primary: bool, on_click: Vec<EffectC>) -> ElemC {
-    ElemC {
+fn button(key: &str, label: &str, primary: bool, on_click: Vec<Effect>) -> Elem {
+    Elem {
         key: Some(key.to_string()),
         label: literal(label),
         primary,
         on_click,
-        ..ElemC::blank(Role::Button)
+        ..Elem::blank(Role::Button)
     }
 }
 
-fn text_elem(text: &str, style: TextStyle) -> ElemC {
-    ElemC {
+fn text_elem(text: &str, style: TextStyle) -> Elem {
+    Elem {
         label: literal(text),
         style,
-        ..ElemC::blank(Role::Text)
+        ..Elem::blank(Role::Text)
     }
 }
 
-fn group(children: Vec<u32>) -> ElemC {
-    ElemC {
+fn group(children: Vec<u32>) -> Elem {
+    Elem {
         children,
-        ..ElemC::blank(Role::Group)
+        ..Elem::blank(Role::Group)
     }
 }
 
 /// Turns `$` + value into a formatted amount; returns how many it changed.
-fn money_parts(t: &mut TemplateC, format: MoneyFormat) -> usize {
+fn money_parts(t: &mut Template, format: MoneyFormat) -> usize {
     let mut count = 0;
     let mut parts = Vec::with_capacity(t.parts.len());
     let mut pending_dollar = false;
@@ -2033,7 +2032,7 @@ fn parts_equal(a: &[InstrPart], b: &[InstrPart]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::ValueC;
+    use crate::site::Value;
 
     #[test]
     fn the_word_lists_load() {
@@ -2109,10 +2108,10 @@ mod tests {
 
     #[test]
     fn money_templates_keep_other_text() {
-        let mut t = TemplateC {
+        let mut t = Template {
             parts: vec![
                 TemplatePart::Lit("Total $".into()),
-                TemplatePart::Value(ValueC::Lit("5".into())),
+                TemplatePart::Value(Value::Lit("5".into())),
                 TemplatePart::Lit(" now".into()),
             ],
         };
