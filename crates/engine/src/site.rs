@@ -668,6 +668,33 @@ pub struct Site {
     pub error_slot: SlotId,
 }
 
+// Element and page ids are resolved by the compiler, or made by a
+// perturbation as it pushes the element or page it refers to, and nothing
+// removes either; so an id the engine holds always indexes the site. These
+// accessors are where that is relied on, once, instead of at every index.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "element and page ids are ones the site compiler resolved or a perturbation made as it pushed the element or page, and nothing removes either"
+)]
+impl Site {
+    /// The element with this id (an index into [`Site::elems`]).
+    pub(crate) fn elem(&self, e: u32) -> &Elem {
+        &self.elems[e as usize]
+    }
+    /// The element with this id, to change it.
+    pub(crate) fn elem_mut(&mut self, e: u32) -> &mut Elem {
+        &mut self.elems[e as usize]
+    }
+    /// The page or dialog with this id (an index into [`Site::pages`]).
+    pub(crate) fn page(&self, p: u32) -> &Page {
+        &self.pages[p as usize]
+    }
+    /// The page or dialog with this id, to change it.
+    pub(crate) fn page_mut(&mut self, p: u32) -> &mut Page {
+        &mut self.pages[p as usize]
+    }
+}
+
 impl Site {
     /// Index of the task with this name.
     pub fn task_index(&self, name: &str) -> Option<usize> {
