@@ -18,6 +18,32 @@ use crate::format::{DateFormat, TextStyle, Theme};
 /// Index of a state slot.
 pub type SlotId = u32;
 
+/// An element of a site: its index in [`Site::elems`]. Elements name their
+/// children, and pages their elements, by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct ElemId(pub u32);
+
+impl ElemId {
+    /// Its position in [`Site::elems`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A page or dialog of a site: its index in [`Site::pages`]. Effects name
+/// the pages they go to, and pages their pop-ups, by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct PageId(pub u32);
+
+impl PageId {
+    /// Its position in [`Site::pages`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Where a value is read from, resolved.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -131,13 +157,13 @@ pub enum Effect {
     /// Set a slot.
     Set(SlotTarget, Value),
     /// Go to a page.
-    Navigate(u32),
+    Navigate(PageId),
     /// Stop with a message unless the condition holds.
     Require(Cond, Template),
     /// Branch.
     If(Cond, Vec<Effect>, Vec<Effect>),
     /// Open a dialog (an index into pages).
-    OpenDialog(u32),
+    OpenDialog(PageId),
     /// Close the dialog.
     CloseDialog,
     /// End the episode.
@@ -430,7 +456,7 @@ pub struct Elem {
     /// Options of a select or radio group.
     pub options: Option<Options>,
     /// Children (groups), or the row template (lists).
-    pub children: Vec<u32>,
+    pub children: Vec<ElemId>,
     /// For lists: table, filter and empty text.
     pub list: Option<List>,
     /// Selector id replacing the one derived from the key (a perturbation).
@@ -519,11 +545,11 @@ pub struct Page {
     /// True for dialogs.
     pub is_dialog: bool,
     /// The element of the button that Enter presses.
-    pub enter: Option<u32>,
+    pub enter: Option<ElemId>,
     /// Top-level elements, as indices into [`Site::elems`].
-    pub elems: Vec<u32>,
+    pub elems: Vec<ElemId>,
     /// A dialog opened the first time the page is shown (a pop-up).
-    pub popup: Option<u32>,
+    pub popup: Option<PageId>,
     /// How a dialog is placed.
     pub placement: Placement,
 }
@@ -659,7 +685,7 @@ pub struct Site {
     /// Pages then dialogs.
     pub pages: Vec<Page>,
     /// The page an episode starts on.
-    pub start: u32,
+    pub start: PageId,
     /// Every element of every page and dialog; pages and groups hold indices into it.
     pub elems: Vec<Elem>,
     /// The tasks set on the site.
@@ -678,24 +704,38 @@ pub struct Site {
 )]
 impl Site {
     /// The element with this id (an index into [`Site::elems`]).
-    pub(crate) fn elem(&self, e: u32) -> &Elem {
-        &self.elems[e as usize]
+    pub(crate) fn elem(&self, e: ElemId) -> &Elem {
+        &self.elems[e.index()]
     }
     /// The element with this id, to change it.
-    pub(crate) fn elem_mut(&mut self, e: u32) -> &mut Elem {
-        &mut self.elems[e as usize]
+    pub(crate) fn elem_mut(&mut self, e: ElemId) -> &mut Elem {
+        &mut self.elems[e.index()]
     }
     /// The page or dialog with this id (an index into [`Site::pages`]).
-    pub(crate) fn page(&self, p: u32) -> &Page {
-        &self.pages[p as usize]
+    pub(crate) fn page(&self, p: PageId) -> &Page {
+        &self.pages[p.index()]
     }
     /// The page or dialog with this id, to change it.
-    pub(crate) fn page_mut(&mut self, p: u32) -> &mut Page {
-        &mut self.pages[p as usize]
+    pub(crate) fn page_mut(&mut self, p: PageId) -> &mut Page {
+        &mut self.pages[p.index()]
     }
 }
 
 impl Site {
+    /// Every page and dialog with its id, in id order.
+    pub(crate) fn pages_with_ids(&self) -> impl Iterator<Item = (PageId, &Page)> {
+        (0u32..).map(PageId).zip(&self.pages)
+    }
+    /// Adds an element (a perturbation's); returns its id.
+    pub(crate) fn push_elem(&mut self, elem: Elem) -> ElemId {
+        self.elems.push(elem);
+        ElemId((self.elems.len() - 1) as u32)
+    }
+    /// Adds a page or dialog (a perturbation's); returns its id.
+    pub(crate) fn push_page(&mut self, page: Page) -> PageId {
+        self.pages.push(page);
+        PageId((self.pages.len() - 1) as u32)
+    }
     /// Index of the task with this name.
     pub fn task_index(&self, name: &str) -> Option<usize> {
         self.tasks.iter().position(|t| t.name == name)

@@ -8,7 +8,7 @@
 //! and what was expected.
 
 use crate::format::SiteFile;
-use crate::site::{Elem, Page, Role, RowInput, SlotId, SlotTarget, Table, Task};
+use crate::site::{Elem, ElemId, Page, PageId, Role, RowInput, SlotId, SlotTarget, Table, Task};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -329,7 +329,7 @@ impl<'a> Compiler<'a> {
         }
         self.context.clear();
         let start = match &file.start {
-            None => 0,
+            None => PageId(0),
             Some(id) => self.page(id, false)?,
         };
 
@@ -366,9 +366,9 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn find_button(&self, elems: &[u32], key: &str) -> Option<u32> {
+    fn find_button(&self, elems: &[ElemId], key: &str) -> Option<ElemId> {
         for &i in elems {
-            let Some(e) = self.elems.get(i as usize) else {
+            let Some(e) = self.elems.get(i.index()) else {
                 continue;
             };
             if matches!(e.role, Role::Button | Role::Link) && e.key.as_deref() == Some(key) {
@@ -383,13 +383,13 @@ impl<'a> Compiler<'a> {
         None
     }
 
-    fn page(&self, id: &str, dialog: bool) -> Result<u32, SiteError> {
+    fn page(&self, id: &str, dialog: bool) -> Result<PageId, SiteError> {
         match self
             .page_ids
             .iter()
             .position(|(p, d)| p == id && *d == dialog)
         {
-            Some(i) => Ok(i as u32),
+            Some(i) => Ok(PageId(i as u32)),
             None => {
                 let kind = if dialog { "dialog" } else { "page" };
                 let known: Vec<&str> = self

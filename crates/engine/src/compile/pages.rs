@@ -4,8 +4,8 @@
 use super::{Compiler, Scope, SiteError};
 use crate::format::{self, TextStyle};
 use crate::site::{
-    CalcOp, CmpOp, Cond, Effect, Elem, List, Options, Role, SlotTarget, Template, TemplatePart,
-    Value,
+    CalcOp, CmpOp, Cond, Effect, Elem, ElemId, List, Options, Role, SlotTarget, Template,
+    TemplatePart, Value,
 };
 
 impl Compiler<'_> {
@@ -28,7 +28,11 @@ impl Compiler<'_> {
         })
     }
 
-    pub(super) fn elem(&mut self, e: &format::ElementDef, scope: Scope) -> Result<u32, SiteError> {
+    pub(super) fn elem(
+        &mut self,
+        e: &format::ElementDef,
+        scope: Scope,
+    ) -> Result<ElemId, SiteError> {
         use format::ElementDef as E;
         let mut c = Elem::blank(Role::Text);
         let vis = |this: &Self, v: &Option<format::Cond>| -> Result<Option<Cond>, SiteError> {
@@ -215,7 +219,7 @@ impl Compiler<'_> {
             ));
         }
         self.elems.push(c);
-        Ok((self.elems.len() - 1) as u32)
+        Ok(ElemId((self.elems.len() - 1) as u32))
     }
 
     pub(super) fn template(&self, text: &str, scope: Scope) -> Result<Template, SiteError> {

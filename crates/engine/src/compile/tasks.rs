@@ -4,7 +4,7 @@
 
 use super::{Compiler, Scope, SiteError};
 use crate::format;
-use crate::site::{Elem, InstrPart, Look, Role, ShownText, Step, Task};
+use crate::site::{Elem, ElemId, InstrPart, Look, Role, ShownText, Step, Task};
 
 /// A task's step limit when its file gives none.
 const DEFAULT_STEP_LIMIT: u32 = 30;
@@ -273,9 +273,9 @@ impl Compiler<'_> {
         None
     }
 
-    pub(super) fn subtree_has_key(&self, elems: &[u32], key: &str) -> bool {
+    pub(super) fn subtree_has_key(&self, elems: &[ElemId], key: &str) -> bool {
         elems.iter().any(|&i| {
-            self.elems.get(i as usize).is_some_and(|e| {
+            self.elems.get(i.index()).is_some_and(|e| {
                 e.key.as_deref() == Some(key) || self.subtree_has_key(&e.children, key)
             })
         })

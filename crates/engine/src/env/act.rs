@@ -234,7 +234,7 @@ impl Env {
             }
             Role::Button | Role::Link => {
                 let row = self.row_ctx_of(&site, node);
-                let elem = &site.elems[node.elem as usize];
+                let elem = &site.elem(node.elem);
                 self.focus = Some(n);
                 match self.run(&site, &elem.on_click, row) {
                     Flow::End => Flow::End,
@@ -265,7 +265,7 @@ impl Env {
                     self.scratch = buf;
                 }
                 Effect::Navigate(p) => {
-                    self.page = *p;
+                    self.page = p.0;
                     // A banner along the bottom stays until dismissed; modal dialogs close.
                     if !self.dialog.is_some_and(|d| self.is_bar(d)) {
                         self.dialog = None;
@@ -305,7 +305,7 @@ impl Env {
                     }
                 }
                 Effect::OpenDialog(d) => {
-                    self.dialog = Some(*d);
+                    self.dialog = Some(d.0);
                     self.focus = None;
                 }
                 Effect::CloseDialog => self.dialog = None,

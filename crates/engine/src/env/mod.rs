@@ -16,7 +16,7 @@ use crate::eval::{self, Ctx, TableData};
 use crate::layout;
 use crate::perturb::{self, Change, GoalView, PerturbSpec};
 use crate::rng::Rng;
-use crate::site::{InstrPart, Site, Task};
+use crate::site::{InstrPart, PageId, Site, Task};
 use crate::Action;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -261,7 +261,7 @@ impl Env {
         self.instruction.clear();
         render_instruction(&task.instruction, &self.goal, &mut self.instruction);
         self.instantiate();
-        self.page = site.start;
+        self.page = site.start.0;
         self.dialog = None;
         self.focus = None;
         self.scroll_y = 0.0;
@@ -377,14 +377,14 @@ impl Env {
     }
 
     /// Opens a page's pop-up the first time the page is shown in an episode.
-    fn open_popup(&mut self, page: u32) {
-        let Some(d) = self.site.pages.get(page as usize).and_then(|p| p.popup) else {
+    fn open_popup(&mut self, page: PageId) {
+        let Some(d) = self.site.pages.get(page.index()).and_then(|p| p.popup) else {
             return;
         };
-        let bit = 1u64.checked_shl(page).unwrap_or(0);
+        let bit = 1u64.checked_shl(page.0).unwrap_or(0);
         if self.popups_shown & bit == 0 {
             self.popups_shown |= bit;
-            self.dialog = Some(d);
+            self.dialog = Some(d.0);
             self.focus = None;
         }
     }

@@ -7,7 +7,7 @@ use super::Env;
 use crate::eval::RowCtx;
 use crate::format::TextStyle;
 use crate::layout::Rect;
-use crate::site::{Elem, Lazy, Options, Role, Site, SlotTarget};
+use crate::site::{Elem, ElemId, Lazy, Options, Role, Site, SlotTarget};
 use std::sync::Arc;
 
 /// One element instance on a page, as agents observe it.
@@ -52,7 +52,7 @@ pub struct Node {
     /// The element it instantiates ([`NO_ELEM`] for a page's banner or a
     /// dialog's frame); list rows and their "nothing found" text carry their
     /// list's.
-    pub(crate) elem: u32,
+    pub(crate) elem: ElemId,
     /// The state slot holding its value, for inputs.
     pub(crate) slot: Option<u32>,
     /// For a radio button: the option text it chooses.
@@ -65,7 +65,7 @@ pub struct Node {
 
 /// The element id of a node that no element of the site makes: a page's
 /// banner or a dialog's frame.
-pub(crate) const NO_ELEM: u32 = u32::MAX;
+pub(crate) const NO_ELEM: ElemId = ElemId(u32::MAX);
 
 impl Node {
     /// A node of `role` on `page`, made by element `elem`, with everything
@@ -73,7 +73,7 @@ impl Node {
     /// depth 0, visible, unstyled, not primary, with no box yet, no slot, and
     /// nothing to re-evaluate after events. Every node starts here and sets
     /// what differs.
-    pub(crate) fn new(role: Role, page: u32, elem: u32, font_px: f32) -> Node {
+    pub(crate) fn new(role: Role, page: u32, elem: ElemId, font_px: f32) -> Node {
         Node {
             role,
             key: String::new(),
@@ -167,12 +167,12 @@ impl Env {
     pub(super) fn instantiate_elem(
         &mut self,
         site: &Site,
-        e: u32,
+        e: ElemId,
         page: u32,
         parent: Option<u32>,
         row: RowCtx,
     ) {
-        let elem: &Elem = &site.elems[e as usize];
+        let elem: &Elem = site.elem(e);
         let depth = parent
             .map(|p| self.nodes[p as usize].depth + 1)
             .unwrap_or(0);

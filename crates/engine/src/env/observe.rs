@@ -188,8 +188,8 @@ impl Env {
     /// by their keys.
     pub fn site_key(&self, id: u32) -> Option<&str> {
         let n = self.nodes.get(id as usize)?;
-        let own = self.base.elems.get(n.elem as usize)?.key.as_deref()?;
-        let here = self.site.elems.get(n.elem as usize)?.key.as_deref()?;
+        let own = self.base.elems.get(n.elem.index())?.key.as_deref()?;
+        let here = self.site.elems.get(n.elem.index())?.key.as_deref()?;
         (own == here && own == n.base_key && !own.is_empty()).then_some(own)
     }
 }

@@ -6,7 +6,7 @@
 
 use super::Env;
 use crate::eval;
-use crate::site::{Effect, Site, Step};
+use crate::site::{Effect, ElemId, Site, Step};
 use std::sync::Arc;
 
 impl Env {
@@ -104,7 +104,7 @@ fn page_distances(site: &Site) -> Vec<u32> {
     fn walk(effects: &[Effect], out: &mut Vec<u32>, ends: &mut bool) {
         for e in effects {
             match e {
-                Effect::Navigate(p) | Effect::OpenDialog(p) => out.push(*p),
+                Effect::Navigate(p) | Effect::OpenDialog(p) => out.push(p.0),
                 Effect::End => *ends = true,
                 Effect::If(_, a, b) => {
                     walk(a, out, ends);
@@ -114,9 +114,9 @@ fn page_distances(site: &Site) -> Vec<u32> {
             }
         }
     }
-    fn elems(site: &Site, list: &[u32], out: &mut Vec<u32>, ends: &mut bool) {
+    fn elems(site: &Site, list: &[ElemId], out: &mut Vec<u32>, ends: &mut bool) {
         for &e in list {
-            if let Some(elem) = site.elems.get(e as usize) {
+            if let Some(elem) = site.elems.get(e.index()) {
                 walk(&elem.on_click, out, ends);
                 elems(site, &elem.children, out, ends);
             }
@@ -129,7 +129,7 @@ fn page_distances(site: &Site) -> Vec<u32> {
         let mut ends = false;
         elems(site, &page.elems, out, &mut ends);
         if let Some(popup) = page.popup {
-            out.push(popup);
+            out.push(popup.0);
         }
         if ends {
             *d = 0;

@@ -40,10 +40,7 @@ impl Env {
         while let Some(i) = cur {
             let n = &self.nodes[i as usize];
             if n.role == Role::List {
-                return site.elems[n.elem as usize]
-                    .list
-                    .as_ref()
-                    .map(|l| (l.table, r));
+                return site.elem(n.elem).list.as_ref().map(|l| (l.table, r));
             }
             cur = n.parent;
         }
@@ -85,7 +82,7 @@ impl Env {
             if dynamic {
                 let node = &self.nodes[i as usize];
                 let row = self.row_ctx_of(site, node);
-                let elem = &site.elems[node.elem as usize];
+                let elem = &site.elem(node.elem);
                 let mut buf = std::mem::take(&mut self.scratch);
                 buf.clear();
                 self.render_into(site, &elem.label, row, &mut buf);
@@ -168,7 +165,7 @@ impl Env {
     pub(super) fn own_visibility(&self, site: &Site, i: u32) -> bool {
         let n = &self.nodes[i as usize];
         let ctx = self.ctx(site);
-        let elem = match site.elems.get(n.elem as usize) {
+        let elem = match site.elems.get(n.elem.index()) {
             Some(e) => e,
             None => return true,
         };

@@ -7,7 +7,7 @@ use super::data::Dialog as DialogText;
 use super::tree::{button, group, text_elem, Place};
 use super::{Transform, DISMISS_KEY, INSERTED_PREFIX};
 use crate::format::TextStyle;
-use crate::site::{Effect, Page, Placement, Role};
+use crate::site::{Effect, ElemId, Page, PageId, Placement, Role};
 
 impl Transform<'_> {
     pub(super) fn distractor_label(&mut self, near: Option<&str>) -> Option<String> {
@@ -43,17 +43,15 @@ impl Transform<'_> {
         };
         let places = self.places();
         // The target whose label the near-misses imitate: a primary button with a written label.
-        let targets: Vec<(u32, Place)> = places
+        let targets: Vec<(ElemId, Place)> = places
             .iter()
-            .enumerate()
             .filter_map(|(e, p)| {
-                let p = (*p)?;
-                let elem = &self.site.elem(e as u32);
+                let elem = &self.site.elem(e);
                 (elem.role == Role::Button
                     && elem.primary
                     && !self.is_dialog(p.page)
                     && elem.label.literal().is_some_and(|l| !l.is_empty()))
-                .then_some((e as u32, p))
+                .then_some((e, p))
             })
             .collect();
         let (near, generic) = match self.p.severity {
@@ -170,7 +168,7 @@ impl Transform<'_> {
         placement: Placement,
         decoy_primary: bool,
         [accept_id, decoy_id]: [&str; 2],
-    ) -> (u32, String) {
+    ) -> (PageId, String) {
         let id = self.fresh_page_id(id);
         let accept = self.pick(&texts.accept).unwrap_or("Close").to_string();
         let decoy = self.pick(&texts.decoy).unwrap_or("More").to_string();
@@ -193,7 +191,7 @@ impl Transform<'_> {
         } else {
             vec![dismiss, decoy_e]
         }));
-        self.site.pages.push(Page {
+        let d = self.site.push_page(Page {
             id,
             title: texts.title.clone(),
             is_dialog: true,
@@ -202,7 +200,7 @@ impl Transform<'_> {
             popup: None,
             placement,
         });
-        ((self.site.pages.len() - 1) as u32, accept)
+        (d, accept)
     }
 
     pub(super) fn popups(&mut self) {
@@ -234,7 +232,7 @@ impl Transform<'_> {
             Some(DISMISS_KEY.into()),
         );
         if self.p.severity >= 3 {
-            let later: Vec<u32> = self
+            let later: Vec<PageId> = self
                 .visible_pages()
                 .into_iter()
                 .filter(|&p| p != start)

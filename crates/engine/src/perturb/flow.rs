@@ -5,16 +5,15 @@
 use super::tree::{button, group, text_elem, Container, Place};
 use super::{Transform, CONTINUE_KEY, LOADING_KEY};
 use crate::format::TextStyle;
-use crate::site::{Effect, Lazy, Page, Placement, Role};
+use crate::site::{Effect, ElemId, Lazy, Page, PageId, Placement, Role};
 
 impl Transform<'_> {
     pub(super) fn extra_step(&mut self) {
         let places = self.places();
         // Buttons that go on to another page as their last effect.
-        let mut candidates: Vec<(u32, usize, u32, u32)> = Vec::new();
-        for (e, place) in places.iter().enumerate() {
-            let Some(place) = place else { continue };
-            let elem = &self.site.elem(e as u32);
+        let mut candidates: Vec<(ElemId, usize, PageId, PageId)> = Vec::new();
+        for (e, place) in places.iter() {
+            let elem = &self.site.elem(e);
             if elem.role != Role::Button {
                 continue;
             }
@@ -25,7 +24,7 @@ impl Transform<'_> {
             {
                 if i + 1 == elem.on_click.len() {
                     if let Some(&Effect::Navigate(to)) = elem.on_click.get(i) {
-                        candidates.push((e as u32, i, to, place.page));
+                        candidates.push((e, i, to, place.page));
                     }
                 }
             }
@@ -42,7 +41,7 @@ impl Transform<'_> {
             self.confirm_dialog(e, i, to, page);
         }
         if want_page {
-            let on_page: Vec<(u32, usize, u32, u32)> = candidates
+            let on_page: Vec<(ElemId, usize, PageId, PageId)> = candidates
                 .iter()
                 .copied()
                 .filter(|c| !self.is_dialog(c.3))
@@ -60,7 +59,7 @@ impl Transform<'_> {
         }
     }
 
-    pub(super) fn confirm_dialog(&mut self, e: u32, i: usize, to: u32, page: u32) {
+    pub(super) fn confirm_dialog(&mut self, e: ElemId, i: usize, to: PageId, page: PageId) {
         let data = self.data;
         let accept = self
             .pick(&data.confirm.accept)
@@ -87,7 +86,7 @@ impl Transform<'_> {
         let id = self.fresh_page_id("confirm-dialog");
         self.give_selector(go, &format!("{id}-ok"));
         self.give_selector(back, &format!("{id}-cancel"));
-        self.site.pages.push(Page {
+        let d = self.site.push_page(Page {
             id,
             title: data.confirm.title.clone(),
             is_dialog: true,
@@ -96,7 +95,6 @@ impl Transform<'_> {
             popup: None,
             placement: Placement::Modal,
         });
-        let d = (self.site.pages.len() - 1) as u32;
         if let Some(effect) = self.site.elem_mut(e).on_click.get_mut(i) {
             *effect = Effect::OpenDialog(d);
         }
@@ -111,7 +109,7 @@ impl Transform<'_> {
         self.change(text, Some(page), key);
     }
 
-    pub(super) fn review_page(&mut self, e: u32, i: usize, to: u32, page: u32) {
+    pub(super) fn review_page(&mut self, e: ElemId, i: usize, to: PageId, page: PageId) {
         let data = self.data;
         let accept = self
             .pick(&data.review.accept)
@@ -144,7 +142,7 @@ impl Transform<'_> {
         let id = self.fresh_page_id("review");
         self.give_selector(go, "review_continue");
         self.give_selector(back, "review_back");
-        self.site.pages.push(Page {
+        let r = self.site.push_page(Page {
             id,
             title: data.review.title.clone(),
             is_dialog: false,
@@ -153,7 +151,6 @@ impl Transform<'_> {
             popup: None,
             placement: Placement::Modal,
         });
-        let r = (self.site.pages.len() - 1) as u32;
         match self.site.elem_mut(e).on_click.get_mut(i) {
             Some(effect @ Effect::Navigate(_)) => *effect = Effect::Navigate(r),
             // Already behind a dialog: the dialog's button leads to the review page.
@@ -177,18 +174,14 @@ impl Transform<'_> {
             2 => 2,
             _ => 4,
         };
-        let mut lists: Vec<(u32, Place)> = places
+        let mut lists: Vec<(ElemId, Place)> = places
             .iter()
-            .enumerate()
             .filter_map(|(e, p)| {
-                let p = (*p)?;
-                (self.site.elem(e as u32).role == Role::List
-                    && !p.in_row
-                    && !self.is_dialog(p.page))
-                .then_some((e as u32, p))
+                (self.site.elem(e).role == Role::List && !p.in_row && !self.is_dialog(p.page))
+                    .then_some((e, p))
             })
             .collect();
-        let targets: Vec<(u32, Place)> = if lists.is_empty() {
+        let targets: Vec<(ElemId, Place)> = if lists.is_empty() {
             // No list: the start page's content after its first element loads late.
             let start = self.site.start;
             let elems = self.site.page(start).elems.clone();
@@ -221,7 +214,7 @@ impl Transform<'_> {
             .pick(&self.data.loading)
             .unwrap_or("Loading...")
             .to_string();
-        let mut pages_done: Vec<u32> = Vec::new();
+        let mut pages_done: Vec<PageId> = Vec::new();
         for &(e, _) in &targets {
             self.site.elem_mut(e).lazy = Lazy::After(steps);
         }

@@ -4,22 +4,21 @@
 
 use super::tree::{Container, FieldPlace};
 use super::Transform;
-use crate::site::Role;
+use crate::site::{ElemId, PageId, Role};
 
 impl Transform<'_> {
     pub(super) fn moves(&mut self) {
         let places = self.places();
         let mut primary = Vec::new();
         let mut others = Vec::new();
-        for (e, place) in places.iter().enumerate() {
-            let Some(place) = place else { continue };
+        for (e, place) in places.iter() {
             if self.is_dialog(place.page) {
                 continue;
             }
-            let elem = &self.site.elem(e as u32);
+            let elem = &self.site.elem(e);
             match elem.role {
-                Role::Button if elem.primary => primary.push(e as u32),
-                Role::Button | Role::Link => others.push(e as u32),
+                Role::Button if elem.primary => primary.push(e),
+                Role::Button | Role::Link => others.push(e),
                 _ => {}
             }
         }
@@ -33,7 +32,7 @@ impl Transform<'_> {
         }
         for target in targets {
             let places = self.places();
-            let Some(place) = places.get(target as usize).copied().flatten() else {
+            let Some(place) = places.of(target) else {
                 continue;
             };
             if self.severity() >= 2
@@ -63,7 +62,7 @@ impl Transform<'_> {
                 let Container::Elem(parent) = at.container else {
                     break;
                 };
-                match places.get(parent as usize).copied().flatten() {
+                match places.of(parent) {
                     Some(up) => {
                         moved = parent;
                         at = up;
@@ -169,20 +168,18 @@ impl Transform<'_> {
 
     pub(super) fn field_order(&mut self) {
         let places = self.places();
-        let mut pages: Vec<(u32, Vec<FieldPlace>)> = Vec::new();
+        let mut pages: Vec<(PageId, Vec<FieldPlace>)> = Vec::new();
         for p in self.visible_pages() {
             let fields: Vec<FieldPlace> = places
                 .iter()
-                .enumerate()
                 .filter_map(|(e, place)| {
-                    let place = (*place)?;
-                    let role = self.site.elem(e as u32).role;
+                    let role = self.site.elem(e).role;
                     let is_field = role.is_text_entry()
                         || matches!(role, Role::Select | Role::RadioGroup | Role::Checkbox);
                     (place.page == p && !place.in_row && is_field).then_some((
                         place.container,
                         place.index,
-                        e as u32,
+                        e,
                     ))
                 })
                 .collect();
@@ -190,7 +187,7 @@ impl Transform<'_> {
                 pages.push((p, fields));
             }
         }
-        let chosen: Vec<(u32, Vec<FieldPlace>)> = if self.p.severity == 1 {
+        let chosen: Vec<(PageId, Vec<FieldPlace>)> = if self.p.severity == 1 {
             if pages.is_empty() {
                 return;
             }
@@ -200,7 +197,7 @@ impl Transform<'_> {
             pages
         };
         for (page, fields) in chosen {
-            let original: Vec<u32> = fields.iter().map(|f| f.2).collect();
+            let original: Vec<ElemId> = fields.iter().map(|f| f.2).collect();
             let mut order = original.clone();
             self.shuffle_seen(&mut order, self.p.severity >= 3);
             for ((c, index, _), &e) in fields.iter().zip(&order) {

@@ -47,7 +47,7 @@ pub use spec::{
 use crate::eval::text_eq;
 use crate::format::DateFormat;
 use crate::rng::Rng;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use data::{catalog, Catalog};
 use formats::{new_date_format, uses_dates};
 use serde::{Deserialize, Serialize};
@@ -203,8 +203,8 @@ impl Transform<'_> {
         self.p.severity
     }
 
-    fn change(&mut self, text: String, page: Option<u32>, key: Option<String>) {
-        let page = page.and_then(|p| self.site.pages.get(p as usize).map(|p| p.id.clone()));
+    fn change(&mut self, text: String, page: Option<PageId>, key: Option<String>) {
+        let page = page.and_then(|p| self.site.pages.get(p.index()).map(|p| p.id.clone()));
         self.applied += 1;
         self.changes.push(Change {
             kind: self.p.kind,

@@ -3,6 +3,7 @@
 //! the page looks and is named, never what it holds.
 
 use super::Transform;
+use crate::site::ElemId;
 
 impl Transform<'_> {
     pub(super) fn restyle(&mut self) {
@@ -111,22 +112,22 @@ impl Transform<'_> {
 
     pub(super) fn rename_selectors(&mut self) {
         let places = self.places();
-        let keyed: Vec<u32> = (0..self.site.elems.len() as u32)
+        let keyed: Vec<ElemId> = places
+            .iter()
+            .map(|(e, _)| e)
             .filter(|&e| {
-                places.get(e as usize).is_some_and(Option::is_some)
-                    && self
-                        .site
-                        .elem(e)
-                        .key
-                        .as_deref()
-                        .is_some_and(|k| !k.is_empty())
+                self.site
+                    .elem(e)
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| !k.is_empty())
             })
             .collect();
         if keyed.is_empty() {
             return;
         }
         let severity = self.p.severity;
-        let chosen: Vec<u32> = if severity == 1 {
+        let chosen: Vec<ElemId> = if severity == 1 {
             keyed
                 .iter()
                 .copied()
@@ -169,12 +170,9 @@ impl Transform<'_> {
         }
         let mut classes = 0;
         if severity >= 3 {
-            for (elem, place) in self.site.elems.iter_mut().zip(&places) {
-                if place.is_none() {
-                    continue;
-                }
+            for (e, _) in places.iter() {
                 let hash = format!("css-{:05x}", self.rng.next_u64() & 0xf_ffff);
-                elem.classes = Some(hash);
+                self.site.elem_mut(e).classes = Some(hash);
                 classes += 1;
             }
         }

@@ -9,31 +9,31 @@
 
 use super::Transform;
 use crate::format::TextStyle;
-use crate::site::{Effect, Elem, Lazy, Role, Site, Template, TemplatePart};
+use crate::site::{Effect, Elem, ElemId, Lazy, PageId, Role, Site, Template, TemplatePart};
 
 impl Transform<'_> {
-    /// Where every element reachable from a page sits (`None` for unreachable ones).
-    pub(super) fn places(&self) -> Vec<Option<Place>> {
+    /// Where every element reachable from a page sits.
+    pub(super) fn places(&self) -> Places {
         let mut out = vec![None; self.site.elems.len()];
-        for (p, page) in self.site.pages.iter().enumerate() {
+        for (p, page) in self.site.pages_with_ids() {
             for (i, &e) in page.elems.iter().enumerate() {
                 self.place_tree(
                     &mut out,
                     e,
                     Place {
-                        page: p as u32,
-                        container: Container::Page(p as u32),
+                        page: p,
+                        container: Container::Page(p),
                         index: i,
                         in_row: false,
                     },
                 );
             }
         }
-        out
+        Places(out)
     }
 
-    pub(super) fn place_tree(&self, out: &mut [Option<Place>], e: u32, place: Place) {
-        let Some(slot) = out.get_mut(e as usize) else {
+    fn place_tree(&self, out: &mut [Option<Place>], e: ElemId, place: Place) {
+        let Some(slot) = out.get_mut(e.index()) else {
             return;
         };
         *slot = Some(place);
@@ -53,48 +53,51 @@ impl Transform<'_> {
         }
     }
 
-    pub(super) fn items(&self, c: Container) -> &Vec<u32> {
+    pub(super) fn items(&self, c: Container) -> &Vec<ElemId> {
         match c {
             Container::Page(p) => &self.site.page(p).elems,
             Container::Elem(e) => &self.site.elem(e).children,
         }
     }
 
-    pub(super) fn items_mut(&mut self, c: Container) -> &mut Vec<u32> {
+    pub(super) fn items_mut(&mut self, c: Container) -> &mut Vec<ElemId> {
         match c {
             Container::Page(p) => &mut self.site.page_mut(p).elems,
             Container::Elem(e) => &mut self.site.elem_mut(e).children,
         }
     }
 
-    pub(super) fn is_dialog(&self, page: u32) -> bool {
+    pub(super) fn is_dialog(&self, page: PageId) -> bool {
         self.site
             .pages
-            .get(page as usize)
+            .get(page.index())
             .map(|p| p.is_dialog)
             .unwrap_or(true)
     }
 
     /// Every container with at least `min` items, in document order.
-    pub(super) fn containers(&self, min: usize, pages_only_visible: bool) -> Vec<(Container, u32)> {
+    pub(super) fn containers(
+        &self,
+        min: usize,
+        pages_only_visible: bool,
+    ) -> Vec<(Container, PageId)> {
         let places = self.places();
         let mut out = Vec::new();
-        for (p, page) in self.site.pages.iter().enumerate() {
+        for (p, page) in self.site.pages_with_ids() {
             if pages_only_visible && page.is_dialog {
                 continue;
             }
             if page.elems.len() >= min {
-                out.push((Container::Page(p as u32), p as u32));
+                out.push((Container::Page(p), p));
             }
         }
-        for (e, place) in places.iter().enumerate() {
-            let Some(place) = place else { continue };
+        for (e, place) in places.iter() {
             if pages_only_visible && self.is_dialog(place.page) {
                 continue;
             }
-            let elem = &self.site.elem(e as u32);
+            let elem = &self.site.elem(e);
             if matches!(elem.role, Role::List | Role::Group) && elem.children.len() >= min {
-                out.push((Container::Elem(e as u32), place.page));
+                out.push((Container::Elem(e), place.page));
             }
         }
         out
@@ -102,13 +105,13 @@ impl Transform<'_> {
 
     /// Whether an element is shown whatever the state (no condition, not an
     /// error message, not lazy, and not a container that could be empty).
-    pub(super) fn always_shown(&self, e: u32) -> bool {
+    pub(super) fn always_shown(&self, e: ElemId) -> bool {
         let elem = &self.site.elem(e);
         elem.visible_if.is_none() && elem.role != Role::Alert && elem.lazy == Lazy::No
     }
 
     /// A short name of an element for explanations: its text, else its key, else its role.
-    pub(super) fn describe(&self, e: u32) -> String {
+    pub(super) fn describe(&self, e: ElemId) -> String {
         let elem = &self.site.elem(e);
         if let Some(text) = elem.label.literal().filter(|t| !t.is_empty()) {
             return format!("'{text}'");
@@ -159,7 +162,7 @@ impl Transform<'_> {
         }
     }
 
-    pub(super) fn names_of(&self, items: &[u32]) -> String {
+    pub(super) fn names_of(&self, items: &[ElemId]) -> String {
         items
             .iter()
             .map(|&e| self.describe(e))
@@ -168,7 +171,7 @@ impl Transform<'_> {
     }
 
     /// Shuffles `items` so that the order differs (when it can).
-    pub(super) fn shuffle_changed(&mut self, items: &mut [u32], derange: bool) {
+    pub(super) fn shuffle_changed(&mut self, items: &mut [ElemId], derange: bool) {
         if items.len() < 2 {
             return;
         }
@@ -190,10 +193,10 @@ impl Transform<'_> {
     /// change among elements that may be hidden (a question's follow-up, a
     /// notice) could go unseen. (The error message counts as shown here, as
     /// it always has, so the shipped sites' variants stay as they were.)
-    pub(super) fn shuffle_seen(&mut self, items: &mut [u32], derange: bool) {
+    pub(super) fn shuffle_seen(&mut self, items: &mut [ElemId], derange: bool) {
         let original = items.to_vec();
         self.shuffle_changed(items, derange);
-        let shown: Vec<u32> = original
+        let shown: Vec<ElemId> = original
             .iter()
             .copied()
             .filter(|&e| {
@@ -204,7 +207,7 @@ impl Transform<'_> {
         if shown.len() < 2 {
             return;
         }
-        let order_of_shown = |items: &[u32]| -> Vec<u32> {
+        let order_of_shown = |items: &[ElemId]| -> Vec<ElemId> {
             items
                 .iter()
                 .copied()
@@ -221,23 +224,22 @@ impl Transform<'_> {
         if order_of_shown(items) == shown {
             // Swap the first two that are always shown.
             items.copy_from_slice(&original);
-            let at = |e: u32| original.iter().position(|&x| x == e).unwrap_or(0);
+            let at = |e: ElemId| original.iter().position(|&x| x == e).unwrap_or(0);
             if let [first, second, ..] = shown.as_slice() {
                 items.swap(at(*first), at(*second));
             }
         }
     }
 
-    pub(super) fn new_elem(&mut self, elem: Elem) -> u32 {
-        self.site.elems.push(elem);
-        (self.site.elems.len() - 1) as u32
+    pub(super) fn new_elem(&mut self, elem: Elem) -> ElemId {
+        self.site.push_elem(elem)
     }
 
     /// Gives an inserted element the selector id a real page would give it:
     /// `wanted` (a consent library's id, or the site's own style of id made
     /// from the label), made unique on the site with `_2`, `_3`... The
     /// element's key stays the engine's own mark; agents never see keys.
-    pub(super) fn give_selector(&mut self, e: u32, wanted: &str) {
+    pub(super) fn give_selector(&mut self, e: ElemId, wanted: &str) {
         let taken = |id: &str, site: &Site| {
             site.elems.iter().any(|x| {
                 x.dom_id.as_deref() == Some(id)
@@ -261,7 +263,7 @@ impl Transform<'_> {
         }
         let classes = (self.renamed_selectors == Some(3))
             .then(|| format!("css-{:05x}", self.rng.next_u64() & 0xf_ffff));
-        if let Some(elem) = self.site.elems.get_mut(e as usize) {
+        if let Some(elem) = self.site.elems.get_mut(e.index()) {
             elem.dom_id = Some(id);
             if classes.is_some() {
                 elem.classes = classes;
@@ -281,9 +283,11 @@ impl Transform<'_> {
         id
     }
 
-    pub(super) fn visible_pages(&self) -> Vec<u32> {
-        (0..self.site.pages.len() as u32)
-            .filter(|&p| !self.is_dialog(p))
+    pub(super) fn visible_pages(&self) -> Vec<PageId> {
+        self.site
+            .pages_with_ids()
+            .filter(|&(p, _)| !self.is_dialog(p))
+            .map(|(p, _)| p)
             .collect()
     }
 }
@@ -291,17 +295,35 @@ impl Transform<'_> {
 /// A list of element ids that can be permuted: a page's top level or an element's children.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Container {
-    Page(u32),
-    Elem(u32),
+    Page(PageId),
+    Elem(ElemId),
 }
 
 /// A form field's place: its container, its index there, and the element.
-pub(super) type FieldPlace = (Container, usize, u32);
+pub(super) type FieldPlace = (Container, usize, ElemId);
+
+/// Where every element reachable from a page sits, by element id.
+pub(super) struct Places(Vec<Option<Place>>);
+
+impl Places {
+    /// Where `e` sits, if a page reaches it.
+    pub(super) fn of(&self, e: ElemId) -> Option<Place> {
+        self.0.get(e.index()).copied().flatten()
+    }
+
+    /// Every element a page reaches, with where it sits, in id order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (ElemId, Place)> + '_ {
+        (0u32..)
+            .map(ElemId)
+            .zip(&self.0)
+            .filter_map(|(e, place)| Some((e, (*place)?)))
+    }
+}
 
 /// Where an element sits.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Place {
-    pub(super) page: u32,
+    pub(super) page: PageId,
     pub(super) container: Container,
     pub(super) index: usize,
     /// Inside a list's row template (instantiated once per row).
@@ -332,7 +354,7 @@ pub(super) fn text_elem(text: &str, style: TextStyle) -> Elem {
     }
 }
 
-pub(super) fn group(children: Vec<u32>) -> Elem {
+pub(super) fn group(children: Vec<ElemId>) -> Elem {
     Elem {
         children,
         ..Elem::blank(Role::Group)

@@ -11,9 +11,8 @@ impl Transform<'_> {
     pub(super) fn relabel(&mut self) {
         let places = self.places();
         let mut candidates = Vec::new();
-        for (e, place) in places.iter().enumerate() {
-            let Some(place) = place else { continue };
-            let elem = &self.site.elem(e as u32);
+        for (e, place) in places.iter() {
+            let elem = &self.site.elem(e);
             let relabelable = matches!(
                 elem.role,
                 Role::Button
@@ -33,7 +32,7 @@ impl Transform<'_> {
                 continue;
             }
             if self.data.synonyms(label).is_some() {
-                candidates.push((e as u32, place.page));
+                candidates.push((e, place.page));
             }
         }
         let n = self.share(candidates.len());
