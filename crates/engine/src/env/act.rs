@@ -5,7 +5,7 @@
 use super::{Env, Outcome, RewardMode, StepError, StepResult};
 use crate::eval::RowCtx;
 use crate::perturb;
-use crate::site::{Effect, Role, Site};
+use crate::site::{Effect, PageId, Role, Site};
 use crate::{Action, Key, TypeText};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -22,10 +22,6 @@ pub(super) enum Flow {
 
 impl Env {
     /// Applies one action. Errors leave the episode unchanged.
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "the action's node and goal field were checked on entry; other ids are `Env` invariants (node ids index `nodes`, page ids `page_nodes` and the site's pages)"
-    )]
     pub fn step(&mut self, action: &Action) -> Result<StepResult, StepError> {
         if self.done {
             return Err(StepError::EpisodeOver);
@@ -52,10 +48,12 @@ impl Env {
                 None => Flow::Continue,
             },
             Action::Type(n, text) => {
-                if self.is_usable(*n) && self.nodes[*n as usize].role.is_text_entry() {
-                    if let Some(slot) = self.nodes[*n as usize].slot {
+                if self.is_usable(*n) && self.node(*n).role.is_text_entry() {
+                    if let Some(slot) = self.node(*n).slot {
                         let value: &str = match text {
-                            TypeText::Goal(g) => &self.goal[*g as usize],
+                            TypeText::Goal(g) => {
+                                self.goal.get(*g as usize).map_or("", String::as_str)
+                            }
                             TypeText::Literal(s) => s,
                         };
                         if let Some(s) = self.slots.get_mut(slot as usize) {
@@ -68,11 +66,12 @@ impl Env {
                 Flow::Continue
             }
             Action::Select(n, option) => {
-                if self.is_usable(*n) && self.nodes[*n as usize].role == Role::Select {
-                    let node = &self.nodes[*n as usize];
-                    if let (Some(slot), Some(text)) =
-                        (node.slot, node.options.get(*option as usize))
-                    {
+                if self.is_usable(*n) && self.node(*n).role == Role::Select {
+                    // Read through the field, so the slot can be written meanwhile.
+                    let node = self.nodes.get(*n as usize);
+                    let slot = node.and_then(|node| node.slot);
+                    let text = node.and_then(|node| node.options.get(*option as usize));
+                    if let (Some(slot), Some(text)) = (slot, text) {
                         if let Some(s) = self.slots.get_mut(slot as usize) {
                             s.clear();
                             s.push_str(text);
@@ -84,13 +83,13 @@ impl Env {
             }
             Action::Key(Key::Enter) => match self.focus {
                 Some(f) if self.is_usable(f) => {
-                    let page = self.nodes[f as usize].page;
-                    match self.site.pages[page as usize].enter {
+                    let page = self.node(f).page;
+                    match self.site.page(PageId(page)).enter {
                         Some(button_elem) => {
-                            let (start, end) = self.page_nodes[page as usize];
-                            match (start..end).find(|&i| {
-                                self.nodes[i as usize].elem == button_elem && self.is_usable(i)
-                            }) {
+                            let (start, end) = self.page_range(page);
+                            match (start..end)
+                                .find(|&i| self.node(i).elem == button_elem && self.is_usable(i))
+                            {
                                 Some(b) => self.click(b),
                                 None => Flow::Continue,
                             }
@@ -101,7 +100,7 @@ impl Env {
                 _ => Flow::Continue,
             },
             Action::Key(Key::Tab) => {
-                let (start, end) = self.page_nodes[self.dialog.unwrap_or(self.page) as usize];
+                let (start, end) = self.page_range(self.dialog.unwrap_or(self.page));
                 let after = self.focus.map(|f| f + 1).unwrap_or(start).max(start);
                 let next = (after..end)
                     .chain(start..after)
@@ -114,7 +113,7 @@ impl Env {
                 Flow::Continue
             }
             Action::Scroll(dy) => {
-                let max = (self.page_height[self.page as usize] - self.site.height).max(0.0);
+                let max = (self.page_height() - self.site.height).max(0.0);
                 let y = self.scroll_y + if dy.is_finite() { *dy } else { 0.0 };
                 self.scroll_y = y.clamp(0.0, max);
                 Flow::Continue
@@ -133,7 +132,7 @@ impl Env {
             }
             _ => {
                 self.refresh();
-                if self.steps >= self.site.tasks[self.task].step_limit {
+                if self.steps >= self.task().step_limit {
                     self.finish(true);
                     result.truncated = true;
                 }
@@ -149,13 +148,9 @@ impl Env {
         Ok(result)
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
-    )]
     pub(super) fn finish(&mut self, truncated: bool) {
         let site = Arc::clone(&self.site);
-        let task = &site.tasks[self.task];
+        let task = self.task_of(&site);
         let limit = task.step_limit;
         let mut reason = std::mem::take(&mut self.spare_reason);
         reason.clear();
@@ -195,16 +190,12 @@ impl Env {
         });
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn click(&mut self, n: u32) -> Flow {
         if !self.is_usable(n) {
             return Flow::Continue;
         }
         let site = Arc::clone(&self.site);
-        let node = &self.nodes[n as usize];
+        let node = self.node(n);
         match node.role {
             Role::Checkbox => {
                 if let Some(slot) = node.slot {
@@ -223,7 +214,11 @@ impl Env {
                 if let (Some(slot), Some(v), Some(parent)) =
                     (node.slot, node.radio_value, node.parent)
                 {
-                    let text = self.nodes[parent as usize].options.get(v as usize);
+                    // Read through the field, so the slot below can be written meanwhile.
+                    let text = self
+                        .nodes
+                        .get(parent as usize)
+                        .and_then(|p| p.options.get(v as usize));
                     if let (Some(s), Some(text)) = (self.slots.get_mut(slot as usize), text) {
                         s.clear();
                         s.push_str(text);
@@ -316,10 +311,6 @@ impl Env {
     }
 
     /// The topmost usable node at a point of the viewport (page y minus scroll).
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes` index `nodes`, and page ids index `page_nodes` (see `Env`); before the first reset there are no pages to test"
-    )]
     pub fn hit_test(&self, x: f32, y: f32) -> Option<u32> {
         if self.page_nodes.is_empty() {
             return None;
@@ -330,47 +321,43 @@ impl Env {
         let y = y + self.scroll_y;
         if let Some(d) = self.dialog.filter(|&d| self.is_bar(d)) {
             // The bar first, then what it does not cover.
-            let (start, end) = self.page_nodes[d as usize];
-            if self.nodes[start as usize].bbox.contains(x, y) {
+            let (start, end) = self.page_range(d);
+            if self.node(start).bbox.contains(x, y) {
                 return (start..end)
                     .rev()
-                    .find(|&i| self.is_usable(i) && self.nodes[i as usize].bbox.contains(x, y));
+                    .find(|&i| self.is_usable(i) && self.node(i).bbox.contains(x, y));
             }
-            let (start, end) = self.page_nodes[self.page as usize];
+            let (start, end) = self.page_range(self.page);
             return (start..end)
                 .rev()
-                .find(|&i| self.is_usable(i) && self.nodes[i as usize].bbox.contains(x, y));
+                .find(|&i| self.is_usable(i) && self.node(i).bbox.contains(x, y));
         }
         let page = self.dialog.unwrap_or(self.page);
         if let Some(d) = self.dialog {
-            let (start, _) = self.page_nodes[d as usize];
-            if !self.nodes[start as usize].bbox.contains(x, y) {
+            let (start, _) = self.page_range(d);
+            if !self.node(start).bbox.contains(x, y) {
                 return None; // a click outside a modal dialog lands on its backdrop
             }
         }
-        let (start, end) = self.page_nodes[page as usize];
+        let (start, end) = self.page_range(page);
         (start..end)
             .rev()
-            .find(|&i| self.is_usable(i) && self.nodes[i as usize].bbox.contains(x, y))
+            .find(|&i| self.is_usable(i) && self.node(i).bbox.contains(x, y))
     }
 
     pub(super) fn goal_visible(&self, g: usize) -> bool {
         self.task().visible.get(g).copied().unwrap_or(false)
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn fill_candidates(&mut self) {
         self.candidates.clear();
         if self.done {
             return;
         }
         let goal_count = self.goal.len();
-        let (page_start, page_end) = self.page_nodes[self.page as usize];
+        let (page_start, page_end) = self.page_range(self.page);
         let (dialog_start, dialog_end) = match self.dialog {
-            Some(d) => self.page_nodes[d as usize],
+            Some(d) => self.page_range(d),
             None => (0, 0),
         };
         // Under a modal dialog only the dialog counts; under a bar, both.
@@ -380,25 +367,20 @@ impl Env {
         };
         let mut loading = false;
         for i in page_range.chain(dialog_start..dialog_end) {
-            if !loading && self.nodes[i as usize].key == perturb::LOADING_KEY && self.is_shown(i) {
+            if !loading && self.node(i).key == perturb::LOADING_KEY && self.is_shown(i) {
                 loading = true;
             }
             if !self.is_usable(i) {
                 continue;
             }
-            let n = &self.nodes[i as usize];
+            let n = self.node(i);
             match n.role {
                 Role::Button | Role::Link | Role::Checkbox | Role::Radio => {
                     self.candidates.push(Action::Click(i))
                 }
                 r if r.is_text_entry() => {
                     for g in 0..goal_count {
-                        if self.site.tasks[self.task]
-                            .visible
-                            .get(g)
-                            .copied()
-                            .unwrap_or(false)
-                        {
+                        if self.task().visible.get(g).copied().unwrap_or(false) {
                             self.candidates
                                 .push(Action::Type(i, TypeText::Goal(g as u16)));
                         }

@@ -214,10 +214,6 @@ impl Env {
 
     /// Starts a new episode whose goal, data and layout are decided by `seed`
     /// (and, when perturbations are set, how the site is perturbed).
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
-    )]
     pub fn reset(&mut self, seed: u64) {
         let base = Arc::clone(&self.base);
         self.seed = seed;
@@ -238,7 +234,7 @@ impl Env {
         }
         if let Some(mut copy) = perturbed.take() {
             let mut plain = String::new();
-            render_instruction(&base.tasks[self.task].instruction, &self.goal, &mut plain);
+            render_instruction(&self.task_of(&base).instruction, &self.goal, &mut plain);
             let view = GoalView {
                 goal: &self.goal,
                 instruction: &plain,
@@ -257,7 +253,7 @@ impl Env {
             self.site = base;
         }
         let site = Arc::clone(&self.site);
-        let task = &site.tasks[self.task];
+        let task = self.task_of(&site);
         self.instruction.clear();
         render_instruction(&task.instruction, &self.goal, &mut self.instruction);
         self.instantiate();
@@ -281,21 +277,13 @@ impl Env {
     }
 
     /// The task of this episode, in the site of this episode.
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
-    )]
     fn task(&self) -> &Task {
-        &self.site.tasks[self.task]
+        self.task_of(&self.site)
     }
 
     /// Samples the goal, generates the tables and state, and derives the hidden goal fields.
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
-    )]
     fn sample(&mut self, site: &Site) {
-        let task = &site.tasks[self.task];
+        let task = self.task_of(site);
         // Goal fields, then tables, then generated state, then derived fields.
         self.goal.clear();
         let mut used = Vec::new();
@@ -409,10 +397,6 @@ impl Env {
         &self.base
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "`task` indexes `site.tasks`: checked by `Env::new`, and perturbation never removes a task"
-    )]
     fn ctx<'a>(&'a self, site: &'a Site) -> Ctx<'a> {
         Ctx {
             site,
@@ -420,8 +404,34 @@ impl Env {
             row_base: &self.row_base,
             tables: &self.tables,
             goal: &self.goal,
-            goal_map: &site.tasks[self.task].table_goal_map,
+            goal_map: &self.task_of(site).table_goal_map,
         }
+    }
+}
+
+// The ids the environment holds index its own buffers by construction (see
+// `Env`): these accessors are where that is relied on, once, instead of at
+// every index.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`task` indexes the site's tasks (checked by `Env::new`; perturbation never removes a task); node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes`: `instantiate` builds them together, and actions from outside are checked in `Env::step`"
+)]
+impl Env {
+    /// The task of this episode in `site` (the site as loaded, or this episode's).
+    fn task_of<'s>(&self, site: &'s Site) -> &'s Task {
+        &site.tasks[self.task]
+    }
+    /// The node with this id.
+    fn node(&self, id: u32) -> &Node {
+        &self.nodes[id as usize]
+    }
+    /// The node with this id, to change it.
+    fn node_mut(&mut self, id: u32) -> &mut Node {
+        &mut self.nodes[id as usize]
+    }
+    /// The range of node ids of a page or dialog; its first is the page's root.
+    fn page_range(&self, page: u32) -> (u32, u32) {
+        self.page_nodes[page as usize]
     }
 }
 

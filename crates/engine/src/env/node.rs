@@ -160,10 +160,6 @@ impl Env {
         }
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "`e` is an element index the site compiler resolved, and `parent` a node pushed before its children"
-    )]
     pub(super) fn instantiate_elem(
         &mut self,
         site: &Site,
@@ -173,9 +169,7 @@ impl Env {
         row: RowCtx,
     ) {
         let elem: &Elem = site.elem(e);
-        let depth = parent
-            .map(|p| self.nodes[p as usize].depth + 1)
-            .unwrap_or(0);
+        let depth = parent.map(|p| self.node(p).depth + 1).unwrap_or(0);
         let base_key = elem.key.clone().unwrap_or_default();
         let key = match (row, base_key.is_empty()) {
             (Some((_, r)), false) => format!("{base_key}[{r}]"),
@@ -255,7 +249,7 @@ impl Env {
             Role::RadioGroup => {
                 let options = std::mem::take(&mut node.options);
                 let group = self.push_node(node);
-                let group_node = self.nodes[group as usize].clone();
+                let group_node = self.node(group).clone();
                 for (i, option) in options.iter().enumerate() {
                     self.push_node(Node {
                         role: Role::Radio,
@@ -272,7 +266,7 @@ impl Env {
                         ..group_node.clone()
                     });
                 }
-                self.nodes[group as usize].options = options;
+                self.node_mut(group).options = options;
             }
             Role::List => {
                 let list = elem.list.clone();

@@ -6,7 +6,7 @@ use super::{Env, Node};
 use crate::eval;
 use crate::eval::RowCtx;
 use crate::perturb;
-use crate::site::{Lazy, Placement, Role, Site, Template, TemplatePart};
+use crate::site::{Lazy, PageId, Placement, Role, Site, Template, TemplatePart};
 use std::sync::Arc;
 
 impl Env {
@@ -29,16 +29,12 @@ impl Env {
         }
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn row_ctx_of(&self, site: &Site, node: &Node) -> RowCtx {
         let r = node.row?;
         // The row's table: the nearest enclosing list's table.
         let mut cur = node.parent;
         while let Some(i) = cur {
-            let n = &self.nodes[i as usize];
+            let n = self.node(i);
             if n.role == Role::List {
                 return site.elem(n.elem).list.as_ref().map(|l| (l.table, r));
             }
@@ -59,34 +55,30 @@ impl Env {
 
     /// Re-evaluates one page's visibility and state-reading labels, and lays
     /// it out if anything visible changed (or it never was).
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn refresh_page(&mut self, site: &Site, p: u32) {
         let mut changed = false;
-        let (start, end) = self.page_nodes[p as usize];
+        let (start, end) = self.page_range(p);
         for i in start..end {
             let (conditional, dynamic) = {
-                let n = &self.nodes[i as usize];
+                let n = self.node(i);
                 (n.conditional, n.dynamic_label)
             };
             if conditional {
                 let visible = self.own_visibility(site, i);
-                let n = &mut self.nodes[i as usize];
+                let n = self.node_mut(i);
                 if n.visible != visible {
                     n.visible = visible;
                     changed = true;
                 }
             }
             if dynamic {
-                let node = &self.nodes[i as usize];
+                let node = self.node(i);
                 let row = self.row_ctx_of(site, node);
                 let elem = &site.elem(node.elem);
                 let mut buf = std::mem::take(&mut self.scratch);
                 buf.clear();
                 self.render_into(site, &elem.label, row, &mut buf);
-                let n = &mut self.nodes[i as usize];
+                let n = self.node_mut(i);
                 if n.label != buf {
                     n.label.clear();
                     n.label.push_str(&buf);
@@ -95,24 +87,20 @@ impl Env {
                 self.scratch = buf;
             }
         }
-        if changed || !self.page_laid_out[p as usize] {
+        if changed || !self.page_laid_out.get(p as usize).copied().unwrap_or(false) {
             self.lay_out(p);
         }
     }
 
     /// The box of the element with this key on a page, laid out as the page
     /// would be shown now (the first row's instance for list rows).
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn box_of(&mut self, page: u32, key: &str) -> Option<crate::layout::Rect> {
         let site = Arc::clone(&self.site);
         self.refresh_page(&site, page);
         let (start, end) = *self.page_nodes.get(page as usize)?;
         (start..end)
-            .find(|&i| self.nodes[i as usize].base_key == key && self.is_shown(i))
-            .map(|i| self.nodes[i as usize].bbox)
+            .find(|&i| self.node(i).base_key == key && self.is_shown(i))
+            .map(|i| self.node(i).bbox)
     }
 
     /// Adds where moved elements were and are now to the move explanations,
@@ -158,12 +146,8 @@ impl Env {
         self.baseline = Some(baseline);
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn own_visibility(&self, site: &Site, i: u32) -> bool {
-        let n = &self.nodes[i as usize];
+        let n = self.node(i);
         let ctx = self.ctx(site);
         let elem = match site.elems.get(n.elem.index()) {
             Some(e) => e,
@@ -190,8 +174,8 @@ impl Env {
                 let Some(parent) = n.parent else { return false };
                 // The rows come before this node, so `refresh` has already
                 // brought their visibility up to date.
-                let any = self.nodes[parent as usize].children.iter().any(|&c| {
-                    let cn = &self.nodes[c as usize];
+                let any = self.node(parent).children.iter().any(|&c| {
+                    let cn = self.node(c);
                     cn.role == Role::ListItem && cn.visible
                 });
                 !any
@@ -203,20 +187,20 @@ impl Env {
         }
     }
 
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn lay_out(&mut self, page: u32) {
         let site = Arc::clone(&self.site);
-        let (start, end) = self.page_nodes[page as usize];
-        let p = &site.pages[page as usize];
+        let (start, end) = self.page_range(page);
+        let p = site.page(PageId(page));
         let placement = p.is_dialog.then_some(p.placement);
         let height = self
             .layout
             .lay_out(&site, &mut self.nodes, page, start, end, placement);
-        self.page_height[page as usize] = height;
-        self.page_laid_out[page as usize] = true;
+        if let Some(h) = self.page_height.get_mut(page as usize) {
+            *h = height;
+        }
+        if let Some(laid_out) = self.page_laid_out.get_mut(page as usize) {
+            *laid_out = true;
+        }
     }
 
     /// Whether a node is shown: its own condition and all its ancestors'.
@@ -260,13 +244,9 @@ impl Env {
 
     /// Whether any part of a box lies under a dialog (a partly hidden
     /// button cannot be clicked either).
-    #[allow(
-        clippy::indexing_slicing,
-        reason = "node ids in `page_nodes`, `parent`, `children` and `focus` index `nodes`, and page ids index `page_nodes` and the site's pages: `instantiate` builds them together (see `Env`)"
-    )]
     pub(super) fn covered_by(&self, dialog: u32, bbox: &crate::layout::Rect) -> bool {
-        let (start, _) = self.page_nodes[dialog as usize];
-        self.nodes[start as usize].bbox.overlaps(bbox)
+        let (start, _) = self.page_range(dialog);
+        self.node(start).bbox.overlaps(bbox)
     }
 
     /// How the open dialog is placed, if one is open.
