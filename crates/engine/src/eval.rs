@@ -7,8 +7,8 @@
 //! (integers only, so native and wasm32 agree to the bit), read through
 //! [`Ctx::val`], and written with [`write_fixed`] into a buffer the caller owns.
 
-use crate::compile::{CalcOp, CmpOp, CondC, GenC, MoneyFormat, Site, TableSource, ValueC};
 use crate::rng::Rng;
+use crate::site::{CalcOp, CmpOp, Cond, Gen, MoneyFormat, Site, TableSource, Value};
 use crate::text::format_date;
 
 /// The generated rows of one table for the current episode.
@@ -59,15 +59,15 @@ pub enum Val<'a> {
 
 impl<'a> Ctx<'a> {
     /// The text of a value (empty when it refers to something absent).
-    pub fn value(&self, v: &'a ValueC, row: RowCtx) -> &'a str {
+    pub fn value(&self, v: &'a Value, row: RowCtx) -> &'a str {
         match v {
-            ValueC::Lit(s) => s,
-            ValueC::Slot(s) => self
+            Value::Lit(s) => s,
+            Value::Slot(s) => self
                 .slots
                 .get(*s as usize)
                 .map(|s| s.as_str())
                 .unwrap_or(""),
-            ValueC::RowSlot(ri) => match row {
+            Value::RowSlot(ri) => match row {
                 Some((_, r)) => {
                     let base = self.row_base.get(*ri as usize).copied().unwrap_or(0);
                     self.slots
@@ -77,12 +77,12 @@ impl<'a> Ctx<'a> {
                 }
                 None => "",
             },
-            ValueC::Row(c) => match row {
+            Value::Row(c) => match row {
                 Some((t, r)) => self.cell(t, r, *c),
                 None => "",
             },
-            ValueC::Goal(f) => self.goal.get(*f as usize).map(|s| s.as_str()).unwrap_or(""),
-            ValueC::Lookup {
+            Value::Goal(f) => self.goal.get(*f as usize).map(|s| s.as_str()).unwrap_or(""),
+            Value::Lookup {
                 table,
                 key_column,
                 key,
@@ -103,12 +103,12 @@ impl<'a> Ctx<'a> {
                 ""
             }
             // Arithmetic has no text to borrow: read it with `val` or `write_val`.
-            ValueC::Calc(..) | ValueC::Sum(..) => "",
+            Value::Calc(..) | Value::Sum(..) => "",
         }
     }
 
     /// A value as text or, for arithmetic, as a number rounded to the cent.
-    pub fn val(&self, v: &'a ValueC, row: RowCtx) -> Val<'a> {
+    pub fn val(&self, v: &'a Value, row: RowCtx) -> Val<'a> {
         if v.is_calc() {
             Val::Num(self.number(v, row).map(round_to_cent))
         } else {
@@ -118,9 +118,9 @@ impl<'a> Ctx<'a> {
 
     /// The exact number a value stands for: arithmetic computed, text
     /// parsed (`None` when it is not a number).
-    pub fn number(&self, v: &'a ValueC, row: RowCtx) -> Option<Fixed> {
+    pub fn number(&self, v: &'a Value, row: RowCtx) -> Option<Fixed> {
         match v {
-            ValueC::Calc(op, a, b) => {
+            Value::Calc(op, a, b) => {
                 let (x, y) = (self.number(a, row)?, self.number(b, row)?);
                 match op {
                     CalcOp::Add => x.checked_add(y),
@@ -130,7 +130,7 @@ impl<'a> Ctx<'a> {
                     CalcOp::Max => Some(x.max(y)),
                 }
             }
-            ValueC::Sum(t, inner) => {
+            Value::Sum(t, inner) => {
                 let rows = self
                     .tables
                     .get(*t as usize)
@@ -149,7 +149,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Appends a value's text to `out` (arithmetic written by [`write_fixed`]).
-    pub fn write_val(&self, v: &'a ValueC, row: RowCtx, out: &mut String) {
+    pub fn write_val(&self, v: &'a Value, row: RowCtx, out: &mut String) {
         match self.val(v, row) {
             Val::Text(t) => out.push_str(t),
             Val::Num(Some(x)) => write_fixed(out, x),
@@ -170,9 +170,9 @@ impl<'a> Ctx<'a> {
     /// How far a condition is from holding, in `[0, 1]`: 1 when it holds;
     /// for `AllRows` the share of rows that pass, for `And` the mean of its
     /// parts; otherwise 0. Used for graded reward shaping.
-    pub fn cond_score(&self, c: &'a CondC, row: RowCtx) -> f32 {
+    pub fn cond_score(&self, c: &'a Cond, row: RowCtx) -> f32 {
         match c {
-            CondC::AllRows(t, x) => {
+            Cond::AllRows(t, x) => {
                 let n = self
                     .tables
                     .get(*t as usize)
@@ -186,7 +186,7 @@ impl<'a> Ctx<'a> {
                     .count();
                 pass as f32 / n as f32
             }
-            CondC::And(parts) if !parts.is_empty() => {
+            Cond::And(parts) if !parts.is_empty() => {
                 parts.iter().map(|p| self.cond_score(p, row)).sum::<f32>() / parts.len() as f32
             }
             other => self.cond(other, row) as u8 as f32,
@@ -194,23 +194,23 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether a condition holds.
-    pub fn cond(&self, c: &'a CondC, row: RowCtx) -> bool {
+    pub fn cond(&self, c: &'a Cond, row: RowCtx) -> bool {
         match c {
-            CondC::True => true,
-            CondC::Eq(a, b) => val_eq(self.val(a, row), self.val(b, row)),
-            CondC::Ne(a, b) => !val_eq(self.val(a, row), self.val(b, row)),
-            CondC::Empty(a) => val_empty(self.val(a, row)),
-            CondC::NotEmpty(a) => !val_empty(self.val(a, row)),
-            CondC::IsNumber(a) => match self.val(a, row) {
+            Cond::True => true,
+            Cond::Eq(a, b) => val_eq(self.val(a, row), self.val(b, row)),
+            Cond::Ne(a, b) => !val_eq(self.val(a, row), self.val(b, row)),
+            Cond::Empty(a) => val_empty(self.val(a, row)),
+            Cond::NotEmpty(a) => !val_empty(self.val(a, row)),
+            Cond::IsNumber(a) => match self.val(a, row) {
                 Val::Text(t) => parse_number(t).is_some(),
                 Val::Num(x) => x.is_some(),
             },
-            CondC::Contains(a, b) => with_text(self.val(a, row), |hay| {
+            Cond::Contains(a, b) => with_text(self.val(a, row), |hay| {
                 with_text(self.val(b, row), |needle| {
                     contains_ignoring_case(hay, needle)
                 })
             }),
-            CondC::Cmp(op, a, b) => match (self.val(a, row), self.val(b, row)) {
+            Cond::Cmp(op, a, b) => match (self.val(a, row), self.val(b, row)) {
                 (Val::Text(x), Val::Text(y)) => match (parse_number(x), parse_number(y)) {
                     (Some(x), Some(y)) => compare(*op, x, y),
                     _ => false,
@@ -220,11 +220,11 @@ impl<'a> Ctx<'a> {
                     _ => false,
                 },
             },
-            CondC::Checked(a) => self.val(a, row) == Val::Text("true"),
-            CondC::And(xs) => xs.iter().all(|x| self.cond(x, row)),
-            CondC::Or(xs) => xs.iter().any(|x| self.cond(x, row)),
-            CondC::Not(x) => !self.cond(x, row),
-            CondC::AllRows(t, x) => {
+            Cond::Checked(a) => self.val(a, row) == Val::Text("true"),
+            Cond::And(xs) => xs.iter().all(|x| self.cond(x, row)),
+            Cond::Or(xs) => xs.iter().any(|x| self.cond(x, row)),
+            Cond::Not(x) => !self.cond(x, row),
+            Cond::AllRows(t, x) => {
                 let n = self
                     .tables
                     .get(*t as usize)
@@ -232,7 +232,7 @@ impl<'a> Ctx<'a> {
                     .unwrap_or(0);
                 (0..n as u32).all(|r| self.cond(x, Some((*t, r))))
             }
-            CondC::AnyRow(t, x) => {
+            Cond::AnyRow(t, x) => {
                 let n = self
                     .tables
                     .get(*t as usize)
@@ -544,7 +544,7 @@ pub fn write_money_val(out: &mut String, value: Val<'_>, format: MoneyFormat) {
 /// Generates one text. `used` tracks items already taken by `Unique` in
 /// this column (list item indices).
 pub fn generate(
-    gen: &GenC,
+    gen: &Gen,
     rng: &mut Rng,
     site: &Site,
     goal: &[String],
@@ -559,9 +559,9 @@ pub fn generate(
         goal.get(f as usize).map(|s| s.as_str()).unwrap_or("")
     };
     match gen {
-        GenC::Lit(s) => s.clone(),
-        GenC::Goal(f) => goal_at(*f).to_string(),
-        GenC::Pick(l) => {
+        Gen::Lit(s) => s.clone(),
+        Gen::Goal(f) => goal_at(*f).to_string(),
+        Gen::Pick(l) => {
             // Lists are never empty (checked when the site is compiled).
             let list = site
                 .lists
@@ -571,7 +571,7 @@ pub fn generate(
                 .cloned()
                 .unwrap_or_default()
         }
-        GenC::Unique { list, except } => {
+        Gen::Unique { list, except } => {
             let items = site
                 .lists
                 .get(*list as usize)
@@ -602,28 +602,28 @@ pub fn generate(
             }
             String::new()
         }
-        GenC::Int { min, max, step } => {
+        Gen::Int { min, max, step } => {
             // In i128: `max - min` overflows an i64 for ranges wider than half of it. A span
             // of more than i64::MAX steps is drawn from its first i64::MAX + 1 steps.
             let (min, max, step) = (i128::from(*min), i128::from(*max), i128::from(*step));
             let n = i64::try_from((max - min) / step).unwrap_or(i64::MAX);
             (min + step * i128::from(rng.range_inclusive(0, n))).to_string()
         }
-        GenC::Money { min, max } => {
+        Gen::Money { min, max } => {
             let whole = rng.range_inclusive(*min, *max);
             let cents = rng.below(100);
             format!("{whole}.{cents:02}")
         }
-        GenC::Date { start_day, days } => {
+        Gen::Date { start_day, days } => {
             let day = start_day + rng.below(*days as u64) as i64;
             format_date(day, site.date_format)
         }
-        GenC::Time { start, end, step } => {
+        Gen::Time { start, end, step } => {
             let n = (end - start) / step;
             let t = start + step * rng.below(n as u64 + 1) as u32;
             format!("{:02}:{:02}", t / 60, t % 60)
         }
-        GenC::Pattern(p) => p
+        Gen::Pattern(p) => p
             .chars()
             .map(|c| match c {
                 '#' => char::from(b'0' + rng.below(10) as u8),
@@ -632,21 +632,19 @@ pub fn generate(
             })
             .collect(),
         // Derived generators are computed by the environment, which has the tables.
-        GenC::MinOf { .. } | GenC::ArgMin { .. } | GenC::Join { .. } | GenC::Calc(_) => {
-            String::new()
-        }
+        Gen::MinOf { .. } | Gen::ArgMin { .. } | Gen::Join { .. } | Gen::Calc(_) => String::new(),
     }
 }
 
 /// Computes a derived goal field over the generated tables.
-pub fn derive(gen: &GenC, ctx: &Ctx<'_>) -> Option<String> {
+pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
     match gen {
-        GenC::MinOf {
+        Gen::MinOf {
             table,
             column,
             filter,
         }
-        | GenC::ArgMin {
+        | Gen::ArgMin {
             table,
             column,
             filter,
@@ -666,12 +664,12 @@ pub fn derive(gen: &GenC, ctx: &Ctx<'_>) -> Option<String> {
             }
             let (_, r) = best?;
             let col = match gen {
-                GenC::ArgMin { take, .. } => *take,
+                Gen::ArgMin { take, .. } => *take,
                 _ => *column,
             };
             Some(ctx.cell(*table, r, col).to_string())
         }
-        GenC::Join {
+        Gen::Join {
             table,
             column,
             filter,
@@ -688,7 +686,7 @@ pub fn derive(gen: &GenC, ctx: &Ctx<'_>) -> Option<String> {
             }
             Some(out)
         }
-        GenC::Calc(v) => Some(match ctx.val(v, None) {
+        Gen::Calc(v) => Some(match ctx.val(v, None) {
             Val::Text(t) => t.to_string(),
             Val::Num(Some(x)) => fixed_to_string(x),
             Val::Num(None) => String::new(),

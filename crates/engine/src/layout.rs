@@ -15,9 +15,9 @@
 //! rewrites a few labels, or a return to a page seen before, costs a small
 //! part of a full layout.
 
-use crate::compile::{Placement, Role, Site};
 use crate::env::Node;
 use crate::format::TextStyle;
+use crate::site::{Placement, Role, Site};
 use crate::text::{face_width, face_wrap, Face};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -28,6 +28,7 @@
 
 pub mod action;
 pub mod builtin;
+pub mod calendar;
 pub mod catalog;
 pub mod compile;
 pub mod env;
@@ -41,12 +42,14 @@ pub mod perturb;
 pub mod protocol;
 pub mod render;
 pub mod rng;
+pub mod site;
 pub mod text;
 
 pub use action::{describe, Action, Key, TypeText};
 pub use catalog::{open, Blueprint, Catalog, OpenError, Source};
-pub use compile::{load_site, Role, Site, SiteError};
+pub use compile::{load_site, SiteError};
 pub use env::{Env, EnvConfig, Node, Outcome, RewardMode, StepError, StepResult};
 pub use episode::{EpisodeRecord, Recorder, ReplayError};
 pub use layout::Rect;
 pub use perturb::{Change, Kind, PerturbSpec, SpecError};
+pub use site::{Role, Site};

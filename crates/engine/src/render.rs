@@ -18,10 +18,10 @@
 //! drawn from its top, whatever the scroll position, so that nothing below
 //! the fold is cut off; the image is at least the site's window height.
 
-use crate::compile::{Placement, Role};
 use crate::env::{Env, Node};
 use crate::format::{TextStyle, Theme};
 use crate::layout::{line_height, Rect, BANNER_HEIGHT};
+use crate::site::{Placement, Role};
 use crate::text::{face_width, Face, BOLD_FACTOR};
 use std::fmt::{self, Write};
 

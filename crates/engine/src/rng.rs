@@ -55,6 +55,11 @@ impl Rng {
         ((self.next_u64() as u128 * n as u128) >> 64) as u64
     }
 
+    /// A uniform item of `items`; `None`, without drawing, when it is empty.
+    pub fn choose<'t, T>(&mut self, items: &'t [T]) -> Option<&'t T> {
+        items.get(self.below(items.len() as u64) as usize)
+    }
+
     /// A uniform integer in `lo..=hi` (`lo` when the range is empty).
     pub fn range_inclusive(&mut self, lo: i64, hi: i64) -> i64 {
         if hi <= lo {

@@ -110,7 +110,7 @@ pub fn face_wrap(face: Face, text: &str, font_px: f32, max_width: f32) -> (f32, 
 
 /// A day number (days since 1970-01-01) written in a site's date format.
 pub fn format_date(day: i64, format: DateFormat) -> String {
-    let (y, m, d) = crate::compile::civil_from_days(day);
+    let (y, m, d) = crate::calendar::civil_from_days(day);
     match format {
         DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),
         DateFormat::MonthDayYear => format!("{m:02}/{d:02}/{y:04}"),
@@ -122,7 +122,7 @@ pub fn format_date(day: i64, format: DateFormat) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::parse_iso_date;
+    use crate::calendar::parse_iso_date;
 
     #[test]
     fn dates_round_trip_in_every_format() {

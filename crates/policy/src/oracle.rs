@@ -26,7 +26,7 @@
 //!   instruction shows it (the site compiler refuses recipes that read a
 //!   hidden one; the oracle gives up if asked anyway).
 //! - A step over list rows (`ClickRow`, `CheckRows`) chooses rows by what
-//!   each row shows ([`LookC`]): its texts, read as a person reads them, with
+//!   each row shows ([`Look`]): its texts, read as a person reads them, with
 //!   amounts of money and numbers in every format a page writes them
 //!   (`$1,234.50`, `USD 1,234.50`, `1.234,50 $`) and dates in any of the
 //!   date formats.
@@ -40,8 +40,8 @@
 //!   not fit the page shows up as a failure, never as a silent pass.
 
 use crate::Policy;
-use wobble_engine::compile::{LookC, ShownText, StepC};
 use wobble_engine::eval::text_eq;
+use wobble_engine::site::{Look, ShownText, Step};
 use wobble_engine::{Action, Env, Role, TypeText};
 
 /// Solves tasks from their recipes, reading only the page.
@@ -207,17 +207,17 @@ impl PageView {
     }
 
     /// The rows a look picks among `rows` (in page order).
-    fn pick(&self, look: &LookC, rows: Vec<u32>) -> Vec<u32> {
+    fn pick(&self, look: &Look, rows: Vec<u32>) -> Vec<u32> {
         match look {
-            LookC::All => rows,
-            LookC::Shows(t) => match self.text(t) {
+            Look::All => rows,
+            Look::Shows(t) => match self.text(t) {
                 Some(want) => rows
                     .into_iter()
                     .filter(|&r| self.row_texts(r).any(|t| shows(t, want)))
                     .collect(),
                 None => Vec::new(),
             },
-            LookC::ShowsOneOf(t) => match self.text(t) {
+            Look::ShowsOneOf(t) => match self.text(t) {
                 Some(list) => {
                     let items = list_items(list);
                     rows.into_iter()
@@ -229,7 +229,7 @@ impl PageView {
                 }
                 None => Vec::new(),
             },
-            LookC::Cheapest => {
+            Look::Cheapest => {
                 let priced: Vec<(u32, i64)> = rows
                     .into_iter()
                     .filter_map(|r| Some((r, self.row_texts(r).find_map(amount_in)?)))
@@ -241,11 +241,11 @@ impl PageView {
                     .map(|(r, _)| r)
                     .collect()
             }
-            LookC::Not(l) => {
+            Look::Not(l) => {
                 let picked = self.pick(l, rows.clone());
                 rows.into_iter().filter(|r| !picked.contains(r)).collect()
             }
-            LookC::And(looks) => looks.iter().fold(rows, |rows, l| self.pick(l, rows)),
+            Look::And(looks) => looks.iter().fold(rows, |rows, l| self.pick(l, rows)),
         }
     }
 
@@ -319,7 +319,7 @@ enum Outcome {
 
 impl OraclePolicy {
     /// The next action, from the recipe and what is shown only.
-    pub fn decide(&mut self, recipe: &[StepC], page: &PageView) -> Action {
+    pub fn decide(&mut self, recipe: &[Step], page: &PageView) -> Action {
         if page.loading() {
             // Close a pop-up over the page while it loads, then wait.
             return page.in_dialog_obstacle().unwrap_or(Action::Scroll(0.0));
@@ -348,14 +348,14 @@ impl OraclePolicy {
         Action::Finish
     }
 
-    fn step(step: &StepC, page: &PageView) -> Outcome {
+    fn step(step: &Step, page: &PageView) -> Outcome {
         let found = |e: Option<&Seen>, act: &dyn Fn(&Seen) -> Action| match e {
             Some(e) => Outcome::Act(act(e)),
             None => Outcome::Missing,
         };
         match step {
-            StepC::Click(key) => found(page.usable(key, |_| true), &|e| Action::Click(e.id)),
-            StepC::ClickRow(key, look) => {
+            Step::Click(key) => found(page.usable(key, |_| true), &|e| Action::Click(e.id)),
+            Step::ClickRow(key, look) => {
                 let rows = page.rows_of(key);
                 if rows.is_empty() {
                     return Outcome::Missing;
@@ -367,12 +367,12 @@ impl OraclePolicy {
                     Action::Click(e.id)
                 })
             }
-            StepC::Check(key) => match page.usable(key, |_| true) {
+            Step::Check(key) => match page.usable(key, |_| true) {
                 Some(e) if e.checked => Outcome::Done,
                 Some(e) => Outcome::Act(Action::Click(e.id)),
                 None => Outcome::Missing,
             },
-            StepC::CheckRows(key, look) => {
+            Step::CheckRows(key, look) => {
                 let rows = page.rows_of(key);
                 if rows.is_empty() {
                     return Outcome::Missing;
@@ -387,7 +387,7 @@ impl OraclePolicy {
                     None => Outcome::Done,
                 }
             }
-            StepC::Type(key, field) => {
+            Step::Type(key, field) => {
                 if page.goal(*field).is_none() {
                     return Outcome::GiveUp;
                 }
@@ -396,17 +396,17 @@ impl OraclePolicy {
                     Action::Type(e.id, TypeText::Goal(g))
                 })
             }
-            StepC::TypeText(key, text) => {
+            Step::TypeText(key, text) => {
                 found(page.usable(key, |e| e.role.is_text_entry()), &|e| {
                     Action::Type(e.id, TypeText::Literal(text.clone()))
                 })
             }
-            StepC::Select(key, field) => match page.goal(*field) {
+            Step::Select(key, field) => match page.goal(*field) {
                 Some(want) => Self::select(page, key, want),
                 None => Outcome::GiveUp,
             },
-            StepC::SelectText(key, text) => Self::select(page, key, text),
-            StepC::Press(k) => {
+            Step::SelectText(key, text) => Self::select(page, key, text),
+            Step::Press(k) => {
                 // A key press has no element to wait for: clear a pop-up first.
                 match page.in_dialog_obstacle() {
                     Some(action) => Outcome::Again(action),

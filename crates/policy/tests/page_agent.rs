@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 use wobble_engine::builtin::{self, SITE_FILES};
-use wobble_engine::compile::GenC;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation};
+use wobble_engine::site::Gen;
 use wobble_engine::{load_site, Action, Env, EnvConfig, Site};
 use wobble_policy::{evaluate, OraclePolicy, PageView, Policy};
 
@@ -40,7 +40,7 @@ fn scramble_hidden_fields(site: &Site) -> Site {
         let sampled = task.goal.len();
         for (i, g) in task.derived.iter_mut().enumerate() {
             if !task.visible.get(sampled + i).copied().unwrap_or(false) {
-                *g = GenC::Lit("scrambled".into());
+                *g = Gen::Lit("scrambled".into());
             }
         }
     }

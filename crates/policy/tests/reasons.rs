@@ -5,46 +5,46 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use wobble_engine::compile::{LookC, ShownText, StepC};
+use wobble_engine::site::{Look, ShownText, Step};
 use wobble_engine::{builtin, Env, EnvConfig, Site};
 use wobble_policy::{OraclePolicy, Policy};
 
 type Goal = BTreeMap<String, String>;
 
 /// The key a recipe step names.
-fn key_of(step: &StepC) -> Option<&str> {
+fn key_of(step: &Step) -> Option<&str> {
     match step {
-        StepC::Click(k)
-        | StepC::ClickRow(k, _)
-        | StepC::CheckRows(k, _)
-        | StepC::Check(k)
-        | StepC::Type(k, _)
-        | StepC::TypeText(k, _)
-        | StepC::Select(k, _)
-        | StepC::SelectText(k, _) => Some(k),
-        StepC::Press(_) => None,
+        Step::Click(k)
+        | Step::ClickRow(k, _)
+        | Step::CheckRows(k, _)
+        | Step::Check(k)
+        | Step::Type(k, _)
+        | Step::TypeText(k, _)
+        | Step::Select(k, _)
+        | Step::SelectText(k, _) => Some(k),
+        Step::Press(_) => None,
     }
 }
 
 /// Where the recipe first names `key`.
-fn at(recipe: &[StepC], key: &str) -> usize {
+fn at(recipe: &[Step], key: &str) -> usize {
     recipe
         .iter()
         .position(|s| key_of(s) == Some(key))
         .unwrap_or_else(|| panic!("the recipe never names {key}"))
 }
 
-fn text(key: &str, value: &str) -> StepC {
-    StepC::TypeText(key.into(), value.into())
+fn text(key: &str, value: &str) -> Step {
+    Step::TypeText(key.into(), value.into())
 }
 
-fn choose(key: &str, value: &str) -> StepC {
-    StepC::SelectText(key.into(), value.into())
+fn choose(key: &str, value: &str) -> Step {
+    Step::SelectText(key.into(), value.into())
 }
 
 /// The rows that show `text`.
-fn shows(text: &str) -> LookC {
-    LookC::Shows(ShownText::Lit(text.into()))
+fn shows(text: &str) -> Look {
+    Look::Shows(ShownText::Lit(text.into()))
 }
 
 /// Something in `options` other than `not`.
@@ -57,7 +57,7 @@ fn play(
     site_name: &str,
     task: &str,
     seed: u64,
-    edit: impl FnOnce(&mut Vec<StepC>, &Goal, &Site),
+    edit: impl FnOnce(&mut Vec<Step>, &Goal, &Site),
 ) -> (bool, String) {
     let base = builtin::load_builtin(site_name).unwrap();
     let mut probe = Env::by_name(base.clone(), task, EnvConfig::default()).unwrap();
@@ -86,7 +86,7 @@ fn play(
     (o.success, o.reason.clone())
 }
 
-fn assert_reason(site: &str, task: &str, want: &str, edit: impl Fn(&mut Vec<StepC>, &Goal, &Site)) {
+fn assert_reason(site: &str, task: &str, want: &str, edit: impl Fn(&mut Vec<Step>, &Goal, &Site)) {
     for seed in 1..=5 {
         let (success, reason) = play(site, task, seed, &edit);
         assert!(
@@ -262,7 +262,7 @@ fn orders_fail_with_the_reason_for_the_mistake() {
             let i = at(s, "search");
             s[i] = text("search", wrong);
             let i = at(s, "view");
-            s[i] = StepC::ClickRow("view".into(), shows(wrong));
+            s[i] = Step::ClickRow("view".into(), shows(wrong));
         },
     );
     assert_reason(
@@ -276,14 +276,14 @@ fn orders_fail_with_the_reason_for_the_mistake() {
             s.splice(
                 i..i,
                 [
-                    StepC::Click("continue_shopping".into()),
+                    Step::Click("continue_shopping".into()),
                     text("search", wrong),
-                    StepC::Click("search_button".into()),
-                    StepC::ClickRow("view".into(), shows(wrong)),
+                    Step::Click("search_button".into()),
+                    Step::ClickRow("view".into(), shows(wrong)),
                     choose("size", "M"),
                     choose("colour", "Black"),
                     text("qty", "1"),
-                    StepC::Click("add_to_cart".into()),
+                    Step::Click("add_to_cart".into()),
                 ],
             );
         },
@@ -325,7 +325,7 @@ fn orders_fail_with_the_reason_for_the_mistake() {
     // Removing the product empties the cart: no order can be placed.
     assert_reason("shop", b, "no order was placed", |s, _, _| {
         let i = at(s, "checkout");
-        s.insert(i, StepC::Click("remove".into()));
+        s.insert(i, Step::Click("remove".into()));
     });
 
     let c = "buy-cheapest";
@@ -338,7 +338,7 @@ fn orders_fail_with_the_reason_for_the_mistake() {
             let i = at(s, "category");
             s[i] = choose("category", wrong);
             let i = at(s, "view");
-            s[i] = StepC::ClickRow("view".into(), shows(wrong));
+            s[i] = Step::ClickRow("view".into(), shows(wrong));
         },
     );
     assert_reason(
@@ -354,7 +354,7 @@ fn orders_fail_with_the_reason_for_the_mistake() {
 
 /// Opening a message other than the goal's, with the goal's subject (another
 /// sender's message in the same thread) or from the goal's sender.
-fn open_other(s: &mut [StepC], g: &Goal, same_subject: bool) {
+fn open_other(s: &mut [Step], g: &Goal, same_subject: bool) {
     let (same, differ, search) = if same_subject {
         ("subject", "sender", &g["subject"])
     } else {
@@ -363,11 +363,11 @@ fn open_other(s: &mut [StepC], g: &Goal, same_subject: bool) {
     let i = at(s, "search");
     s[i] = text("search", search);
     let i = at(s, "open");
-    s[i] = StepC::ClickRow(
+    s[i] = Step::ClickRow(
         "open".into(),
-        LookC::And(vec![
+        Look::And(vec![
             shows(&g[same]),
-            LookC::Not(Box::new(shows(&g[differ]))),
+            Look::Not(Box::new(shows(&g[differ]))),
         ]),
     );
 }
@@ -416,8 +416,8 @@ fn mail_tasks_fail_with_the_reason_for_the_mistake() {
         "the star of another email was changed",
         |s, g, _| {
             s.extend([
-                StepC::Click("back_to_inbox".into()),
-                StepC::ClickRow("starred".into(), LookC::Not(Box::new(shows(&g["sender"])))),
+                Step::Click("back_to_inbox".into()),
+                Step::ClickRow("starred".into(), Look::Not(Box::new(shows(&g["sender"])))),
             ]);
         },
     );
@@ -432,9 +432,9 @@ fn mail_tasks_fail_with_the_reason_for_the_mistake() {
             s.extend([
                 // Back on the inbox, still filtered by the search: clear it first.
                 text("search", ""),
-                StepC::Click("search_button".into()),
-                StepC::ClickRow("open".into(), LookC::Not(Box::new(shows(&g["subject"])))),
-                StepC::Click("delete".into()),
+                Step::Click("search_button".into()),
+                Step::ClickRow("open".into(), Look::Not(Box::new(shows(&g["subject"])))),
+                Step::Click("delete".into()),
             ]);
         },
     );

@@ -10,8 +10,8 @@
 
 use super::context::{self, CONTEXT};
 use serde::{Deserialize, Serialize};
-use wobble_engine::compile::{EffectC, Site};
 use wobble_engine::eval::{parse_number, text_eq};
+use wobble_engine::site::{Effect, Site};
 use wobble_engine::{Action, Env, Role, TypeText};
 
 /// Which feature groups the policy sees.
@@ -239,10 +239,10 @@ fn contains_words(text: &str, value: &str) -> f32 {
 /// Whether a task ends only when the agent says it is done: no element of
 /// the site ends the episode when clicked (the inbox has no final button).
 pub fn ends_by_finish(site: &Site) -> bool {
-    fn ends(effects: &[EffectC]) -> bool {
+    fn ends(effects: &[Effect]) -> bool {
         effects.iter().any(|e| match e {
-            EffectC::End => true,
-            EffectC::If(_, a, b) => ends(a) || ends(b),
+            Effect::End => true,
+            Effect::If(_, a, b) => ends(a) || ends(b),
             _ => false,
         })
     }

@@ -1,0 +1,514 @@
+//! Loading and compiling a site file.
+//!
+//! [`load_site`] parses RON text into a [`crate::format::SiteFile`], then the
+//! compiler checks it and resolves every name (pages, slots, tables, columns,
+//! lists, goal fields) into an index of a [`Site`] (see [`crate::site`]), so
+//! the running engine never looks up a string. Any mistake becomes a
+//! [`SiteError`] with `path:line:column` and a sentence saying what is wrong
+//! and what was expected.
+
+use crate::format::SiteFile;
+use crate::site::{Elem, ElemId, Page, PageId, Role, RowInput, SlotId, SlotTarget, Table, Task};
+use std::collections::BTreeMap;
+use std::fmt;
+
+mod pages;
+mod tables;
+mod tasks;
+
+// What the compiler produces, under the paths the built-in site loader, the
+// web app and the fuzz checks name it by.
+pub use crate::site::{MoneyFormat, Placement, Site};
+
+/// A site file that could not be loaded: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteError {
+    /// The file's path as given to the loader.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for SiteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+/// The smallest base font size a theme may set, in pixels.
+pub const MIN_FONT_SIZE: f32 = 6.0;
+/// The largest base font size a theme may set, in pixels.
+pub const MAX_FONT_SIZE: f32 = 72.0;
+
+/// Parses and compiles a site from RON text. `path` is used in error messages.
+pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
+    crate::limits::check_size("site", text.len() as u64, crate::limits::MAX_SITE_BYTES).map_err(
+        |message| SiteError {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            message,
+        },
+    )?;
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let file: SiteFile = options.from_str(text).map_err(|e| {
+        let (line, column) = (e.span.start.line.max(1), e.span.start.col.max(1));
+        SiteError {
+            path: path.to_string(),
+            line,
+            column,
+            message: explain_ron_error(&e.code),
+        }
+    })?;
+    Compiler::new(path, text).compile(file)
+}
+
+fn explain_ron_error(code: &ron::error::Error) -> String {
+    use ron::error::Error as E;
+    match code {
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => format!(
+            "unknown kind `{found}`; expected one of: {}",
+            expected.join(", ")
+        ),
+        E::NoSuchStructField {
+            expected, found, ..
+        } => format!(
+            "unknown field `{found}`; expected one of: {}",
+            expected.join(", ")
+        ),
+        E::MissingStructField { field, outer } => match outer {
+            Some(outer) => format!("`{outer}` is missing its field `{field}`"),
+            None => format!("missing field `{field}`"),
+        },
+        E::DuplicateStructField { field, .. } => format!("field `{field}` is given twice"),
+        other => format!("{other}"),
+    }
+}
+
+/// A name-resolution scope: which table the current row context reads.
+#[derive(Clone, Copy)]
+struct Scope {
+    row_table: Option<u32>,
+    goal: bool,
+}
+
+struct Compiler<'a> {
+    path: &'a str,
+    source: &'a str,
+    lists: BTreeMap<String, u32>,
+    tables: Vec<Table>,
+    slots: Vec<(String, String)>,
+    row_inputs: Vec<RowInput>,
+    page_ids: Vec<(String, bool)>,
+    elems: Vec<Elem>,
+    /// Goal field names of the task being compiled, or of all tasks (for site parts).
+    goal_fields: Vec<String>,
+    /// Goal fields that every task defines: the only ones tables may read.
+    table_goal_fields: Vec<String>,
+    context: String,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(path: &'a str, source: &'a str) -> Self {
+        Compiler {
+            path,
+            source,
+            lists: BTreeMap::new(),
+            tables: Vec::new(),
+            slots: Vec::new(),
+            row_inputs: Vec::new(),
+            page_ids: Vec::new(),
+            elems: Vec::new(),
+            goal_fields: Vec::new(),
+            table_goal_fields: Vec::new(),
+            context: String::new(),
+        }
+    }
+
+    /// An error located at the first quoted occurrence of `needle` (the name
+    /// that is wrong), or at the start of the file when it cannot be found.
+    fn err(&self, needle: &str, message: String) -> SiteError {
+        let quoted = format!("\"{needle}\"");
+        let offset = if needle.is_empty() {
+            None
+        } else {
+            self.source
+                .find(&quoted)
+                .or_else(|| self.source.find(needle))
+        };
+        let (line, column) = match offset {
+            Some(off) => line_col(self.source, off),
+            None => (1, 1),
+        };
+        let message = if self.context.is_empty() {
+            message
+        } else {
+            format!("in {}: {message}", self.context)
+        };
+        SiteError {
+            path: self.path.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn compile(mut self, mut file: SiteFile) -> Result<Site, SiteError> {
+        self.expand_chains(&mut file.tasks)?;
+        if file.name.trim().is_empty() {
+            return Err(self.err(
+                "name",
+                "the site's `name` is empty; expected a short name such as \"airline\"".into(),
+            ));
+        }
+        for (field, size) in [("width", file.width), ("height", file.height)] {
+            if size.is_some_and(f32::is_nan) {
+                return Err(self.err(
+                    field,
+                    format!("the site's `{field}` is not a number; expected CSS pixels from 200 to 1600"),
+                ));
+            }
+        }
+        // Larger sizes overflow the layout's arithmetic to infinite boxes.
+        if !(MIN_FONT_SIZE..=MAX_FONT_SIZE).contains(&file.theme.font_size) {
+            return Err(self.err(
+                "font_size",
+                format!(
+                    "the theme's `font_size` is {}; expected pixels from {MIN_FONT_SIZE} to {MAX_FONT_SIZE}",
+                    file.theme.font_size
+                ),
+            ));
+        }
+        for (i, (name, items)) in file.lists.iter().enumerate() {
+            if items.is_empty() {
+                return Err(self.err(
+                    name,
+                    format!("list \"{name}\" is empty; expected at least one item"),
+                ));
+            }
+            self.lists.insert(name.clone(), i as u32);
+        }
+        let lists: Vec<Vec<String>> = file.lists.values().cloned().collect();
+        if file.pages.is_empty() {
+            return Err(self.err(
+                "pages",
+                "the site has no pages; expected at least one Page".into(),
+            ));
+        }
+        if file.tasks.is_empty() {
+            return Err(self.err(
+                "tasks",
+                "the site has no tasks; expected at least one task".into(),
+            ));
+        }
+        // Goal fields of every task: the tables may only read fields all tasks define.
+        let mut common_fields: Option<Vec<String>> = None;
+        for task in &file.tasks {
+            let names: Vec<String> = task.goal.iter().map(|(n, _)| n.clone()).collect();
+            common_fields = Some(match common_fields {
+                None => names,
+                Some(prev) => prev.into_iter().filter(|n| names.contains(n)).collect(),
+            });
+        }
+        self.goal_fields = common_fields.unwrap_or_default();
+        self.table_goal_fields = self.goal_fields.clone();
+
+        // Slots: declared state, the built-in error slot, then inputs (found while walking pages).
+        for (name, init) in &file.state {
+            self.slots.push((name.clone(), init.clone()));
+        }
+        let error_slot = match self.slots.iter().position(|(n, _)| n == "error") {
+            Some(i) => i as u32,
+            None => {
+                self.slots.push(("error".into(), String::new()));
+                (self.slots.len() - 1) as u32
+            }
+        };
+
+        // Generated slots are declared with the state, so pages can show them.
+        let mut generated = Vec::new();
+        for (name, gen) in &file.generated {
+            self.context = format!("generated slot \"{name}\"");
+            let slot = match self.slots.iter().position(|(n, _)| n == name) {
+                Some(i) => i as u32,
+                None => {
+                    self.slots.push((name.clone(), String::new()));
+                    (self.slots.len() - 1) as u32
+                }
+            };
+            let gen = self.gen(
+                gen,
+                Scope {
+                    row_table: None,
+                    goal: false,
+                },
+                false,
+            )?;
+            generated.push((slot, gen));
+        }
+        self.context.clear();
+
+        // Tables (in order; a table's generators may read earlier tables? no: goal and lists only).
+        for def in &file.tables {
+            self.context = String::new();
+            let table = self.table(def)?;
+            if self.tables.iter().any(|t| t.name == table.name) {
+                return Err(self.err(
+                    &table.name,
+                    format!("table \"{}\" is declared twice", table.name),
+                ));
+            }
+            self.tables.push(table);
+            self.row_state(def)?;
+        }
+
+        // Pages and dialogs: ids first, so navigation can point forward.
+        for page in &file.pages {
+            self.page_ids.push((page.id.clone(), false));
+        }
+        for page in &file.dialogs {
+            self.page_ids.push((page.id.clone(), true));
+        }
+        for (i, (id, _)) in self.page_ids.iter().enumerate() {
+            if self.page_ids.iter().take(i).any(|(other, _)| other == id) {
+                return Err(self.err(
+                    id,
+                    format!("page or dialog id \"{id}\" is used twice; ids must be unique"),
+                ));
+            }
+        }
+        // Input slots are declared before any effect is compiled so effects may
+        // refer to inputs on later pages.
+        for page in file.pages.iter().chain(&file.dialogs) {
+            self.declare_inputs(&page.elements, None)?;
+        }
+        let mut pages = Vec::new();
+        for (page, is_dialog) in file
+            .pages
+            .iter()
+            .map(|p| (p, false))
+            .chain(file.dialogs.iter().map(|p| (p, true)))
+        {
+            self.context = format!("page \"{}\"", page.id);
+            let scope = Scope {
+                row_table: None,
+                goal: false,
+            };
+            let mut elems = Vec::new();
+            for e in &page.elements {
+                elems.push(self.elem(e, scope)?);
+            }
+            let enter = match &page.enter {
+                None => None,
+                Some(key) => Some(self.find_button(&elems, key).ok_or_else(|| {
+                    self.err(key, format!("`enter` names \"{key}\", but this page has no button or link with that key"))
+                })?),
+            };
+            pages.push(Page {
+                id: page.id.clone(),
+                title: page.title.clone(),
+                is_dialog,
+                enter,
+                elems,
+                popup: None,
+                placement: Placement::Modal,
+            });
+        }
+        self.context.clear();
+        let start = match &file.start {
+            None => PageId(0),
+            Some(id) => self.page(id, false)?,
+        };
+
+        let mut tasks = Vec::new();
+        for task in &file.tasks {
+            self.context = format!("task \"{}\"", task.name);
+            if tasks.iter().any(|t: &Task| t.name == task.name) {
+                return Err(self.err(
+                    &task.name,
+                    format!("task \"{}\" is declared twice", task.name),
+                ));
+            }
+            tasks.push(self.task(task)?);
+        }
+
+        Ok(Site {
+            name: file.name,
+            title: file.title,
+            description: file.description,
+            width: file.width.unwrap_or(480.0).clamp(200.0, 1600.0),
+            height: file.height.unwrap_or(600.0).clamp(200.0, 1600.0),
+            theme: file.theme,
+            date_format: file.date_format,
+            lists,
+            tables: self.tables,
+            slots: self.slots,
+            generated,
+            row_inputs: self.row_inputs,
+            pages,
+            start,
+            elems: self.elems,
+            tasks,
+            error_slot,
+        })
+    }
+
+    fn find_button(&self, elems: &[ElemId], key: &str) -> Option<ElemId> {
+        for &i in elems {
+            let Some(e) = self.elems.get(i.index()) else {
+                continue;
+            };
+            if matches!(e.role, Role::Button | Role::Link) && e.key.as_deref() == Some(key) {
+                return Some(i);
+            }
+            if e.list.is_none() {
+                if let Some(found) = self.find_button(&e.children, key) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    fn page(&self, id: &str, dialog: bool) -> Result<PageId, SiteError> {
+        match self
+            .page_ids
+            .iter()
+            .position(|(p, d)| p == id && *d == dialog)
+        {
+            Some(i) => Ok(PageId(i as u32)),
+            None => {
+                let kind = if dialog { "dialog" } else { "page" };
+                let known: Vec<&str> = self
+                    .page_ids
+                    .iter()
+                    .filter(|(_, d)| *d == dialog)
+                    .map(|(p, _)| p.as_str())
+                    .collect();
+                Err(self.err(
+                    id,
+                    format!(
+                        "no {kind} has the id \"{id}\"; expected one of: {}",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
+    fn list(&self, name: &str) -> Result<u32, SiteError> {
+        self.lists.get(name).copied().ok_or_else(|| {
+            let known: Vec<&str> = self.lists.keys().map(|s| s.as_str()).collect();
+            self.err(
+                name,
+                format!(
+                    "no list is named \"{name}\"; expected one of: {}",
+                    known.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn table_index(&self, name: &str) -> Result<u32, SiteError> {
+        self.tables
+            .iter()
+            .position(|t| t.name == name)
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.tables.iter().map(|t| t.name.as_str()).collect();
+                self.err(
+                    name,
+                    format!(
+                        "no table is named \"{name}\"; expected one of: {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+    }
+
+    fn column(&self, table: u32, name: &str) -> Result<u32, SiteError> {
+        let Some(t) = self.tables.get(table as usize) else {
+            return Err(self.err(name, format!("no table #{table} for column \"{name}\"")));
+        };
+        t.columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                self.err(
+                    name,
+                    format!(
+                        "table \"{}\" has no column \"{name}\"; its columns are: {}",
+                        t.name,
+                        t.columns.join(", ")
+                    ),
+                )
+            })
+    }
+
+    fn goal_field(&self, name: &str) -> Result<u32, SiteError> {
+        self.goal_fields.iter().position(|f| f == name).map(|i| i as u32).ok_or_else(|| {
+            self.err(name, format!("no goal field \"{name}\" is defined before this point; expected one of: {}", self.goal_fields.join(", ")))
+        })
+    }
+
+    fn slot_named(&self, name: &str) -> Option<SlotId> {
+        self.slots
+            .iter()
+            .position(|(n, _)| n == name)
+            .map(|i| i as u32)
+    }
+
+    fn input_slot(&self, key: &str, scope: Scope) -> Result<SlotTarget, SiteError> {
+        if let Some(row_table) = scope.row_table {
+            if let Some(i) = self
+                .row_inputs
+                .iter()
+                .position(|r| r.key == key && r.table == row_table)
+            {
+                return Ok(SlotTarget::RowSlot(i as u32));
+            }
+        }
+        if let Some(s) = self.slot_named(key) {
+            return Ok(SlotTarget::Slot(s));
+        }
+        if self.row_inputs.iter().any(|r| r.key == key) {
+            return Err(self.err(key, format!("\"{key}\" is an input inside a List row; it can only be read inside that list's rows (or AllRows/AnyRow over its table)")));
+        }
+        let mut known: Vec<&str> = self.slots.iter().map(|(n, _)| n.as_str()).collect();
+        known.sort();
+        Err(self.err(
+            key,
+            format!(
+                "no state slot or input is named \"{key}\"; expected one of: {}",
+                known.join(", ")
+            ),
+        ))
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
+}
