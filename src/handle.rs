@@ -14,7 +14,7 @@
 //! while the previous one is still on its way) rejects with an `Error` that says what and where.
 //!
 //! Data flow: a call gets a number, its Promise's resolve and reject functions are kept here, and
-//! the call goes to the session as `Change::External`. The session answers into its `replies`
+//! the call goes to the session as `ExternalChange::Call`. The session answers into its `replies`
 //! (at once, or once the cursor has arrived and the step is taken); the app hands each answer
 //! back with [`deliver`] and clears them.
 
@@ -26,7 +26,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::Callback;
 
-use crate::state::{Change, ExternalCall};
+use crate::session::{Change, ExternalCall, ExternalChange};
 
 thread_local! {
     /// The Promises still waiting for their answers, by call number.
@@ -48,12 +48,11 @@ pub fn install(dispatch: Callback<Change>) {
     let step = {
         let dispatch = dispatch.clone();
         Closure::<dyn Fn(JsValue) -> Promise>::new(move |action: JsValue| {
-            let request = JSON::stringify(&action)
+            let text = JSON::stringify(&action)
                 .ok()
                 .and_then(|text| text.as_string())
-                .map(ExternalCall::Step)
-                .ok_or_else(|| "step: the action is not a JSON value".to_string());
-            call(&dispatch, request)
+                .ok_or_else(|| "the action is not a JSON value".to_string());
+            call(&dispatch, Ok(ExternalCall::Step(text)))
         })
     };
     let reset = Closure::<dyn Fn(JsValue) -> Promise>::new(move |seed: JsValue| {
@@ -113,7 +112,7 @@ fn call(dispatch: &Callback<Change>, request: Result<ExternalCall, String>) -> P
     match request {
         Ok(request) => {
             WAITING.with(|w| w.borrow_mut().insert(number, (resolve, reject)));
-            dispatch.emit(Change::External(number, request));
+            dispatch.emit(ExternalChange::Call(number, request).into());
         }
         Err(message) => {
             let _ = reject.call1(&JsValue::NULL, &js_sys::Error::new(&message));
