@@ -186,7 +186,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::*;
-    use super::super::{AgentChange, PlayChange, Session};
+    use super::super::{AgentChange, PlayChange, ReplayChange, Session};
     use super::*;
     use serde_json::{json, Value};
     use wobble_engine::catalog::{self, Catalog};
@@ -322,6 +322,20 @@ mod tests {
         assert!(s.next_tick().is_none());
         let s = reduce(s, AgentChange::Resume);
         assert!(s.next_tick().is_some());
+    }
+
+    #[test]
+    fn a_step_while_the_timeline_shows_an_earlier_one_is_refused() {
+        let s = run(landing(), 200, |s| s.play.timeline.rows.len() >= 2);
+        let s = reduce(s, ReplayChange::Scrub(1));
+        let (s, observed) = call(s, 1, ExternalCall::Observe);
+        let obs: Value = serde_json::from_str(&observed.unwrap().unwrap()).unwrap();
+        let (s, reply) = call(s, 2, step(obs["actions"][0].clone()));
+        let refused = "step: the page is showing an earlier step; go back to live first";
+        assert_eq!(reply, Some(Err(refused.into())));
+        let s = reduce(s, ReplayChange::Live);
+        let (_, reply) = call(s, 3, step(obs["actions"][0].clone()));
+        assert_eq!(reply, None, "taken once the cursor arrives");
     }
 
     #[test]
