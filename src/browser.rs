@@ -10,7 +10,7 @@
 //! (native builds, tests) reading gives nothing and writing does nothing.
 
 use crate::player::{PolicyChoice, Speed};
-use crate::state::Selection;
+use crate::session::Selection;
 use web_sys::UrlSearchParams;
 
 /// The site, task, seed and perturbations named in the page's URL, each as written (absent when

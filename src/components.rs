@@ -1,5 +1,5 @@
 //! The play screen's components. Each takes plain data (a [`crate::scene::Scene`], the
-//! [`crate::state::Selection`], the perturbation spec, notices) and `Callback`s named
+//! [`crate::session::Selection`], the perturbation spec, notices) and `Callback`s named
 //! `on<verb>`; none of them changes the engine. The training panel is the one
 //! component with state of its own (its reducer of worker progress), because
 //! training runs in the worker, outside the session.

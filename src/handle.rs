@@ -12,11 +12,14 @@
 //!
 //! Every method returns a Promise; a bad call (an action that does not fit the page, a step
 //! while the previous one is still on its way) rejects with an `Error` that says what and where.
+//! The replies and the error messages are the agent protocol's own (`wobble_engine::protocol`,
+//! through `crate::session::External`), as `wobble agent` and the JavaScript module give them;
+//! turning JavaScript values into JSON (and a seed) is worded as the JavaScript module words it.
 //!
 //! Data flow: a call gets a number, its Promise's resolve and reject functions are kept here, and
-//! the call goes to the session as `Change::External`. The session answers into its `replies`
-//! (at once, or once the cursor has arrived and the step is taken); the app hands each answer
-//! back with [`deliver`] and clears them.
+//! the call goes to the session as `ExternalChange::Call`. The session answers into its
+//! `external.replies` (at once, or once the cursor has arrived and the step is taken); the app
+//! hands each answer back with [`deliver`] and clears them.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -26,7 +29,11 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::Callback;
 
-use crate::state::{Change, ExternalCall};
+use crate::session::{Change, ExternalCall, ExternalChange};
+use wobble_engine::protocol;
+
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 thread_local! {
     /// The Promises still waiting for their answers, by call number.
@@ -48,12 +55,9 @@ pub fn install(dispatch: Callback<Change>) {
     let step = {
         let dispatch = dispatch.clone();
         Closure::<dyn Fn(JsValue) -> Promise>::new(move |action: JsValue| {
-            let request = JSON::stringify(&action)
-                .ok()
-                .and_then(|text| text.as_string())
-                .map(ExternalCall::Step)
-                .ok_or_else(|| "step: the action is not a JSON value".to_string());
-            call(&dispatch, request)
+            // A value that is not JSON is reported by the session, after the protocol's own
+            // check that the episode runs (the JavaScript module's order).
+            call(&dispatch, Ok(ExternalCall::Step(json_text(&action))))
         })
     };
     let reset = Closure::<dyn Fn(JsValue) -> Promise>::new(move |seed: JsValue| {
@@ -67,7 +71,11 @@ pub fn install(dispatch: Callback<Change>) {
     for (name, method) in methods {
         let _ = Reflect::set(&handle, &name.into(), method);
     }
-    let _ = Reflect::set(&handle, &"protocolVersion".into(), &1.into());
+    let _ = Reflect::set(
+        &handle,
+        &"protocolVersion".into(),
+        &protocol::VERSION.into(),
+    );
     // The page's own wasm memory in bytes (the endurance test watches it).
     let memory = Closure::<dyn Fn() -> f64>::new(|| wobble_app::agent::memory_bytes() as f64);
     let _ = Reflect::set(&handle, &"memoryBytes".into(), memory.as_ref());
@@ -79,23 +87,71 @@ pub fn install(dispatch: Callback<Change>) {
     reset.forget();
 }
 
-/// `reset()`'s seed: none, or a whole number from 0 up to 2^53 - 1.
+/// `reset()`'s seed: none (absent or null), a whole number from 0 to `Number.MAX_SAFE_INTEGER`,
+/// or a `BigInt`, worded as the JavaScript module's `reset` words it.
 fn seed_of(value: &JsValue) -> Result<Option<u64>, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    match value.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => {
-            Ok(Some(n as u64))
+    let seed = if let Some(n) = value.as_f64() {
+        if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
+            // Whole and in range, so the conversion is exact.
+            Ok(n as u64)
+        } else {
+            Err(format!(
+                "a seed must be a whole number from 0 to Number.MAX_SAFE_INTEGER \
+                 (or a BigInt up to {}), got {n}",
+                u64::MAX
+            ))
         }
-        _ => Err(format!(
-            "reset: the seed must be a whole number from 0 to 2^53 - 1, not {}",
-            JSON::stringify(value)
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_else(|| "that".into())
-        )),
+    } else if let Some(digits) = bigint_text(value) {
+        digits
+            .parse::<u64>()
+            .map_err(|_| format!("a seed must be from 0 to {}, got {digits}n", u64::MAX))
+    } else {
+        Err(format!(
+            "a seed must be a whole number (or a BigInt), got {}",
+            describe(value)
+        ))
+    };
+    seed.map(Some).map_err(|e| format!("reset: {e}"))
+}
+
+/// A step's action as JSON text, or why it cannot be read (the JavaScript module's words).
+fn json_text(action: &JsValue) -> Result<String, String> {
+    if action.is_undefined() {
+        return Err("no action was given; pass one such as {kind: \"click\", id: 3}".to_string());
     }
+    let text = JSON::stringify(action)
+        .map_err(|e| format!("the action cannot be read as JSON: {}", describe(&e)))?;
+    text.as_string()
+        .ok_or_else(|| format!("the action must be an object, got {}", describe(action)))
+}
+
+/// A short description of a JavaScript value for error messages.
+fn describe(value: &JsValue) -> String {
+    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    if value.is_undefined() {
+        return "undefined".to_string();
+    }
+    if let Some(digits) = bigint_text(value) {
+        return protocol::shorten(&format!("{digits}n"));
+    }
+    match JSON::stringify(value).ok().and_then(|t| t.as_string()) {
+        Some(text) => protocol::shorten(&text),
+        None => value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "a value".to_string()),
+    }
+}
+
+/// A `BigInt`'s decimal digits.
+fn bigint_text(value: &JsValue) -> Option<String> {
+    let big = value.dyn_ref::<js_sys::BigInt>()?;
+    big.to_string(10).ok().map(String::from)
 }
 
 /// Sends a call to the session and returns its Promise (rejected at once if the call is bad).
@@ -113,7 +169,7 @@ fn call(dispatch: &Callback<Change>, request: Result<ExternalCall, String>) -> P
     match request {
         Ok(request) => {
             WAITING.with(|w| w.borrow_mut().insert(number, (resolve, reject)));
-            dispatch.emit(Change::External(number, request));
+            dispatch.emit(ExternalChange::Call(number, request).into());
         }
         Err(message) => {
             let _ = reject.call1(&JsValue::NULL, &js_sys::Error::new(&message));

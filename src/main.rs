@@ -2,13 +2,14 @@
 //! or play the site yourself, drawn from the engine's own layout.
 //!
 //! Data flow: the URL query picks a site, task, seed, perturbation spec, policy and speed
-//! ([`browser`]); the [`state::Session`] loads the site into an engine `Env`, hands it the spec,
-//! resets it, and captures a [`scene::Scene`] (plain data) after every change; the components
-//! ([`components`]) draw the scene and turn a person's clicks, typing and choices into
-//! `state::Change`s, which step or restart the engine. The agent ([`player`]) is driven by a timer
-//! loop: after every change the session says what should happen next and after how long
+//! ([`browser`]); the [`session::Session`] loads the site into an engine `Env`, hands it the
+//! spec, resets it, and captures a [`scene::Scene`] (plain data) after every change; the
+//! components ([`components`]) draw the scene and turn a person's clicks, typing and choices into
+//! `session::Change`s, which step or restart the engine. The agent ([`player`]) is driven by a
+//! timer loop: after every change the session says what should happen next and after how long
 //! (choose an action, take it, start the next episode, or at turbo speed run a short chunk of
-//! steps), so the browser never blocks. The app holds no environment logic: what is shown, what
+//! steps), so the browser never blocks. Outside scripts drive the same session through
+//! `window.wobble` ([`handle`]). The app holds no environment logic: what is shown, what
 //! an action does, what it earns, what a perturbation changes and how an episode is recorded and
 //! replayed all come from `wobble-engine`; what the agent chooses comes from `wobble-policy`.
 //!
@@ -23,7 +24,7 @@ mod fatal;
 mod handle;
 mod player;
 mod scene;
-mod state;
+mod session;
 
 use components::agent_panel::AgentPanel;
 use components::changes::WhatChanged;
@@ -35,14 +36,17 @@ use components::perturb_panel::PerturbPanel;
 use components::site_view::SiteView;
 use components::task_panel::TaskPanel;
 use components::timeline::TimelinePanel;
-use state::{Change, Session};
+use session::{AgentChange, Change, ExternalChange, PlayChange, ReplayChange, Session};
 use wobble_engine::perturb::Kind;
 use yew::prelude::*;
 
 /// A callback that turns what a component reports into a named change of the session.
-fn relay<T: 'static>(session: &UseReducerHandle<Session>, change: fn(T) -> Change) -> Callback<T> {
+fn relay<T: 'static, C: Into<Change> + 'static>(
+    session: &UseReducerHandle<Session>,
+    change: fn(T) -> C,
+) -> Callback<T> {
     let session = session.clone();
-    Callback::from(move |value: T| session.dispatch(change(value)))
+    Callback::from(move |value: T| session.dispatch(change(value).into()))
 }
 
 /// The play screen.
@@ -51,10 +55,10 @@ fn App() -> Html {
     let session = use_reducer(|| Session::from_query(&browser::read_query()));
     {
         // `window.wobble`, for outside scripts; its answers go back as the session gives them.
-        let dispatch = relay(&session, |change| change);
+        let dispatch = relay(&session, |change: Change| change);
         use_effect_with((), move |_| handle::install(dispatch));
-        let clear = relay(&session, Change::ClearReplies);
-        use_effect_with(session.replies.clone(), move |replies| {
+        let clear = relay(&session, ExternalChange::ClearReplies);
+        use_effect_with(session.external.replies.clone(), move |replies| {
             if let Some(upto) = handle::deliver(replies) {
                 clear.emit(upto);
             }
@@ -66,9 +70,9 @@ fn App() -> Html {
         }
     });
     let link = browser::Link {
-        selection: session.selection.clone(),
-        policy: session.policy,
-        speed: session.speed,
+        selection: session.play.selection.clone(),
+        policy: session.agent.policy,
+        speed: session.agent.speed,
         lesson: session.lesson.map(|n| n + 1),
     };
     use_effect_with(link, browser::write_query);
@@ -85,34 +89,36 @@ fn App() -> Html {
         });
     }
 
-    let onnewepisode = relay(&session, |()| Change::NewEpisode);
-    let onrestart = relay(&session, |()| Change::Restart);
-    let onact = relay(&session, Change::Act);
-    let onchoosesite = relay(&session, Change::ChooseSite);
-    let onchoosetask = relay(&session, Change::ChooseTask);
-    let onchooseseed = relay(&session, Change::ChooseSeed);
+    let onnewepisode = relay(&session, |()| PlayChange::NewEpisode);
+    let onrestart = relay(&session, |()| PlayChange::Restart);
+    let onact = relay(&session, PlayChange::Act);
+    let onchoosesite = relay(&session, PlayChange::ChooseSite);
+    let onchoosetask = relay(&session, PlayChange::ChooseTask);
+    let onchooseseed = relay(&session, PlayChange::ChooseSeed);
     let ondismiss = relay(&session, Change::Dismiss);
     let onperturb = relay(&session, |(kind, severity)| {
-        Change::SetPerturbation(kind, severity)
+        PlayChange::SetPerturbation(kind, severity)
     });
-    let onclearperturb = relay(&session, |()| Change::ClearPerturbations);
-    let onchoosepolicy = relay(&session, Change::ChoosePolicy);
-    let onchoosespeed = relay(&session, Change::ChooseSpeed);
-    let ontakeover = relay(&session, |()| Change::TakeOver);
-    let onresume = relay(&session, |()| Change::Resume);
-    let onstep = relay(&session, |()| Change::AgentPlan);
+    let onclearperturb = relay(&session, |()| PlayChange::ClearPerturbations);
+    let onchoosepolicy = relay(&session, AgentChange::ChoosePolicy);
+    let onchoosespeed = relay(&session, AgentChange::ChooseSpeed);
+    let ontakeover = relay(&session, |()| AgentChange::TakeOver);
+    let onresume = relay(&session, |()| AgentChange::Resume);
+    let onstep = relay(&session, |()| AgentChange::Plan);
     let onreword = relay(&session, |on: bool| {
-        Change::SetPerturbation(Kind::Relabel, on.then_some(3))
+        PlayChange::SetPerturbation(Kind::Relabel, on.then_some(3))
     });
     let onmove = relay(&session, |on: bool| {
-        Change::SetPerturbation(Kind::Move, on.then_some(3))
+        PlayChange::SetPerturbation(Kind::Move, on.then_some(3))
     });
-    let onscrub = relay(&session, Change::Scrub);
-    let onlive = relay(&session, |()| Change::Live);
-    let onreplay = relay(&session, |()| Change::Replay);
-    let onimport = relay(&session, Change::Import);
-    let onopensite = relay(&session, Change::OpenSiteFile);
-    let onfinish = relay(&session, |()| Change::Act(wobble_engine::Action::Finish));
+    let onscrub = relay(&session, ReplayChange::Scrub);
+    let onlive = relay(&session, |()| ReplayChange::Live);
+    let onreplay = relay(&session, |()| ReplayChange::Start);
+    let onimport = relay(&session, ReplayChange::Import);
+    let onopensite = relay(&session, PlayChange::OpenSiteFile);
+    let onfinish = relay(&session, |()| {
+        PlayChange::Act(wobble_engine::Action::Finish)
+    });
 
     let lesson = session.lesson;
     let onlessons = {
@@ -126,13 +132,14 @@ fn App() -> Html {
         })
     };
 
-    let spec = &session.selection.perturb;
-    let shown = match &session.view {
+    let (play, agent, replay) = (&session.play, &session.agent, &session.replay);
+    let spec = &play.selection.perturb;
+    let shown = match &replay.view {
         Some((_, scene)) => Some(scene.clone()),
-        None => session.scene.clone(),
+        None => play.scene.clone(),
     };
-    let cursor = if session.view.is_none() {
-        session.cursor.clone()
+    let cursor = if replay.is_live() {
+        agent.cursor.clone()
     } else {
         None
     };
@@ -140,27 +147,27 @@ fn App() -> Html {
     html! {
         <div class="app">
             <Header {onlessons} lessons_open={lesson.is_some()} />
-            <components::lessons::Lessons step={lesson} site={session.selection.site.clone()} version={session.version}
-                onchange={relay(&session, |change| change)} />
+            <components::lessons::Lessons step={lesson} site={play.selection.site.clone()} version={session.version}
+                onchange={relay(&session, |change: Change| change)} />
             <main class="layout">
                 <aside class="panel">
                     <Notices notices={session.notices.clone()} {ondismiss} />
-                    <AgentPanel policy={session.policy} speed={session.speed} paused={session.paused} stats={session.stats}
+                    <AgentPanel policy={agent.policy} speed={agent.speed} paused={agent.paused} stats={agent.stats}
                         reworded={spec.severity(Kind::Relabel).is_some()} moved={spec.severity(Kind::Move).is_some()}
                         {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onreword} {onmove} />
                     if let Some(scene) = &shown {
                         <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} {onfinish}
-                            agent_playing={session.agent_drives() && session.view.is_none()} />
+                            agent_playing={session.agent_drives() && replay.is_live()} />
                     }
-                    <Controls selection={session.selection.clone()} sites={session.sites.clone()} tasks={session.tasks.clone()}
+                    <Controls selection={play.selection.clone()} sites={play.sites.clone()} tasks={play.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite} />
-                    <components::train_panel::TrainPanel selection={session.selection.clone()} site_file={session.opened_file.clone()} />
+                    <components::train_panel::TrainPanel selection={play.selection.clone()} site_file={play.opened_file.clone()} />
                 </aside>
                 <section class="stage">
                     { match &shown {
                         Some(scene) => html! {
-                            <SiteView scene={scene.clone()} episode={session.episode} {onact} {onnewepisode}
-                                {cursor} past={session.view.is_some()}
+                            <SiteView scene={scene.clone()} episode={play.episode} {onact} {onnewepisode}
+                                {cursor} past={!replay.is_live()}
                                 onpress={if session.agent_drives() { ontakeover.clone() } else { Callback::noop() }} />
                         },
                         None => html! {
@@ -171,7 +178,7 @@ fn App() -> Html {
                         },
                     } }
                     <div class="below-stage">
-                        <TimelinePanel timeline={session.timeline.clone()} viewing={session.view.as_ref().map(|v| v.0)}
+                        <TimelinePanel timeline={play.timeline.clone()} viewing={replay.view.as_ref().map(|v| v.0)}
                             {onscrub} {onlive} {onreplay} {onimport} />
                         if let Some(inspect) = &session.inspect {
                             <Inspector inspect={inspect.clone()} />
@@ -179,9 +186,9 @@ fn App() -> Html {
                     </div>
                 </section>
                 <aside class="side">
-                    <WhatChanged spec={session.selection.perturb.clone()}
-                        changes={session.scene.as_ref().map(|s| s.changes.clone()).unwrap_or_default()} />
-                    <PerturbPanel spec={session.selection.perturb.clone()} onset={onperturb} onclear={onclearperturb} />
+                    <WhatChanged spec={play.selection.perturb.clone()}
+                        changes={play.scene.as_ref().map(|s| s.changes.clone()).unwrap_or_default()} />
+                    <PerturbPanel spec={play.selection.perturb.clone()} onset={onperturb} onclear={onclearperturb} />
                 </aside>
             </main>
         </div>

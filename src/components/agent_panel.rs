@@ -6,7 +6,7 @@
 //! in the site); "Resume" hands it back.
 
 use crate::player::{PolicyChoice, Speed};
-use crate::state::Stats;
+use crate::session::Stats;
 use yew::prelude::*;
 
 /// Props of [`AgentPanel`].

@@ -2,7 +2,7 @@
 
 use crate::components::select::Select;
 use crate::dom::{read_picked_file, FileInput};
-use crate::state::Selection;
+use crate::session::Selection;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use wobble_engine::limits::MAX_SITE_BYTES;

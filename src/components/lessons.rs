@@ -9,7 +9,7 @@
 //! [`Change`]s through `onchange`; the panel holds no environment logic.
 
 use crate::player::PolicyChoice;
-use crate::state::{Change, DEFAULT_SITE};
+use crate::session::{AgentChange, Change, PlayChange, DEFAULT_SITE};
 use wobble_engine::perturb::Kind;
 use yew::prelude::*;
 
@@ -87,20 +87,27 @@ const STEPS: [Step; STEP_COUNT] = [
 fn watch_random(site: &str) -> Vec<Change> {
     let mut changes = Vec::new();
     if site != "click-button" && site != DEFAULT_SITE {
-        changes.push(Change::ChooseSite(DEFAULT_SITE.to_string()));
+        changes.push(Change::Play(PlayChange::ChooseSite(
+            DEFAULT_SITE.to_string(),
+        )));
     }
-    changes.push(Change::ChoosePolicy(PolicyChoice::Random));
+    changes.push(Change::Agent(AgentChange::ChoosePolicy(
+        PolicyChoice::Random,
+    )));
     changes
 }
 
 /// Step 2: nobody plays but the person.
 fn play_yourself(_: &str) -> Vec<Change> {
-    vec![Change::ChoosePolicy(PolicyChoice::None)]
+    vec![Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::None))]
 }
 
 /// Step 4: reword the labels at severity 3.
 fn perturb(_: &str) -> Vec<Change> {
-    vec![Change::SetPerturbation(Kind::Relabel, Some(3))]
+    vec![Change::Play(PlayChange::SetPerturbation(
+        Kind::Relabel,
+        Some(3),
+    ))]
 }
 
 /// Props of [`Lessons`].
@@ -247,18 +254,23 @@ mod tests {
     fn setups_are_link_changes() {
         assert!(matches!(
             watch_random("airline")[..],
-            [Change::ChoosePolicy(PolicyChoice::Random)]
+            [Change::Agent(AgentChange::ChoosePolicy(
+                PolicyChoice::Random
+            ))]
         ));
         assert!(matches!(
             watch_random("bank")[..],
             [
-                Change::ChooseSite(_),
-                Change::ChoosePolicy(PolicyChoice::Random)
+                Change::Play(PlayChange::ChooseSite(_)),
+                Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::Random))
             ]
         ));
         assert!(matches!(
             perturb("airline")[..],
-            [Change::SetPerturbation(Kind::Relabel, Some(3))]
+            [Change::Play(PlayChange::SetPerturbation(
+                Kind::Relabel,
+                Some(3)
+            ))]
         ));
     }
 }

@@ -1,7 +1,7 @@
 //! Messages for the person: fallbacks taken for a bad link, and anything that failed.
 
 use crate::components::sentence;
-use crate::state::{Level, Notice};
+use crate::session::{Level, Notice};
 use yew::prelude::*;
 
 /// Props of [`Notices`].

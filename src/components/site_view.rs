@@ -21,7 +21,7 @@
 use crate::components::select::Select;
 use crate::components::text_field::TextField;
 use crate::scene::{DrawNode, Scene};
-use crate::state::Cursor;
+use crate::session::Cursor;
 use std::rc::Rc;
 use wobble_engine::compile::Placement;
 use wobble_engine::format::TextStyle;

@@ -5,7 +5,7 @@
 
 use crate::components::task_panel::reward_text;
 use crate::dom::FileInput;
-use crate::state::Timeline;
+use crate::session::Timeline;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

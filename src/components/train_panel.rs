@@ -25,7 +25,7 @@ use yew::prelude::*;
 use crate::components::charts::{Bars, LineChart};
 use crate::components::select::Select;
 use crate::components::worker_link::{use_training_worker, WorkerLink};
-use crate::state::Selection;
+use crate::session::Selection;
 
 /// Prefix of the local-storage keys of saved policies; the number is the entry format's version.
 pub const STORAGE_PREFIX: &str = "wobble.policy.v1.";

@@ -49,7 +49,7 @@ test('bad calls are rejected with what and where; reset starts the episode asked
     assert.match(await failure({ method: 'step', arg: { kind: 'click', id: 9999 } }), /^Error: step: .*9999/);
     assert.match(await failure({ method: 'step', arg: { kind: 'jump' } }), /^Error: step: .*jump/);
     assert.match(await failure({ method: 'step', arg: 'click' }), /^Error: step: /);
-    assert.match(await failure({ method: 'reset', arg: -2 }), /^Error: reset: the seed must be a whole number/);
+    assert.match(await failure({ method: 'reset', arg: -2 }), /^Error: reset: a seed must be a whole number/);
 
     const observation = await page.evaluate(() => window.wobble.reset(42));
     assert.equal(observation.type, 'observation');

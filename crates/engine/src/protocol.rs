@@ -7,7 +7,13 @@
 //! {"kind":"click","id":3} --parse_action(env, ..)--> Action --Env::step--> StepResult
 //! Driver: Env + "has an episode started" + the next seed
 //!   reset(seed?) -> Observation     step(&Value) -> StepReply     observe() -> Observation
+//! step_action(env, &Value) -> Action ... Env::step ... step_reply(env, result) -> StepReply
 //! ```
+//!
+//! [`Driver::step`] is [`step_action`] then [`step_reply`] at once; a front
+//! end that shows a step before taking it (the page's cursor travels to the
+//! element first) calls the two itself, so its replies and errors are the
+//! same.
 //!
 //! Everything here is serde only: no I/O and no browser. A front end turns
 //! the [`Serialize`] values into its own text or objects (`serde_json` gives
@@ -20,7 +26,7 @@
 //! `docs/agent-protocol.md`.
 
 use crate::action::KINDS;
-use crate::{Action, Env, Key, Role, StepResult, TypeText};
+use crate::{Action, Env, Key, Role, StepError, StepResult, TypeText};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -263,13 +269,12 @@ impl Driver {
     /// Takes the step `action` (protocol JSON) describes. Nothing changes
     /// when it is an error: no episode, an ended one, or a bad action.
     pub fn step(&mut self, action: &Value) -> Result<StepReply, DriveError> {
-        self.can_step()?;
-        let action = parse_action(&self.env, action).map_err(DriveError::Action)?;
-        let result = self
-            .env
-            .step(&action)
-            .map_err(|e| DriveError::Action(e.to_string()))?;
-        Ok(StepReply::new(&self.env, result))
+        if !self.started {
+            return Err(DriveError::NotStarted);
+        }
+        let action = step_action(&self.env, action)?;
+        let result = self.env.step(&action);
+        step_reply(&self.env, result)
     }
 
     /// Ok when a step can be taken now: an episode has started and not ended.
@@ -277,16 +282,41 @@ impl Driver {
         if !self.started {
             return Err(DriveError::NotStarted);
         }
-        if self.env.is_done() {
-            let why = self
-                .env
-                .outcome()
-                .map(|o| format!(" (reward {}: {})", o.raw_reward, o.reason))
-                .unwrap_or_default();
-            return Err(DriveError::Over(why));
-        }
-        Ok(())
+        running(&self.env)
     }
+}
+
+/// Ok while the episode of `env` runs; once it has ended, [`DriveError::Over`]
+/// with its reward and reason.
+pub fn running(env: &Env) -> Result<(), DriveError> {
+    if !env.is_done() {
+        return Ok(());
+    }
+    let why = env
+        .outcome()
+        .map(|o| format!(" (reward {}: {})", o.raw_reward, o.reason))
+        .unwrap_or_default();
+    Err(DriveError::Over(why))
+}
+
+/// The engine action that a step's `action` (protocol JSON) describes,
+/// checked against what `env` shows now: an error when the episode has ended
+/// or the action does not fit. Nothing changes either way.
+pub fn step_action(env: &Env, action: &Value) -> Result<Action, DriveError> {
+    running(env)?;
+    parse_action(env, action).map_err(DriveError::Action)
+}
+
+/// The reply to a step of `env` that gave `result` (what [`Env::step`], or an
+/// episode recorder's step, returned); a step the engine refused is a
+/// [`DriveError::Action`].
+pub fn step_reply(
+    env: &Env,
+    result: Result<StepResult, StepError>,
+) -> Result<StepReply, DriveError> {
+    result
+        .map(|result| StepReply::new(env, result))
+        .map_err(|e| DriveError::Action(e.to_string()))
 }
 
 /// Whether the text observation lists this element (it leaves out
@@ -720,5 +750,32 @@ mod tests {
         assert_eq!(d.reset(None).seed, 8);
         assert_eq!(d.reset(Some(3)).seed, 3);
         assert_eq!(d.next_seed(), 4);
+    }
+
+    #[test]
+    fn a_step_shown_before_it_is_taken_gets_the_drivers_replies_and_errors() {
+        // What the page does (check the action, draw it, then take it) against the driver.
+        let mut d = Driver::new(env("login-user", ""), 3);
+        d.reset(None);
+        let mut page = env("login-user", "");
+        page.reset(3);
+        let bad = serde_json::json!({"kind": "type", "id": 9999, "text": "x"});
+        assert_eq!(step_action(&page, &bad).err(), d.step(&bad).err());
+        while !page.is_done() {
+            let next = serde_json::to_value(&candidate_actions(&page)[0]).unwrap();
+            let action = step_action(&page, &next).unwrap();
+            let result = page.step(&action);
+            let reply = step_reply(&page, result).unwrap();
+            assert_eq!(Some(reply), d.step(&next).ok());
+        }
+        let finish = serde_json::json!({"kind": "finish"});
+        let over = step_action(&page, &finish).err();
+        assert!(matches!(over, Some(DriveError::Over(_))), "{over:?}");
+        assert_eq!(over, d.step(&finish).err());
+        let refused = page.step(&Action::Finish);
+        assert_eq!(
+            step_reply(&page, refused).err(),
+            Some(DriveError::Action(StepError::EpisodeOver.to_string()))
+        );
     }
 }

@@ -1,0 +1,375 @@
+//! The built-in agent's loop: which policy drives the site, how fast, where its cursor is, what
+//! it is about to do, and how it has done ([`AgentLoop`]); its settings and the ticks of its loop
+//! arrive as [`AgentChange`]s.
+//!
+//! The page's timer drives it: after every change the session says what should happen next and
+//! after how long ([`AgentLoop::next_tick`]). A step takes two ticks so that a person can follow
+//! it — `Plan` (the policy chooses; the cursor sets off for the target) then `Commit` (the step is
+//! taken) — except at turbo speed, where `Burst` runs as many steps as fit in a few milliseconds
+//! and nothing is animated, so the browser never blocks. The policy itself comes from
+//! `wobble-policy` ([`Agent`]); the loop only decides when it is asked.
+//!
+//! The cursor and the planned action are shared with outside scripts (`window.wobble`), whose
+//! steps are drawn the same way ([`AgentLoop::aim`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use wobble_engine::{Action, Env};
+
+use super::{error, Change, Notice, Session};
+use crate::player::{Agent, Planned, PolicyChoice, Speed};
+
+/// The agent's settings, and the ticks of its loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgentChange {
+    /// Drive the site with another policy (or nobody); starts a new episode.
+    ChoosePolicy(PolicyChoice),
+    /// Play at another speed.
+    ChooseSpeed(Speed),
+    /// The person takes the site over from the agent.
+    TakeOver,
+    /// The agent carries on from where things are.
+    Resume,
+    /// The agent chooses its next action (the cursor heads for it).
+    Plan,
+    /// The agent takes the action it chose.
+    Commit,
+    /// The agent runs as many steps as fit in a short chunk of time (turbo speed).
+    Burst,
+    /// After an episode ended under the agent, the next one starts.
+    NextEpisode,
+}
+
+/// How the agent has done since its policy, site or perturbations last changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Episodes the agent finished on its own.
+    pub episodes: u32,
+    /// Of which it succeeded in.
+    pub successes: u32,
+}
+
+impl Stats {
+    /// The share of successes (0 when there were no episodes).
+    pub fn rate(&self) -> f32 {
+        if self.episodes == 0 {
+            0.0
+        } else {
+            self.successes as f32 / self.episodes as f32
+        }
+    }
+
+    /// Counts one finished episode.
+    pub fn count(&mut self, success: bool) {
+        self.episodes += 1;
+        if success {
+            self.successes += 1;
+        }
+    }
+}
+
+/// The agent's cursor over the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// Centre of the target, in page coordinates.
+    pub x: f32,
+    /// Centre of the target, in page coordinates.
+    pub y: f32,
+    /// The planned action (while the cursor is on its way), else the last one taken.
+    pub planned: Rc<Planned>,
+    /// Whether the action has been taken (a click shows its ripple).
+    pub done: bool,
+    /// Milliseconds the move (and typing) takes.
+    pub move_ms: u32,
+    /// Grows with every move, so that each one animates afresh.
+    pub serial: u64,
+}
+
+/// The built-in agent.
+#[derive(Clone)]
+pub struct AgentLoop {
+    /// Who drives the site.
+    pub policy: PolicyChoice,
+    /// How fast the agent plays.
+    pub speed: Speed,
+    /// The person has taken over from the agent.
+    pub paused: bool,
+    /// What is about to be done, between choosing and acting (the agent's, or a script's).
+    pub pending: Option<Rc<Planned>>,
+    /// The cursor (none at turbo speed or before its first move).
+    pub cursor: Option<Cursor>,
+    /// How the agent has done.
+    pub stats: Stats,
+    /// The loaded policy, if anybody drives.
+    loaded: Option<Rc<RefCell<Agent>>>,
+}
+
+impl AgentLoop {
+    /// Nobody drives yet; the agent will play at `speed`.
+    pub(super) fn new(speed: Speed) -> AgentLoop {
+        AgentLoop {
+            policy: PolicyChoice::None,
+            speed,
+            paused: false,
+            pending: None,
+            cursor: None,
+            stats: Stats::default(),
+            loaded: None,
+        }
+    }
+
+    /// Loads the policy a choice names (seeded with `seed` if it is random); a failure leaves
+    /// nobody driving, with a notice.
+    pub(super) fn load(&mut self, choice: PolicyChoice, seed: u64, notices: &mut Vec<Notice>) {
+        self.pending = None;
+        self.paused = false;
+        self.stats = Stats::default();
+        match Agent::load(choice, seed) {
+            Ok(agent) => {
+                self.policy = choice;
+                self.loaded = agent.map(|a| Rc::new(RefCell::new(a)));
+            }
+            Err(e) => {
+                notices.push(error(e));
+                self.policy = PolicyChoice::None;
+                self.loaded = None;
+            }
+        }
+    }
+
+    /// The loaded policy.
+    pub(super) fn loaded(&self) -> Option<&Rc<RefCell<Agent>>> {
+        self.loaded.as_ref()
+    }
+
+    /// Whether the agent drives now (a policy is loaded and the person has not taken over).
+    pub fn drives(&self) -> bool {
+        self.loaded.is_some() && !self.paused
+    }
+
+    /// The agent stops driving (somebody else acts), if there is one.
+    pub(super) fn pause(&mut self) {
+        if self.loaded.is_some() {
+            self.paused = true;
+        }
+    }
+
+    /// Plans `action`: it is pending, and the cursor sets off for its target.
+    pub(super) fn aim(&mut self, env: &Env, action: Action) {
+        let planned = Rc::new(Planned::new(env, action));
+        self.pending = Some(planned.clone());
+        let serial = self.cursor.as_ref().map_or(0, |c| c.serial) + 1;
+        let (x, y) = match (planned.target, &self.cursor) {
+            (Some(b), _) => (b.x + b.w / 2.0, b.y + b.h / 2.0),
+            (None, Some(c)) => (c.x, c.y),
+            (None, None) => (env.site().width / 2.0, 80.0),
+        };
+        self.cursor = Some(Cursor {
+            x,
+            y,
+            planned,
+            done: false,
+            move_ms: self.speed.move_ms(),
+            serial,
+        });
+    }
+
+    /// The planned action has been taken: the cursor shows it done.
+    pub(super) fn land(&mut self) {
+        if let Some(cursor) = &mut self.cursor {
+            cursor.done = true;
+        }
+    }
+
+    /// The loop's next tick on the live episode (`over`: it has ended), and after how many
+    /// milliseconds; none while nobody drives or at step speed.
+    pub(super) fn next_tick(&self, over: bool) -> Option<(u32, Change)> {
+        if !self.drives() {
+            return None;
+        }
+        let tick = |ms, change: AgentChange| Some((ms, change.into()));
+        if self.pending.is_some() {
+            return tick(self.speed.move_ms(), AgentChange::Commit);
+        }
+        match self.speed {
+            Speed::Turbo => tick(0, AgentChange::Burst),
+            Speed::Step => None,
+            speed if over => tick(speed.episode_pause_ms(), AgentChange::NextEpisode),
+            speed => tick(speed.pause_ms(), AgentChange::Plan),
+        }
+    }
+}
+
+impl Session {
+    /// Reduces a change of the agent's settings or a tick of its loop.
+    pub(super) fn agent_change(&mut self, change: AgentChange) {
+        let seed = self.play.selection.seed;
+        match change {
+            AgentChange::ChoosePolicy(choice) => {
+                self.agent.load(choice, seed, &mut self.notices);
+                self.agent.cursor = None;
+                self.reset(seed);
+            }
+            AgentChange::ChooseSpeed(speed) => {
+                self.agent.speed = speed;
+                if speed == Speed::Turbo {
+                    self.agent.cursor = None;
+                }
+                if let Some(c) = &mut self.agent.cursor {
+                    c.move_ms = speed.move_ms();
+                }
+            }
+            AgentChange::TakeOver => {
+                if self.agent.drives() {
+                    self.agent.paused = true;
+                    self.agent.pending = None;
+                }
+            }
+            AgentChange::Resume => {
+                self.agent.paused = false;
+                self.replay.close();
+                self.play.touched = true; // a person had a hand in this episode
+            }
+            AgentChange::Plan => {
+                if self.agent.drives() && self.replay.is_live() {
+                    if self.play.is_over() {
+                        self.reset(seed.wrapping_add(1));
+                    }
+                    self.plan();
+                }
+            }
+            AgentChange::Commit => self.commit(),
+            AgentChange::Burst => {
+                if self.agent.drives() && self.replay.is_live() {
+                    self.burst();
+                }
+            }
+            AgentChange::NextEpisode => {
+                if self.agent.drives() {
+                    self.reset(seed.wrapping_add(1));
+                }
+            }
+        }
+    }
+
+    /// The agent chooses its next action; the cursor sets off for its target.
+    fn plan(&mut self) {
+        let (Some(env), Some(agent)) = (self.play.env(), self.agent.loaded().cloned()) else {
+            return;
+        };
+        let env = env.borrow();
+        if env.is_done() {
+            return;
+        }
+        let action = agent.borrow_mut().policy().act(&env);
+        self.agent.aim(&env, action);
+    }
+
+    /// The agent takes the action it planned.
+    fn commit(&mut self) {
+        let Some(planned) = self.agent.pending.take() else {
+            return;
+        };
+        self.step(&planned.action);
+        self.agent.land();
+        self.capture();
+    }
+
+    /// Turbo: steps (and new episodes) until a few milliseconds have passed.
+    fn burst(&mut self) {
+        const BUDGET_MS: f64 = 8.0;
+        const MAX_STEPS: usize = 400;
+        let (Some(env), Some(agent)) = (self.play.env(), self.agent.loaded().cloned()) else {
+            return;
+        };
+        self.agent.pending = None;
+        self.agent.cursor = None;
+        let start = crate::dom::now_ms();
+        for _ in 0..MAX_STEPS {
+            if self.play.is_over() {
+                // The next episode, without capturing it: turbo draws once per chunk.
+                let next = self.play.selection.seed.wrapping_add(1);
+                self.play.restart(next, Some(&agent));
+            } else {
+                let action = agent.borrow_mut().policy().act(&env.borrow());
+                self.step(&action);
+            }
+            if crate::dom::now_ms() - start > BUDGET_MS {
+                break;
+            }
+        }
+        self.capture();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::super::PlayChange;
+    use super::*;
+    use crate::browser::Query;
+    use wobble_engine::perturb::Kind;
+
+    #[test]
+    fn a_cold_start_has_the_airline_agent_play_and_count_its_successes() {
+        let s = landing();
+        assert_eq!(s.agent.policy, PolicyChoice::Airline);
+        assert!(s.agent_drives());
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        let s = run(s, 2000, |s| s.agent.stats.episodes >= 5);
+        assert_eq!(s.agent.stats.episodes, 5);
+        assert!(s.agent.stats.successes >= 4, "{:?}", s.agent.stats);
+        assert!(
+            s.play.selection.seed > 1,
+            "each episode takes the next seed"
+        );
+        // A link naming a site is for a person, unless it names a policy.
+        assert_eq!(
+            open(Some("bank"), None, None).agent.policy,
+            PolicyChoice::None
+        );
+        assert!(open(Some("bank"), None, None).next_tick().is_none());
+    }
+
+    #[test]
+    fn the_cursor_heads_for_the_target_before_the_step_is_taken() {
+        let s = reduce(landing(), AgentChange::Plan);
+        let pending = s.agent.pending.clone().expect("a planned action");
+        let cursor = s.agent.cursor.clone().unwrap();
+        let target = pending.target.expect("the first action aims at an element");
+        assert_eq!(cursor.x, target.x + target.w / 2.0);
+        assert_eq!(s.play.scene.as_ref().unwrap().steps, 0);
+        assert_eq!(s.next_tick().map(|t| t.1), Some(AgentChange::Commit.into()));
+        let s = reduce(s, AgentChange::Commit);
+        assert_eq!(s.play.scene.as_ref().unwrap().steps, 1);
+        assert!(s.agent.cursor.as_ref().unwrap().done);
+        assert_eq!(s.play.timeline.rows.len(), 1);
+        assert_eq!(s.play.timeline.rows[0].action, pending.phrase);
+    }
+
+    #[test]
+    fn rewording_the_labels_breaks_the_agent() {
+        let s = Session::from_query(&Query {
+            speed: Some("turbo".into()),
+            ..Query::default()
+        });
+        let s = reduce(s, PlayChange::SetPerturbation(Kind::Relabel, Some(3)));
+        assert_eq!(s.agent.stats, Stats::default());
+        let s = run(s, 5000, |s| s.agent.stats.episodes >= 20);
+        assert!(s.agent.stats.episodes >= 20);
+        assert!(s.agent.stats.rate() < 0.5, "{:?}", s.agent.stats);
+    }
+
+    #[test]
+    fn a_person_taking_over_stops_the_agent_and_is_recorded() {
+        let s = reduce(landing(), AgentChange::Plan);
+        let scene = s.play.scene.clone().unwrap();
+        let search = find(&scene.page, &|n| n.key == "search_button").unwrap();
+        let s = reduce(s, PlayChange::Act(Action::Click(search.id)));
+        assert!(s.agent.paused && s.agent.pending.is_none());
+        assert!(s.next_tick().is_none());
+        assert_eq!(s.play.timeline.rows.len(), 1);
+        let s = reduce(s, AgentChange::Resume);
+        assert!(s.next_tick().is_some());
+    }
+}

@@ -1,0 +1,338 @@
+//! A new session from the page's link: each value of the URL query ([`Query`]) is read, and one
+//! that is wrong falls back to its default with a [`Notice`] saying so, so that any link opens a
+//! playable episode.
+//!
+//! Data flow: `Query` (raw text) → seed, perturbation spec, policy, speed, lesson step (plus
+//! notices) → the agent loop loads the policy → the live episode opens the site and task →
+//! `Session::reset` starts the episode. Writing the link back is `crate::browser`'s.
+
+use wobble_engine::perturb::PerturbSpec;
+use wobble_engine::protocol::shorten;
+
+use super::{
+    warning, AgentLoop, External, Notice, Play, Replay, Session, DEFAULT_SEED, DEFAULT_SITE,
+    LESSON_STEPS,
+};
+use crate::browser::Query;
+use crate::player::{PolicyChoice, Speed};
+
+impl Session {
+    /// A session for the site, task, seed and perturbations a URL asked for (each possibly
+    /// absent or wrong).
+    pub fn from_query(query: &Query) -> Session {
+        let mut notices = Vec::new();
+        let seed = seed(query, &mut notices);
+        let perturb = perturbations(query, &mut notices);
+        let policy = policy(query, &mut notices);
+        let speed = speed(query, &mut notices);
+        let lesson = lesson(query, &mut notices);
+        let mut session = Session {
+            play: Play::new(seed, perturb),
+            agent: AgentLoop::new(speed),
+            replay: Replay::default(),
+            external: External::default(),
+            notices,
+            lesson,
+            inspect: None,
+            version: 0,
+        };
+        session.agent.load(policy, seed, &mut session.notices);
+        let wanted = query
+            .site
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(DEFAULT_SITE);
+        let task = query
+            .task
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        session.open(wanted, task, seed);
+        session
+    }
+}
+
+/// `seed=`: a whole number from 0 up.
+fn seed(query: &Query, notices: &mut Vec<Notice>) -> u64 {
+    match query.seed.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_SEED,
+        Some(text) => text.parse::<u64>().unwrap_or_else(|_| {
+            notices.push(warning(format!(
+                "The seed \"{}\" in the link is not a whole number from 0 up; playing seed {DEFAULT_SEED} instead.",
+                shorten(text)
+            )));
+            DEFAULT_SEED
+        }),
+    }
+}
+
+/// `perturb=`: a perturbation spec, as the engine reads it.
+fn perturbations(query: &Query, notices: &mut Vec<Notice>) -> PerturbSpec {
+    match query.perturb.as_deref().map(str::trim) {
+        None => PerturbSpec::none(),
+        Some(text) => text.parse::<PerturbSpec>().unwrap_or_else(|e| {
+            notices.push(warning(format!(
+                "The perturbations \"{}\" in the link cannot be used: {}. Playing the site unperturbed.",
+                shorten(text),
+                if text.chars().count() > 200 { "it is far too long to be a list of perturbations".to_string() } else { e.to_string() }
+            )));
+            PerturbSpec::none()
+        }),
+    }
+}
+
+/// `policy=`: who drives the site.
+fn policy(query: &Query, notices: &mut Vec<Notice>) -> PolicyChoice {
+    // A cold start (no site named) shows the pretrained agent at work; a link to a site
+    // without a policy is for a person to play.
+    let default_policy = if query.site.is_none() {
+        PolicyChoice::Airline
+    } else {
+        PolicyChoice::None
+    };
+    match query.policy.as_deref().map(str::trim) {
+        None | Some("") => default_policy,
+        Some(text) => PolicyChoice::parse(text).unwrap_or_else(|| {
+            notices.push(warning(format!(
+                "There is no policy \"{}\" (there are: {}); {} instead.",
+                shorten(text),
+                PolicyChoice::ALL.map(PolicyChoice::name).join(", "),
+                if default_policy == PolicyChoice::None {
+                    "you play".to_string()
+                } else {
+                    format!("the {} plays", default_policy.label().to_lowercase())
+                }
+            )));
+            default_policy
+        }),
+    }
+}
+
+/// `speed=`: how fast the agent plays.
+fn speed(query: &Query, notices: &mut Vec<Notice>) -> Speed {
+    match query.speed.as_deref().map(str::trim) {
+        None | Some("") => Speed::Normal,
+        Some(text) => Speed::parse(text).unwrap_or_else(|| {
+            notices.push(warning(format!(
+                "There is no speed \"{}\" (there are: {}); playing at normal speed.",
+                shorten(text),
+                Speed::ALL.map(Speed::name).join(", ")
+            )));
+            Speed::Normal
+        }),
+    }
+}
+
+/// `lesson=`: the lesson step shown, from 1 (kept from 0).
+fn lesson(query: &Query, notices: &mut Vec<Notice>) -> Option<usize> {
+    match query.lesson.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=LESSON_STEPS).contains(&n) => Some(n - 1),
+            _ => {
+                notices.push(warning(format!(
+                    "There is no lesson step \"{}\" (there are 1 to {LESSON_STEPS}); the lessons are closed.",
+                    shorten(text)
+                )));
+                None
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::super::{Change, Level, Selection};
+    use super::*;
+    use wobble_engine::perturb::Kind;
+
+    /// What the page opens on when the link names nothing (or nothing valid).
+    fn landing_selection() -> Selection {
+        Selection {
+            site: "airline".into(),
+            task: "book-flight".into(),
+            seed: 1,
+            perturb: PerturbSpec::none(),
+        }
+    }
+
+    fn with_perturbations(text: &str) -> Session {
+        Session::from_query(&Query {
+            site: Some("airline".into()),
+            seed: Some("1".into()),
+            perturb: Some(text.into()),
+            ..Query::default()
+        })
+    }
+
+    #[test]
+    fn an_empty_query_gives_the_defaults_without_notices() {
+        let s = open(None, None, None);
+        assert_eq!(s.play.selection, landing_selection());
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert!(s.play.scene.is_some());
+    }
+
+    #[test]
+    fn bad_query_values_fall_back_with_a_notice_each() {
+        let s = open(Some("nowhere"), Some("fly"), Some("abc"));
+        assert_eq!(s.play.selection, landing_selection());
+        assert_eq!(s.notices.len(), 3, "{:?}", s.notices);
+        assert!(s.notices.iter().all(|n| n.level == Level::Warning));
+        assert!(s.play.scene.is_some());
+        let s = open(Some("bank"), Some("nope"), Some("7"));
+        assert_eq!(s.play.selection.site, "bank");
+        assert_eq!(s.play.selection.seed, 7);
+        assert_eq!(s.notices.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_spec_in_the_link_plays_unperturbed_with_a_notice() {
+        let s = with_perturbations("bogus:9");
+        assert!(s.play.selection.perturb.is_empty());
+        assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+        assert!(s.notices[0].text.contains("bogus"), "{:?}", s.notices);
+        let scene = s.play.scene.as_ref().unwrap();
+        assert!(scene.changes.is_empty());
+        assert!(!scene.page.is_empty());
+    }
+
+    #[test]
+    fn the_spec_from_the_link_is_applied_and_explained() {
+        let s = with_perturbations("popup:2");
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert_eq!(s.play.selection.perturb.to_string(), "popup:2");
+        let scene = s.play.scene.as_ref().unwrap();
+        assert!(scene.dialog.is_some(), "a cookie modal is open");
+        assert!(scene
+            .changes
+            .iter()
+            .any(|c| c.kind == Kind::Popup && c.applied));
+    }
+
+    #[test]
+    fn the_lesson_step_comes_from_the_link_and_a_bad_one_is_reported() {
+        let open = |lesson: &str| {
+            Session::from_query(&Query {
+                lesson: Some(lesson.into()),
+                ..Query::default()
+            })
+        };
+        let s = open("3");
+        assert_eq!(s.lesson, Some(2));
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        for bad in ["0", "7", "two", "-1"] {
+            let s = open(bad);
+            assert_eq!(s.lesson, None, "{bad}");
+            assert_eq!(s.notices.len(), 1, "{bad}");
+            assert!(s.notices[0].text.contains(bad), "{:?}", s.notices[0]);
+        }
+        let s = reduce(open("6"), Change::ShowLesson(Some(LESSON_STEPS)));
+        assert_eq!(s.lesson, None, "past the last step closes the lessons");
+        let s = reduce(s, Change::ShowLesson(Some(0)));
+        assert_eq!(s.lesson, Some(0));
+    }
+}
+
+/// Links are user input: anything may be typed or pasted after `?`. Each query value is drawn
+/// from the words the app knows (site, task, policy and speed names, kinds), numbers at their
+/// edges, and arbitrary text, so both the accepted and the refused paths are exercised.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod link_properties {
+    use super::*;
+    use proptest::prelude::*;
+    use wobble_engine::builtin::site_names;
+    use wobble_engine::perturb::Kind;
+
+    /// One query value: absent, a known word, an edge number, a spec, or any text.
+    fn value() -> impl Strategy<Value = Option<String>> {
+        let known: Vec<String> = site_names()
+            .map(str::to_string)
+            .chain(
+                [
+                    "book-flight",
+                    "transfer",
+                    "file-return",
+                    "buy",
+                    "forward",
+                    "star-and-forward",
+                ]
+                .map(str::to_string),
+            )
+            .chain(PolicyChoice::ALL.map(|p| p.name().to_string()))
+            .chain(Speed::ALL.map(|s| s.name().to_string()))
+            .chain(Kind::ALL.map(|k| k.name().to_string()))
+            .chain(
+                [
+                    "0",
+                    "1",
+                    "-1",
+                    "18446744073709551615",
+                    "18446744073709551616",
+                    " 7 ",
+                    "1e3",
+                    "",
+                    "page",
+                    "worker",
+                ]
+                .map(str::to_string),
+            )
+            .collect();
+        prop_oneof![
+            Just(None),
+            proptest::sample::select(known).prop_map(Some),
+            "[a-z]{1,10}(:[0-9]{1,3})?(,[a-z]{1,10}(:-?[0-9]{1,20})?){0,4}".prop_map(Some),
+            any::<String>().prop_map(Some),
+            "\\PC{0,300}".prop_map(Some),
+        ]
+    }
+
+    fn query() -> impl Strategy<Value = Query> {
+        (
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+        )
+            .prop_map(|(site, task, seed, perturb, policy, speed, lesson)| Query {
+                site,
+                task,
+                seed,
+                perturb,
+                policy,
+                speed,
+                lesson,
+                // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
+                fault: None,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Whatever the link says, the page opens a playable episode of a real site and task,
+        /// with at most one notice per query value, each short enough to read.
+        #[test]
+        fn any_link_opens_a_playable_episode(query in query()) {
+            let session = Session::from_query(&query);
+            let play = &session.play;
+            let site = play.catalog.site(&play.selection.site);
+            prop_assert!(site.is_ok(), "unknown site {:?}", play.selection.site);
+            let site = site.unwrap_or_else(|_| unreachable!());
+            prop_assert!(site.task_names().contains(&play.selection.task), "{:?}", play.selection);
+            prop_assert!(play.scene.is_some());
+            prop_assert!(session.notices.len() <= 7, "{:?}", session.notices);
+            for notice in &session.notices {
+                prop_assert!(notice.text.chars().count() < 500, "{}", notice.text);
+            }
+            if let Some(index) = session.lesson {
+                prop_assert!(index < LESSON_STEPS, "lesson index {index}");
+            }
+        }
+    }
+}
