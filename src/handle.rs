@@ -14,7 +14,8 @@
 //! while the previous one is still on its way) rejects with an `Error` that says what and where.
 //! The replies and the error messages are the agent protocol's own (`wobble_engine::protocol`,
 //! through `crate::session::External`), as `wobble agent` and the JavaScript module give them;
-//! turning JavaScript values into JSON (and a seed) is worded as the JavaScript module words it.
+//! turning JavaScript values into JSON (and a seed) goes through `wobble_js_values`, which the
+//! JavaScript module uses too.
 //!
 //! Data flow: a call gets a number, its Promise's resolve and reject functions are kept here, and
 //! the call goes to the session as `ExternalChange::Call`. The session answers into its
@@ -31,9 +32,6 @@ use yew::Callback;
 
 use crate::session::{Change, ExternalCall, ExternalChange};
 use wobble_engine::protocol;
-
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 thread_local! {
     /// The Promises still waiting for their answers, by call number.
@@ -90,31 +88,7 @@ pub fn install(dispatch: Callback<Change>) {
 /// `reset()`'s seed: none (absent or null), a whole number from 0 to `Number.MAX_SAFE_INTEGER`,
 /// or a `BigInt`, worded as the JavaScript module's `reset` words it.
 fn seed_of(value: &JsValue) -> Result<Option<u64>, String> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    let seed = if let Some(n) = value.as_f64() {
-        if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
-            // Whole and in range, so the conversion is exact.
-            Ok(n as u64)
-        } else {
-            Err(format!(
-                "a seed must be a whole number from 0 to Number.MAX_SAFE_INTEGER \
-                 (or a BigInt up to {}), got {n}",
-                u64::MAX
-            ))
-        }
-    } else if let Some(digits) = bigint_text(value) {
-        digits
-            .parse::<u64>()
-            .map_err(|_| format!("a seed must be from 0 to {}, got {digits}n", u64::MAX))
-    } else {
-        Err(format!(
-            "a seed must be a whole number (or a BigInt), got {}",
-            describe(value)
-        ))
-    };
-    seed.map(Some).map_err(|e| format!("reset: {e}"))
+    wobble_js_values::seed_of(Some(value)).map_err(|e| format!("reset: {e}"))
 }
 
 /// A step's action as JSON text, or why it cannot be read (the JavaScript module's words).
@@ -122,36 +96,7 @@ fn json_text(action: &JsValue) -> Result<String, String> {
     if action.is_undefined() {
         return Err("no action was given; pass one such as {kind: \"click\", id: 3}".to_string());
     }
-    let text = JSON::stringify(action)
-        .map_err(|e| format!("the action cannot be read as JSON: {}", describe(&e)))?;
-    text.as_string()
-        .ok_or_else(|| format!("the action must be an object, got {}", describe(action)))
-}
-
-/// A short description of a JavaScript value for error messages.
-fn describe(value: &JsValue) -> String {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        return String::from(e.message());
-    }
-    if value.is_undefined() {
-        return "undefined".to_string();
-    }
-    if let Some(digits) = bigint_text(value) {
-        return protocol::shorten(&format!("{digits}n"));
-    }
-    match JSON::stringify(value).ok().and_then(|t| t.as_string()) {
-        Some(text) => protocol::shorten(&text),
-        None => value
-            .js_typeof()
-            .as_string()
-            .unwrap_or_else(|| "a value".to_string()),
-    }
-}
-
-/// A `BigInt`'s decimal digits.
-fn bigint_text(value: &JsValue) -> Option<String> {
-    let big = value.dyn_ref::<js_sys::BigInt>()?;
-    big.to_string(10).ok().map(String::from)
+    wobble_js_values::json_text(action, "the action")
 }
 
 /// Sends a call to the session and returns its Promise (rejected at once if the call is bad).

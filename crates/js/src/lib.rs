@@ -32,7 +32,8 @@
 //! step before `reset` or after the end) throws a JavaScript `Error` whose
 //! message starts with the call (`step: action.id: no element 99 is shown
 //! now ...`) and leaves the environment as it was. The checks are plain Rust
-//! ([`open`], [`seed_from_number`], [`site_list`]) so they are tested
+//! ([`open`], [`site_list`]; reading JavaScript values: `wobble_js_values`,
+//! shared with the page's `window.wobble`) so they are tested
 //! natively; the `#[wasm_bindgen]` layer only converts values.
 
 use serde::Serialize;
@@ -42,6 +43,8 @@ use wasm_bindgen::JsCast;
 use wobble_engine::builtin;
 use wobble_engine::catalog::{self, OpenError, Source};
 use wobble_engine::protocol::{self, DriveError, Driver};
+pub use wobble_js_values::seed_from_number;
+use wobble_js_values::{describe, json_text, seed_of};
 
 /// How an error message tells a JavaScript caller to start an episode.
 const RESET_HINT: &str = "call reset()";
@@ -51,9 +54,6 @@ pub const DEFAULT_SEED: u64 = 1;
 
 /// The file name that errors in a site given as text are reported against.
 pub const SITE_TEXT_PATH: &str = "site.ron";
-
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 // ----- plain Rust: what the module checks and builds ---------------------------------------------
 
@@ -75,21 +75,6 @@ pub fn open(source: Source<'_>, task: Option<&str>, options: &Options) -> Result
         other => other.to_string(),
     })?;
     Ok(Driver::new(env, options.seed.unwrap_or(DEFAULT_SEED)))
-}
-
-/// A seed from a JavaScript number: a whole number from 0 to
-/// `Number.MAX_SAFE_INTEGER` (larger seeds go in as a `BigInt`).
-pub fn seed_from_number(n: f64) -> Result<u64, String> {
-    if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
-        // Whole and in range, so the conversion is exact.
-        Ok(n as u64)
-    } else {
-        Err(format!(
-            "a seed must be a whole number from 0 to Number.MAX_SAFE_INTEGER \
-             (or a BigInt up to {}), got {n}",
-            u64::MAX
-        ))
-    }
 }
 
 /// One shipped site, as `WobbleEnv.sites()` lists it.
@@ -338,7 +323,12 @@ impl WobbleEnv {
                 "no action was given; pass one such as {kind: \"click\", id: 3}".to_string(),
             ));
         }
-        let action = json_of(&action, "the action").map_err(|e| failure(CALL, e))?;
+        let action = json_text(&action, "the action")
+            .and_then(|text| {
+                serde_json::from_str::<Value>(&text)
+                    .map_err(|e| format!("the action cannot be read as JSON: {e}"))
+            })
+            .map_err(|e| failure(CALL, e))?;
         let reply = self
             .driver
             .step(&action)
@@ -433,65 +423,6 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("cannot convert a reply: {e}")))?;
     js_sys::JSON::parse(&text)
         .map_err(|e| JsError::new(&format!("cannot convert a reply: {}", describe(&e))))
-}
-
-/// A JavaScript value as JSON, for the protocol's readers; `what` names it in errors.
-fn json_of(value: &JsValue, what: &str) -> Result<Value, String> {
-    let text = js_sys::JSON::stringify(value)
-        .map_err(|e| format!("{what} cannot be read as JSON: {}", describe(&e)))?;
-    let Some(text) = text.as_string() else {
-        return Err(format!("{what} must be an object, got {}", describe(value)));
-    };
-    serde_json::from_str(&text).map_err(|e| format!("{what} cannot be read as JSON: {e}"))
-}
-
-/// A short description of a JavaScript value for error messages.
-fn describe(value: &JsValue) -> String {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        return String::from(e.message());
-    }
-    if value.is_undefined() {
-        return "undefined".to_string();
-    }
-    if let Some(digits) = bigint_text(value) {
-        return protocol::shorten(&format!("{digits}n"));
-    }
-    match js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|t| t.as_string())
-    {
-        Some(text) => protocol::shorten(&text),
-        None => value
-            .js_typeof()
-            .as_string()
-            .unwrap_or_else(|| "a value".to_string()),
-    }
-}
-
-/// A `BigInt`'s decimal digits.
-fn bigint_text(value: &JsValue) -> Option<String> {
-    let big = value.dyn_ref::<js_sys::BigInt>()?;
-    big.to_string(10).ok().map(String::from)
-}
-
-/// A seed argument: absent or null for "the next seed", else a number or a `BigInt`.
-fn seed_of(value: Option<&JsValue>) -> Result<Option<u64>, String> {
-    let Some(value) = value.filter(|v| !v.is_null() && !v.is_undefined()) else {
-        return Ok(None);
-    };
-    if let Some(n) = value.as_f64() {
-        return seed_from_number(n).map(Some);
-    }
-    if let Some(digits) = bigint_text(value) {
-        return digits
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| format!("a seed must be from 0 to {}, got {digits}n", u64::MAX));
-    }
-    Err(format!(
-        "a seed must be a whole number (or a BigInt), got {}",
-        describe(value)
-    ))
 }
 
 /// A task argument: absent or null for the site's first task, else its name.
@@ -626,18 +557,5 @@ mod tests {
             &none,
         ));
         assert!(e.starts_with("site.ron:1:"), "{e}");
-    }
-
-    #[test]
-    fn seeds_must_be_whole_and_exact() {
-        assert_eq!(seed_from_number(0.0), Ok(0));
-        assert_eq!(
-            seed_from_number(MAX_SAFE_INTEGER),
-            Ok(9_007_199_254_740_991)
-        );
-        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, MAX_SAFE_INTEGER + 2.0] {
-            let e = seed_from_number(bad).unwrap_err();
-            assert!(e.contains("whole number"), "{e}");
-        }
     }
 }
