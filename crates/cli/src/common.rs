@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 use wobble_engine::catalog::{self, Blueprint, OpenError, Source};
 use wobble_engine::{limits, Env};
-use wobble_policy::Policy;
+use wobble_policy::{Policy, EVALUATION_SEEDS_START};
 
 /// The site and task a command runs.
 #[derive(Args, Debug)]
@@ -19,6 +19,43 @@ pub struct Task {
     /// Task name (default: the site's first task).
     #[arg(long)]
     pub task: Option<String>,
+}
+
+/// One episode of a task: where it is, its seed, and the perturbations.
+#[derive(Args, Debug)]
+pub struct Episode {
+    #[command(flatten)]
+    pub on: Task,
+    /// Episode seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
+    #[arg(long, value_name = "SPEC")]
+    pub perturb: Option<String>,
+}
+
+impl Episode {
+    /// The environment of this episode's task, perturbed (not reset yet).
+    pub fn open(&self) -> Result<Env, String> {
+        make_env(&self.on, self.perturb.as_deref())
+    }
+}
+
+/// A reading of a policy over evaluation seeds: which policy, where, and how many episodes.
+#[derive(Args, Debug)]
+pub struct Evaluation {
+    /// random, oracle, or a policy file written by `wobble train`.
+    #[arg(long)]
+    pub policy: String,
+    #[command(flatten)]
+    pub on: Task,
+    /// Episodes (in a sweep, per cell).
+    #[arg(long, default_value_t = 100)]
+    pub episodes: u64,
+    /// First seed; episode i uses seed + i. Evaluation seeds are 2^63 and up
+    /// (training plays only seeds below), so no evaluated episode was trained on.
+    #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
+    pub seed: u64,
 }
 
 /// Reads a file a person named, refusing one over `limit` bytes before reading it (a named

@@ -2,30 +2,20 @@
 //! episodes, on one task, unperturbed or under perturbations. Both play
 //! evaluation seeds only (2^63 and up), which training never plays.
 
-use crate::common::{env_factory, make_env, policy_factory, Task};
+use crate::common::{env_factory, make_env, policy_factory, Evaluation};
 use clap::Args;
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wobble_engine::Kind;
-use wobble_policy::{check_evaluation_seeds, EVALUATION_SEEDS_START};
+use wobble_policy::check_evaluation_seeds;
 
 /// Evaluate a policy over many seeded episodes.
 #[derive(Args, Debug)]
 pub struct EvalArgs {
-    /// random, oracle, or a policy file written by `wobble train`.
-    #[arg(long)]
-    policy: String,
     #[command(flatten)]
-    on: Task,
-    /// Number of episodes.
-    #[arg(long, default_value_t = 100)]
-    episodes: u64,
-    /// First seed; episode i uses seed + i. Evaluation seeds are 2^63 and up
-    /// (training plays only seeds below), so no evaluated episode was trained on.
-    #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
-    seed: u64,
+    run: Evaluation,
     /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
     #[arg(long, value_name = "SPEC")]
     perturb: Option<String>,
@@ -49,10 +39,13 @@ struct EvalOutput<'a> {
 /// Runs `wobble eval`.
 pub fn eval(args: EvalArgs) -> Result<ExitCode, String> {
     let EvalArgs {
-        policy,
-        on,
-        episodes,
-        seed,
+        run:
+            Evaluation {
+                policy,
+                on,
+                episodes,
+                seed,
+            },
         perturb,
         threads,
         json,
@@ -94,17 +87,8 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode, String> {
 /// Evaluate a policy under every perturbation kind and severity (the brittleness sweep).
 #[derive(Args, Debug)]
 pub struct SweepArgs {
-    /// random, oracle, or a policy file.
-    #[arg(long)]
-    policy: String,
     #[command(flatten)]
-    on: Task,
-    /// Episodes per cell.
-    #[arg(long, default_value_t = 100)]
-    episodes: u64,
-    /// First seed of every cell (evaluation seeds: 2^63 and up, never trained on).
-    #[arg(long, default_value_t = EVALUATION_SEEDS_START)]
-    seed: u64,
+    run: Evaluation,
     /// Only these kinds (comma-separated; default all).
     #[arg(long)]
     kinds: Option<String>,
@@ -144,10 +128,13 @@ fn parse_kinds(kinds: Option<&str>) -> Result<Vec<Kind>, String> {
 /// Runs `wobble sweep`.
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let SweepArgs {
-        policy,
-        on,
-        episodes,
-        seed,
+        run:
+            Evaluation {
+                policy,
+                on,
+                episodes,
+                seed,
+            },
         kinds,
         csv,
         svg,

@@ -3,7 +3,7 @@
 //! draws a page as a person would see it (SVG), and both say what the
 //! perturbations changed.
 
-use crate::common::{make_env, Task};
+use crate::common::Episode;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,13 +15,7 @@ use wobble_policy::Policy;
 #[derive(Args, Debug)]
 pub struct ObserveArgs {
     #[command(flatten)]
-    on: Task,
-    /// Episode seed.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
-    #[arg(long, value_name = "SPEC")]
-    perturb: Option<String>,
+    episode: Episode,
     /// Print the agent protocol's observation as JSON (what the perturbations changed goes to stderr).
     #[arg(long)]
     json: bool,
@@ -29,8 +23,8 @@ pub struct ObserveArgs {
 
 /// Runs `wobble observe`.
 pub fn observe(args: ObserveArgs) -> Result<ExitCode, String> {
-    let mut env = make_env(&args.on, args.perturb.as_deref())?;
-    env.reset(args.seed);
+    let mut env = args.episode.open()?;
+    env.reset(args.episode.seed);
     if args.json {
         // Exactly what an agent gets for `{"op":"observe"}`; what the perturbations
         // changed is for the person running it, so it goes to stderr.
@@ -73,16 +67,10 @@ fn changes_text(env: &Env) -> Vec<String> {
 #[derive(Args, Debug)]
 pub struct RenderArgs {
     #[command(flatten)]
-    on: Task,
+    episode: Episode,
     /// Page to draw (default: the start page); the oracle plays the episode until it gets there.
     #[arg(long)]
     page: Option<String>,
-    /// Episode seed.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
-    #[arg(long, value_name = "SPEC")]
-    perturb: Option<String>,
     /// Where to write the SVG.
     #[arg(long, value_name = "FILE.svg")]
     out: PathBuf,
@@ -91,8 +79,8 @@ pub struct RenderArgs {
 /// Resets at `seed`, has the oracle play until `page` is shown (if it is not the start page),
 /// and writes the SVG drawing of that moment to `out`.
 pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
-    let (page, seed, out) = (args.page.as_deref(), args.seed, args.out.as_path());
-    let mut env = make_env(&args.on, args.perturb.as_deref())?;
+    let (page, seed, out) = (args.page.as_deref(), args.episode.seed, args.out.as_path());
+    let mut env = args.episode.open()?;
     if let Some(p) = page {
         let site = env.site();
         if !site.pages.iter().any(|pg| !pg.is_dialog && pg.id == p) {

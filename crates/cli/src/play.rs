@@ -1,7 +1,7 @@
 //! `wobble play`: a person plays a task in the terminal, by candidate number
 //! or by typing actions (`click 11`, `type 4 Ana`), as an agent would.
 
-use crate::common::{make_env, Task};
+use crate::common::Episode;
 use crate::observe::print_changes;
 use clap::Args;
 use std::io::{BufRead, Write};
@@ -12,21 +12,15 @@ use wobble_engine::{Action, Env, Key, TypeText};
 #[derive(Args, Debug)]
 pub struct PlayArgs {
     #[command(flatten)]
-    on: Task,
-    /// Episode seed.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Perturbations applied at every reset, e.g. `relabel:2,move:1,popup` (`wobble perturbations` lists them).
-    #[arg(long, value_name = "SPEC")]
-    perturb: Option<String>,
+    episode: Episode,
 }
 
 const PLAY_HELP: &str = "commands: N (take candidate N) | click ID | type ID TEXT | select ID OPTION | key enter|tab|escape | scroll DY | finish | reset | help | quit";
 
 /// Runs `wobble play`: reads commands from stdin until `quit` or the end of input.
 pub fn play(args: PlayArgs) -> Result<ExitCode, String> {
-    let mut env = make_env(&args.on, args.perturb.as_deref())?;
-    let mut seed = args.seed;
+    let mut env = args.episode.open()?;
+    let mut seed = args.episode.seed;
     env.reset(seed);
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
