@@ -1,8 +1,8 @@
 //! The training panel: train a policy on the selected site and task in the training worker,
 //! watch it learn, see how brittle it is, and keep it.
 //!
-//! Data flow: the panel sends [`Command`]s to the worker ([`crate::agent`] is the protocol) and
-//! turns each [`Report`] into a named [`Change`] of its own [`Board`]. Progress points become
+//! Data flow: the panel sends [`Command`]s to the worker ([`wobble_app::agent`] is the protocol)
+//! and turns each [`Report`] into a named [`Change`] of its own [`Board`]. Progress points become
 //! the charts; a finished policy is saved to local storage (one key per policy, under a
 //! versioned prefix, so one unreadable entry never costs the others), then swept over every
 //! perturbation in the worker for the heat map. Once a plain and a randomized policy of the same
