@@ -30,14 +30,14 @@ mod training;
 
 use std::rc::Rc;
 
-use wobble_app::agent::{Command, CompareRequest, SiteFile, SweepRequest};
+use wobble_app::agent::{Command, CompareRequest, SiteFile};
 use wobble_policy::EVALUATION_SEEDS_START;
 use yew::prelude::*;
 
 use crate::components::worker_link::use_training_worker;
 use crate::session::Selection;
 use board::{Board, Change};
-use evaluation::{COMPARE_EPISODES, SWEEP_EPISODES};
+use evaluation::COMPARE_EPISODES;
 use library::{load_saved, store};
 
 /// Props of [`TrainPanel`].
@@ -103,13 +103,11 @@ fn Trainer(props: &TrainerProps) -> Html {
                 if let Some(message) = problem {
                     board.dispatch(Change::Fail(message));
                 }
-                bridge.send(Command::Sweep(SweepRequest {
-                    policy: saved.policy,
-                    name: saved.name,
-                    episodes: SWEEP_EPISODES,
-                    seed: EVALUATION_SEEDS_START,
-                    site_file: site_file.as_deref().cloned(),
-                }));
+                bridge.send(evaluation::sweep(
+                    saved.policy,
+                    saved.name,
+                    site_file.as_deref(),
+                ));
                 board.dispatch(Change::SweepStarted);
             }
         });

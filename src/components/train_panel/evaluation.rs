@@ -5,6 +5,8 @@
 //! list's "Sweep" button, and a comparison whenever the [`Board`] holds a plain and a randomized
 //! policy of one site and task; the results come back as reports, and this section draws them.
 
+use wobble_app::agent::{Command, SiteFile, SweepRequest};
+use wobble_policy::EVALUATION_SEEDS_START;
 use yew::prelude::*;
 
 use super::board::Board;
@@ -15,6 +17,18 @@ use crate::session::Selection;
 pub(super) const SWEEP_EPISODES: u64 = 20;
 /// Episodes per policy of the plain-against-randomized comparison.
 pub(super) const COMPARE_EPISODES: u64 = 100;
+
+/// The worker's command to sweep a policy (its JSON and name), on the opened site file when the
+/// policy is for it; the panel sends it after each training and from the saved list.
+pub(super) fn sweep(policy: String, name: String, site_file: Option<&SiteFile>) -> Command {
+    Command::Sweep(SweepRequest {
+        policy,
+        name,
+        episodes: SWEEP_EPISODES,
+        seed: EVALUATION_SEEDS_START,
+        site_file: site_file.cloned(),
+    })
+}
 
 /// The sweep's progress, its heat map, and the comparison's bars (or how to get them).
 pub(super) fn view(board: &UseReducerHandle<Board>, selection: &Selection) -> Html {

@@ -12,12 +12,11 @@ use std::rc::Rc;
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
-use wobble_app::agent::{Command, SiteFile, SweepRequest};
-use wobble_policy::{LearnedPolicy, EVALUATION_SEEDS_START};
+use wobble_app::agent::SiteFile;
+use wobble_policy::LearnedPolicy;
 use yew::prelude::*;
 
 use super::board::{Board, Change, Status};
-use super::evaluation::SWEEP_EPISODES;
 use crate::components::worker_link::WorkerLink;
 
 /// Prefix of the local-storage keys of saved policies; the number is the entry format's version.
@@ -176,13 +175,11 @@ pub(super) fn saved_list(
                         let s = s.clone();
                         let site_file = site_file.clone();
                         Callback::from(move |_: MouseEvent| {
-                            bridge.send(Command::Sweep(SweepRequest {
-                                policy: s.policy.clone(),
-                                name: s.name.clone(),
-                                episodes: SWEEP_EPISODES,
-                                seed: EVALUATION_SEEDS_START,
-                                site_file: site_file.as_deref().cloned(),
-                            }));
+                            bridge.send(super::evaluation::sweep(
+                                s.policy.clone(),
+                                s.name.clone(),
+                                site_file.as_deref(),
+                            ));
                             board.dispatch(Change::SweepStarted);
                         })
                     };
