@@ -250,19 +250,8 @@ mod tests {
     use wobble_app::agent::Point;
     use wobble_policy::learned::features::FeatureSet;
 
+    use super::super::history::tests::point;
     use super::super::history::MAX_POINTS;
-
-    fn point(episodes: u64) -> Point {
-        Point {
-            episodes,
-            total: 100_000,
-            per_second: 1000.0,
-            success_rate: 0.5,
-            mean_return: 0.0,
-            mean_steps: 2.0,
-            memory_bytes: 0,
-        }
-    }
 
     fn policy(site: &str) -> String {
         let mut p = LearnedPolicy::new(FeatureSet::default(), 4, 1);

@@ -66,10 +66,11 @@ impl std::ops::Deref for History {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn point(episodes: u64) -> Point {
+    /// A progress point at `episodes` (the other figures do not matter to these tests).
+    pub(in super::super) fn point(episodes: u64) -> Point {
         Point {
             episodes,
             total: 100_000,
