@@ -335,7 +335,7 @@ impl SweepReport {
         );
         let _ = writeln!(
             s,
-            r##"<rect width="100%" height="100%" fill="#ffffff"/><text x="12" y="24" font-weight="bold" font-size="15">{}</text><text x="12" y="44" fill="#555">success rate by perturbation and severity, {} episodes each (hover: 95% interval)</text>"##,
+            r##"<rect width="100%" height="100%" fill="#ffffff"/><text x="12" y="24" font-weight="bold" font-size="15">{}</text><text x="12" y="44" fill="#555">success rate by perturbation and severity, {} episodes each (hover: 95% CI)</text>"##,
             escape(&format!("{} on {}/{}", self.policy, self.site, self.task)),
             self.episodes
         );
