@@ -44,7 +44,7 @@ impl Episode {
 /// A reading of a policy over evaluation seeds: which policy, where, and how many episodes.
 #[derive(Args, Debug)]
 pub struct Evaluation {
-    /// random, oracle, or a policy file written by `wobble train`.
+    /// random, oracle, script (a recorded RPA script), or a policy file written by `wobble train`.
     #[arg(long)]
     pub policy: String,
     #[command(flatten)]

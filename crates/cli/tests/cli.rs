@@ -185,7 +185,7 @@ fn unknown_names_are_clear_errors() {
         "1",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("random or oracle"), "{err}");
+    assert!(err.contains("random, oracle or script"), "{err}");
     let (code, _, err) = wobble(&[
         "eval",
         "--policy",

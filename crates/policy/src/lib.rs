@@ -6,9 +6,10 @@
 //! [`OraclePolicy`] follows the task's solution recipe from the site file,
 //! resolving each step through what the page shows ([`PageView`]: no hidden
 //! columns, derived fields or goal values), so its success proves that the
-//! task is solvable by someone who sees the page; [`LearnedPolicy`] scores candidates
-//! with a small network trained by [`learned::train`] (PPO, REINFORCE,
-//! behaviour cloning). [`evaluate`] runs a policy over many seeded episodes
+//! task is solvable by someone who sees the page; [`ScriptPolicy`] replays
+//! one recorded episode by selector ids and points, as an RPA script does;
+//! [`LearnedPolicy`] scores candidates with a small network trained by
+//! [`learned::train`] (PPO, REINFORCE, behaviour cloning). [`evaluate`] runs a policy over many seeded episodes
 //! and reports fixed-shape metrics; [`sweep`] does so under every
 //! perturbation kind and severity (the brittleness sweep), in one call or a
 //! cell at a time ([`SweepRun`], for a caller that must keep answering, like
@@ -29,6 +30,7 @@ mod numerals;
 mod oracle;
 pub mod parallel;
 mod random;
+mod script;
 pub mod seeds;
 pub mod sweep;
 
@@ -36,6 +38,7 @@ pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
 pub use oracle::{OraclePolicy, PageView, Seen};
 pub use random::RandomPolicy;
+pub use script::ScriptPolicy;
 pub use seeds::{check_evaluation_seeds, wilson_interval, Interval, EVALUATION_SEEDS_START};
 pub use sweep::{sweep, sweep_parallel, SweepReport, SweepRun};
 
@@ -51,13 +54,14 @@ pub trait Policy {
     fn act(&mut self, env: &Env) -> Action;
 }
 
-/// Builds a policy by name (`random` or `oracle`), seeded.
+/// Builds a policy by name (`random`, `oracle` or `script`), seeded.
 pub fn by_name(name: &str, seed: u64) -> Result<Box<dyn Policy>, String> {
     match name {
         "random" => Ok(Box::new(RandomPolicy::new(seed))),
         "oracle" => Ok(Box::new(OraclePolicy::default())),
+        "script" => Ok(Box::new(ScriptPolicy::new())),
         other => Err(format!(
-            "no policy is named \"{other}\"; expected random or oracle"
+            "no policy is named \"{other}\"; expected random, oracle or script"
         )),
     }
 }
