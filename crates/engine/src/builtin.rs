@@ -1,6 +1,7 @@
 //! The sites that ship with Wobble, embedded into every build so the web app
 //! fetches nothing and the command line needs no files.
 
+use crate::catalog::OpenError;
 use crate::compile::{load_site, Site, SiteError};
 use std::sync::Arc;
 
@@ -33,20 +34,19 @@ pub fn site_names() -> impl Iterator<Item = &'static str> {
     SITE_FILES.iter().map(|(n, _, _)| *n)
 }
 
-/// Loads a shipped site by name.
-pub fn load_builtin(name: &str) -> Result<Arc<Site>, String> {
+/// Loads a shipped site by name; a name no shipped site has is
+/// [`OpenError::UnknownSite`], which lists the names.
+pub fn load_shipped(name: &str) -> Result<Arc<Site>, OpenError> {
     let (_, path, text) = SITE_FILES
         .iter()
         .find(|(n, _, _)| *n == name)
-        .ok_or_else(|| {
-            format!(
-                "no site is named \"{name}\"; the sites are: {}",
-                site_names().collect::<Vec<_>>().join(", ")
-            )
-        })?;
-    load_site(path, text)
-        .map(Arc::new)
-        .map_err(|e: SiteError| e.to_string())
+        .ok_or_else(|| OpenError::UnknownSite(name.to_string()))?;
+    load_site(path, text).map(Arc::new).map_err(OpenError::Site)
+}
+
+/// [`load_shipped`], its error in words.
+pub fn load_builtin(name: &str) -> Result<Arc<Site>, String> {
+    load_shipped(name).map_err(|e| e.to_string())
 }
 
 /// Loads every shipped site.

@@ -137,13 +137,7 @@ impl Catalog {
         if let Some(site) = self.opened(name) {
             return Ok(Arc::clone(site));
         }
-        match builtin::load_builtin(name) {
-            Ok(site) => Ok(site),
-            Err(_) if !Catalog::is_shipped(name) => Err(OpenError::UnknownSite(name.to_string())),
-            // A shipped file that does not compile is caught by the engine's tests; say it
-            // plainly all the same.
-            Err(message) => Err(OpenError::Task(message)),
-        }
+        builtin::load_shipped(name)
     }
 
     /// The site of a source: the catalog's by name, or the file compiled.

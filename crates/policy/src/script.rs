@@ -186,8 +186,9 @@ impl Policy for ScriptPolicy {
                     .get(id as usize)
                     .map(|n| n.options.as_slice())
                     .unwrap_or_default();
-                match options.iter().position(|o| o == wanted) {
-                    Some(i) => Action::Select(id, u16::try_from(i).unwrap_or(0)),
+                let index = options.iter().position(|o| o == wanted);
+                match index.and_then(|i| u16::try_from(i).ok()) {
+                    Some(i) => Action::Select(id, i),
                     None => Action::Click(id),
                 }
             }
