@@ -290,6 +290,8 @@ impl Xtask {
                 "-p",
                 "wobble-engine",
                 "-p",
+                "wobble-screen",
+                "-p",
                 "wobble-policy",
             ]))
         })?;

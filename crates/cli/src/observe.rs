@@ -63,7 +63,8 @@ fn changes_text(env: &Env) -> Vec<String> {
     lines
 }
 
-/// Draw a page of a task at a seed as an SVG file (what a person would see).
+/// Draw a page of a task at a seed as an SVG file (what a person would see), or as
+/// the greyscale PNG screen a screen-reading agent sees.
 #[derive(Args, Debug)]
 pub struct RenderArgs {
     #[command(flatten)]
@@ -71,8 +72,18 @@ pub struct RenderArgs {
     /// Page to draw (default: the start page); the oracle plays the episode until it gets there.
     #[arg(long)]
     page: Option<String>,
-    /// Where to write the SVG.
-    #[arg(long, value_name = "FILE.svg")]
+    /// Write the screen as a greyscale PNG: the window at its scroll position, drawn with
+    /// the embedded fonts, as a screen agent sees it (the whole page with --whole).
+    #[arg(long)]
+    png: bool,
+    /// Screen pixels per page pixel, for --png (0.1 to 4).
+    #[arg(long, default_value_t = 1.0, requires = "png")]
+    scale: f32,
+    /// With --png, draw the whole page from its top rather than the window.
+    #[arg(long, requires = "png")]
+    whole: bool,
+    /// Where to write the drawing.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     out: PathBuf,
 }
 
@@ -80,6 +91,25 @@ pub struct RenderArgs {
 /// and writes the SVG drawing of that moment to `out`.
 pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
     let (page, seed, out) = (args.page.as_deref(), args.episode.seed, args.out.as_path());
+    let wanted = if args.png { "png" } else { "svg" };
+    let extension = out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !extension.eq_ignore_ascii_case(wanted) {
+        return Err(format!(
+            "--out {} should end in .{wanted}: {}",
+            out.display(),
+            if args.png {
+                "--png writes a PNG image"
+            } else {
+                "without --png, render writes an SVG drawing (add --png for the screen as pixels)"
+            }
+        ));
+    }
+    if !(args.scale.is_finite() && (0.1..=4.0).contains(&args.scale)) {
+        return Err(format!(
+            "--scale {} is out of range: give screen pixels per page pixel from 0.1 to 4",
+            args.scale
+        ));
+    }
     let mut env = args.episode.open()?;
     if let Some(p) = page {
         let site = env.site();
@@ -114,12 +144,16 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
             env.step(&action).map_err(|e| e.to_string())?;
         }
     }
-    let svg = wobble_engine::render::page_svg(&env);
+    let bytes = if args.png {
+        screen_png(&env, args.scale, args.whole)?
+    } else {
+        wobble_engine::render::page_svg(&env).into_bytes()
+    };
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(out, svg).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    std::fs::write(out, bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let spec = env.perturbations().to_string();
     outln!(
         "wrote {} ({}/{}, page {}, seed {seed}{})",
@@ -134,4 +168,31 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The screen of `env` (its window, or the whole page) as greyscale PNG bytes.
+fn screen_png(env: &wobble_engine::Env, scale: f32, whole: bool) -> Result<Vec<u8>, String> {
+    use wobble_screen::{Painter, Scene, Screen, View};
+    let scene = Scene::of(env);
+    let view = if whole {
+        View::whole(&scene, scale)
+    } else {
+        View::window(env, scale)
+    };
+    let mut screen = Screen::default();
+    Painter::new().paint(&scene, view, &mut screen);
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, screen.width, screen.height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder
+        .write_header()
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    writer
+        .write_image_data(&screen.pixels)
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    writer
+        .finish()
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    Ok(bytes)
 }

@@ -497,6 +497,68 @@ fn render_writes_an_svg_of_the_start_page_or_the_page_asked_for() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn render_png_writes_the_greyscale_window_at_its_scale() {
+    let dir = scratch("render-png");
+    let out_path = dir.join("screen.png");
+    let (code, out, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--seed",
+        "3",
+        "--perturb",
+        "font:3",
+        "--png",
+        "--scale",
+        "0.5",
+        "--out",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("screen.png"), "{out}");
+    let png = std::fs::read(&out_path).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png[12..16], b"IHDR");
+    let be = |i: usize| u32::from_be_bytes(png[i..i + 4].try_into().unwrap());
+    // The airline's window is 720 by 640 page pixels.
+    assert_eq!((be(16), be(20)), (360, 320));
+    assert_eq!((png[24], png[25]), (8, 0), "8-bit greyscale");
+
+    let (code, _, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--png",
+        "--out",
+        dir.join("x.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("should end in .png"), "{err}");
+    let (code, _, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--png",
+        "--scale",
+        "9",
+        "--out",
+        dir.join("x.png").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--scale 9 is out of range"), "{err}");
+    let (code, _, err) = wobble(&[
+        "render",
+        "--site",
+        "airline",
+        "--out",
+        dir.join("x.png").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("add --png"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The README's gallery images are what `wobble render` draws now (`cargo xtask gallery`
 /// redraws them; so does `cargo xtask bless`, through this test).
 #[test]

@@ -1,0 +1,412 @@
+//! Painting a scene's shapes and text into a screen.
+//!
+//! Every shape is an outline of lines and Bézier curves given to one
+//! coverage rasterizer (`ab_glyph_rasterizer`, which glyphs use too), then
+//! blended into the screen by its coverage and opacity: anti-aliased edges,
+//! no supersampling. A stroke is the ring between two outlines of opposite
+//! direction; a polyline is capsules. Coverage where a shape overlaps itself
+//! is capped at full.
+
+use crate::color::luminance;
+use crate::fonts::{FaceFile, Fonts};
+use crate::{Screen, View};
+use ab_glyph::{Font, OutlineCurve};
+use ab_glyph_rasterizer::{point, Point, Rasterizer};
+use wobble_engine::layout::Rect;
+use wobble_engine::render::{Paint, RectPaint, Scene, TextRun};
+use wobble_engine::text::Face;
+
+/// How far a control point of a cubic sits along the tangent to draw a quarter circle.
+const KAPPA: f32 = 0.552_284_8;
+/// Opacity of a dimmed node (the app's and the SVG's).
+const DIMMED: f32 = 0.6;
+
+/// One segment of an outline, in screen pixels.
+#[derive(Clone, Copy)]
+enum Seg {
+    Line(Point, Point),
+    Cubic(Point, Point, Point, Point),
+    Quad(Point, Point, Point),
+}
+
+impl Seg {
+    fn reversed(self) -> Seg {
+        match self {
+            Seg::Line(a, b) => Seg::Line(b, a),
+            Seg::Cubic(a, b, c, d) => Seg::Cubic(d, c, b, a),
+            Seg::Quad(a, b, c) => Seg::Quad(c, b, a),
+        }
+    }
+}
+
+/// Paints scenes; holds the fonts and the buffers it reuses from one paint to the next.
+pub struct Painter {
+    fonts: Fonts,
+    raster: Rasterizer,
+    path: Vec<Seg>,
+    opacity: Vec<f32>,
+}
+
+impl Default for Painter {
+    fn default() -> Self {
+        Painter::new()
+    }
+}
+
+impl std::fmt::Debug for Painter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Painter").finish_non_exhaustive()
+    }
+}
+
+impl Painter {
+    /// A painter with the embedded fonts.
+    pub fn new() -> Painter {
+        Painter {
+            fonts: Fonts::load(),
+            raster: Rasterizer::new(1, 1),
+            path: Vec::with_capacity(64),
+            opacity: Vec::with_capacity(16),
+        }
+    }
+
+    /// The embedded fonts.
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// Paints the part of `scene` that `view` shows into `screen`, which is
+    /// resized to the view (the scene's width by the view's height, scaled).
+    pub fn paint(&mut self, scene: &Scene<'_>, view: View, screen: &mut Screen) {
+        let scale = if view.scale.is_finite() && view.scale > 0.0 {
+            view.scale.min(4.0)
+        } else {
+            1.0
+        };
+        let width = (scene.width * scale).round().max(1.0) as u32;
+        let height = (view.height * scale).round().max(1.0) as u32;
+        screen.clear(width, height);
+        let mut job = Job {
+            painter: self,
+            screen,
+            scale,
+            top: view.top,
+        };
+        job.painter.opacity.clear();
+        for p in &scene.paints {
+            job.paint(scene, p);
+        }
+    }
+}
+
+/// One scene being painted.
+struct Job<'p> {
+    painter: &'p mut Painter,
+    screen: &'p mut Screen,
+    scale: f32,
+    top: f32,
+}
+
+impl Job<'_> {
+    /// A page point in screen pixels.
+    fn at(&self, x: f32, y: f32) -> Point {
+        point(x * self.scale, (y - self.top) * self.scale)
+    }
+
+    fn alpha(&self) -> f32 {
+        self.painter.opacity.iter().product()
+    }
+
+    fn paint(&mut self, scene: &Scene<'_>, p: &Paint<'_>) {
+        match p {
+            Paint::Begin { dimmed, .. } => {
+                let o = if *dimmed { DIMMED } else { 1.0 };
+                self.painter.opacity.push(o);
+            }
+            Paint::End => {
+                self.painter.opacity.pop();
+            }
+            Paint::Rect(r) => self.rect(r),
+            Paint::Line { from, to, color } => {
+                self.capsules(&[*from, *to], 0.5);
+                self.fill(luminance(color), 1.0);
+            }
+            Paint::Polyline {
+                points,
+                color,
+                width,
+            } => {
+                self.capsules(points, width / 2.0);
+                self.fill(luminance(color), 1.0);
+            }
+            Paint::Circle {
+                center,
+                radius,
+                fill,
+                stroke,
+            } => {
+                self.painter.path.clear();
+                let inner = stroke.map_or(*radius, |(_, w)| radius - w / 2.0);
+                self.circle(*center, inner, false);
+                self.fill(luminance(fill), 1.0);
+                if let Some((color, w)) = stroke {
+                    self.painter.path.clear();
+                    self.circle(*center, radius + w / 2.0, false);
+                    self.circle(*center, (radius - w / 2.0).max(0.0), true);
+                    self.fill(luminance(color), 1.0);
+                }
+            }
+            Paint::Text(run) => self.text(scene, run),
+        }
+    }
+
+    fn rect(&mut self, r: &RectPaint<'_>) {
+        let b = r.rect;
+        if r.shadow {
+            // A soft shadow below a dialog: two widening, fainter layers.
+            for (grow, opacity) in [(4.0, 0.12), (10.0, 0.06)] {
+                let s = Rect {
+                    x: b.x - grow,
+                    y: b.y + 12.0 - grow,
+                    w: b.w + 2.0 * grow,
+                    h: b.h + 2.0 * grow,
+                };
+                self.painter.path.clear();
+                self.rounded(s, r.radius + grow, false);
+                self.fill(0.0, opacity);
+            }
+        }
+        if let Some(fill) = r.fill {
+            self.painter.path.clear();
+            self.rounded(b, r.radius, false);
+            self.fill(luminance(fill), r.fill_opacity.unwrap_or(1.0));
+        }
+        if let Some(s) = r.stroke {
+            let half = s.width / 2.0;
+            let grow = |by: f32| Rect {
+                x: b.x - by,
+                y: b.y - by,
+                w: (b.w + 2.0 * by).max(0.0),
+                h: (b.h + 2.0 * by).max(0.0),
+            };
+            self.painter.path.clear();
+            self.rounded(grow(half), r.radius + half, false);
+            self.rounded(grow(-half), (r.radius - half).max(0.0), true);
+            self.fill(luminance(s.color), s.opacity.unwrap_or(1.0));
+        }
+    }
+
+    /// Adds a rounded rectangle's outline (page pixels) to the path.
+    fn rounded(&mut self, b: Rect, radius: f32, reverse: bool) {
+        if b.w <= 0.0 || b.h <= 0.0 {
+            return;
+        }
+        let r = radius.clamp(0.0, b.w.min(b.h) / 2.0);
+        let k = r * KAPPA;
+        let (x0, y0, x1, y1) = (b.x, b.y, b.x + b.w, b.y + b.h);
+        let p = |x: f32, y: f32| self.at(x, y);
+        let mut segs = [
+            Seg::Line(p(x0 + r, y0), p(x1 - r, y0)),
+            Seg::Cubic(
+                p(x1 - r, y0),
+                p(x1 - r + k, y0),
+                p(x1, y0 + r - k),
+                p(x1, y0 + r),
+            ),
+            Seg::Line(p(x1, y0 + r), p(x1, y1 - r)),
+            Seg::Cubic(
+                p(x1, y1 - r),
+                p(x1, y1 - r + k),
+                p(x1 - r + k, y1),
+                p(x1 - r, y1),
+            ),
+            Seg::Line(p(x1 - r, y1), p(x0 + r, y1)),
+            Seg::Cubic(
+                p(x0 + r, y1),
+                p(x0 + r - k, y1),
+                p(x0, y1 - r + k),
+                p(x0, y1 - r),
+            ),
+            Seg::Line(p(x0, y1 - r), p(x0, y0 + r)),
+            Seg::Cubic(
+                p(x0, y0 + r),
+                p(x0, y0 + r - k),
+                p(x0 + r - k, y0),
+                p(x0 + r, y0),
+            ),
+        ];
+        if reverse {
+            for s in &mut segs {
+                *s = s.reversed();
+            }
+        }
+        let square = r == 0.0;
+        self.painter.path.extend(
+            segs.into_iter()
+                .filter(|s| !square || matches!(s, Seg::Line(..))),
+        );
+    }
+
+    /// Adds a circle's outline (page pixels) to the path.
+    fn circle(&mut self, (cx, cy): (f32, f32), r: f32, reverse: bool) {
+        if r <= 0.0 {
+            return;
+        }
+        let k = r * KAPPA;
+        let p = |x: f32, y: f32| self.at(cx + x, cy + y);
+        let mut segs = [
+            Seg::Cubic(p(r, 0.0), p(r, k), p(k, r), p(0.0, r)),
+            Seg::Cubic(p(0.0, r), p(-k, r), p(-r, k), p(-r, 0.0)),
+            Seg::Cubic(p(-r, 0.0), p(-r, -k), p(-k, -r), p(0.0, -r)),
+            Seg::Cubic(p(0.0, -r), p(k, -r), p(r, -k), p(r, 0.0)),
+        ];
+        if reverse {
+            for s in &mut segs {
+                *s = s.reversed();
+            }
+        }
+        self.painter.path.extend(segs);
+    }
+
+    /// Replaces the path with round-capped segments through `points` (page pixels).
+    fn capsules(&mut self, points: &[(f32, f32)], half_width: f32) {
+        self.painter.path.clear();
+        for pair in points.windows(2) {
+            let [(ax, ay), (bx, by)] = [pair[0], pair[1]];
+            let len = ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).sqrt();
+            if len > 0.0 {
+                let (nx, ny) = (-(by - ay) / len * half_width, (bx - ax) / len * half_width);
+                let corners = [
+                    self.at(ax + nx, ay + ny),
+                    self.at(bx + nx, by + ny),
+                    self.at(bx - nx, by - ny),
+                    self.at(ax - nx, ay - ny),
+                ];
+                for i in 0..4 {
+                    self.painter
+                        .path
+                        .push(Seg::Line(corners[i], corners[(i + 1) % 4]));
+                }
+            }
+        }
+        for &c in points {
+            self.circle(c, half_width, false);
+        }
+    }
+
+    /// Rasterizes the path and blends `lum` into the screen by coverage times `opacity`.
+    fn fill(&mut self, lum: f32, opacity: f32) {
+        let alpha = opacity * self.alpha();
+        let path = &self.painter.path;
+        if path.is_empty() || alpha <= 0.0 {
+            return;
+        }
+        let (mut min_x, mut min_y, mut max_x, mut max_y) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for s in path {
+            let all: [Point; 4] = match *s {
+                Seg::Line(a, b) => [a, b, b, b],
+                Seg::Quad(a, b, c) => [a, b, c, c],
+                Seg::Cubic(a, b, c, d) => [a, b, c, d],
+            };
+            for q in all {
+                min_x = min_x.min(q.x);
+                min_y = min_y.min(q.y);
+                max_x = max_x.max(q.x);
+                max_y = max_y.max(q.y);
+            }
+        }
+        if !(min_x.is_finite() && min_y.is_finite() && max_x.is_finite() && max_y.is_finite()) {
+            return;
+        }
+        // Whole columns (the rasterizer must see every x of the shape), only the rows on screen.
+        let x0 = min_x.floor();
+        let x1 = max_x.ceil() + 1.0;
+        let y0 = min_y.floor().max(0.0);
+        let y1 = (max_y.ceil() + 1.0).min(self.screen.height as f32);
+        if y1 <= y0 || x1 <= x0 || x1 < 0.0 || x0 > self.screen.width as f32 {
+            return;
+        }
+        let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
+        let raster = &mut self.painter.raster;
+        raster.reset(w, h);
+        let shift = |q: Point| point(q.x - x0, q.y - y0);
+        for s in path {
+            match *s {
+                Seg::Line(a, b) => raster.draw_line(shift(a), shift(b)),
+                Seg::Quad(a, b, c) => raster.draw_quad(shift(a), shift(b), shift(c)),
+                Seg::Cubic(a, b, c, d) => raster.draw_cubic(shift(a), shift(b), shift(c), shift(d)),
+            }
+        }
+        let screen_w = self.screen.width as i64;
+        let pixels = &mut self.screen.pixels;
+        let (ox, oy) = (x0 as i64, y0 as i64);
+        raster.for_each_pixel(|i, coverage| {
+            if coverage <= 0.0 {
+                return;
+            }
+            let x = ox + (i % w) as i64;
+            let y = oy + (i / w) as i64;
+            if x < 0 || x >= screen_w {
+                return;
+            }
+            if let Some(px) = pixels.get_mut((y * screen_w + x) as usize) {
+                let k = coverage.min(1.0) * alpha;
+                let v = f32::from(*px) + (lum - f32::from(*px)) * k;
+                *px = (v + 0.5).clamp(0.0, 255.0) as u8;
+            }
+        });
+    }
+
+    fn text(&mut self, scene: &Scene<'_>, run: &TextRun<'_>) {
+        let face = if run.look.mono {
+            Face::Mono
+        } else {
+            scene.palette.face
+        };
+        let file = FaceFile::of(face, run.look.weight);
+        let font = self.painter.fonts.get(file).clone();
+        let size = if run.size.is_finite() {
+            run.size.clamp(1.0, 200.0)
+        } else {
+            14.0
+        };
+        let per_unit = size / font.units_per_em().unwrap_or(2048.0);
+        let width = self.painter.fonts.width(file, &run.text, size);
+        let mut pen = if run.look.anchor_middle {
+            run.x - width / 2.0
+        } else {
+            run.x
+        };
+        let start = pen;
+        self.painter.path.clear();
+        for c in run.text.chars() {
+            let id = font.glyph_id(c);
+            if let Some(outline) = font.outline(id) {
+                let (scale, top) = (self.scale, self.top);
+                let to = |q: Point| {
+                    point(
+                        (pen + q.x * per_unit) * scale,
+                        (run.y - q.y * per_unit - top) * scale,
+                    )
+                };
+                for curve in &outline.curves {
+                    let seg = match *curve {
+                        OutlineCurve::Line(a, b) => Seg::Line(to(a), to(b)),
+                        OutlineCurve::Quad(a, b, c) => Seg::Quad(to(a), to(b), to(c)),
+                        OutlineCurve::Cubic(a, b, c, d) => Seg::Cubic(to(a), to(b), to(c), to(d)),
+                    };
+                    self.painter.path.push(seg);
+                }
+            }
+            pen += font.h_advance_unscaled(id) * per_unit;
+        }
+        let lum = luminance(run.look.fill);
+        let opacity = run.look.opacity.unwrap_or(1.0);
+        self.fill(lum, opacity);
+        if run.look.underline {
+            let y = run.y + size * 0.12;
+            self.capsules(&[(start, y), (pen, y)], (size / 28.0).max(0.5));
+            self.fill(lum, opacity);
+        }
+    }
+}
