@@ -22,7 +22,8 @@ pub struct TrainArgs {
     /// ppo, reinforce or bc (behaviour cloning of the oracle).
     #[arg(long, default_value = "ppo")]
     algo: String,
-    /// Feature groups the policy sees: all, or some of role,label,goal-match,position,page,selectors,step,context.
+    /// Feature groups the policy sees: all, or some of role,label,goal-match,position,page,selectors,step,context;
+    /// or `screen` alone: pixels only, the screen agent.
     #[arg(
         long,
         default_value = "role,label,goal-match,position,page,step,context"

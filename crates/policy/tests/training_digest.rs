@@ -6,6 +6,7 @@
 
 use wobble_engine::obs::Fnv;
 use wobble_engine::{builtin, Env, EnvConfig};
+use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{train, Algo, Randomization, TrainConfig};
 
 /// A fresh environment of a shipped site's first task.
@@ -18,19 +19,25 @@ fn env_of(site: &str) -> Env {
     .unwrap()
 }
 
-/// One line per run: site, algorithm, episodes, and a digest of every weight's bits.
+/// One line per run: site, algorithm, episodes, perturbations, feature
+/// groups, and a digest of every weight's bits. The screen agent's run covers
+/// its pixels too: painted, read and compared the same on both targets.
 fn digest_lines() -> String {
     let mut out = String::new();
-    for (site, algo, episodes, perturb) in [
-        ("login-user", Algo::Ppo, 120, ""),
-        ("click-checkboxes", Algo::Reinforce, 80, ""),
-        ("airline", Algo::Bc, 20, ""),
+    let default = FeatureSet::default();
+    let screen = FeatureSet::parse("screen").unwrap();
+    for (site, algo, episodes, perturb, features) in [
+        ("login-user", Algo::Ppo, 120, "", default),
+        ("click-checkboxes", Algo::Reinforce, 80, "", default),
+        ("airline", Algo::Bc, 20, "", default),
         (
             "enter-text",
             Algo::Ppo,
             80,
             "relabel:2@0.5,move:2@0.5,popup:1@0.5",
+            default,
         ),
+        ("login-user", Algo::Ppo, 24, "font:2@0.5", screen),
     ] {
         let mut env = env_of(site);
         let config = TrainConfig {
@@ -38,6 +45,7 @@ fn digest_lines() -> String {
             episodes,
             seed: 3,
             randomization: Randomization::parse(perturb).unwrap(),
+            features,
             clone_steps: 40,
             ..TrainConfig::default()
         };
@@ -47,8 +55,9 @@ fn digest_lines() -> String {
             h.u64(p.to_bits() as u64);
         }
         out.push_str(&format!(
-            "{site} {} {episodes} {perturb} {:016x}\n",
+            "{site} {} {episodes} {perturb} {} {:016x}\n",
             algo.name(),
+            features.names(),
             h.finish()
         ));
     }
@@ -105,10 +114,18 @@ fn training_in_pieces_equals_training_in_one_call() {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn threads_do_not_change_what_is_learned() {
-    for (site, algo, warm_start, perturb) in [
-        ("login-user", Algo::Ppo, 0, "relabel:2@0.5,popup:1@0.5"),
-        ("click-checkboxes", Algo::Reinforce, 0, ""),
-        ("bank", Algo::Ppo, 8, "move:2@0.5"),
+    let (default, screen) = (FeatureSet::default(), FeatureSet::parse("screen").unwrap());
+    for (site, algo, warm_start, perturb, features) in [
+        (
+            "login-user",
+            Algo::Ppo,
+            0,
+            "relabel:2@0.5,popup:1@0.5",
+            default,
+        ),
+        ("click-checkboxes", Algo::Reinforce, 0, "", default),
+        ("bank", Algo::Ppo, 8, "move:2@0.5", default),
+        ("login-user", Algo::Ppo, 4, "font:3@0.5", screen),
     ] {
         let run = |threads: usize| {
             let mut env = env_of(site);
@@ -118,6 +135,7 @@ fn threads_do_not_change_what_is_learned() {
                 seed: 9,
                 warm_start,
                 randomization: Randomization::parse(perturb).unwrap(),
+                features,
                 clone_steps: 20,
                 threads,
                 ..TrainConfig::default()

@@ -20,6 +20,7 @@
 mod color;
 mod fonts;
 mod paint;
+pub mod read;
 
 pub use fonts::{FaceFile, Fonts};
 pub use paint::Painter;

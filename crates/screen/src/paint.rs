@@ -13,7 +13,7 @@ use crate::{Screen, View};
 use ab_glyph::{Font, OutlineCurve};
 use ab_glyph_rasterizer::{point, Point, Rasterizer};
 use wobble_engine::layout::Rect;
-use wobble_engine::render::{Paint, RectPaint, Scene, TextRun};
+use wobble_engine::render::{Paint, RectPaint, Scene, TextLook, TextRun};
 use wobble_engine::text::Face;
 
 /// How far a control point of a cubic sits along the tangent to draw a quarter circle.
@@ -99,6 +99,63 @@ impl Painter {
     }
 }
 
+impl Painter {
+    /// Paints `text` alone, black on white, set in `file` at `size` pixels to the
+    /// em and `scale`, into `screen`, sized to fit it with a small margin: how a
+    /// string looks in a face (an instruction's values, a drop-down's options).
+    /// `shift` moves the text right by a fraction of a pixel (glyphs look a
+    /// little different at each sub-pixel position).
+    pub fn paint_text(
+        &mut self,
+        text: &str,
+        file: FaceFile,
+        size: f32,
+        scale: f32,
+        shift: f32,
+        screen: &mut Screen,
+    ) {
+        let size = if size.is_finite() {
+            size.clamp(1.0, 200.0)
+        } else {
+            14.0
+        };
+        let scale = if scale.is_finite() && scale > 0.0 {
+            scale.min(4.0)
+        } else {
+            1.0
+        };
+        let margin = 4.0;
+        let width = self.fonts.width(file, text, size) + 2.0 * margin;
+        let height = size * 1.5;
+        screen.clear(
+            (width * scale).ceil().max(1.0) as u32,
+            (height * scale).ceil().max(1.0) as u32,
+        );
+        self.opacity.clear();
+        let run = TextRun {
+            x: margin + shift.clamp(0.0, 1.0) / scale,
+            y: size * 1.1,
+            size,
+            look: TextLook {
+                fill: "#000000",
+                weight: 400,
+                opacity: None,
+                anchor_middle: false,
+                mono: false,
+                underline: false,
+            },
+            text: std::borrow::Cow::Borrowed(text),
+        };
+        let mut job = Job {
+            painter: self,
+            screen,
+            scale,
+            top: 0.0,
+        };
+        job.run(file, &run);
+    }
+}
+
 /// One scene being painted.
 struct Job<'p> {
     painter: &'p mut Painter,
@@ -177,9 +234,14 @@ impl Job<'_> {
             }
         }
         if let Some(fill) = r.fill {
-            self.painter.path.clear();
-            self.rounded(b, r.radius, false);
-            self.fill(luminance(fill), r.fill_opacity.unwrap_or(1.0));
+            let (lum, opacity) = (luminance(fill), r.fill_opacity.unwrap_or(1.0));
+            if r.radius <= 0.0 {
+                self.square(b, lum, opacity);
+            } else {
+                self.painter.path.clear();
+                self.rounded(b, r.radius, false);
+                self.fill(lum, opacity);
+            }
         }
         if let Some(s) = r.stroke {
             let half = s.width / 2.0;
@@ -193,6 +255,52 @@ impl Job<'_> {
             self.rounded(grow(half), r.radius + half, false);
             self.rounded(grow(-half), (r.radius - half).max(0.0), true);
             self.fill(luminance(s.color), s.opacity.unwrap_or(1.0));
+        }
+    }
+
+    /// Fills a rectangle with square corners: each pixel covered by the share
+    /// of it inside the rectangle, computed exactly (the page's background and
+    /// bands are large, and this is much faster than the rasterizer).
+    fn square(&mut self, b: Rect, lum: f32, opacity: f32) {
+        let alpha = opacity * self.alpha();
+        if alpha <= 0.0 || !(b.w > 0.0 && b.h > 0.0) {
+            return;
+        }
+        let p0 = self.at(b.x, b.y);
+        let p1 = self.at(b.x + b.w, b.y + b.h);
+        if !(p0.x.is_finite() && p0.y.is_finite() && p1.x.is_finite() && p1.y.is_finite()) {
+            return;
+        }
+        let (w, h) = (self.screen.width as f32, self.screen.height as f32);
+        let (x0, x1) = (p0.x.max(0.0), p1.x.min(w));
+        let (y0, y1) = (p0.y.max(0.0), p1.y.min(h));
+        if x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        let width = self.screen.width as usize;
+        let cover = |lo: f32, hi: f32, i: f32| (hi.min(i + 1.0) - lo.max(i)).clamp(0.0, 1.0);
+        let solid = (lum + 0.5).clamp(0.0, 255.0) as u8;
+        for y in (y0.floor() as usize)..(y1.ceil() as usize) {
+            let cy = cover(y0, y1, y as f32);
+            let row = y * width;
+            let (first, last) = (x0.floor() as usize, x1.ceil() as usize);
+            // Whole pixels of an opaque fill take its value (what blending gives).
+            let (inner_lo, inner_hi) = (x0.ceil() as usize, x1.floor() as usize);
+            if alpha >= 1.0 && cy >= 1.0 && inner_lo < inner_hi {
+                if let Some(run) = self.screen.pixels.get_mut(row + inner_lo..row + inner_hi) {
+                    run.fill(solid);
+                }
+            }
+            for x in first..last {
+                if alpha >= 1.0 && cy >= 1.0 && x >= inner_lo && x < inner_hi {
+                    continue;
+                }
+                let k = cover(x0, x1, x as f32) * cy * alpha;
+                if let Some(px) = self.screen.pixels.get_mut(row + x) {
+                    let v = f32::from(*px) + (lum - f32::from(*px)) * k;
+                    *px = (v + 0.5).clamp(0.0, 255.0) as u8;
+                }
+            }
         }
     }
 
@@ -363,7 +471,11 @@ impl Job<'_> {
         } else {
             scene.palette.face
         };
-        let file = FaceFile::of(face, run.look.weight);
+        self.run(FaceFile::of(face, run.look.weight), run);
+    }
+
+    /// A run of text set in one file.
+    fn run(&mut self, file: FaceFile, run: &TextRun<'_>) {
         let font = self.painter.fonts.get(file).clone();
         let size = if run.size.is_finite() {
             run.size.clamp(1.0, 200.0)

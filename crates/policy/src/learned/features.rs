@@ -34,6 +34,10 @@ pub struct FeatureSet {
     /// What a person reads around the element: its row or card, the
     /// nearest heading above it, and how they match the goal fields.
     pub context: bool,
+    /// Pixels only: the screen agent's features ([`super::screen`]). It
+    /// excludes every other group, which read the page's text.
+    #[serde(default)]
+    pub screen: bool,
 }
 
 impl Default for FeatureSet {
@@ -47,13 +51,14 @@ impl Default for FeatureSet {
             selectors: false,
             step: true,
             context: true,
+            screen: false,
         }
     }
 }
 
 impl FeatureSet {
     /// The group names, in order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "role",
         "label",
         "goal-match",
@@ -62,6 +67,7 @@ impl FeatureSet {
         "selectors",
         "step",
         "context",
+        "screen",
     ];
 
     /// Parses a comma-separated list of group names (`all` for every group).
@@ -75,6 +81,7 @@ impl FeatureSet {
             selectors: false,
             step: false,
             context: false,
+            screen: false,
         };
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match part {
@@ -88,6 +95,7 @@ impl FeatureSet {
                         selectors: true,
                         step: true,
                         context: true,
+                        screen: false,
                     }
                 }
                 "role" => set.role = true,
@@ -98,6 +106,7 @@ impl FeatureSet {
                 "selectors" => set.selectors = true,
                 "step" => set.step = true,
                 "context" => set.context = true,
+                "screen" => set.screen = true,
                 other => {
                     return Err(format!(
                         "unknown feature group \"{other}\"; expected some of: all, {}",
@@ -105,6 +114,16 @@ impl FeatureSet {
                     ))
                 }
             }
+        }
+        let text_groups = FeatureSet {
+            screen: false,
+            ..set
+        };
+        if set.screen && text_groups.names() != "" {
+            return Err(format!(
+                "feature group \"screen\" sees only pixels and cannot be combined with {}, which read the page's text",
+                text_groups.names()
+            ));
         }
         Ok(set)
     }
@@ -120,6 +139,7 @@ impl FeatureSet {
             self.selectors,
             self.step,
             self.context,
+            self.screen,
         ];
         FeatureSet::NAMES
             .iter()
@@ -269,6 +289,10 @@ pub struct Featurizer {
     numbers: Vec<(u32, usize, usize)>,
     /// The site last asked about, by address, and whether it ends by `finish`.
     finish_site: Option<(usize, bool)>,
+    /// The screen agent's eyes, made on first use.
+    eyes: Option<Box<super::screen::Eyes>>,
+    /// Whether clicks are made at their box's centre (the screen agent).
+    points: bool,
 }
 
 impl Featurizer {
@@ -335,9 +359,17 @@ impl Featurizer {
     }
 
     /// The action of candidate `i` (an engine candidate or an extra one).
+    /// The screen agent clicks at the centre of the box it chose, in the window.
     pub fn action(&self, env: &Env, i: usize) -> Option<Action> {
         let cands = env.candidates();
         match cands.get(i) {
+            Some(Action::Click(id)) if self.points => {
+                let (x, y) = env.nodes().get(*id as usize)?.bbox.center();
+                Some(Action::ClickAt {
+                    x,
+                    y: y - env.scroll_y(),
+                })
+            }
             Some(a) => Some(a.clone()),
             None => self.extra.get(i - cands.len()).cloned(),
         }
@@ -377,6 +409,17 @@ impl Featurizer {
     )]
     pub fn compute(&mut self, env: &Env, set: &FeatureSet) {
         self.candidates.clear();
+        self.points = set.screen;
+        if set.screen {
+            // Pixels only: the instruction's small numbers are not read from its text.
+            self.extra.clear();
+            if self.finishes(env) {
+                self.extra.push(Action::Finish);
+            }
+            let eyes = self.eyes.get_or_insert_with(Box::default);
+            eyes.compute(env, env.candidates(), &self.extra, &mut self.candidates);
+            return;
+        }
         self.extra_candidates(env);
         if set.context {
             self.reader.begin(env);
@@ -535,7 +578,7 @@ impl Featurizer {
     /// The state features of the current step.
     pub fn state(env: &Env, set: &FeatureSet) -> StateFeatures {
         StateFeatures {
-            page: if set.page {
+            page: if set.page && !set.screen {
                 bucket(env.page_id())
             } else {
                 NO_TOKEN

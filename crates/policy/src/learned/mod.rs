@@ -11,6 +11,7 @@
 pub mod context;
 pub mod features;
 pub mod net;
+pub mod screen;
 pub mod train;
 
 use crate::seeds::SeedRange;
