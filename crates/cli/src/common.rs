@@ -48,6 +48,13 @@ pub struct Evaluation {
     #[arg(long)]
     pub policy: String,
     #[command(flatten)]
+    pub reading: Reading,
+}
+
+/// Where and how long a reading runs: the task, the episodes and the first seed.
+#[derive(Args, Debug)]
+pub struct Reading {
+    #[command(flatten)]
     pub on: Task,
     /// Episodes (in a sweep, per cell).
     #[arg(long, default_value_t = 100)]

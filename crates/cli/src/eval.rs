@@ -2,7 +2,7 @@
 //! episodes, on one task, unperturbed or under perturbations. Both play
 //! evaluation seeds only (2^63 and up), which training never plays.
 
-use crate::common::{env_factory, make_env, policy_factory, Evaluation};
+use crate::common::{env_factory, make_env, policy_factory, Evaluation, PolicyFactory, Reading};
 use clap::Args;
 use serde::Serialize;
 use std::io::Write;
@@ -42,9 +42,7 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode, String> {
         run:
             Evaluation {
                 policy,
-                on,
-                episodes,
-                seed,
+                reading: Reading { on, episodes, seed },
             },
         perturb,
         threads,
@@ -84,19 +82,27 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Evaluate a policy under every perturbation kind and severity (the brittleness sweep).
+/// Evaluate a policy under every perturbation kind and severity (the brittleness sweep),
+/// or several agents side by side (`--agents`: the brittleness matrix).
 #[derive(Args, Debug)]
 pub struct SweepArgs {
+    /// random, oracle, script (a recorded RPA script), or a policy file written by `wobble train`.
+    #[arg(long, required_unless_present = "agents", conflicts_with = "agents")]
+    policy: Option<String>,
+    /// Several agents over the same grid, as NAME=POLICY pairs (or a policy name alone),
+    /// comma-separated, e.g. `reader=policies/airline.json,screen=policies/airline-screen.json,script`.
+    #[arg(long, value_name = "NAME=POLICY,...")]
+    agents: Option<String>,
     #[command(flatten)]
-    run: Evaluation,
+    reading: Reading,
     /// Only these kinds (comma-separated; default all).
     #[arg(long)]
     kinds: Option<String>,
     /// Also write CSV here.
     #[arg(long)]
     csv: Option<PathBuf>,
-    /// Also write an SVG heat map here.
-    #[arg(long)]
+    /// Also write an SVG heat map here (one policy only).
+    #[arg(long, conflicts_with = "agents")]
     svg: Option<PathBuf>,
     /// Run on this many cores (results are identical to one core).
     #[arg(long, default_value_t = 1)]
@@ -104,6 +110,30 @@ pub struct SweepArgs {
     /// Write JSON to this file; without a file, print JSON instead of the table.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     json: Option<Option<PathBuf>>,
+}
+
+/// The agents `--agents` names: (name, policy), in order, names unique.
+fn parse_agents(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut agents: Vec<(String, String)> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, policy) = match part.split_once('=') {
+            Some((n, p)) => (n.trim(), p.trim()),
+            None => (part, part),
+        };
+        if name.is_empty() || policy.is_empty() {
+            return Err(format!(
+                "--agents: \"{part}\" should be NAME=POLICY (a policy file, random, oracle or script)"
+            ));
+        }
+        if agents.iter().any(|(n, _)| n == name) {
+            return Err(format!("--agents: the name \"{name}\" is given twice"));
+        }
+        agents.push((name.to_string(), policy.to_string()));
+    }
+    if agents.is_empty() {
+        return Err("--agents: name at least one agent, e.g. reader=policies/airline.json".into());
+    }
+    Ok(agents)
 }
 
 /// The kinds `--kinds` names, in the order given (all of them without it).
@@ -128,13 +158,9 @@ fn parse_kinds(kinds: Option<&str>) -> Result<Vec<Kind>, String> {
 /// Runs `wobble sweep`.
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let SweepArgs {
-        run:
-            Evaluation {
-                policy,
-                on,
-                episodes,
-                seed,
-            },
+        policy,
+        agents,
+        reading: Reading { on, episodes, seed },
         kinds,
         csv,
         svg,
@@ -144,17 +170,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let kinds = parse_kinds(kinds.as_deref())?;
     check_evaluation_seeds(seed, episodes).map_err(|e| format!("--seed: {e}"))?;
     let env = make_env(&on, None)?;
-    let make_policy = policy_factory(&policy, seed)?;
     let make_env = env_factory(&env);
-    let report = wobble_policy::sweep_parallel(
-        &make_env,
-        &*make_policy,
-        &policy,
-        episodes,
-        seed,
-        &kinds,
-        threads,
-    );
     let write = |path: &Option<PathBuf>, text: String| -> Result<(), String> {
         if let Some(path) = path {
             std::fs::write(path, text)
@@ -162,16 +178,51 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         }
         Ok(())
     };
-    write(&csv, report.csv())?;
-    write(&svg, report.svg())?;
-    let as_json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    let (table, as_json) = if let Some(agents) = agents {
+        let named = parse_agents(&agents)?;
+        let factories: Vec<PolicyFactory> = named
+            .iter()
+            .map(|(name, policy)| {
+                policy_factory(policy, seed).map_err(|e| format!("--agents {name}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        let list: Vec<(&str, &str, wobble_policy::matrix::MakePolicy<'_>)> = named
+            .iter()
+            .zip(&factories)
+            .map(|((name, policy), make)| (name.as_str(), policy.as_str(), &**make as _))
+            .collect();
+        let matrix = wobble_policy::sweep_agents(&make_env, &list, episodes, seed, &kinds, threads);
+        write(&csv, matrix.csv())?;
+        (
+            matrix.table(),
+            serde_json::to_string_pretty(&matrix).map_err(|e| e.to_string())?,
+        )
+    } else {
+        let policy = policy.unwrap_or_default();
+        let make_policy = policy_factory(&policy, seed)?;
+        let report = wobble_policy::sweep_parallel(
+            &make_env,
+            &*make_policy,
+            &policy,
+            episodes,
+            seed,
+            &kinds,
+            threads,
+        );
+        write(&csv, report.csv())?;
+        write(&svg, report.svg())?;
+        (
+            report.table(),
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+        )
+    };
     match json {
         Some(None) => outln!("{as_json}"),
         Some(file) => {
             write(&file, as_json)?;
-            out!("{}", report.table());
+            out!("{table}");
         }
-        None => out!("{}", report.table()),
+        None => out!("{table}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -687,6 +687,49 @@ fn train_writes_a_policy_that_eval_and_sweep_read() {
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
 }
 
+#[test]
+fn sweep_agents_puts_agents_side_by_side_or_says_what_is_wrong() {
+    let csv = scratch("sweep-agents").join("agents.csv");
+    let (code, out, err) = wobble(&[
+        "sweep",
+        "--agents",
+        "reader=policies/login-user.json,script,chance=random",
+        "--site",
+        "login-user",
+        "--episodes",
+        "10",
+        "--kinds",
+        "rename-selectors",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let header = out.lines().nth(1).unwrap();
+    assert!(
+        header.contains("reader") && header.contains("script") && header.contains("chance"),
+        "{out}"
+    );
+    assert!(out.contains("rename-selectors:3"), "{out}");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(written.lines().count(), 1 + 3 * 4, "{written}");
+    for (args, wanted) in [
+        (&["--agents", "a=random,a=oracle"][..], "given twice"),
+        (&["--agents", "a="][..], "NAME=POLICY"),
+        (&["--agents", "x=nothing.json"][..], "--agents x"),
+        (
+            &["--agents", "random", "--policy", "oracle"][..],
+            "cannot be used with",
+        ),
+        (&[][..], "--policy"),
+    ] {
+        let mut all = vec!["sweep", "--site", "login-user", "--episodes", "2"];
+        all.extend(args);
+        let (code, _, err) = wobble(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+}
+
 /// `--threads` changes the speed, not the policy: the files written on one,
 /// two and three threads are the same, byte for byte, and their recorded
 /// command leaves the option out.

@@ -26,6 +26,7 @@
 
 mod eval;
 pub mod learned;
+pub mod matrix;
 mod numerals;
 mod oracle;
 pub mod parallel;
@@ -36,6 +37,7 @@ pub mod sweep;
 
 pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
+pub use matrix::{sweep_agents, Matrix};
 pub use oracle::{OraclePolicy, PageView, Seen};
 pub use random::RandomPolicy;
 pub use script::ScriptPolicy;

@@ -5,7 +5,6 @@
 //! as a text table, CSV, JSON and an SVG heat map (kinds down, severities
 //! across, success rate as color).
 
-use crate::parallel::for_each;
 use crate::seeds::Interval;
 use crate::{evaluate, EvalReport, Policy};
 use serde::Serialize;
@@ -164,7 +163,7 @@ impl SweepRun {
     }
 
     /// Files a played cell, the next in grid order.
-    fn record(&mut self, cell: SweepCell) {
+    pub(crate) fn record(&mut self, cell: SweepCell) {
         if self.next == 0 {
             self.report.baseline = cell;
         } else {
@@ -225,22 +224,13 @@ pub fn sweep_parallel(
     kinds: &[Kind],
     threads: usize,
 ) -> SweepReport {
-    let mut run = SweepRun::new(&make_env(), policy_name, episodes, seed, kinds);
-    let mut cells: Vec<(_, Option<SweepCell>)> = run.grid.iter().map(|&c| (c, None)).collect();
-    for_each(
-        &mut cells,
-        threads,
-        &|| (make_env(), make_policy()),
-        &|_, (cell, played), (env, policy)| {
-            *played = Some(run_cell(env, policy.as_mut(), *cell, episodes, seed));
-        },
-    );
-    for (_, played) in cells {
-        if let Some(cell) = played {
-            run.record(cell);
-        }
+    let agents: [(&str, &str, crate::matrix::MakePolicy<'_>); 1] =
+        [(policy_name, policy_name, make_policy)];
+    let matrix = crate::matrix::sweep_agents(make_env, &agents, episodes, seed, kinds, threads);
+    match matrix.agents.into_iter().next() {
+        Some(a) => a.report,
+        None => SweepRun::new(&make_env(), policy_name, episodes, seed, kinds).into_report(),
     }
-    run.into_report()
 }
 
 impl SweepReport {

@@ -36,3 +36,42 @@ fn threads_do_not_change_results() {
         }
     }
 }
+
+/// Agents swept side by side get each exactly the report of its own sweep,
+/// whatever the number of threads.
+#[test]
+fn a_matrix_is_each_agents_own_sweep() {
+    use wobble_engine::perturb::Kind;
+    use wobble_policy::{sweep, sweep_agents, OraclePolicy};
+    let site = builtin::load_builtin("login-user").unwrap();
+    let make_env = || Env::new(site.clone(), 0, EnvConfig::default()).unwrap();
+    let kinds = [Kind::Relabel, Kind::Popup];
+    let random: &(dyn Fn() -> Box<dyn Policy> + Sync) = &|| Box::new(RandomPolicy::new(2));
+    let oracle: &(dyn Fn() -> Box<dyn Policy> + Sync) = &|| Box::new(OraclePolicy::default());
+    let agents = [("random", "random", random), ("oracle", "oracle", oracle)];
+    let alone: Vec<String> = agents
+        .iter()
+        .map(|(_, what, make)| {
+            let report = sweep(&mut make_env(), make().as_mut(), what, 12, 1 << 63, &kinds);
+            serde_json::to_string(&report).unwrap()
+        })
+        .collect();
+    for threads in [1, 2, 5] {
+        let matrix = sweep_agents(&make_env, &agents, 12, 1 << 63, &kinds, threads);
+        let together: Vec<String> = matrix
+            .agents
+            .iter()
+            .map(|a| serde_json::to_string(&a.report).unwrap())
+            .collect();
+        assert_eq!(together, alone, "{threads} threads");
+        assert_eq!(matrix.agents[1].agent, "oracle");
+        let table = matrix.table();
+        assert!(
+            table.contains("unperturbed") && table.contains("popup:3"),
+            "{table}"
+        );
+        // One CSV row per agent and cell, below one header.
+        assert_eq!(matrix.csv().lines().count(), 1 + 2 * 7);
+        assert!(matrix.csv().starts_with("agent,kind,severity"));
+    }
+}

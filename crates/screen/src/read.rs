@@ -219,8 +219,9 @@ impl InkPatch {
 
     /// Where this patch (a word) best matches inside `haystack` (a label, say),
     /// how alike it looks there, 0 to 1: the normalized correlation at the
-    /// best place, trying every column and the rows near each line of the
-    /// haystack's text.
+    /// best place. Rows near each line of the haystack's text are tried; along
+    /// each, the column profiles (ink summed down each column) pick the three
+    /// most promising places, where the whole pictures are compared.
     pub fn find_in(&self, haystack: &InkPatch) -> f32 {
         if self.is_empty() || haystack.is_empty() {
             return 0.0;
@@ -239,15 +240,59 @@ impl InkPatch {
                 .get(y * haystack.width..(y + 1) * haystack.width)
                 .is_none_or(|row| row.iter().filter(|&&v| v >= 0.25).count() < 3)
         };
+        let mut mine = vec![0.0f32; w];
+        for y in 0..h {
+            for (m, v) in mine
+                .iter_mut()
+                .zip(self.ink.get(y * w..(y + 1) * w).unwrap_or(&[]))
+            {
+                *m += v;
+            }
+        }
+        let mine_norm = mine.iter().map(|v| v * v).sum::<f32>().sqrt();
+        let mut theirs = vec![0.0f32; haystack.width];
         for top in 0..=rows {
             let line_starts = top == 0 || (blank(top - 1) && !blank(top));
             if !line_starts {
                 continue;
             }
             for y0 in top.saturating_sub(1)..=(top + 1).min(rows) {
+                let rows_here = h.min(haystack.height - y0);
+                theirs.iter_mut().for_each(|v| *v = 0.0);
+                for y in y0..y0 + rows_here {
+                    let row = haystack
+                        .ink
+                        .get(y * haystack.width..(y + 1) * haystack.width);
+                    for (t, v) in theirs.iter_mut().zip(row.unwrap_or(&[])) {
+                        *t += v;
+                    }
+                }
+                // The three places whose column profiles correlate best.
+                let mut places = [(f32::MIN, 0usize); 3];
                 for x0 in 0..=(haystack.width - w) {
+                    let window = theirs.get(x0..x0 + w).unwrap_or(&[]);
                     let (mut dot, mut sq) = (0.0f32, 0.0f32);
-                    for y in 0..h.min(haystack.height - y0) {
+                    for (a, b) in mine.iter().zip(window) {
+                        dot += a * b;
+                        sq += b * b;
+                    }
+                    let score = if sq > 0.0 {
+                        dot / (mine_norm * sq.sqrt())
+                    } else {
+                        0.0
+                    };
+                    if let Some(worst) = places.iter_mut().min_by(|a, b| a.0.total_cmp(&b.0)) {
+                        if score > worst.0 {
+                            *worst = (score, x0);
+                        }
+                    }
+                }
+                for &(score, x0) in &places {
+                    if score == f32::MIN {
+                        continue;
+                    }
+                    let (mut dot, mut sq) = (0.0f32, 0.0f32);
+                    for y in 0..rows_here {
                         let start = (y0 + y) * haystack.width + x0;
                         let hay = haystack.ink.get(start..start + w).unwrap_or(&[]);
                         let me = self.ink.get(y * w..(y + 1) * w).unwrap_or(&[]);

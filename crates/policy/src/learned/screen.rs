@@ -10,7 +10,8 @@
 //! - the ink of the box, of the strips to its left, right and above (where
 //!   labels sit), pooled on small grids;
 //! - how alike the box's text looks to each goal value of the instruction,
-//!   which is drawn as text in a fixed face (DejaVu Sans, 14 px), as the
+//!   which is drawn as text in a fixed face (DejaVu Sans, 14 px, regular and
+//!   bold: buttons and strong text are bold), as the
 //!   instruction panel shows it; for a drop-down, how alike the option
 //!   looks, set in the page's face as the opened list shows it;
 //! - how well the label beside a field (left of it or above) shows each
@@ -71,6 +72,7 @@ const SIDE: f32 = 220.0;
 const ABOVE: f32 = 26.0;
 /// The face and size the instruction's values are drawn in.
 const INSTRUCTION_FACE: FaceFile = FaceFile::Sans;
+const INSTRUCTION_BOLD: FaceFile = FaceFile::SansBold;
 const INSTRUCTION_PX: f32 = 14.0;
 
 const _: () = assert!(
@@ -97,7 +99,9 @@ pub struct Eyes {
     reader: GlyphReader,
     screen: Screen,
     /// The goal values drawn, and the values they show.
-    goal_patches: Vec<InkPatch>,
+    /// Each goal value drawn in the regular and the bold face (buttons and
+    /// strong text are bold: the agent knows both weights of its face).
+    goal_patches: Vec<[InkPatch; 2]>,
     /// Each goal's name drawn as written and with a capital, as a brief lists it.
     name_patches: Vec<Vec<InkPatch>>,
     /// How well each field's label shows each goal's name, this episode, by node id.
@@ -169,12 +173,14 @@ impl Eyes {
         }
         self.goal_values = env.goal_fields().map(|(_, _, v)| v.to_string()).collect();
         self.goal_patches
-            .resize_with(self.goal_values.len(), InkPatch::default);
-        for (value, patch) in self.goal_values.iter().zip(&mut self.goal_patches) {
-            let image = &mut self.text_image;
-            self.painter
-                .paint_text(value, INSTRUCTION_FACE, INSTRUCTION_PX, 1.0, 0.0, image);
-            patch.set(image, whole(image));
+            .resize_with(self.goal_values.len(), Default::default);
+        for (value, pair) in self.goal_values.iter().zip(&mut self.goal_patches) {
+            for (face, patch) in [INSTRUCTION_FACE, INSTRUCTION_BOLD].into_iter().zip(pair) {
+                let image = &mut self.text_image;
+                self.painter
+                    .paint_text(value, face, INSTRUCTION_PX, 1.0, 0.0, image);
+                patch.set(image, whole(image));
+            }
         }
         self.name_patches.clear();
         for (_, name, _) in env.goal_fields() {
@@ -468,9 +474,9 @@ fn ink(s: &Screen, r: Region, out: &mut [f32; INK_DIMS]) {
 }
 
 /// How alike the text in `region` of `image` looks to each goal value.
-fn looks(goals: &[InkPatch], patch: &InkPatch, out: &mut [f32; GOALS]) {
-    for (slot, goal) in out.iter_mut().zip(goals) {
-        *slot = patch.look_alike(goal);
+fn looks(goals: &[[InkPatch; 2]], patch: &InkPatch, out: &mut [f32; GOALS]) {
+    for (slot, [regular, bold]) in out.iter_mut().zip(goals) {
+        *slot = patch.look_alike(regular).max(patch.look_alike(bold));
     }
 }
 
