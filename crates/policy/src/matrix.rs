@@ -31,6 +31,9 @@ pub struct Matrix {
     pub agents: Vec<AgentSweep>,
 }
 
+/// One cell of one agent: the agent's index and the cell (kind, severity).
+type Job = (usize, (Option<Kind>, u8));
+
 /// Something that makes one agent's policy, once per thread.
 pub type MakePolicy<'a> = &'a (dyn Fn() -> Box<dyn Policy> + Sync);
 
@@ -46,7 +49,7 @@ pub fn sweep_agents(
     threads: usize,
 ) -> Matrix {
     let cells = grid(kinds);
-    let mut jobs: Vec<((usize, (Option<Kind>, u8)), Option<SweepCell>)> = (0..agents.len())
+    let mut jobs: Vec<(Job, Option<SweepCell>)> = (0..agents.len())
         .flat_map(|a| cells.iter().map(move |&c| ((a, c), None)))
         .collect();
     for_each(
