@@ -156,3 +156,40 @@ fn it_clicks_at_the_centre_of_the_box_it_chose() {
         })
     );
 }
+
+#[test]
+fn what_is_out_of_sight_must_be_scrolled_to() {
+    // Seeds where the button to click lies below the window.
+    let mut found = 0;
+    for seed in EVALUATION_SEEDS_START..EVALUATION_SEEDS_START + 40 {
+        let mut env = open(Source::Named("click-button"), None, None).unwrap();
+        env.reset(seed);
+        let mut oracle = OraclePolicy::default();
+        oracle.begin_episode(&env);
+        let Action::Click(target) = oracle.act(&env) else {
+            continue;
+        };
+        let b = env.nodes()[target as usize].bbox;
+        if b.y + b.h / 2.0 < env.site().height {
+            continue;
+        }
+        found += 1;
+        let mut f = Featurizer::default();
+        f.compute(&env, &screen());
+        // Scrolling down and up are offered, and a demonstrated click out of
+        // sight is, for this agent, a scroll towards it.
+        let i = f.index_of(&env, &Action::Click(target)).unwrap();
+        assert!(
+            matches!(f.action(&env, i), Some(Action::Scroll(dy)) if dy > 0.0),
+            "seed {seed}"
+        );
+        env.step(&f.action(&env, i).unwrap()).unwrap();
+        let b = env.nodes()[target as usize].bbox;
+        let centre = b.y + b.h / 2.0 - env.scroll_y();
+        assert!(
+            centre >= 0.0 && centre < env.site().height,
+            "seed {seed}: still out of sight"
+        );
+    }
+    assert!(found > 2, "{found} seeds with the button out of sight");
+}

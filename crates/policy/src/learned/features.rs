@@ -269,6 +269,9 @@ pub fn ends_by_finish(site: &Site) -> bool {
     !site.elems.iter().any(|e| ends(&e.on_click))
 }
 
+/// How far the screen agent scrolls, in windows.
+pub const SCREEN_SCROLL: f32 = 0.75;
+
 /// Number words a person reads as quantities.
 const NUMBER_WORDS: [&str; 10] = [
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -380,6 +383,25 @@ impl Featurizer {
     /// counts as typing a goal field into the same element.
     pub fn index_of(&self, env: &Env, action: &Action) -> Option<usize> {
         let cands = env.candidates();
+        // The screen agent cannot click what is out of sight: a demonstrated
+        // click there is, for it, a scroll towards it.
+        if let (true, Action::Click(id)) = (self.points, action) {
+            let b = env.nodes().get(*id as usize).map(|n| n.bbox)?;
+            let (top, window) = (env.scroll_y(), env.site().height);
+            let towards = if b.y + b.h / 2.0 > top + window {
+                Some(1.0)
+            } else if b.y + b.h / 2.0 < top {
+                Some(-1.0)
+            } else {
+                None
+            };
+            if let Some(sign) = towards {
+                let scroll = Action::Scroll(sign * window * SCREEN_SCROLL);
+                if let Some(i) = self.extra.iter().position(|c| *c == scroll) {
+                    return Some(cands.len() + i);
+                }
+            }
+        }
         if let Some(i) = cands.iter().position(|c| c == action) {
             return Some(i);
         }
@@ -412,7 +434,13 @@ impl Featurizer {
         self.points = set.screen;
         if set.screen {
             // Pixels only: the instruction's small numbers are not read from its text.
+            // What is below or above the window must be scrolled into sight first.
             self.extra.clear();
+            let window = env.site().height;
+            if env.page_height() > window {
+                self.extra.push(Action::Scroll(window * SCREEN_SCROLL));
+                self.extra.push(Action::Scroll(-window * SCREEN_SCROLL));
+            }
             if self.finishes(env) {
                 self.extra.push(Action::Finish);
             }

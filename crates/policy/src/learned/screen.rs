@@ -44,7 +44,9 @@ pub const VERB: usize = 1;
 pub const PLACE: usize = 6;
 /// Step over the step limit.
 pub const STEP: usize = 10;
-/// The goal value a type candidate types, one-hot.
+/// The goal value a type candidate types, one-hot. For a click: how well the
+/// best-matching control in sight shows a goal value, and whether this one is
+/// in sight; for a scroll: the same best match, and the scroll's direction.
 pub const TYPES: usize = 11;
 /// How alike the candidate's text looks to each goal value.
 pub const LOOKS: usize = TYPES + GOALS;
@@ -366,6 +368,19 @@ impl Eyes {
         } else {
             empty as f32 / boxes as f32
         };
+        // How well the best-matching control in sight shows a goal value: when
+        // none does, what is wanted may be out of sight.
+        let mut best_in_sight = 0.0f32;
+        for action in engine {
+            if let Action::Click(id) = action {
+                if let Some(v) = self
+                    .view_of(env, *id)
+                    .filter(|v| in_sight(v.region, height))
+                {
+                    best_in_sight = v.looks.iter().copied().fold(best_in_sight, f32::max);
+                }
+            }
+        }
         for (a, action) in engine.iter().chain(extra).enumerate() {
             let mut c = Candidate {
                 page: NO_TOKEN,
@@ -383,6 +398,10 @@ impl Eyes {
                 Action::Finish => 4,
             };
             d[VERB + verb] = 1.0;
+            if let Action::Scroll(dy) = action {
+                d[TYPES] = best_in_sight;
+                d[TYPES + 1] = dy.signum();
+            }
             let Some(v) = action.element().and_then(|id| self.view_of(env, id)) else {
                 out.push(c);
                 continue;
@@ -430,6 +449,8 @@ impl Eyes {
                 }
                 _ => {
                     d[LOOKS..LOOKS + GOALS].copy_from_slice(&v.looks);
+                    d[TYPES] = best_in_sight;
+                    d[TYPES + 1] = in_sight(r, height) as u8 as f32;
                     let mine = &self.amounts[a];
                     d[HAS_AMOUNT] = mine.iter().any(|n| n.money) as u8 as f32;
                     d[CHEAPEST] = cheapest(mine, &self.amounts, a) as u8 as f32;
@@ -493,6 +514,12 @@ fn best_two(values: &[f32; GOALS]) -> (usize, (usize, f32)) {
         second.1 = 0.0;
     }
     (best, second)
+}
+
+/// Whether a box's centre is inside the window (`height` page pixels tall).
+fn in_sight(r: Region, height: f32) -> bool {
+    let centre = (r.y0 + r.y1) as f32 / 2.0;
+    centre >= 0.0 && centre < height
 }
 
 /// A region shrunk by `by` pixels on every side.
