@@ -18,7 +18,7 @@
 use crate::env::Node;
 use crate::format::TextStyle;
 use crate::site::{Placement, Role, Site};
-use crate::text::{face_width, face_wrap, Face};
+use crate::text::{face_width, face_wrap, Measure};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use taffy::prelude::*;
@@ -76,7 +76,8 @@ pub struct Layouter {
     /// The site the subtrees were built for (held, so that the comparison by
     /// pointer cannot be fooled by a new site at a freed address).
     site: Option<Arc<Site>>,
-    face: Face,
+    /// How the site's theme measures text (face and weight).
+    measure: Measure,
     /// Per page (or dialog) index.
     pages: Vec<PageTree>,
     /// Scratch of a rebuild: every taffy node made, the boxes to read back,
@@ -91,7 +92,7 @@ impl Default for Layouter {
         Layouter {
             tree: TaffyTree::new(),
             site: None,
-            face: Face::Sans,
+            measure: Measure::default(),
             pages: Vec::new(),
             ids: Vec::new(),
             map: Vec::new(),
@@ -204,7 +205,7 @@ impl Layouter {
                 p.ids.clear();
             }
             self.site = Some(Arc::clone(site));
-            self.face = Face::of(&site.theme.font);
+            self.measure = Measure::of(&site.theme);
         }
         let page = page as usize;
         if self.pages.len() <= page {
@@ -402,7 +403,7 @@ impl Layouter {
         let Some(root) = tree.root else {
             return 0.0;
         };
-        let face = self.face;
+        let measure = self.measure;
         let width = site.width;
         let bar = dialog == Some(Placement::BottomBar);
         let (ox, mut oy) = if dialog.is_some() {
@@ -428,7 +429,7 @@ impl Layouter {
                         style,
                         |_, _| 0.0,
                         |known, avail| match text {
-                            Some(i) => measure_text(face, &nodes[i as usize], known, avail),
+                            Some(i) => measure_text(measure, &nodes[i as usize], known, avail),
                             None => Size::ZERO,
                         },
                     )
@@ -503,15 +504,17 @@ impl Layouter {
         let lh = line_height(n.font_px);
         let (w, h) = match n.role {
             Role::Button => (
-                (face_width(self.face, &n.label, advance_px(n)) + 32.0).ceil(),
+                (face_width(self.measure.face, &n.label, advance_px(self.measure, n)) + 32.0)
+                    .ceil(),
                 CONTROL_HEIGHT,
             ),
             Role::Link => (
-                (face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil(),
+                (face_width(self.measure.face, &n.label, advance_px(self.measure, n)) + 4.0).ceil(),
                 lh,
             ),
             Role::Checkbox | Role::Radio => (
-                (22.0 + face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil(),
+                (22.0 + face_width(self.measure.face, &n.label, advance_px(self.measure, n)) + 4.0)
+                    .ceil(),
                 lh.max(22.0),
             ),
             _ => return None,
@@ -680,17 +683,20 @@ fn uniform(v: f32) -> Rect4 {
 
 type Rect4 = taffy::Rect<LengthPercentage>;
 
-/// The font size scaled for the advance of bold type where the app draws bold.
-fn advance_px(n: &Node) -> f32 {
+/// The font size scaled for the advance of bold type where the app draws
+/// bold: these roles and strong text, or every text when the theme is bold.
+/// The SVG drawing wraps text with the same size, so that its lines are the
+/// layout's.
+pub(crate) fn advance_px(measure: Measure, n: &Node) -> f32 {
     let bold = matches!(
         n.role,
         Role::Heading | Role::Banner | Role::Button | Role::Label | Role::Dialog
     ) || n.style == crate::format::TextStyle::Strong;
-    n.font_px * if bold { crate::text::BOLD_FACTOR } else { 1.0 }
+    measure.advance_px(n.font_px, bold)
 }
 
 fn measure_text(
-    face: Face,
+    measure: Measure,
     n: &Node,
     known: Size<Option<f32>>,
     avail: Size<AvailableSpace>,
@@ -703,7 +709,12 @@ fn measure_text(
         (None, AvailableSpace::MinContent) => 0.0,
         (None, AvailableSpace::MaxContent) => f32::INFINITY,
     };
-    let (w, lines) = face_wrap(face, &n.label, advance_px(n), max_w.max(40.0));
+    let (w, lines) = face_wrap(
+        measure.face,
+        &n.label,
+        advance_px(measure, n),
+        max_w.max(40.0),
+    );
     Size {
         width: known.width.unwrap_or(w.ceil()),
         height: known.height.unwrap_or(lines as f32 * lh),

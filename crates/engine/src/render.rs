@@ -20,9 +20,10 @@
 
 use crate::env::{Env, Node};
 use crate::format::{TextStyle, Theme};
+use crate::layout::advance_px;
 use crate::layout::{line_height, Rect, BANNER_HEIGHT};
 use crate::site::{Placement, Role};
-use crate::text::{face_width, Face, BOLD_FACTOR};
+use crate::text::{face_width, Face, Measure};
 use std::fmt::{self, Write};
 
 /// Monospace stack for `Code` text (the app's, too).
@@ -79,12 +80,13 @@ pub fn page_svg(env: &Env) -> String {
     let _ = writeln!(
         svg.out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-         font-family=\"{font}\" font-size=\"{size}\" fill=\"{text}\" data-site=\"{site}\" data-page=\"{page_id}\" \
+         font-family=\"{font}\" font-size=\"{size}\"{weight} fill=\"{text}\" data-site=\"{site}\" data-page=\"{page_id}\" \
          data-seed=\"{seed}\" data-perturb=\"{spec}\">",
         w = N(width),
         h = N(height),
         font = Esc(svg.theme.font),
         size = N(site.theme.font_size),
+        weight = Weight(svg.theme.weight),
         text = Esc(svg.theme.text),
         site = Esc(&site.name),
         page_id = Esc(env.page_id()),
@@ -156,7 +158,9 @@ struct Palette<'a> {
     surface: &'a str,
     border: &'a str,
     radius: f32,
-    face: Face,
+    /// CSS weight of the theme's text (400 unless a theme or `font` says otherwise).
+    weight: u16,
+    measure: Measure,
 }
 
 impl<'a> Palette<'a> {
@@ -174,7 +178,8 @@ impl<'a> Palette<'a> {
             } else {
                 0.0
             },
-            face: Face::of(&theme.font),
+            weight: theme.font_weight,
+            measure: Measure::of(theme),
         }
     }
 }
@@ -209,6 +214,20 @@ impl fmt::Display for N {
             write!(f, "{sign}{}", abs / 10)
         } else {
             write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+        }
+    }
+}
+
+/// The root's `font-weight` attribute, written only when the theme's weight
+/// is not the regular 400 (so unstyled drawings stay as they were).
+struct Weight(u16);
+
+impl fmt::Display for Weight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 400 {
+            Ok(())
+        } else {
+            write!(f, " font-weight=\"{}\"", self.0)
         }
     }
 }
@@ -263,15 +282,6 @@ pub fn wrap_lines(face: Face, text: &str, font_px: f32, max_width: f32) -> Vec<&
     }
     lines.push(&text[line_start..line_end]);
     lines
-}
-
-/// The font size the layout measured a node's text at (bold text runs wider).
-fn advance_px(n: &Node) -> f32 {
-    let bold = matches!(
-        n.role,
-        Role::Heading | Role::Banner | Role::Button | Role::Label | Role::Dialog
-    ) || n.style == TextStyle::Strong;
-    n.font_px * if bold { BOLD_FACTOR } else { 1.0 }
 }
 
 /// Baseline of text centred on a line box whose top is `top`.
@@ -329,8 +339,15 @@ impl Svg<'_> {
         if look.fill != self.theme.text {
             let _ = write!(self.out, " fill=\"{}\"", Esc(look.fill));
         }
-        if look.weight != 400 {
-            let _ = write!(self.out, " font-weight=\"{}\"", look.weight);
+        // Body text takes the theme's weight (the root's); heavier text
+        // stays at least as heavy as the theme's.
+        let weight = if look.weight <= 400 {
+            self.theme.weight
+        } else {
+            look.weight.max(self.theme.weight)
+        };
+        if weight != self.theme.weight {
+            let _ = write!(self.out, " font-weight=\"{weight}\"");
         }
         if let Some(o) = look.opacity {
             let _ = write!(self.out, " fill-opacity=\"{o}\"");
@@ -354,7 +371,12 @@ impl Svg<'_> {
     /// Text wrapped to `max_w` like the layout did, one line per line box from `top`.
     fn paragraph(&mut self, n: &Node, x: f32, top: f32, max_w: f32, look: TextLook<'_>) {
         let lh = line_height(n.font_px);
-        let lines = wrap_lines(self.theme.face, &n.label, advance_px(n), max_w.max(40.0));
+        let lines = wrap_lines(
+            self.theme.measure.face,
+            &n.label,
+            advance_px(self.theme.measure, n),
+            max_w.max(40.0),
+        );
         for (k, line) in lines.into_iter().enumerate() {
             let y = baseline(top + k as f32 * lh, lh, n.font_px);
             self.text(x, y, n.font_px, look, line);
@@ -467,8 +489,13 @@ impl Svg<'_> {
             }
             Role::Label => {
                 // Centred on its row, like the app's label.
-                let lines =
-                    wrap_lines(self.theme.face, &n.label, advance_px(n), b.w.max(40.0)).len();
+                let lines = wrap_lines(
+                    self.theme.measure.face,
+                    &n.label,
+                    advance_px(self.theme.measure, n),
+                    b.w.max(40.0),
+                )
+                .len();
                 let top = b.y + (b.h - lines as f32 * lh) / 2.0;
                 self.paragraph(n, b.x, top, b.w, TextLook::plain(text).weight(550));
             }
@@ -510,7 +537,9 @@ impl Svg<'_> {
                     (n.placeholder.clone(), true)
                 };
                 let room = b.w - 2.0 * FIELD_PADDING - if is_select { 18.0 } else { 0.0 };
-                let shown = fit(self.theme.face, &shown, n.font_px, room);
+                // Values are drawn in the body weight, bold when the theme is.
+                let px = self.theme.measure.advance_px(n.font_px, false);
+                let shown = fit(self.theme.measure.face, &shown, px, room);
                 let look = TextLook {
                     opacity: faint.then_some(0.45),
                     ..TextLook::plain(text)
@@ -706,7 +735,7 @@ mod tests {
     #[test]
     fn lines_match_the_layouts_wrap() {
         let text = "Enter the name exactly as it appears on the passenger's ID, please.";
-        for face in [Face::Sans, Face::Serif, Face::Mono] {
+        for face in [Face::Sans, Face::Serif, Face::Mono, Face::Condensed] {
             for max in [40.0, 90.0, 150.0, 230.0, 1000.0] {
                 let lines = wrap_lines(face, text, 14.0, max);
                 assert_eq!(lines.len() as u32, face_wrap(face, text, 14.0, max).1);
