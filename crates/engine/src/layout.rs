@@ -64,6 +64,21 @@ pub const LABEL_WIDTH: f32 = 150.0;
 pub const INPUT_WIDTH: f32 = 220.0;
 /// Height of a text field, select or button.
 pub const CONTROL_HEIGHT: f32 = 34.0;
+/// Gap between the top-level elements of a page (and of a dialog).
+pub const PAGE_GAP: f32 = 12.0;
+/// Gap between the elements of a row (and of a field's label and input).
+pub const ROW_GAP: f32 = 10.0;
+/// Gap between the cells of a list row.
+pub const LIST_ITEM_GAP: f32 = 16.0;
+/// Gap between the lines of a card, a list, a radio group or a wrapped row.
+pub const LINE_GAP: f32 = 8.0;
+/// Padding inside a card.
+pub const CARD_PADDING: f32 = 14.0;
+/// Padding inside a list row.
+pub const LIST_ITEM_PADDING: f32 = 10.0;
+/// Width a checkbox or radio button adds to its label (its box and the gap
+/// after it); its label also gets 4 px of room to end.
+pub const CHECK_WIDTH: f32 = 22.0;
 /// Width of a dialog.
 pub const DIALOG_WIDTH: f32 = 380.0;
 /// Top of a dialog.
@@ -174,6 +189,14 @@ impl PageTree {
             label.push_str(&n.label);
         }
     }
+}
+
+/// Width of a text field or select on a site this wide: [`INPUT_WIDTH`],
+/// narrower when the site leaves no room for it beside its label.
+pub fn input_width(site_width: f32) -> f32 {
+    INPUT_WIDTH
+        .min(site_width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
+        .max(80.0)
 }
 
 /// Line height for a font size.
@@ -301,7 +324,7 @@ impl Layouter {
                 content_children.push(t);
             }
         }
-        let gap = 12.0;
+        let gap = PAGE_GAP;
         if is_dialog {
             let dialog_w = if bar {
                 width
@@ -513,9 +536,11 @@ impl Layouter {
                 lh,
             ),
             Role::Checkbox | Role::Radio => (
-                (22.0 + face_width(self.measure.face, &n.label, advance_px(self.measure, n)) + 4.0)
+                (CHECK_WIDTH
+                    + face_width(self.measure.face, &n.label, advance_px(self.measure, n))
+                    + 4.0)
                     .ceil(),
-                lh.max(22.0),
+                lh.max(CHECK_WIDTH),
             ),
             _ => return None,
         };
@@ -569,10 +594,7 @@ impl Layouter {
                 self.label_leaf(i, n, None)?
             }
             Role::TextBox | Role::Password | Role::Number | Role::Date | Role::Select => {
-                let w = INPUT_WIDTH
-                    .min(site.width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
-                    .max(80.0);
-                self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
+                self.leaf(Some(i), fixed(input_width(site.width), CONTROL_HEIGHT))?
             }
             Role::Banner | Role::Dialog => return None,
             Role::Group | Role::List | Role::ListItem | Role::RadioGroup => {
@@ -616,12 +638,16 @@ impl Layouter {
                         AlignItems::FLEX_START
                     },
                     gap: Size {
-                        width: length(if n.role == Role::ListItem { 16.0 } else { 10.0 }),
-                        height: length(8.0),
+                        width: length(if n.role == Role::ListItem {
+                            LIST_ITEM_GAP
+                        } else {
+                            ROW_GAP
+                        }),
+                        height: length(LINE_GAP),
                     },
                     padding: uniform(match n.role {
-                        Role::ListItem => 10.0,
-                        Role::Group if is_card => 14.0,
+                        Role::ListItem => LIST_ITEM_PADDING,
+                        Role::Group if is_card => CARD_PADDING,
                         _ => 0.0,
                     }),
                     size: Size {
