@@ -10,7 +10,7 @@ use std::str::FromStr;
 /// One kind of change to a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    /// Reposition an element (a submit button, say) within its page.
+    /// Reposition the task's primary action (and, at severity 3, other buttons and links) within its page.
     Move,
     /// Shuffle the order of sibling elements.
     Reorder,
@@ -99,7 +99,7 @@ impl Kind {
     /// What it does, and what each severity means.
     pub fn description(self) -> &'static str {
         match self {
-            Kind::Move => "Moves an element, the primary button first, to another place on its page. 1: within its row or card; 2: out of its card to another place on the page; 3: several buttons and links moved.",
+            Kind::Move => "Moves the task's primary action (\"Search flights\", \"Pay now\": the primary button of every page) to a place at least 40 px from where it was, so a click at its old place misses it. 1: within its row, card or page; 2: out of its card or row to another place on the page; 3: as 2, and up to three other buttons and links moved. A site without primary buttons gets one other button or link moved (up to three at 3).",
             Kind::Reorder => "Shuffles the order of sibling elements (page sections, card contents, list-row cells). 1: one container; 2: half of them; 3: all of them.",
             Kind::SwapColumns => "Swaps the columns of two-column rows (From/To, First/Last name) and list-row cells. 1: one row; 2: half the rows; 3: every row and list row.",
             Kind::Relabel => "Rewords button texts, links and field labels with synonyms from a data file (\"Search flights\" becomes \"Find flights\"); never a word the instruction uses. 1: one element; 2: half; 3: all that have synonyms.",
