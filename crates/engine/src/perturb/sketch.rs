@@ -7,8 +7,8 @@
 //! from the site alone, with the layout's own sizes and gaps
 //! ([`crate::layout`]): elements shown whatever the state, labels measured in
 //! the theme's face and weight (a value read from state counts as a short
-//! word), one row per list, rows that wrap. It is close, not exact; the
-//! move tests lay the real pages out and measure.
+//! word) and wrapped by width alone, one row per list, rows that wrap. It is
+//! close, not exact; the move tests lay the real pages out and measure.
 
 use super::Transform;
 use crate::layout::{
@@ -16,7 +16,7 @@ use crate::layout::{
     LABEL_WIDTH, LINE_GAP, LIST_ITEM_GAP, LIST_ITEM_PADDING, PAGE_GAP, PAGE_PADDING, ROW_GAP,
 };
 use crate::site::{ElemId, Options, PageId, Role, TemplatePart};
-use crate::text::{face_width, face_wrap, Measure};
+use crate::text::{face_width, Measure};
 
 /// How a container places its items.
 #[derive(Clone, Copy)]
@@ -91,21 +91,22 @@ impl Transform<'_> {
         let elem = self.site.elem(e);
         let font = self.site.theme.font_size;
         let lh = line_height(font);
-        let label = sketch_label(&elem.label.parts);
-        let width = |px: f32, bold: bool| face_width(m.face, &label, m.advance_px(px, bold));
+        let parts = &elem.label.parts;
+        let width = |px: f32, bold: bool| label_width(m, parts, m.advance_px(px, bold));
+        // Lines of a label wrapped at `max`: close to the layout's word wrap.
+        let lines = |w: f32, max: f32| (w / max.max(1.0)).ceil().max(1.0);
         if let Some(flow) = self.flow_of(e) {
             return self.flow_size(m, &elem.children, flow, avail);
         }
         match elem.role {
             Role::Heading => {
                 let px = font * 1.45;
-                let (w, lines) = face_wrap(m.face, &label, m.advance_px(px, true), avail);
-                (w, lines as f32 * line_height(px))
+                let w = width(px, true);
+                (w.min(avail), lines(w, avail) * line_height(px))
             }
             Role::Text => {
-                let bold = elem.style == crate::format::TextStyle::Strong;
-                let (w, lines) = face_wrap(m.face, &label, m.advance_px(font, bold), avail);
-                (w, lines as f32 * lh)
+                let w = width(font, elem.style == crate::format::TextStyle::Strong);
+                (w.min(avail), lines(w, avail) * lh)
             }
             Role::Button => ((width(font, true) + 32.0).ceil(), CONTROL_HEIGHT),
             Role::Link => ((width(font, false) + 4.0).ceil(), lh),
@@ -130,13 +131,10 @@ impl Transform<'_> {
                     lh + options as f32 * (option_h + LINE_GAP),
                 )
             }
-            role if role.is_text_entry() || role == Role::Select => {
-                let (_, lines) = face_wrap(m.face, &label, m.advance_px(font, true), LABEL_WIDTH);
-                (
-                    (LABEL_WIDTH + ROW_GAP + input_width(self.site.width)).min(avail),
-                    CONTROL_HEIGHT.max(lines as f32 * lh),
-                )
-            }
+            role if role.is_text_entry() || role == Role::Select => (
+                (LABEL_WIDTH + ROW_GAP + input_width(self.site.width)).min(avail),
+                CONTROL_HEIGHT.max(lines(width(font, true), LABEL_WIDTH) * lh),
+            ),
             _ => (0.0, 0.0),
         }
     }
@@ -295,15 +293,15 @@ impl Transform<'_> {
     }
 }
 
-/// A label's text for measuring: its literal parts, and a short word for
-/// each value it reads (a name, a price or a date is rarely shorter).
-fn sketch_label(parts: &[TemplatePart]) -> String {
-    let mut out = String::new();
-    for part in parts {
-        match part {
-            TemplatePart::Lit(s) => out.push_str(s),
-            _ => out.push_str("nnnnnn"),
-        }
-    }
-    out
+/// The width of a label at `px`: its literal parts, and a short word of six
+/// letters for each value it reads (a name, a price or a date is rarely
+/// shorter). Measured in place: a reset sketches many candidate places.
+fn label_width(m: Measure, parts: &[TemplatePart], px: f32) -> f32 {
+    parts
+        .iter()
+        .map(|part| match part {
+            TemplatePart::Lit(s) => face_width(m.face, s, px),
+            _ => 6.0 * m.face.advance('n') * px,
+        })
+        .sum()
 }
