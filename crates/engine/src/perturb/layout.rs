@@ -64,9 +64,9 @@ struct Moved {
 impl Transform<'_> {
     /// Moves every page's primary action clearly elsewhere: at severity 1
     /// within its row, card or page flow; at 2 out of its card (or row) to
-    /// another place on the page; at 3 as at 2, and a few other buttons and
-    /// links too. A site with no primary action gets one other button or
-    /// link moved (three at severity 3).
+    /// another place on the page; at 3 as at 2, and up to three other
+    /// buttons and links too. A site with no primary action gets one other
+    /// button or link moved (up to three at severity 3).
     pub(super) fn moves(&mut self) {
         let places = self.places();
         let mut primary = Vec::new();
