@@ -86,12 +86,15 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
     let dark = is_dark(&theme.background);
     let page_style = format!(
         "width: {w}px; height: {page_height}px; font-family: {font}; font-size: {size}px; \
-         background: {bg}; color: {text}; --wb-accent: {accent}; --wb-accent-text: {accent_text}; \
+         font-weight: {weight}; --wb-weight: {weight}; background: {bg}; color: {text}; --wb-accent: {accent}; --wb-accent-text: {accent_text}; \
          --wb-surface: {surface}; --wb-border: {border}; --wb-radius: {radius}px; --wb-text: {text}; --wb-bg: {bg}; \
          color-scheme: {scheme};",
         w = scene.width,
         font = css(&theme.font, "system-ui, sans-serif"),
         size = theme.font_size,
+        // The engine measured every text in this weight (bold from 600 up); the stylesheet keeps
+        // headings, labels and buttons at least this heavy.
+        weight = theme.font_weight,
         bg = css(&theme.background, "#ffffff"),
         text = css(&theme.text, "#1d2330"),
         accent = css(&theme.accent, "#2459d6"),

@@ -66,6 +66,9 @@ pub struct Theme {
     pub font: String,
     /// Base font size in pixels.
     pub font_size: f32,
+    /// CSS weight of body text (400 regular, 700 bold; files without it get
+    /// 400). From 600 up every text is drawn, and measured, bold.
+    pub font_weight: u16,
     /// Page background.
     pub background: String,
     /// Body text.
@@ -87,6 +90,7 @@ impl Default for Theme {
         Theme {
             font: "system-ui, sans-serif".into(),
             font_size: 14.0,
+            font_weight: 400,
             background: "#ffffff".into(),
             text: "#1d2330".into(),
             accent: "#2459d6".into(),

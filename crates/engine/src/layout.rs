@@ -18,7 +18,7 @@
 use crate::env::Node;
 use crate::format::TextStyle;
 use crate::site::{Placement, Role, Site};
-use crate::text::{face_width, face_wrap, Face};
+use crate::text::{face_width, face_wrap, Measure};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use taffy::prelude::*;
@@ -64,6 +64,21 @@ pub const LABEL_WIDTH: f32 = 150.0;
 pub const INPUT_WIDTH: f32 = 220.0;
 /// Height of a text field, select or button.
 pub const CONTROL_HEIGHT: f32 = 34.0;
+/// Gap between the top-level elements of a page (and of a dialog).
+pub const PAGE_GAP: f32 = 12.0;
+/// Gap between the elements of a row (and of a field's label and input).
+pub const ROW_GAP: f32 = 10.0;
+/// Gap between the cells of a list row.
+pub const LIST_ITEM_GAP: f32 = 16.0;
+/// Gap between the lines of a card, a list, a radio group or a wrapped row.
+pub const LINE_GAP: f32 = 8.0;
+/// Padding inside a card.
+pub const CARD_PADDING: f32 = 14.0;
+/// Padding inside a list row.
+pub const LIST_ITEM_PADDING: f32 = 10.0;
+/// Width a checkbox or radio button adds to its label (its box and the gap
+/// after it); its label also gets 4 px of room to end.
+pub const CHECK_WIDTH: f32 = 22.0;
 /// Width of a dialog.
 pub const DIALOG_WIDTH: f32 = 380.0;
 /// Top of a dialog.
@@ -76,7 +91,8 @@ pub struct Layouter {
     /// The site the subtrees were built for (held, so that the comparison by
     /// pointer cannot be fooled by a new site at a freed address).
     site: Option<Arc<Site>>,
-    face: Face,
+    /// How the site's theme measures text (face and weight).
+    measure: Measure,
     /// Per page (or dialog) index.
     pages: Vec<PageTree>,
     /// Scratch of a rebuild: every taffy node made, the boxes to read back,
@@ -91,7 +107,7 @@ impl Default for Layouter {
         Layouter {
             tree: TaffyTree::new(),
             site: None,
-            face: Face::Sans,
+            measure: Measure::default(),
             pages: Vec::new(),
             ids: Vec::new(),
             map: Vec::new(),
@@ -175,6 +191,14 @@ impl PageTree {
     }
 }
 
+/// Width of a text field or select on a site this wide: [`INPUT_WIDTH`],
+/// narrower when the site leaves no room for it beside its label.
+pub fn input_width(site_width: f32) -> f32 {
+    INPUT_WIDTH
+        .min(site_width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
+        .max(80.0)
+}
+
 /// Line height for a font size.
 pub fn line_height(font_px: f32) -> f32 {
     (font_px * 1.4).round()
@@ -204,7 +228,7 @@ impl Layouter {
                 p.ids.clear();
             }
             self.site = Some(Arc::clone(site));
-            self.face = Face::of(&site.theme.font);
+            self.measure = Measure::of(&site.theme);
         }
         let page = page as usize;
         if self.pages.len() <= page {
@@ -300,7 +324,7 @@ impl Layouter {
                 content_children.push(t);
             }
         }
-        let gap = 12.0;
+        let gap = PAGE_GAP;
         if is_dialog {
             let dialog_w = if bar {
                 width
@@ -402,7 +426,7 @@ impl Layouter {
         let Some(root) = tree.root else {
             return 0.0;
         };
-        let face = self.face;
+        let measure = self.measure;
         let width = site.width;
         let bar = dialog == Some(Placement::BottomBar);
         let (ox, mut oy) = if dialog.is_some() {
@@ -428,7 +452,7 @@ impl Layouter {
                         style,
                         |_, _| 0.0,
                         |known, avail| match text {
-                            Some(i) => measure_text(face, &nodes[i as usize], known, avail),
+                            Some(i) => measure_text(measure, &nodes[i as usize], known, avail),
                             None => Size::ZERO,
                         },
                     )
@@ -503,16 +527,20 @@ impl Layouter {
         let lh = line_height(n.font_px);
         let (w, h) = match n.role {
             Role::Button => (
-                (face_width(self.face, &n.label, advance_px(n)) + 32.0).ceil(),
+                (face_width(self.measure.face, &n.label, advance_px(self.measure, n)) + 32.0)
+                    .ceil(),
                 CONTROL_HEIGHT,
             ),
             Role::Link => (
-                (face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil(),
+                (face_width(self.measure.face, &n.label, advance_px(self.measure, n)) + 4.0).ceil(),
                 lh,
             ),
             Role::Checkbox | Role::Radio => (
-                (22.0 + face_width(self.face, &n.label, advance_px(n)) + 4.0).ceil(),
-                lh.max(22.0),
+                (CHECK_WIDTH
+                    + face_width(self.measure.face, &n.label, advance_px(self.measure, n))
+                    + 4.0)
+                    .ceil(),
+                lh.max(CHECK_WIDTH),
             ),
             _ => return None,
         };
@@ -566,10 +594,7 @@ impl Layouter {
                 self.label_leaf(i, n, None)?
             }
             Role::TextBox | Role::Password | Role::Number | Role::Date | Role::Select => {
-                let w = INPUT_WIDTH
-                    .min(site.width - 2.0 * PAGE_PADDING - LABEL_WIDTH - 12.0)
-                    .max(80.0);
-                self.leaf(Some(i), fixed(w, CONTROL_HEIGHT))?
+                self.leaf(Some(i), fixed(input_width(site.width), CONTROL_HEIGHT))?
             }
             Role::Banner | Role::Dialog => return None,
             Role::Group | Role::List | Role::ListItem | Role::RadioGroup => {
@@ -613,12 +638,16 @@ impl Layouter {
                         AlignItems::FLEX_START
                     },
                     gap: Size {
-                        width: length(if n.role == Role::ListItem { 16.0 } else { 10.0 }),
-                        height: length(8.0),
+                        width: length(if n.role == Role::ListItem {
+                            LIST_ITEM_GAP
+                        } else {
+                            ROW_GAP
+                        }),
+                        height: length(LINE_GAP),
                     },
                     padding: uniform(match n.role {
-                        Role::ListItem => 10.0,
-                        Role::Group if is_card => 14.0,
+                        Role::ListItem => LIST_ITEM_PADDING,
+                        Role::Group if is_card => CARD_PADDING,
                         _ => 0.0,
                     }),
                     size: Size {
@@ -680,17 +709,20 @@ fn uniform(v: f32) -> Rect4 {
 
 type Rect4 = taffy::Rect<LengthPercentage>;
 
-/// The font size scaled for the advance of bold type where the app draws bold.
-fn advance_px(n: &Node) -> f32 {
+/// The font size scaled for the advance of bold type where the app draws
+/// bold: these roles and strong text, or every text when the theme is bold.
+/// The SVG drawing wraps text with the same size, so that its lines are the
+/// layout's.
+pub(crate) fn advance_px(measure: Measure, n: &Node) -> f32 {
     let bold = matches!(
         n.role,
         Role::Heading | Role::Banner | Role::Button | Role::Label | Role::Dialog
     ) || n.style == crate::format::TextStyle::Strong;
-    n.font_px * if bold { crate::text::BOLD_FACTOR } else { 1.0 }
+    measure.advance_px(n.font_px, bold)
 }
 
 fn measure_text(
-    face: Face,
+    measure: Measure,
     n: &Node,
     known: Size<Option<f32>>,
     avail: Size<AvailableSpace>,
@@ -703,7 +735,12 @@ fn measure_text(
         (None, AvailableSpace::MinContent) => 0.0,
         (None, AvailableSpace::MaxContent) => f32::INFINITY,
     };
-    let (w, lines) = face_wrap(face, &n.label, advance_px(n), max_w.max(40.0));
+    let (w, lines) = face_wrap(
+        measure.face,
+        &n.label,
+        advance_px(measure, n),
+        max_w.max(40.0),
+    );
     Size {
         width: known.width.unwrap_or(w.ceil()),
         height: known.height.unwrap_or(lines as f32 * lh),

@@ -62,6 +62,11 @@ impl Env {
             h.str(part);
         }
         h.f32(theme.font_size);
+        // Mixed in only when not the regular 400, so that episodes recorded
+        // before themes had a weight keep their digests and still replay.
+        if theme.font_weight != 400 {
+            h.u64(u64::from(theme.font_weight));
+        }
         h.f32(theme.radius);
         h.str(self.page_id());
         h.u64(self.dialog().map(|d| d as u64 + 1).unwrap_or(0));

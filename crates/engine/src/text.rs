@@ -6,7 +6,7 @@
 //! from a font: the web app draws each element at the engine's box, and the
 //! boxes leave a little room for the browser's real font.
 
-use crate::format::DateFormat;
+use crate::format::{DateFormat, Theme};
 
 /// Advance of one character, in ems.
 pub fn char_advance(c: char) -> f32 {
@@ -30,6 +30,10 @@ pub fn char_advance(c: char) -> f32 {
 /// Bold type runs wider; headings, buttons and strong text use it.
 pub const BOLD_FACTOR: f32 = 1.08;
 
+/// The CSS weight from which a theme's text is bold: 600 ("semi-bold") is
+/// where browsers and font families switch to the bold face.
+pub const BOLD_WEIGHT: u16 = 600;
+
 /// The family of faces a theme's CSS font list resolves to, for measuring.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Face {
@@ -40,6 +44,9 @@ pub enum Face {
     Serif,
     /// A monospace face: every character 0.602 em (DejaVu Sans Mono).
     Mono,
+    /// A condensed sans-serif face (DejaVu Sans Condensed runs about 0.91
+    /// of DejaVu Sans's advance).
+    Condensed,
 }
 
 impl Face {
@@ -53,6 +60,8 @@ impl Face {
             .to_ascii_lowercase();
         if first.contains("mono") {
             Face::Mono
+        } else if first.contains("condensed") || first.contains("narrow") {
+            Face::Condensed
         } else if first.contains("serif") && !first.contains("sans") {
             Face::Serif
         } else {
@@ -67,7 +76,34 @@ impl Face {
             Face::Serif => char_advance(c) * 1.06,
             Face::Mono if c.is_ascii() => 0.602,
             Face::Mono => 1.0,
+            Face::Condensed => char_advance(c) * 0.91,
         }
+    }
+}
+
+/// How a theme's text measures: its face, and whether the theme's weight
+/// makes every text bold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measure {
+    /// The face the theme's font family resolves to.
+    pub face: Face,
+    /// The theme's weight is [`BOLD_WEIGHT`] or more.
+    pub bold: bool,
+}
+
+impl Measure {
+    /// How text measures in a theme.
+    pub fn of(theme: &Theme) -> Measure {
+        Measure {
+            face: Face::of(&theme.font),
+            bold: theme.font_weight >= BOLD_WEIGHT,
+        }
+    }
+
+    /// The font size whose advances a text of `font_px` takes: bold type,
+    /// whether the element's own (`bold`) or the theme's, runs wider.
+    pub fn advance_px(self, font_px: f32, bold: bool) -> f32 {
+        font_px * if bold || self.bold { BOLD_FACTOR } else { 1.0 }
     }
 }
 
@@ -137,6 +173,53 @@ mod tests {
             Some("2024-02-29")
         );
         assert!(parse_iso_date("2025-02-29").is_none());
+    }
+
+    #[test]
+    fn faces_follow_the_first_family_and_measure_their_own_widths() {
+        assert_eq!(Face::of("system-ui, sans-serif"), Face::Sans);
+        assert_eq!(Face::of("DejaVu Serif, Georgia, serif"), Face::Serif);
+        assert_eq!(Face::of("DejaVu Sans Mono, Menlo, monospace"), Face::Mono);
+        assert_eq!(
+            Face::of("DejaVu Sans Condensed, Arial Narrow, sans-serif"),
+            Face::Condensed
+        );
+        assert_eq!(Face::of("Arial Narrow, sans-serif"), Face::Condensed);
+        // Only the first family counts: the browser uses it when it has it.
+        assert_eq!(Face::of("Georgia, DejaVu Sans Condensed"), Face::Sans);
+        let text = "Search flights";
+        let sans = face_width(Face::Sans, text, 14.0);
+        let condensed = face_width(Face::Condensed, text, 14.0);
+        assert!(
+            (condensed / sans - 0.91).abs() < 1e-4,
+            "{condensed} / {sans}"
+        );
+        assert!(face_width(Face::Serif, text, 14.0) > sans);
+    }
+
+    #[test]
+    fn a_bold_theme_measures_every_text_wider() {
+        let regular = Measure::of(&Theme::default());
+        let bold = Measure::of(&Theme {
+            font_weight: 700,
+            ..Theme::default()
+        });
+        assert!(!regular.bold && bold.bold);
+        // Text the app draws bold anyway (headings, buttons) measures the same.
+        assert_eq!(regular.advance_px(14.0, true), bold.advance_px(14.0, true));
+        // Body text catches up with it.
+        assert_eq!(regular.advance_px(14.0, false), 14.0);
+        assert_eq!(bold.advance_px(14.0, false), 14.0 * BOLD_FACTOR);
+        let semi = Measure::of(&Theme {
+            font_weight: BOLD_WEIGHT,
+            ..Theme::default()
+        });
+        assert!(semi.bold);
+        let medium = Measure::of(&Theme {
+            font_weight: 500,
+            ..Theme::default()
+        });
+        assert!(!medium.bold);
     }
 
     #[test]

@@ -207,11 +207,11 @@ fn the_golden_cases_show_what_they_are_named_after() {
     let (_, bar) = find("airline-search-popup-1");
     assert!(bar.contains("data-role=\"dialog\""));
     assert!(!bar.contains("class=\"backdrop\""), "a bottom bar has none");
-    let (env, mono) = find("airline-search-font-3");
+    let (env, refaced) = find("airline-search-font-3");
     let theme = &env.site().theme;
     assert_ne!(theme.font, env.base_site().theme.font);
-    assert!(mono.contains(&format!(
-        "font-family=\"{}\" font-size=\"{}\"",
+    assert!(refaced.contains(&format!(
+        "font-family=\"{}\" font-size=\"{}\" font-weight=\"700\"",
         theme.font, theme.font_size
     )));
     let (env, dark) = find("airline-search-restyle-3");

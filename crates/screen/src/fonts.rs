@@ -40,7 +40,7 @@ impl FaceFile {
     /// The file a measuring face is drawn with at a CSS weight (600 and up is bold,
     /// as a browser picks the bold file of a family with two weights).
     pub fn of(face: Face, weight: u16) -> FaceFile {
-        let bold = weight >= 600;
+        let bold = weight >= wobble_engine::text::BOLD_WEIGHT;
         match (face, bold) {
             (Face::Sans, false) => FaceFile::Sans,
             (Face::Sans, true) => FaceFile::SansBold,
@@ -48,6 +48,8 @@ impl FaceFile {
             (Face::Serif, true) => FaceFile::SerifBold,
             (Face::Mono, false) => FaceFile::Mono,
             (Face::Mono, true) => FaceFile::MonoBold,
+            (Face::Condensed, false) => FaceFile::Condensed,
+            (Face::Condensed, true) => FaceFile::CondensedBold,
         }
     }
 

@@ -469,7 +469,7 @@ impl Job<'_> {
         let face = if run.look.mono {
             Face::Mono
         } else {
-            scene.palette.face
+            scene.palette.measure.face
         };
         self.run(FaceFile::of(face, run.look.weight), run);
     }

@@ -49,6 +49,8 @@ impl std::error::Error for SiteError {}
 pub const MIN_FONT_SIZE: f32 = 6.0;
 /// The largest base font size a theme may set, in pixels.
 pub const MAX_FONT_SIZE: f32 = 72.0;
+/// The weights a theme may set: CSS's numeric `font-weight` range.
+pub const FONT_WEIGHTS: std::ops::RangeInclusive<u16> = 1..=1000;
 
 /// Parses and compiles a site from RON text. `path` is used in error messages.
 pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
@@ -189,6 +191,17 @@ impl<'a> Compiler<'a> {
                 format!(
                     "the theme's `font_size` is {}; expected pixels from {MIN_FONT_SIZE} to {MAX_FONT_SIZE}",
                     file.theme.font_size
+                ),
+            ));
+        }
+        if !FONT_WEIGHTS.contains(&file.theme.font_weight) {
+            return Err(self.err(
+                "font_weight",
+                format!(
+                    "the theme's `font_weight` is {}; expected a CSS weight from {} to {} (400 regular, 700 bold)",
+                    file.theme.font_weight,
+                    FONT_WEIGHTS.start(),
+                    FONT_WEIGHTS.end()
                 ),
             ));
         }

@@ -69,6 +69,8 @@ pub struct Catalog {
     pub serif_fonts: Vec<String>,
     /// Monospace font families.
     pub mono_fonts: Vec<String>,
+    /// Condensed sans-serif font families.
+    pub condensed_fonts: Vec<String>,
     /// Instruction wrappers.
     pub wrappers: Vec<String>,
     /// Instruction word synonyms (keys in lower case).

@@ -35,11 +35,13 @@ mod data;
 mod flow;
 mod formats;
 mod layout;
+mod sketch;
 mod spec;
 mod style;
 mod tree;
 mod wording;
 
+pub use layout::MOVE_MIN_DISTANCE;
 pub use spec::{
     Kind, PerturbSpec, Perturbation, SpecError, DEFAULT_SEVERITY, MAX_SEVERITY, MIN_SEVERITY,
 };

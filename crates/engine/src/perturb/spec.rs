@@ -10,7 +10,7 @@ use std::str::FromStr;
 /// One kind of change to a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    /// Reposition an element (a submit button, say) within its page.
+    /// Reposition the task's primary action (and, at severity 3, other buttons and links) within its page.
     Move,
     /// Shuffle the order of sibling elements.
     Reorder,
@@ -20,7 +20,7 @@ pub enum Kind {
     Relabel,
     /// Change colors, light/dark theme and button shape.
     Restyle,
-    /// Change font family and size, which changes text widths and the layout.
+    /// Change font family, size and weight, which changes text widths and the layout.
     Font,
     /// Rename the selector ids and classes a scripted bot memorizes.
     RenameSelectors,
@@ -99,12 +99,12 @@ impl Kind {
     /// What it does, and what each severity means.
     pub fn description(self) -> &'static str {
         match self {
-            Kind::Move => "Moves an element, the primary button first, to another place on its page. 1: within its row or card; 2: out of its card to another place on the page; 3: several buttons and links moved.",
+            Kind::Move => "Moves the task's primary action (\"Search flights\", \"Pay now\": the primary button of every page) to a place at least 40 px from where it was, so a click at its old place misses it. 1: within its row, card or page; 2: out of its card or row to another place on the page; 3: as 2, and up to three other buttons and links moved. A site without primary buttons gets one other button or link moved (up to three at 3).",
             Kind::Reorder => "Shuffles the order of sibling elements (page sections, card contents, list-row cells). 1: one container; 2: half of them; 3: all of them.",
             Kind::SwapColumns => "Swaps the columns of two-column rows (From/To, First/Last name) and list-row cells. 1: one row; 2: half the rows; 3: every row and list row.",
             Kind::Relabel => "Rewords button texts, links and field labels with synonyms from a data file (\"Search flights\" becomes \"Find flights\"); never a word the instruction uses. 1: one element; 2: half; 3: all that have synonyms.",
             Kind::Restyle => "Changes the look: accent color and button shape, then the whole palette, then a dark theme with pill-shaped buttons. Layout stays; appearance and selectors' classes change.",
-            Kind::Font => "Changes font family and size, so text widths change and the layout shifts. 1: size one pixel up or down; 2: a serif face 1 to 3 pixels larger; 3: a monospace face 2 to 4 pixels larger.",
+            Kind::Font => "Changes the font's family, size and weight, so text widths and line heights change and the layout shifts. 1: the same family 1 or 2 pixels larger or smaller, switched to bold (or back to regular if it was bold); 2: a serif face 1 to 3 pixels larger; 3: a monospace or condensed face 2 to 4 pixels larger, in bold.",
             Kind::RenameSelectors => "Renames the page's own ids and classes, which is what breaks a scripted bot (element handles are unaffected). 1: some ids; 2: every id; 3: every id and class, hashed.",
             Kind::Distractors => "Inserts extra buttons, links and ads; some are labelled close to the target's (\"Search flights later\"). Clicking them does nothing. 1: one; 2: three; 3: six and an ad.",
             Kind::Popup => "Adds pop-ups that must be dismissed; clicks on what they cover do nothing. 1: a cookie banner along the bottom; 2: a cookie consent modal; 3: that modal and a newsletter overlay on a later page, whose primary button is the wrong one.",

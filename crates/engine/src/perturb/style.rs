@@ -3,7 +3,9 @@
 //! the page looks and is named, never what it holds.
 
 use super::Transform;
+use crate::compile::{MAX_FONT_SIZE, MIN_FONT_SIZE};
 use crate::site::ElemId;
+use crate::text::BOLD_WEIGHT;
 
 impl Transform<'_> {
     pub(super) fn restyle(&mut self) {
@@ -77,36 +79,73 @@ impl Transform<'_> {
     }
 
     pub(super) fn font(&mut self) {
-        let before_font = self.site.theme.font.clone();
-        let before_size = self.site.theme.font_size;
-        let (font, size) = match self.p.severity {
+        let theme = &self.site.theme;
+        let (before_font, before_size, before_weight) =
+            (theme.font.clone(), theme.font_size, theme.font_weight);
+        let was_bold = before_weight >= BOLD_WEIGHT;
+        let (font, size, weight) = match self.p.severity {
+            // The same family a size or two up or down, and the other weight:
+            // what a site's own restyling looks like.
             1 => {
-                let delta = if self.rng.below(2) == 0 { -1.0 } else { 1.0 };
-                (before_font.clone(), before_size + delta)
+                let step = 1.0 + self.rng.below(2) as f32;
+                let down = self.rng.below(2) == 0 && before_size - step >= MIN_FONT_SIZE;
+                let size = if down {
+                    before_size - step
+                } else {
+                    before_size + step
+                };
+                let weight = if was_bold { REGULAR } else { BOLD };
+                (before_font.clone(), size, weight)
             }
             2 => {
                 let f = self.pick(&self.data.serif_fonts).unwrap_or("").to_string();
-                (f, before_size + 1.0 + self.rng.below(3) as f32)
+                (
+                    f,
+                    before_size + 1.0 + self.rng.below(3) as f32,
+                    before_weight,
+                )
             }
             _ => {
-                let f = self.pick(&self.data.mono_fonts).unwrap_or("").to_string();
-                (f, before_size + 2.0 + self.rng.below(3) as f32)
+                // A monospace or a condensed face, larger and bold: the widths of
+                // every text change in a way no size change alone gives.
+                let mono = self.data.mono_fonts.len();
+                let faces = mono + self.data.condensed_fonts.len();
+                let f = match self.rng.below(faces.max(1) as u64) as usize {
+                    i if i < mono => self.data.mono_fonts.get(i),
+                    i => self.data.condensed_fonts.get(i - mono),
+                };
+                let f = f.cloned().unwrap_or_default();
+                (f, before_size + 2.0 + self.rng.below(3) as f32, BOLD)
             }
         };
         if font.is_empty() {
             return;
         }
-        self.site.theme.font = font.clone();
-        self.site.theme.font_size = size;
-        let text = if font == before_font {
-            format!("font size {before_size}px became {size}px; text widths shift the layout")
-        } else {
-            format!(
-                "font {before_size}px \"{}\" became {size}px \"{}\"; text widths and line heights shift the layout",
+        let size = size.min(MAX_FONT_SIZE);
+        let theme = &mut self.site.theme;
+        theme.font = font.clone();
+        theme.font_size = size;
+        theme.font_weight = weight;
+        let mut parts = Vec::new();
+        if font != before_font {
+            parts.push(format!(
+                "family \"{}\" became \"{}\"",
                 first_family(&before_font),
                 first_family(&font)
-            )
-        };
+            ));
+        }
+        parts.push(format!("size {before_size}px became {size}px"));
+        if weight != before_weight {
+            parts.push(format!(
+                "weight {} became {}",
+                weight_name(before_weight),
+                weight_name(weight)
+            ));
+        }
+        let text = format!(
+            "font {}; text widths and line heights change, so the layout shifts",
+            parts.join(", ")
+        );
         self.change(text, None, None);
     }
 
@@ -190,6 +229,19 @@ impl Transform<'_> {
         }
         text.push_str("; element handles are unchanged");
         self.change(text, None, None);
+    }
+}
+
+/// CSS weights `font` switches between.
+const REGULAR: u16 = 400;
+const BOLD: u16 = 700;
+
+/// "400 (regular)", "700 (bold)", or the bare number.
+fn weight_name(weight: u16) -> String {
+    match weight {
+        REGULAR => "400 (regular)".into(),
+        BOLD => "700 (bold)".into(),
+        w => w.to_string(),
     }
 }
 

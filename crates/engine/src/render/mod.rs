@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn lines_match_the_layouts_wrap() {
         let text = "Enter the name exactly as it appears on the passenger's ID, please.";
-        for face in [Face::Sans, Face::Serif, Face::Mono] {
+        for face in [Face::Sans, Face::Serif, Face::Mono, Face::Condensed] {
             for max in [40.0, 90.0, 150.0, 230.0, 1000.0] {
                 let lines = wrap_lines(face, text, 14.0, max);
                 assert_eq!(lines.len() as u32, face_wrap(face, text, 14.0, max).1);

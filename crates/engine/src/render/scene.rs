@@ -13,7 +13,8 @@ use crate::env::{Env, Node};
 use crate::format::{TextStyle, Theme};
 use crate::layout::{line_height, Rect, BANNER_HEIGHT};
 use crate::site::{Placement, Role};
-use crate::text::{face_width, Face, BOLD_FACTOR};
+use crate::layout::advance_px;
+use crate::text::{face_width, Face, Measure};
 use std::borrow::Cow;
 
 /// Padding inside a dialog (the layout's).
@@ -178,8 +179,11 @@ impl<'a> TextLook<'a> {
 pub struct Palette<'a> {
     /// CSS font family list.
     pub font: &'a str,
-    /// The face the family resolves to for measuring and drawing.
-    pub face: Face,
+    /// How text measures: the face the family resolves to, and whether the
+    /// theme's weight is bold.
+    pub measure: Measure,
+    /// CSS weight of the theme's text (400 unless a theme or `font` says otherwise).
+    pub weight: u16,
     /// Page background.
     pub background: &'a str,
     /// Body text.
@@ -213,7 +217,8 @@ impl<'a> Palette<'a> {
             } else {
                 0.0
             },
-            face: Face::of(&theme.font),
+            measure: Measure::of(theme),
+            weight: theme.font_weight,
         }
     }
 }
@@ -333,15 +338,6 @@ impl<'a> Scene<'a> {
     }
 }
 
-/// The font size the layout measured a node's text at (bold text runs wider).
-fn advance_px(n: &Node) -> f32 {
-    let bold = matches!(
-        n.role,
-        Role::Heading | Role::Banner | Role::Button | Role::Label | Role::Dialog
-    ) || n.style == TextStyle::Strong;
-    n.font_px * if bold { BOLD_FACTOR } else { 1.0 }
-}
-
 /// Baseline of text centred on a line box whose top is `top`.
 fn baseline(top: f32, line_h: f32, font_px: f32) -> f32 {
     top + line_h / 2.0 + 0.35 * font_px
@@ -371,6 +367,14 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn text(&mut self, x: f32, y: f32, size: f32, look: TextLook<'a>, text: Cow<'a, str>) {
+        // Body text takes the theme's weight; heavier text stays at least as heavy.
+        let theme = self.palette.weight;
+        let weight = if look.weight <= 400 {
+            theme
+        } else {
+            look.weight.max(theme)
+        };
+        let look = TextLook { weight, ..look };
         if !text.is_empty() {
             self.paints.push(Paint::Text(TextRun {
                 x,
@@ -385,7 +389,8 @@ impl<'a> Builder<'a> {
     /// Text wrapped to `max_w` like the layout did, one line per line box from `top`.
     fn paragraph(&mut self, n: &'a Node, x: f32, top: f32, max_w: f32, look: TextLook<'a>) {
         let lh = line_height(n.font_px);
-        let lines = wrap_lines(self.palette.face, &n.label, advance_px(n), max_w.max(40.0));
+        let measure = self.palette.measure;
+        let lines = wrap_lines(measure.face, &n.label, advance_px(measure, n), max_w.max(40.0));
         for (k, line) in lines.into_iter().enumerate() {
             let y = baseline(top + k as f32 * lh, lh, n.font_px);
             self.text(x, y, n.font_px, look, Cow::Borrowed(line));
@@ -481,8 +486,9 @@ impl<'a> Builder<'a> {
             }
             Role::Label => {
                 // Centred on its row, like the app's label.
+                let measure = self.palette.measure;
                 let lines =
-                    wrap_lines(self.palette.face, &n.label, advance_px(n), b.w.max(40.0)).len();
+                    wrap_lines(measure.face, &n.label, advance_px(measure, n), b.w.max(40.0)).len();
                 let top = b.y + (b.h - lines as f32 * lh) / 2.0;
                 self.paragraph(n, b.x, top, b.w, TextLook::plain(text).weight(550));
             }
@@ -524,11 +530,12 @@ impl<'a> Builder<'a> {
                     (Cow::Borrowed(n.placeholder.as_str()), true)
                 };
                 let room = b.w - 2.0 * FIELD_PADDING - if is_select { 18.0 } else { 0.0 };
+                // Values are drawn in the body weight, bold when the theme is.
+                let measure = self.palette.measure;
+                let px = measure.advance_px(n.font_px, false);
                 let shown = match shown {
-                    Cow::Borrowed(s) => Cow::Borrowed(fit(self.palette.face, s, n.font_px, room)),
-                    Cow::Owned(s) => {
-                        Cow::Owned(fit(self.palette.face, &s, n.font_px, room).to_string())
-                    }
+                    Cow::Borrowed(s) => Cow::Borrowed(fit(measure.face, s, px, room)),
+                    Cow::Owned(s) => Cow::Owned(fit(measure.face, &s, px, room).to_string()),
                 };
                 let look = TextLook {
                     opacity: faint.then_some(0.45),

@@ -23,12 +23,13 @@ pub fn page_svg(env: &Env) -> String {
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-         font-family=\"{font}\" font-size=\"{size}\" fill=\"{text}\" data-site=\"{site}\" data-page=\"{page_id}\" \
+         font-family=\"{font}\" font-size=\"{size}\"{weight} fill=\"{text}\" data-site=\"{site}\" data-page=\"{page_id}\" \
          data-seed=\"{seed}\" data-perturb=\"{spec}\">",
         w = N(scene.width),
         h = N(scene.height),
         font = Esc(scene.palette.font),
         size = N(scene.font_size),
+        weight = Weight(scene.palette.weight),
         text = Esc(scene.palette.text),
         site = Esc(&site.name),
         page_id = Esc(env.page_id()),
@@ -177,7 +178,8 @@ fn write_text(out: &mut String, scene: &Scene<'_>, run: &TextRun<'_>) {
     if look.fill != scene.palette.text {
         let _ = write!(out, " fill=\"{}\"", Esc(look.fill));
     }
-    if look.weight != 400 {
+    // The root carries the theme's weight; a run says only where it differs.
+    if look.weight != scene.palette.weight {
         let _ = write!(out, " font-weight=\"{}\"", look.weight);
     }
     if let Some(o) = look.opacity {
@@ -216,6 +218,20 @@ impl fmt::Display for N {
             write!(f, "{sign}{}", abs / 10)
         } else {
             write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+        }
+    }
+}
+
+/// The root's `font-weight` attribute, written only when the theme's weight
+/// is not the regular 400 (so unstyled drawings stay as they were).
+struct Weight(u16);
+
+impl fmt::Display for Weight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 400 {
+            Ok(())
+        } else {
+            write!(f, " font-weight=\"{}\"", self.0)
         }
     }
 }

@@ -256,7 +256,7 @@ impl Eyes {
                 .and_then(|n| n.options.get(o as usize))
                 .map(String::as_str)
                 .unwrap_or("");
-            let face = Palette::of(&env.site().theme).face;
+            let face = Palette::of(&env.site().theme).measure.face;
             let size = env.site().theme.font_size.max(1.0);
             let image = &mut self.text_image;
             self.painter
