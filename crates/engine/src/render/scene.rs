@@ -11,9 +11,9 @@
 use super::wrap_lines;
 use crate::env::{Env, Node};
 use crate::format::{TextStyle, Theme};
+use crate::layout::advance_px;
 use crate::layout::{line_height, Rect, BANNER_HEIGHT};
 use crate::site::{Placement, Role};
-use crate::layout::advance_px;
 use crate::text::{face_width, Face, Measure};
 use std::borrow::Cow;
 
@@ -390,7 +390,12 @@ impl<'a> Builder<'a> {
     fn paragraph(&mut self, n: &'a Node, x: f32, top: f32, max_w: f32, look: TextLook<'a>) {
         let lh = line_height(n.font_px);
         let measure = self.palette.measure;
-        let lines = wrap_lines(measure.face, &n.label, advance_px(measure, n), max_w.max(40.0));
+        let lines = wrap_lines(
+            measure.face,
+            &n.label,
+            advance_px(measure, n),
+            max_w.max(40.0),
+        );
         for (k, line) in lines.into_iter().enumerate() {
             let y = baseline(top + k as f32 * lh, lh, n.font_px);
             self.text(x, y, n.font_px, look, Cow::Borrowed(line));
@@ -487,8 +492,13 @@ impl<'a> Builder<'a> {
             Role::Label => {
                 // Centred on its row, like the app's label.
                 let measure = self.palette.measure;
-                let lines =
-                    wrap_lines(measure.face, &n.label, advance_px(measure, n), b.w.max(40.0)).len();
+                let lines = wrap_lines(
+                    measure.face,
+                    &n.label,
+                    advance_px(measure, n),
+                    b.w.max(40.0),
+                )
+                .len();
                 let top = b.y + (b.h - lines as f32 * lh) / 2.0;
                 self.paragraph(n, b.x, top, b.w, TextLook::plain(text).weight(550));
             }
