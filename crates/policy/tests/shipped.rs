@@ -187,7 +187,7 @@ fn every_shipped_policy_masters_its_task_on_unseen_seeds() {
 /// costs a painted screen, so they are retrained and evaluated on every core.
 /// (The bank, set in a serif at 15 px, is not among them: the agent matches
 /// the instruction's values by their look in its own face, DejaVu Sans at
-/// 14 px, and trained the same way it reached 9.2% on 400 unseen seeds.)
+/// 14 px, so there it picks payees by chance.)
 const SCREEN_SHIPPED: [(&str, &str, u64, u64); 3] = [
     ("airline-screen.json", "airline", 3000, 300),
     ("click-button-screen.json", "click-button", 1000, 200),
