@@ -21,6 +21,12 @@ const KAPPA: f32 = 0.552_284_8;
 /// Opacity of a dimmed node (the app's and the SVG's).
 const DIMMED: f32 = 0.6;
 
+/// A pixel moved towards luminance `lum` by `k` (coverage times opacity, 0 to 1).
+fn blend(pixel: u8, lum: f32, k: f32) -> u8 {
+    let v = f32::from(pixel) + (lum - f32::from(pixel)) * k;
+    (v + 0.5).clamp(0.0, 255.0) as u8
+}
+
 /// One segment of an outline, in screen pixels.
 #[derive(Clone, Copy)]
 enum Seg {
@@ -68,11 +74,6 @@ impl Painter {
             path: Vec::with_capacity(64),
             opacity: Vec::with_capacity(16),
         }
-    }
-
-    /// The embedded fonts.
-    pub fn fonts(&self) -> &Fonts {
-        &self.fonts
     }
 
     /// Paints the part of `scene` that `view` shows into `screen`, which is
@@ -297,8 +298,7 @@ impl Job<'_> {
                 }
                 let k = cover(x0, x1, x as f32) * cy * alpha;
                 if let Some(px) = self.screen.pixels.get_mut(row + x) {
-                    let v = f32::from(*px) + (lum - f32::from(*px)) * k;
-                    *px = (v + 0.5).clamp(0.0, 255.0) as u8;
+                    *px = blend(*px, lum, k);
                 }
             }
         }
@@ -459,8 +459,7 @@ impl Job<'_> {
             }
             if let Some(px) = pixels.get_mut((y * screen_w + x) as usize) {
                 let k = coverage.min(1.0) * alpha;
-                let v = f32::from(*px) + (lum - f32::from(*px)) * k;
-                *px = (v + 0.5).clamp(0.0, 255.0) as u8;
+                *px = blend(*px, lum, k);
             }
         });
     }

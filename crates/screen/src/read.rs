@@ -36,6 +36,16 @@ impl Region {
         }
     }
 
+    /// All of a screen.
+    pub fn whole(screen: &Screen) -> Region {
+        Region {
+            x0: 0,
+            y0: 0,
+            x1: i64::from(screen.width),
+            y1: i64::from(screen.height),
+        }
+    }
+
     /// The region clipped to a screen.
     pub fn clip(self, screen: &Screen) -> Region {
         let (w, h) = (i64::from(screen.width), i64::from(screen.height));
@@ -375,13 +385,7 @@ impl GlyphReader {
                 {
                     let text = c.encode_utf8(&mut buf);
                     painter.paint_text(text, file, size as f32, scale, shift, &mut screen);
-                    let whole = Region {
-                        x0: 0,
-                        y0: 0,
-                        x1: i64::from(screen.width),
-                        y1: i64::from(screen.height),
-                    };
-                    if let Some(b) = ink_bounds(&screen, whole, 255) {
+                    if let Some(b) = ink_bounds(&screen, Region::whole(&screen), 255) {
                         templates.push((c, describe(&screen, b, 255, size as f32 * scale)));
                     }
                 }
@@ -548,15 +552,6 @@ mod tests {
         screen
     }
 
-    fn all(s: &Screen) -> Region {
-        Region {
-            x0: 0,
-            y0: 0,
-            x1: i64::from(s.width),
-            y1: i64::from(s.height),
-        }
-    }
-
     #[test]
     fn the_same_text_looks_alike_and_other_text_or_faces_do_not() {
         let mut p = Painter::new();
@@ -565,7 +560,7 @@ mod tests {
         let other = text(&mut p, "Portland", FaceFile::Sans, 14.0);
         let serif = text(&mut p, "Orlando", FaceFile::Serif, 14.0);
         let bigger = text(&mut p, "Orlando", FaceFile::Sans, 17.0);
-        let alike = |b: &Screen| look_alike(&a, all(&a), b, all(b));
+        let alike = |b: &Screen| look_alike(&a, Region::whole(&a), b, Region::whole(b));
         assert!(alike(&same) > 0.999, "{}", alike(&same));
         for (name, b) in [
             ("another word", &other),
@@ -586,7 +581,7 @@ mod tests {
         for file in [FaceFile::Sans, FaceFile::SansBold] {
             for size in [13.0, 14.0, 16.0] {
                 let s = text(&mut p, "SW 412   $1,375   07:45", file, size);
-                reader.numbers(&s, all(&s), size, &mut out);
+                reader.numbers(&s, Region::whole(&s), size, &mut out);
                 let values: Vec<f64> = out.iter().map(|n| n.value).collect();
                 assert!(values.contains(&1375.0), "{file:?} {size}: {values:?}");
                 assert!(values.contains(&412.0), "{file:?} {size}: {values:?}");
@@ -598,7 +593,7 @@ mod tests {
         let mut read = 0;
         for amount in ["$173", "$624", "$905", "$38", "$417", "$256"] {
             let s = text(&mut p, amount, FaceFile::Serif, 16.0);
-            reader.numbers(&s, all(&s), 16.0, &mut out);
+            reader.numbers(&s, Region::whole(&s), 16.0, &mut out);
             read += out.len();
         }
         assert!(read < 6, "serif amounts read: {read} of 6");
@@ -608,10 +603,10 @@ mod tests {
     fn a_word_is_found_inside_a_longer_label() {
         let mut p = Painter::new();
         let label = text(&mut p, "Departure date (MM/DD/YYYY)", FaceFile::Sans, 14.0);
-        let label = InkPatch::of(&label, all(&label));
+        let label = InkPatch::of(&label, Region::whole(&label));
         let mut word = |w: &str, file| {
             let s = text(&mut p, w, file, 14.0);
-            InkPatch::of(&s, all(&s))
+            InkPatch::of(&s, Region::whole(&s))
         };
         let date = word("date", FaceFile::Sans).find_in(&label);
         assert!(date > 0.95, "{date}");
@@ -645,7 +640,7 @@ mod tests {
             s.pixels[y * w + w - 1] = 0;
         }
         let mut out = Vec::new();
-        reader.numbers(&s, all(&s), 14.0, &mut out);
+        reader.numbers(&s, Region::whole(&s), 14.0, &mut out);
         assert_eq!(out.iter().map(|n| n.value).collect::<Vec<_>>(), [250.0]);
     }
 }

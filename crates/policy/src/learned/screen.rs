@@ -100,7 +100,6 @@ pub struct Eyes {
     painter: Painter,
     reader: GlyphReader,
     screen: Screen,
-    /// The goal values drawn, and the values they show.
     /// Each goal value drawn in the regular and the bold face (buttons and
     /// strong text are bold: the agent knows both weights of its face).
     goal_patches: Vec<[InkPatch; 2]>,
@@ -108,6 +107,7 @@ pub struct Eyes {
     name_patches: Vec<Vec<InkPatch>>,
     /// How well each field's label shows each goal's name, this episode, by node id.
     names: HashMap<u32, [f32; GOALS]>,
+    /// The goal values the pictures above show (a new episode has others).
     goal_values: Vec<String>,
     /// A scratch picture of one string.
     text_image: Screen,
@@ -152,16 +152,6 @@ impl Clone for Eyes {
     }
 }
 
-/// The whole of a screen as a region.
-fn whole(s: &Screen) -> Region {
-    Region {
-        x0: 0,
-        y0: 0,
-        x1: i64::from(s.width),
-        y1: i64::from(s.height),
-    }
-}
-
 impl Eyes {
     /// Draws the goal values anew if they changed (a new episode); says whether it did.
     fn draw_goals(&mut self, env: &Env) -> bool {
@@ -181,7 +171,7 @@ impl Eyes {
                 let image = &mut self.text_image;
                 self.painter
                     .paint_text(value, face, INSTRUCTION_PX, 1.0, 0.0, image);
-                patch.set(image, whole(image));
+                patch.set(image, Region::whole(image));
             }
         }
         self.name_patches.clear();
@@ -202,7 +192,7 @@ impl Eyes {
                         shift,
                         image,
                     );
-                    variants.push(InkPatch::of(image, whole(image)));
+                    variants.push(InkPatch::of(image, Region::whole(image)));
                 }
             }
             self.name_patches.push(variants);
@@ -261,7 +251,7 @@ impl Eyes {
             let image = &mut self.text_image;
             self.painter
                 .paint_text(text, FaceFile::of(face, 400), size, 1.0, 0.0, image);
-            let patch = InkPatch::of(image, whole(image));
+            let patch = InkPatch::of(image, Region::whole(image));
             let mut l = [0.0; GOALS];
             looks(&self.goal_patches, &patch, &mut l);
             self.options.insert(key, (patch, l));
@@ -280,17 +270,7 @@ impl Eyes {
         if let Some(n) = self.names.get(&id) {
             return *n;
         }
-        let side = SIDE as i64;
-        let left = Region {
-            x0: r.x0 - side,
-            x1: r.x0 - 1,
-            ..r
-        };
-        let up = Region {
-            y0: r.y0 - ABOVE as i64,
-            y1: r.y0 - 1,
-            ..r
-        };
+        let Strips { left, up, .. } = Strips::around(r);
         let mut out = [0.0f32; GOALS];
         for strip in [left, up] {
             let label = InkPatch::of(&self.screen, strip);
@@ -461,25 +441,40 @@ impl Eyes {
     }
 }
 
+/// The strips around a box where labels sit: left of it, right of it, above it.
+struct Strips {
+    left: Region,
+    right: Region,
+    up: Region,
+}
+
+impl Strips {
+    fn around(r: Region) -> Strips {
+        let (side, above) = (SIDE as i64, ABOVE as i64);
+        Strips {
+            left: Region {
+                x0: r.x0 - side,
+                x1: r.x0 - 1,
+                ..r
+            },
+            right: Region {
+                x0: r.x1 + 1,
+                x1: r.x1 + side,
+                ..r
+            },
+            up: Region {
+                y0: r.y0 - above,
+                y1: r.y0 - 1,
+                ..r
+            },
+        }
+    }
+}
+
 /// The ink grids of a box and the strips around it, into `out`.
 fn ink(s: &Screen, r: Region, out: &mut [f32; INK_DIMS]) {
     let (cols, rows) = INK_INSIDE;
-    let (side, above) = (SIDE as i64, ABOVE as i64);
-    let left = Region {
-        x0: r.x0 - side,
-        x1: r.x0 - 1,
-        ..r
-    };
-    let right = Region {
-        x0: r.x1 + 1,
-        x1: r.x1 + side,
-        ..r
-    };
-    let up = Region {
-        y0: r.y0 - above,
-        y1: r.y0 - 1,
-        ..r
-    };
+    let Strips { left, right, up } = Strips::around(r);
     let parts = [
         (r, cols, rows),
         (left, INK_LEFT, 1),
