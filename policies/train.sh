@@ -25,3 +25,4 @@ screen --site airline --episodes 3000 --warm-start 300 --out policies/airline-sc
 for site in click-button login-user; do
   screen --site "$site" --episodes 1000 --warm-start 200 --out "policies/$site-screen.json"
 done
+screen --site airline --episodes 3000 --warm-start 300 --perturb font:3@0.5,move:3@0.5 --out policies/airline-screen-randomized.json

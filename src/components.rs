@@ -1,8 +1,9 @@
 //! The play screen's components. Each takes plain data (a [`crate::scene::Scene`], the
 //! [`crate::session::Selection`], the perturbation spec, notices) and `Callback`s named
-//! `on<verb>`; none of them changes the engine. The training panel is the one
-//! component with state of its own (its reducer of worker progress), because
-//! training runs in the worker, outside the session.
+//! `on<verb>`; none of them changes the engine. Two components have state of their own,
+//! outside the session: the training panel (its reducer of worker progress, because training
+//! runs in the worker) and the race card (its two agents' environments, which play apart from
+//! the episode on the stage).
 
 pub mod agent_panel;
 pub mod changes;
@@ -13,6 +14,7 @@ pub mod inspector;
 pub mod lessons;
 pub mod notices;
 pub mod perturb_panel;
+pub mod race_panel;
 pub mod select;
 pub mod site_view;
 pub mod task_panel;

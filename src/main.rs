@@ -105,11 +105,8 @@ fn App() -> Html {
     let ontakeover = relay(&session, |()| AgentChange::TakeOver);
     let onresume = relay(&session, |()| AgentChange::Resume);
     let onstep = relay(&session, |()| AgentChange::Plan);
-    let onreword = relay(&session, |on: bool| {
-        PlayChange::SetPerturbation(Kind::Relabel, on.then_some(3))
-    });
-    let onmove = relay(&session, |on: bool| {
-        PlayChange::SetPerturbation(Kind::Move, on.then_some(3))
+    let onbreak = relay(&session, |(kind, on): (Kind, bool)| {
+        PlayChange::SetPerturbation(kind, on.then_some(3))
     });
     let onscrub = relay(&session, ReplayChange::Scrub);
     let onlive = relay(&session, |()| ReplayChange::Live);
@@ -138,6 +135,12 @@ fn App() -> Html {
         Some((_, scene)) => Some(scene.clone()),
         None => play.scene.clone(),
     };
+    // The race card, where the screen agent was trained (and no opened file replaces the site).
+    let race = components::race_panel::available(&play.selection.site, &play.selection.task)
+        && play
+            .opened_file
+            .as_ref()
+            .is_none_or(|f| f.name != play.selection.site);
     let cursor = if replay.is_live() {
         agent.cursor.clone()
     } else {
@@ -152,9 +155,13 @@ fn App() -> Html {
             <main class="layout">
                 <aside class="panel">
                     <Notices notices={session.notices.clone()} {ondismiss} />
+                    if race {
+                        <components::race_panel::RacePanel site={play.selection.site.clone()}
+                            task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()} />
+                    }
                     <AgentPanel policy={agent.policy} speed={agent.speed} paused={agent.paused} stats={agent.stats}
-                        reworded={spec.severity(Kind::Relabel).is_some()} moved={spec.severity(Kind::Move).is_some()}
-                        {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onreword} {onmove} />
+                        spec={spec.clone()} site={play.selection.site.clone()} break_buttons={!race}
+                        {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />
                     if let Some(scene) = &shown {
                         <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} {onfinish}
                             agent_playing={session.agent_drives() && replay.is_live()} />

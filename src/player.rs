@@ -1,8 +1,10 @@
 //! The agent that plays the site on its own: which policy, how fast, and how its choices are
 //! described to a person.
 //!
-//! A [`PolicyChoice`] names one of the shipped policies (the pretrained airline agents, the
-//! uniform random agent, the recipe-following oracle) or none. [`Agent`] holds the loaded
+//! A [`PolicyChoice`] names one of the shipped policies (the pretrained airline agents: the reader,
+//! the reader trained on randomized sites and the screen agent; the script that replays one
+//! recorded run; the uniform random agent; the recipe-following oracle) or none. [`Shipped`]
+//! loads the embedded learned files, packed by `build.rs`. [`Agent`] holds the loaded
 //! policy; only learned policies score candidates, so only they give probabilities for the
 //! inspector. [`Speed`] decides how long the cursor takes to reach its target and how long the
 //! page waits between steps; at turbo speed nothing is animated and many steps run per chunk
@@ -12,7 +14,7 @@
 // The action as a short phrase: the engine's words for it, the same as the command line's.
 pub use wobble_engine::describe;
 use wobble_engine::{Action, Env, Key, Rect, Role, TypeText};
-use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy};
+use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy, ScriptPolicy};
 
 /// Which policy drives the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,10 @@ pub enum PolicyChoice {
     Airline,
     /// The airline agent trained on randomized sites.
     AirlineRandomized,
+    /// The airline agent that sees only the page's pixels.
+    AirlineScreen,
+    /// Replays one recorded run by selector ids and points, as an RPA script does.
+    Script,
     /// Uniformly random among the candidate actions.
     Random,
     /// Follows the task's solution recipe.
@@ -31,9 +37,11 @@ pub enum PolicyChoice {
 
 impl PolicyChoice {
     /// Every choice, in the order the picker lists them.
-    pub const ALL: [PolicyChoice; 5] = [
+    pub const ALL: [PolicyChoice; 7] = [
         PolicyChoice::Airline,
         PolicyChoice::AirlineRandomized,
+        PolicyChoice::AirlineScreen,
+        PolicyChoice::Script,
         PolicyChoice::Random,
         PolicyChoice::Oracle,
         PolicyChoice::None,
@@ -45,6 +53,8 @@ impl PolicyChoice {
             PolicyChoice::None => "none",
             PolicyChoice::Airline => "airline",
             PolicyChoice::AirlineRandomized => "airline-randomized",
+            PolicyChoice::AirlineScreen => "airline-screen",
+            PolicyChoice::Script => "script",
             PolicyChoice::Random => "random",
             PolicyChoice::Oracle => "oracle",
         }
@@ -56,6 +66,8 @@ impl PolicyChoice {
             PolicyChoice::None => "Nobody (you play)",
             PolicyChoice::Airline => "Pretrained airline agent",
             PolicyChoice::AirlineRandomized => "Airline agent, trained on varied sites",
+            PolicyChoice::AirlineScreen => "Airline screen agent (sees only pixels)",
+            PolicyChoice::Script => "Script (replays one recorded run)",
             PolicyChoice::Random => "Random clicker",
             PolicyChoice::Oracle => "Oracle (follows the recipe)",
         }
@@ -139,6 +151,49 @@ impl Speed {
     }
 }
 
+/// The learned policies the page embeds, packed by `build.rs` from `policies/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shipped {
+    /// `policies/airline.json`: reads the page's text.
+    Reader,
+    /// `policies/airline-randomized.json`: the reader, trained on randomized sites.
+    ReaderRandomized,
+    /// `policies/airline-screen.json`: sees only the page's pixels.
+    Screen,
+}
+
+impl Shipped {
+    /// The JSON of the file, without its parameters.
+    fn head(self) -> &'static str {
+        match self {
+            Shipped::Reader => include_str!(concat!(env!("OUT_DIR"), "/airline.head.json")),
+            Shipped::ReaderRandomized => {
+                include_str!(concat!(env!("OUT_DIR"), "/airline-randomized.head.json"))
+            }
+            Shipped::Screen => include_str!(concat!(env!("OUT_DIR"), "/airline-screen.head.json")),
+        }
+    }
+
+    /// The site and task it was trained on, read from its file's provenance.
+    pub fn trained_on(self) -> Option<(String, String)> {
+        let head: serde_json::Value = serde_json::from_str(self.head()).ok()?;
+        let field = |name: &str| Some(head.get("provenance")?.get(name)?.as_str()?.to_string());
+        Some((field("site")?, field("task")?))
+    }
+
+    /// The policy, exactly as its JSON file has it.
+    pub fn load(self) -> Result<LearnedPolicy, String> {
+        let params: &[u8] = match self {
+            Shipped::Reader => include_bytes!(concat!(env!("OUT_DIR"), "/airline.params")),
+            Shipped::ReaderRandomized => {
+                include_bytes!(concat!(env!("OUT_DIR"), "/airline-randomized.params"))
+            }
+            Shipped::Screen => include_bytes!(concat!(env!("OUT_DIR"), "/airline-screen.params")),
+        };
+        LearnedPolicy::from_packed(self.head(), params)
+    }
+}
+
 /// A loaded policy.
 pub enum Agent {
     /// A learned policy, which also scores every candidate.
@@ -150,17 +205,18 @@ pub enum Agent {
 impl Agent {
     /// Loads the policy a choice names (`None` for [`PolicyChoice::None`]).
     pub fn load(choice: PolicyChoice, seed: u64) -> Result<Option<Agent>, String> {
-        let learned = |text: &str| {
-            LearnedPolicy::from_json(text)
+        let learned = |shipped: Shipped| {
+            shipped
+                .load()
                 .map(|p| Some(Agent::Learned(Box::new(p))))
                 .map_err(|e| format!("The {} could not be loaded: {e}", choice.label()))
         };
         match choice {
             PolicyChoice::None => Ok(None),
-            PolicyChoice::Airline => learned(include_str!("../policies/airline.json")),
-            PolicyChoice::AirlineRandomized => {
-                learned(include_str!("../policies/airline-randomized.json"))
-            }
+            PolicyChoice::Airline => learned(Shipped::Reader),
+            PolicyChoice::AirlineRandomized => learned(Shipped::ReaderRandomized),
+            PolicyChoice::AirlineScreen => learned(Shipped::Screen),
+            PolicyChoice::Script => Ok(Some(Agent::Other(Box::new(ScriptPolicy::new())))),
             PolicyChoice::Random => Ok(Some(Agent::Other(Box::new(RandomPolicy::new(seed))))),
             PolicyChoice::Oracle => Ok(Some(Agent::Other(Box::new(OraclePolicy::default())))),
         }
@@ -308,6 +364,33 @@ mod tests {
             assert_eq!(Speed::parse(s.name()), Some(s));
         }
         assert_eq!(PolicyChoice::parse("nope"), None);
+    }
+
+    #[test]
+    fn the_embedded_policies_are_the_shipped_files_bit_for_bit() {
+        for (shipped, file) in [
+            (Shipped::Reader, "airline.json"),
+            (Shipped::ReaderRandomized, "airline-randomized.json"),
+            (Shipped::Screen, "airline-screen.json"),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("policies")
+                .join(file);
+            let json = LearnedPolicy::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let packed = shipped.load().unwrap();
+            assert!(
+                packed.net.params.iter().map(|p| p.to_bits()).eq(json
+                    .net
+                    .params
+                    .iter()
+                    .map(|p| p.to_bits())),
+                "{file}"
+            );
+            assert_eq!(packed.provenance, json.provenance, "{file}");
+            assert_eq!(packed.features, json.features, "{file}");
+            let (site, task) = shipped.trained_on().unwrap();
+            assert_eq!((site, task), (json.provenance.site, json.provenance.task));
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The agent card: who plays, how fast, how well it has done, and the one-click ways to break it.
+//! The agent card: who plays, how fast, how well it has done, and the one-click ways to break it
+//! (a new font, moved buttons, reworded labels), which change the site for every agent on the page.
 //!
 //! The success counter counts the episodes the agent finished on its own since its policy, the
 //! site or the perturbations last changed, so that after "Reword the labels" it shows how the
@@ -7,6 +8,7 @@
 
 use crate::player::{PolicyChoice, Speed};
 use crate::session::Stats;
+use wobble_engine::perturb::{Kind, PerturbSpec};
 use yew::prelude::*;
 
 /// Props of [`AgentPanel`].
@@ -20,10 +22,12 @@ pub struct AgentPanelProps {
     pub paused: bool,
     /// How the agent has done.
     pub stats: Stats,
-    /// Whether the labels are reworded now.
-    pub reworded: bool,
-    /// Whether the buttons are moved now.
-    pub moved: bool,
+    /// The perturbations now (the break buttons show which of theirs are on).
+    pub spec: PerturbSpec,
+    /// The site's machine name (the move button names the airline's booking buttons).
+    pub site: String,
+    /// Whether this card shows the break buttons (the race card shows them when it is there).
+    pub break_buttons: bool,
     /// Picks the policy.
     pub onchoosepolicy: Callback<PolicyChoice>,
     /// Picks the speed.
@@ -34,10 +38,8 @@ pub struct AgentPanelProps {
     pub onresume: Callback<()>,
     /// The agent takes one step.
     pub onstep: Callback<()>,
-    /// Rewords the labels (true) or restores them (false).
-    pub onreword: Callback<bool>,
-    /// Moves the buttons (true) or puts them back (false).
-    pub onmove: Callback<bool>,
+    /// Turns one of the break buttons' perturbations on (at severity 3) or off.
+    pub onbreak: Callback<(Kind, bool)>,
 }
 
 /// The agent's controls and its success counter.
@@ -67,10 +69,6 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
     };
     let has_agent = props.policy != PolicyChoice::None;
     let stats = props.stats;
-    let reworded = props.reworded;
-    let onreword = props.onreword.reform(move |_: MouseEvent| !reworded);
-    let moved = props.moved;
-    let onmove = props.onmove.reform(move |_: MouseEvent| !moved);
     let status = if !has_agent {
         "you play"
     } else if props.paused {
@@ -97,15 +95,9 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                         <span class="stat-label">{"success rate"}</span></div>
                 </div>
                 <p class="stats-hint">{"Counted since the policy, site or perturbations last changed."}</p>
-                <div class="button-row break-row">
-                    <button type="button" id="wobble-reword" class={classes!("button", (!reworded).then_some("button-danger"))}
-                        aria-pressed={reworded.to_string()} onclick={onreword}>
-                        { if reworded { "Restore the labels" } else { "Reword the labels" } }
-                    </button>
-                    <button type="button" id="wobble-move" class="button" aria-pressed={moved.to_string()} onclick={onmove}>
-                        { if moved { "Move them back" } else { "Move the buttons" } }
-                    </button>
-                </div>
+                if props.break_buttons {
+                    <BreakButtons site={props.site.clone()} spec={props.spec.clone()} onbreak={props.onbreak.clone()} />
+                }
             }
             <div class="control-grid">
                 <label for="wobble-policy-select">{"Policy"}</label>
@@ -152,4 +144,51 @@ fn speed_label(speed: Speed) -> &'static str {
 
 fn rate_class(stats: Stats) -> Option<&'static str> {
     (stats.episodes > 0).then_some(if stats.rate() >= 0.5 { "good" } else { "bad" })
+}
+
+/// Props of [`BreakButtons`].
+#[derive(Properties, PartialEq)]
+pub struct BreakButtonsProps {
+    /// The site's machine name (the move button names the airline's booking buttons).
+    pub site: String,
+    /// The perturbations now.
+    pub spec: PerturbSpec,
+    /// Turns one of the buttons' perturbations on (at severity 3) or off.
+    pub onbreak: Callback<(Kind, bool)>,
+}
+
+/// The one-click ways to break the agents: a new font, moved buttons, reworded labels. Each
+/// changes the site for every agent on the page; pressed again, it undoes its change.
+#[function_component]
+pub fn BreakButtons(props: &BreakButtonsProps) -> Html {
+    let on = |kind: Kind| props.spec.severity(kind).is_some();
+    let button = |id: &'static str,
+                  kind: Kind,
+                  off: String,
+                  undo: &'static str,
+                  title: &'static str| {
+        let pressed = on(kind);
+        let onclick = props.onbreak.reform(move |_: MouseEvent| (kind, !pressed));
+        html! {
+            <button type="button" {id} class={classes!("button", (!pressed).then_some("button-danger"))}
+                aria-pressed={pressed.to_string()} {onclick} {title}>
+                { if pressed { undo.to_string() } else { off } }
+            </button>
+        }
+    };
+    let buttons = if props.site == "airline" {
+        "the booking buttons"
+    } else {
+        "the main buttons"
+    };
+    html! {
+        <div class="button-row break-row">
+            { button("wobble-move", Kind::Move, format!("Move {buttons}"), "Move them back",
+                "move:3: every page's main button moves clearly elsewhere") }
+            { button("wobble-font", Kind::Font, "Change the font".into(), "Restore the font",
+                "font:3: another family, size and weight") }
+            { button("wobble-reword", Kind::Relabel, "Reword the labels".into(), "Restore the labels",
+                "relabel:3: labels and button words replaced by synonyms") }
+        </div>
+    }
 }

@@ -2,8 +2,8 @@
 // puppeteer-core (which never downloads a browser). The other end-to-end files cover the app in
 // depth in Chromium; this one checks that what a person does works in Firefox too: the landing
 // page loads quietly, its agent books flights, a person plays small sites with mouse and keyboard,
-// a policy trains in the web worker, and rewording the labels from the landing page changes the
-// site and breaks the agent.
+// a policy trains in the web worker, the landing page's race counts what the native build counts,
+// and rewording the labels from the landing page changes the site and breaks the agent.
 //
 // Every test also checks that the page threw nothing, logged no error, and asked no host but
 // 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored), named firefox-*.png.
@@ -14,7 +14,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import puppeteer from 'puppeteer-core';
 import { serveDist, SUB_PATH } from './serve.mjs';
 import { foreignRequests } from './browser.mjs';
@@ -248,6 +248,33 @@ describe('Firefox ESR', { skip }, () => {
       assert.match(await text(page, '#wobble-policies .saved-item'), /click-button\/click-button · ppo · 300 episodes/);
       const panel = await page.$('#wobble-train');
       await panel.screenshot({ path: `${SCREENSHOTS}firefox-train-panel.png` });
+    });
+  });
+
+  test("the landing's race: a new font blinds the screen agent, episode for episode as natively", async (t) => {
+    const golden = JSON.parse(await readFile(new URL('./golden/race.json', import.meta.url), 'utf8'));
+    const counters = (page) =>
+      page.$$eval('.race-row', (rows) =>
+        Object.fromEntries(rows.map((r) => [r.id.replace('wobble-race-', ''), {
+          episodes: Number(r.dataset.episodes),
+          successes: Number(r.dataset.successes),
+        }])),
+      );
+    const ran = (n) => (c) => c.reader?.episodes >= n && c.screen?.episodes >= n;
+    const native = (spec, c) => {
+      for (const agent of ['reader', 'screen']) {
+        const bits = golden[spec][agent].slice(0, c[agent].episodes);
+        assert.equal(c[agent].successes, [...bits].filter((b) => b === '1').length, `${agent} under "${spec}"`);
+      }
+    };
+    await play(t, '', async (page) => {
+      native('', await pollUntil(() => counters(page), ran(8), { timeout: 60_000, what: 'the race' }));
+      await page.click('#wobble-font');
+      await waitForQuery(page, 'perturb=font:3');
+      const c = await pollUntil(() => counters(page), ran(8), { timeout: 60_000, what: 'the race in the new font' });
+      native('font:3', c);
+      assert.equal(c.screen.successes, 0, JSON.stringify(c));
+      await shot(page, 'race-font');
     });
   });
 

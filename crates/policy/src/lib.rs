@@ -13,7 +13,8 @@
 //! and reports fixed-shape metrics; [`sweep`] does so under every
 //! perturbation kind and severity (the brittleness sweep), in one call or a
 //! cell at a time ([`SweepRun`], for a caller that must keep answering, like
-//! the page's worker). Evaluation, the sweep and training share work among
+//! the page's worker); [`Race`] plays several policies on the same seeds in
+//! lockstep, a step at a time, for the page's side-by-side counters. Evaluation, the sweep and training share work among
 //! threads one way ([`parallel`]), with the same results on any number of
 //! threads. Training and
 //! evaluation draw episode seeds from disjoint halves of the seed space, and
@@ -30,6 +31,7 @@ pub mod matrix;
 mod numerals;
 mod oracle;
 pub mod parallel;
+pub mod race;
 mod random;
 mod script;
 pub mod seeds;
@@ -39,6 +41,7 @@ pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
 pub use learned::LearnedPolicy;
 pub use matrix::{sweep_agents, Matrix};
 pub use oracle::{OraclePolicy, PageView, Seen};
+pub use race::{Race, Standing};
 pub use random::RandomPolicy;
 pub use script::ScriptPolicy;
 pub use seeds::{check_evaluation_seeds, wilson_interval, Interval, EVALUATION_SEEDS_START};

@@ -1,8 +1,10 @@
 //! The brittleness matrix: three agents that perceive the airline
 //! differently, swept over the same grid on the same unseen seeds. The reader
 //! (`policies/airline.json`) reads the page's text; the screen agent
-//! (`policies/airline-screen.json`) only its pixels; the script replays one
-//! recorded episode by selector ids and points. `docs/sweeps/agents.csv` is
+//! (`policies/airline-screen.json`) only its pixels, and a second one
+//! (`policies/airline-screen-randomized.json`) was trained with a new font or
+//! moved buttons in half its episodes each; the script replays one recorded
+//! episode by selector ids and points. `docs/sweeps/agents.csv` is
 //! what `wobble sweep --agents ...` (the command in the README) writes, and
 //! the README's matrix is written from the same run by `cargo xtask bless`
 //! (WOBBLE_BLESS=1); a stale file or table fails.
@@ -29,12 +31,19 @@ fn the_agents_matrix_and_its_readme_table_are_fresh() {
     let site = builtin::load_builtin("airline").unwrap();
     let make_env = || Env::new(site.clone(), 0, EnvConfig::default()).unwrap();
     let (reader, screen) = (learned("airline.json"), learned("airline-screen.json"));
+    let randomized = learned("airline-screen-randomized.json");
     let make_reader = || Box::new(reader.clone()) as Box<dyn Policy>;
     let make_screen = || Box::new(screen.clone()) as Box<dyn Policy>;
+    let make_randomized = || Box::new(randomized.clone()) as Box<dyn Policy>;
     let make_script = || Box::new(ScriptPolicy::new()) as Box<dyn Policy>;
-    let agents: [(&str, &str, MakePolicy<'_>); 3] = [
+    let agents: [(&str, &str, MakePolicy<'_>); 4] = [
         ("reader", "policies/airline.json", &make_reader),
         ("screen", "policies/airline-screen.json", &make_screen),
+        (
+            "screen-randomized",
+            "policies/airline-screen-randomized.json",
+            &make_randomized,
+        ),
         ("script", "script", &make_script),
     ];
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -49,7 +58,7 @@ fn the_agents_matrix_and_its_readme_table_are_fresh() {
     golden_file(root().join("docs/sweeps/agents.csv"), &matrix.csv());
 
     let mut table = format!(
-        "| airline, success over {EPISODES} unseen seeds [95% interval] | reader (reads text) | screen (sees pixels) | script (replays ids and points) |\n| --- | ---: | ---: | ---: |\n"
+        "| airline, success over {EPISODES} unseen seeds [95% interval] | reader (reads text) | screen (sees pixels) | screen, trained with `font:3@0.5,move:3@0.5` | script (replays ids and points) |\n| --- | ---: | ---: | ---: | ---: |\n"
     );
     let first = &matrix.agents[0].report;
     for cell in std::iter::once(&first.baseline).chain(&first.cells) {

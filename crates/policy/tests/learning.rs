@@ -119,6 +119,29 @@ fn bad_policy_files_are_refused_with_a_reason() {
     assert!(e.contains("not a JSON"), "{e}");
 }
 
+#[test]
+fn a_packed_policy_is_the_same_bits_and_a_bad_pack_is_refused() {
+    let (_, a) = trained("click-button", 50, 1);
+    let mut value: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
+    let params: Vec<u8> = a.net.params.iter().flat_map(|p| p.to_le_bytes()).collect();
+    value["net"]["params"] = serde_json::json!([]);
+    let head = value.to_string();
+    let back = LearnedPolicy::from_packed(&head, &params).unwrap();
+    assert!(back.net.params.iter().map(|p| p.to_bits()).eq(a
+        .net
+        .params
+        .iter()
+        .map(|p| p.to_bits())));
+    let e = LearnedPolicy::from_packed(&head, &params[..params.len() - 2]).unwrap_err();
+    assert!(e.contains("whole number"), "{e}");
+    let e = LearnedPolicy::from_packed(&head, &params[..params.len() - 4]).unwrap_err();
+    assert!(e.contains("parameters"), "{e}");
+    let mut nan = params.clone();
+    nan[..4].copy_from_slice(&f32::NAN.to_le_bytes());
+    let e = LearnedPolicy::from_packed(&head, &nan).unwrap_err();
+    assert!(e.contains("finite"), "{e}");
+}
+
 /// The sweeps the README quotes (`docs/sweeps/*.csv`) are what the sweep
 /// command prints for the shipped policies (command in `policies/README.md`).
 #[test]

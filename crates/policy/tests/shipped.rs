@@ -261,3 +261,36 @@ fn every_screen_agent_is_what_its_command_makes_and_masters_its_task() {
     assert!(weak.is_empty(), "below 90% on unseen seeds: {weak:?}");
     generated_block("policies/README.md", "screen-policies-table", &table);
 }
+
+/// The screen agent trained with a new font or moved buttons in half its
+/// episodes each (`policies/train.sh` makes it). Training under perturbations
+/// is slower still, so it is not retrained on every run; its record is
+/// checked here, and `agents_matrix.rs` measures it as it is.
+#[test]
+fn the_randomized_screen_agent_records_how_it_was_made() {
+    let file = "airline-screen-randomized.json";
+    let shipped = load(file);
+    let perturb = "font:3@0.5,move:3@0.5";
+    let config = TrainConfig {
+        randomization: Randomization::parse(perturb).unwrap(),
+        ..screen_config(3000, 300)
+    };
+    assert_eq!(shipped.provenance.training, config.describe());
+    let command = &shipped.provenance.command;
+    for part in [
+        "--site airline ",
+        "--features screen",
+        "--hidden 32",
+        "--episodes 3000",
+        "--warm-start 300",
+        &format!("--perturb {perturb}"),
+        &format!("--out policies/{file}"),
+    ] {
+        assert!(command.contains(part), "{file} was made by `{command}`");
+    }
+    let seeds = shipped.provenance.training_seeds;
+    assert_eq!(seeds.count, 3300);
+    assert!(seeds.first < EVALUATION_SEEDS_START);
+    let script = std::fs::read_to_string(root().join("policies/train.sh")).unwrap();
+    assert!(script.contains(&format!("--perturb {perturb} --out policies/{file}")));
+}

@@ -79,6 +79,31 @@ struct PolicyFile {
     net: Net,
 }
 
+/// Parses a policy file's JSON, checking its size, format and version (not
+/// yet its shape: [`LearnedPolicy::from_file`] does).
+fn parse_file(text: &str) -> Result<PolicyFile, String> {
+    wobble_engine::limits::check_size(
+        "policy",
+        text.len() as u64,
+        wobble_engine::limits::MAX_POLICY_BYTES,
+    )?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not a JSON policy file: {e}"))?;
+    let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
+    if format != POLICY_FORMAT {
+        return Err(format!(
+            "not a Wobble policy file (its \"format\" is {format:?}, expected \"{POLICY_FORMAT}\")"
+        ));
+    }
+    let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+    if version != POLICY_VERSION as u64 {
+        return Err(format!(
+            "policy file version {version} is not supported (expected {POLICY_VERSION}); retrain it with this version of wobble"
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| format!("policy file: {e}"))
+}
+
 impl LearnedPolicy {
     /// A fresh, untrained policy.
     pub fn new(features: FeatureSet, hidden: usize, seed: u64) -> LearnedPolicy {
@@ -112,27 +137,31 @@ impl LearnedPolicy {
 
     /// Reads a policy from JSON, checking its format, version and shape.
     pub fn from_json(text: &str) -> Result<LearnedPolicy, String> {
-        wobble_engine::limits::check_size(
-            "policy",
-            text.len() as u64,
-            wobble_engine::limits::MAX_POLICY_BYTES,
-        )?;
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not a JSON policy file: {e}"))?;
-        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
-        if format != POLICY_FORMAT {
+        LearnedPolicy::from_file(parse_file(text)?)
+    }
+
+    /// Reads a policy whose JSON has an empty `net.params` and whose
+    /// parameters come separately as little-endian `f32`s: the form the web
+    /// app embeds (its `build.rs` packs the shipped files so), since binary
+    /// floats compress a quarter smaller than their decimals. The parameters
+    /// are the same bits as the JSON file's.
+    pub fn from_packed(json: &str, params: &[u8]) -> Result<LearnedPolicy, String> {
+        if !params.len().is_multiple_of(4) {
             return Err(format!(
-                "not a Wobble policy file (its \"format\" is {format:?}, expected \"{POLICY_FORMAT}\")"
+                "packed policy: {} bytes of parameters is not a whole number of f32s",
+                params.len()
             ));
         }
-        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-        if version != POLICY_VERSION as u64 {
-            return Err(format!(
-                "policy file version {version} is not supported (expected {POLICY_VERSION}); retrain it with this version of wobble"
-            ));
-        }
-        let file: PolicyFile =
-            serde_json::from_value(value).map_err(|e| format!("policy file: {e}"))?;
+        let mut file = parse_file(json)?;
+        file.net.params = params
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap_or_default()))
+            .collect();
+        LearnedPolicy::from_file(file)
+    }
+
+    /// Checks a parsed file's shape and makes the policy.
+    fn from_file(file: PolicyFile) -> Result<LearnedPolicy, String> {
         let want = file.net.layout.len();
         if file.net.layout.hidden == 0 || file.net.layout.hidden > 1024 {
             return Err(format!(
