@@ -40,7 +40,7 @@ use yew::Reducible;
 use crate::components::lessons::STEP_COUNT as LESSON_STEPS;
 use crate::player::Inspect;
 
-pub use agent_loop::{AgentChange, AgentLoop, Cursor, Stats};
+pub use agent_loop::{AgentChange, AgentLoop, Before, Cursor, Stats};
 pub use external::{External, ExternalCall, ExternalChange};
 pub use play::{Play, PlayChange, Selection, Timeline};
 pub use replay::{Replay, ReplayChange};

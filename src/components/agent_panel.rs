@@ -7,7 +7,7 @@
 //! in the site); "Resume" hands it back.
 
 use crate::player::{PolicyChoice, Speed};
-use crate::session::Stats;
+use crate::session::{Before, Stats};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use yew::prelude::*;
 
@@ -22,6 +22,8 @@ pub struct AgentPanelProps {
     pub paused: bool,
     /// How the agent has done.
     pub stats: Stats,
+    /// The counter before the site last changed, if the agent had played then.
+    pub before: Option<Before>,
     /// The perturbations now (the break buttons show which of theirs are on).
     pub spec: PerturbSpec,
     /// The site's machine name (the move button names the airline's booking buttons).
@@ -91,9 +93,18 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                     <div class="stat"><span class="stat-value" id="wobble-stat-episodes">{ stats.episodes }</span>
                         <span class="stat-label">{"episodes"}</span></div>
                     <div class="stat"><span class={classes!("stat-value", "stat-rate", rate_class(stats))} id="wobble-stat-rate">
-                        { if stats.episodes == 0 { "—".to_string() } else { format!("{:.0}%", stats.rate() * 100.0) } }</span>
+                        { rate_text(stats) }</span>
                         <span class="stat-label">{"success rate"}</span></div>
                 </div>
+                if let Some(before) = &props.before {
+                    <p class="stats-before" id="wobble-stat-before"
+                        data-episodes={before.stats.episodes.to_string()} data-successes={before.stats.successes.to_string()}>
+                        <span class={classes!("stats-before-rate", rate_class(before.stats))}>{ rate_text(before.stats) }</span>
+                        {" → "}
+                        <span class={classes!("stats-before-rate", rate_class(stats))}>{ rate_text(stats) }</span>
+                        { format!(" since {} ({} episodes before, {} since)", before.now, before.stats.episodes, stats.episodes) }
+                    </p>
+                }
                 <p class="stats-hint">{"Counted since the policy, site or perturbations last changed."}</p>
                 if props.break_buttons {
                     <BreakButtons site={props.site.clone()} spec={props.spec.clone()} onbreak={props.onbreak.clone()} />
@@ -142,6 +153,14 @@ fn speed_label(speed: Speed) -> &'static str {
     }
 }
 
+fn rate_text(stats: Stats) -> String {
+    if stats.episodes == 0 {
+        "—".to_string()
+    } else {
+        format!("{:.0}%", stats.rate() * 100.0)
+    }
+}
+
 fn rate_class(stats: Stats) -> Option<&'static str> {
     (stats.episodes > 0).then_some(if stats.rate() >= 0.5 { "good" } else { "bad" })
 }
@@ -161,7 +180,9 @@ pub struct BreakButtonsProps {
 /// changes the site for every agent on the page; pressed again, it undoes its change.
 #[function_component]
 pub fn BreakButtons(props: &BreakButtonsProps) -> Html {
-    let on = |kind: Kind| props.spec.severity(kind).is_some();
+    // A button shows pressed only when its change is on as the button makes it (severity 3);
+    // at another severity (from the perturbation panel or a link) a press sets it to 3.
+    let on = |kind: Kind| props.spec.severity(kind) == Some(3);
     let button = |id: &'static str,
                   kind: Kind,
                   off: String,

@@ -68,6 +68,17 @@ impl Stats {
     }
 }
 
+/// The counter as it stood when the site last changed under the agent, shown beside the new one
+/// ("99% → 2%") so that the figure before a change stays in view after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Before {
+    /// The counter just before the change.
+    pub stats: Stats,
+    /// The site's perturbations since the change, in the spec's words (`relabel:3`), or "no
+    /// change".
+    pub now: String,
+}
+
 /// The agent's cursor over the site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
@@ -100,6 +111,8 @@ pub struct AgentLoop {
     pub cursor: Option<Cursor>,
     /// How the agent has done.
     pub stats: Stats,
+    /// The counter before the site's perturbations last changed, if the agent had played then.
+    pub before: Option<Before>,
     /// The loaded policy, if anybody drives.
     loaded: Option<Rc<RefCell<Agent>>>,
 }
@@ -114,8 +127,30 @@ impl AgentLoop {
             pending: None,
             cursor: None,
             stats: Stats::default(),
+            before: None,
             loaded: None,
         }
+    }
+
+    /// Starts the counter again because the site's perturbations changed (to `now`, in the
+    /// spec's words), keeping the figure from before the change beside it. A change made before
+    /// the agent finished an episode keeps the older figure, now compared with the new site.
+    pub(super) fn count_again_after(&mut self, now: String) {
+        if self.stats.episodes > 0 {
+            self.before = Some(Before {
+                stats: self.stats,
+                now,
+            });
+        } else if let Some(before) = &mut self.before {
+            before.now = now;
+        }
+        self.stats = Stats::default();
+    }
+
+    /// Starts the counter afresh: another agent, site or task, to which no earlier figure applies.
+    pub(super) fn count_afresh(&mut self) {
+        self.stats = Stats::default();
+        self.before = None;
     }
 
     /// Loads the policy a choice names (seeded with `seed` if it is random); a failure leaves
@@ -123,7 +158,7 @@ impl AgentLoop {
     pub(super) fn load(&mut self, choice: PolicyChoice, seed: u64, notices: &mut Vec<Notice>) {
         self.pending = None;
         self.paused = false;
-        self.stats = Stats::default();
+        self.count_afresh();
         match Agent::load(choice, seed) {
             Ok(agent) => {
                 self.policy = choice;
@@ -353,11 +388,29 @@ mod tests {
             speed: Some("turbo".into()),
             ..Query::default()
         });
+        let s = run(s, 5000, |s| s.agent.stats.episodes >= 10);
+        let plain = s.agent.stats;
+        assert!(plain.rate() > 0.8, "{plain:?}");
         let s = reduce(s, PlayChange::SetPerturbation(Kind::Relabel, Some(3)));
         assert_eq!(s.agent.stats, Stats::default());
+        let before = s
+            .agent
+            .before
+            .clone()
+            .expect("the figure before the change is kept");
+        assert_eq!((before.stats, before.now.as_str()), (plain, "relabel:3"));
         let s = run(s, 5000, |s| s.agent.stats.episodes >= 20);
         assert!(s.agent.stats.episodes >= 20);
         assert!(s.agent.stats.rate() < 0.5, "{:?}", s.agent.stats);
+        // A second change before any episode keeps the plain figure, for the new site.
+        let s = reduce(s, PlayChange::ClearPerturbations);
+        let s = reduce(s, PlayChange::SetPerturbation(Kind::Move, Some(3)));
+        let before = s.agent.before.clone().unwrap();
+        assert_eq!(before.now, "move:3");
+        assert!(before.stats.rate() < 0.5, "the reworded figure: {before:?}");
+        // Another site: no earlier figure applies.
+        let s = reduce(s, PlayChange::ChooseSite("bank".into()));
+        assert!(s.agent.before.is_none());
     }
 
     #[test]

@@ -337,6 +337,15 @@ fn timeline(env: &Env, record: Option<EpisodeRecord>) -> Timeline {
     }
 }
 
+/// The perturbations in the spec's words (`relabel:3,move:2`), or "no change".
+fn spec_words(spec: &PerturbSpec) -> String {
+    if spec.is_empty() {
+        "no change".to_string()
+    } else {
+        spec.to_string()
+    }
+}
+
 impl Session {
     /// Reduces a person's or a picker's change of the live episode.
     pub(super) fn play_change(&mut self, change: PlayChange) {
@@ -346,7 +355,7 @@ impl Session {
             PlayChange::NewEpisode => self.reset(seed.wrapping_add(1)),
             PlayChange::Restart => self.reset(seed),
             PlayChange::ChooseSite(site) => {
-                self.agent.stats = Default::default();
+                self.agent.count_afresh();
                 self.open(&site, None, seed);
             }
             PlayChange::OpenSiteFile(Ok((file_name, text))) => {
@@ -354,7 +363,7 @@ impl Session {
                     .play
                     .add_site_file(&file_name, &text, &mut self.notices)
                 {
-                    self.agent.stats = Default::default();
+                    self.agent.count_afresh();
                     self.open(&name, None, seed);
                 }
             }
@@ -363,7 +372,7 @@ impl Session {
                 .push(error(format!("The site file could not be read: {e}."))),
             PlayChange::ChooseTask(task) => {
                 let site = self.play.selection.site.clone();
-                self.agent.stats = Default::default();
+                self.agent.count_afresh();
                 self.open(&site, Some(&task), seed);
             }
             PlayChange::ChooseSeed(text) => match text.trim().parse::<u64>() {
@@ -378,12 +387,14 @@ impl Session {
                     Some(severity) => self.play.selection.perturb.set(kind, severity),
                     None => self.play.selection.perturb.remove(kind),
                 }
-                self.agent.stats = Default::default();
+                self.agent
+                    .count_again_after(spec_words(&self.play.selection.perturb));
                 self.reset(seed);
             }
             PlayChange::ClearPerturbations => {
                 self.play.selection.perturb = PerturbSpec::none();
-                self.agent.stats = Default::default();
+                self.agent
+                    .count_again_after(spec_words(&self.play.selection.perturb));
                 self.reset(seed);
             }
         }

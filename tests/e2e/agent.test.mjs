@@ -66,6 +66,11 @@ test('rewording the labels breaks the agent: its success rate drops', async (t) 
     const after = await stats(page);
     assert.ok(after.successes / after.episodes < 0.5, `after: ${JSON.stringify(after)}`);
     assert.match(await page.locator('#wobble-reword').innerText(), /Restore the labels/);
+    // The figure from before the change stays in view beside the new one.
+    const kept = page.locator('#wobble-stat-before');
+    assert.ok(Number(await kept.getAttribute('data-episodes')) >= before.episodes, 'the whole figure before the change');
+    assert.ok(Number(await kept.getAttribute('data-successes')) >= before.successes);
+    assert.match(await kept.innerText(), /^\d+% → \d+% since relabel:3 /);
     await shot(page, 'agent-reworded');
   });
 });
@@ -93,7 +98,8 @@ test('a link restores site, seed, perturbations, policy and speed', async (t) =>
     assert.equal(await page.locator('#wobble-seed-input').inputValue(), '7');
     assert.equal(await page.locator('#wobble-policy-select').inputValue(), 'airline-randomized');
     assert.equal(await page.locator('#wobble-speed-select').inputValue(), 'slow');
-    assert.equal(await page.locator('#wobble-move').getAttribute('aria-pressed'), 'true');
+    // The button makes move:3; at another severity it is not shown pressed (a press sets 3).
+    assert.equal(await page.locator('#wobble-move').getAttribute('aria-pressed'), 'false');
     assert.match(page.url(), /seed=7&perturb=move:2&policy=airline-randomized&speed=slow$/);
   });
   await play(t, '?site=click-button&seed=3&policy=oracle&speed=step', async (page) => {
