@@ -149,11 +149,16 @@ fn App() -> Html {
 
     html! {
         <div class="app">
+            <a class="skip-link" href="#wobble-site" onclick={Callback::from(|e: MouseEvent| {
+                if components::site_view::focus_site() {
+                    e.prevent_default();
+                }
+            })}>{"Skip to the site"}</a>
             <Header {onlessons} lessons_open={lesson.is_some()} />
             <components::lessons::Lessons step={lesson} site={play.selection.site.clone()} version={session.version}
                 onchange={relay(&session, |change: Change| change)} />
             <main class="layout">
-                <aside class="panel">
+                <aside class="panel" aria-label="Agents and controls">
                     <Notices notices={session.notices.clone()} {ondismiss} />
                     if race {
                         <components::race_panel::RacePanel site={play.selection.site.clone()}
@@ -174,7 +179,7 @@ fn App() -> Html {
                     { match &shown {
                         Some(scene) => html! {
                             <SiteView scene={scene.clone()} episode={play.episode} {onact} {onnewepisode}
-                                {cursor} past={!replay.is_live()}
+                                {cursor} past={!replay.is_live()} person={!session.agent_drives()}
                                 onpress={if session.agent_drives() { ontakeover.clone() } else { Callback::noop() }} />
                         },
                         None => html! {
@@ -192,7 +197,7 @@ fn App() -> Html {
                         }
                     </div>
                 </section>
-                <aside class="side">
+                <aside class="side" aria-label="Perturbations">
                     <WhatChanged spec={play.selection.perturb.clone()}
                         changes={play.scene.as_ref().map(|s| s.changes.clone()).unwrap_or_default()} />
                     <PerturbPanel spec={play.selection.perturb.clone()} onset={onperturb} onclear={onclearperturb} />

@@ -161,7 +161,8 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
             if let Some(error) = &shown.error {
                 <p class="race-error" role="alert">{ format!("The race could not start: {error}") }</p>
             }
-            <ul class="race-rows" role="status" aria-live="off">
+            // Not a live region: the counters change several times a second.
+            <ul class="race-rows">
                 { for RUNNERS.iter().map(|(name, title, what)| {
                     let standing = standings.iter().find(|s| s.name == *name);
                     html! { <RaceRow name={*name} title={*title} what={*what} standing={standing.cloned()} /> }

@@ -50,6 +50,40 @@ pub struct SiteViewProps {
     /// A person pressed somewhere in the site (the agent stops at once).
     #[prop_or_default]
     pub onpress: Callback<()>,
+    /// A person has the site (no agent drives it): after a page change, focus goes to the new
+    /// page's first control, as a keyboard user needs.
+    #[prop_or_default]
+    pub person: bool,
+}
+
+/// Focuses the first control in the site's window, unless something outside the site (a control
+/// of the app) has the focus: only focus that fell to the body is moved.
+fn focus_first_control(viewport: &NodeRef) {
+    let fell = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_none_or(|el| el.tag_name().eq_ignore_ascii_case("body"));
+    if let (true, Some(window)) = (fell, viewport.cast::<web_sys::Element>()) {
+        focus_first_in(&window);
+    }
+}
+
+/// Focuses the first control of the site (for the page's "Skip to the site" link). Returns
+/// whether there was one.
+pub fn focus_site() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("wobble-site"))
+        .is_some_and(|site| focus_first_in(&site))
+}
+
+/// Focuses the first enabled control under `root`, an open dialog's first.
+fn focus_first_in(root: &web_sys::Element) -> bool {
+    let find = |selector: &str| root.query_selector(selector).ok().flatten();
+    let first = find(".wb-dialog :is(input, select, button):not(:disabled)")
+        .or_else(|| find(":is(input, select, button):not(:disabled)"))
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+    first.is_some_and(|el| el.focus().is_ok())
 }
 
 /// The browser window with the site's current page (and open dialog) in it.
@@ -64,6 +98,20 @@ pub fn SiteView(props: &SiteViewProps) -> Html {
         use_effect_with(key, move |_| {
             if let Some(el) = viewport.cast::<web_sys::Element>() {
                 el.set_scroll_top(0);
+            }
+        });
+    }
+    {
+        // After a page change the focused control is gone and focus falls to the body, where a
+        // keyboard user would have to find the site again: give it to the new page's first control.
+        let viewport = viewport.clone();
+        let key = (scene.page_id.clone(), scene.dialog.is_some());
+        let person = props.person && !props.past;
+        let opened = use_mut_ref(|| false);
+        use_effect_with(key, move |_| {
+            // Not when the page first opens: that would pull the window down to the site.
+            if std::mem::replace(&mut *opened.borrow_mut(), true) && person {
+                focus_first_control(&viewport);
             }
         });
     }

@@ -258,6 +258,8 @@ impl Session {
                 if self.agent.drives() {
                     self.agent.paused = true;
                     self.agent.pending = None;
+                    // Its cursor and caption would stay over the site the person now uses.
+                    self.agent.cursor = None;
                 }
             }
             AgentChange::Resume => {
@@ -414,12 +416,21 @@ mod tests {
     }
 
     #[test]
+    fn taking_over_clears_the_agents_cursor_and_caption() {
+        let s = reduce(landing(), AgentChange::Plan);
+        assert!(s.agent.cursor.is_some());
+        let s = reduce(s, AgentChange::TakeOver);
+        assert!(s.agent.paused && s.agent.cursor.is_none());
+    }
+
+    #[test]
     fn a_person_taking_over_stops_the_agent_and_is_recorded() {
         let s = reduce(landing(), AgentChange::Plan);
         let scene = s.play.scene.clone().unwrap();
         let search = find(&scene.page, &|n| n.key == "search_button").unwrap();
         let s = reduce(s, PlayChange::Act(Action::Click(search.id)));
         assert!(s.agent.paused && s.agent.pending.is_none());
+        assert!(s.agent.cursor.is_none(), "no cursor left over the site");
         assert!(s.next_tick().is_none());
         assert_eq!(s.play.timeline.rows.len(), 1);
         let s = reduce(s, AgentChange::Resume);
