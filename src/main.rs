@@ -164,7 +164,7 @@ fn App() -> Html {
                         <components::race_panel::RacePanel site={play.selection.site.clone()}
                             task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()} />
                     }
-                    <AgentPanel policy={agent.policy} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()}
+                    <AgentPanel policy={agent.policy} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
                         spec={spec.clone()} site={play.selection.site.clone()} break_buttons={!race}
                         {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />
                     if let Some(scene) = &shown {

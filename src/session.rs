@@ -40,7 +40,9 @@ use yew::Reducible;
 use crate::components::lessons::STEP_COUNT as LESSON_STEPS;
 use crate::player::Inspect;
 
-pub use agent_loop::{AgentChange, AgentLoop, Before, Cursor, Stats};
+pub use agent_loop::{
+    AgentChange, AgentLoop, Before, Cursor, Stats, Trail, TRAIL_BLOCK, TRAIL_BLOCKS,
+};
 pub use external::{External, ExternalCall, ExternalChange};
 pub use play::{Play, PlayChange, Selection, Timeline};
 pub use replay::{Replay, ReplayChange};
@@ -179,7 +181,7 @@ impl Session {
         }
         match self.play.step(action) {
             Some(Ok(r)) if (r.terminated || r.truncated) && !self.play.touched => {
-                self.agent.stats.count(self.play.succeeded());
+                self.agent.finished(self.play.succeeded());
             }
             Some(Err(e)) => self
                 .notices

@@ -7,7 +7,7 @@
 //! in the site); "Resume" hands it back.
 
 use crate::player::{PolicyChoice, Speed};
-use crate::session::{Before, Stats};
+use crate::session::{Before, Stats, Trail, TRAIL_BLOCK, TRAIL_BLOCKS};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use yew::prelude::*;
 
@@ -24,6 +24,8 @@ pub struct AgentPanelProps {
     pub stats: Stats,
     /// The counter before the site last changed, if the agent had played then.
     pub before: Option<Before>,
+    /// Success per block of episodes, with where the site changed.
+    pub trail: Trail,
     /// The perturbations now (the break buttons show which of theirs are on).
     pub spec: PerturbSpec,
     /// The site's machine name (the move button names the airline's booking buttons).
@@ -105,6 +107,7 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                         { format!(" since {} ({} episodes before, {} since)", before.now, before.stats.episodes, stats.episodes) }
                     </p>
                 }
+                { sparkline(&props.trail) }
                 <p class="stats-hint">{"Counted since the policy, site or perturbations last changed."}</p>
                 if props.break_buttons {
                     <BreakButtons site={props.site.clone()} spec={props.spec.clone()} onbreak={props.onbreak.clone()} />
@@ -150,6 +153,53 @@ fn speed_label(speed: Speed) -> &'static str {
         Speed::Normal => "Normal",
         Speed::Fast => "Fast",
         Speed::Turbo => "Turbo (no animation)",
+    }
+}
+
+/// Success per block of episodes as a line, with a dashed mark where the perturbations changed
+/// (its title says to what). Nothing before the first episode.
+fn sparkline(trail: &Trail) -> Html {
+    const WIDTH: f32 = 300.0;
+    const HEIGHT: f32 = 36.0;
+    if trail.blocks.iter().all(|b| b.1 == 0) {
+        return html! {};
+    }
+    // The line spans at least a dozen blocks, and widens to the whole trail as it grows.
+    let step = WIDTH / (trail.blocks.len().clamp(12, TRAIL_BLOCKS) - 1) as f32;
+    let y = |(successes, episodes): (u32, u32)| {
+        2.0 + (1.0 - successes as f32 / episodes.max(1) as f32) * (HEIGHT - 4.0)
+    };
+    let points: Vec<String> = trail
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.1 > 0)
+        .map(|(i, b)| format!("{:.1},{:.1}", i as f32 * step, y(*b)))
+        .collect();
+    let last = trail
+        .blocks
+        .iter()
+        .rev()
+        .find(|b| b.1 > 0)
+        .copied()
+        .unwrap_or_default();
+    html! {
+        <figure class="sparkline" id="wobble-sparkline" data-blocks={trail.blocks.len().to_string()}
+            data-marks={trail.marks.len().to_string()}>
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none" role="img"
+                aria-label={format!("Success per {TRAIL_BLOCK} episodes; latest {:.0}%", last.0 as f32 * 100.0 / last.1.max(1) as f32)}>
+                { for trail.marks.iter().map(|(at, now)| {
+                    let x = (at - trail.dropped) as f32 * step;
+                    html! {
+                        <line class="sparkline-mark" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="0" y2={HEIGHT.to_string()}>
+                            <title>{ format!("changed to {now}") }</title>
+                        </line>
+                    }
+                }) }
+                <polyline class="sparkline-line" points={points.join(" ")} />
+            </svg>
+            <figcaption>{ format!("Success per {TRAIL_BLOCK} episodes; a dashed line marks each change of the site.") }</figcaption>
+        </figure>
     }
 }
 

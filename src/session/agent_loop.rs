@@ -13,6 +13,7 @@
 //! steps are drawn the same way ([`AgentLoop::aim`]).
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wobble_engine::{Action, Env};
 
@@ -79,6 +80,53 @@ pub struct Before {
     pub now: String,
 }
 
+/// Episodes per point of the agent card's sparkline.
+pub const TRAIL_BLOCK: u32 = 20;
+/// Points the sparkline keeps (older ones scroll off).
+pub const TRAIL_BLOCKS: usize = 60;
+
+/// The agent's success per [`TRAIL_BLOCK`] episodes since its policy, site or task last changed,
+/// with where the perturbations changed: the sparkline that shows a fall at the moment of a change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trail {
+    /// (successes, episodes) per block, oldest first; the last may be partly filled.
+    pub blocks: VecDeque<(u32, u32)>,
+    /// Blocks scrolled off the front, so that marks keep their places.
+    pub dropped: u64,
+    /// Where the perturbations changed: the index of the first block after the change (counting
+    /// scrolled-off blocks), and the perturbations since, in the spec's words.
+    pub marks: Vec<(u64, String)>,
+}
+
+impl Trail {
+    /// Counts one finished episode.
+    pub fn count(&mut self, success: bool) {
+        match self.blocks.back_mut() {
+            Some(last) if last.1 < TRAIL_BLOCK => {
+                last.0 += u32::from(success);
+                last.1 += 1;
+            }
+            _ => self.blocks.push_back((u32::from(success), 1)),
+        }
+        if self.blocks.len() > TRAIL_BLOCKS {
+            self.blocks.pop_front();
+            self.dropped += 1;
+            let dropped = self.dropped;
+            self.marks.retain(|(at, _)| *at >= dropped);
+        }
+    }
+
+    /// Marks a change of the perturbations: the episodes after it start a block of their own.
+    pub fn mark(&mut self, now: String) {
+        if self.blocks.back().is_some_and(|b| b.1 > 0) {
+            self.blocks.push_back((0, 0));
+        }
+        let at = self.dropped + self.blocks.len().saturating_sub(1) as u64;
+        self.marks.retain(|(m, _)| *m != at);
+        self.marks.push((at, now));
+    }
+}
+
 /// The agent's cursor over the site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
@@ -113,6 +161,8 @@ pub struct AgentLoop {
     pub stats: Stats,
     /// The counter before the site's perturbations last changed, if the agent had played then.
     pub before: Option<Before>,
+    /// Success per block of episodes, across perturbation changes.
+    pub trail: Trail,
     /// The loaded policy, if anybody drives.
     loaded: Option<Rc<RefCell<Agent>>>,
 }
@@ -128,6 +178,7 @@ impl AgentLoop {
             cursor: None,
             stats: Stats::default(),
             before: None,
+            trail: Trail::default(),
             loaded: None,
         }
     }
@@ -136,6 +187,7 @@ impl AgentLoop {
     /// spec's words), keeping the figure from before the change beside it. A change made before
     /// the agent finished an episode keeps the older figure, now compared with the new site.
     pub(super) fn count_again_after(&mut self, now: String) {
+        self.trail.mark(now.clone());
         if self.stats.episodes > 0 {
             self.before = Some(Before {
                 stats: self.stats,
@@ -147,10 +199,17 @@ impl AgentLoop {
         self.stats = Stats::default();
     }
 
+    /// Counts an episode the agent finished on its own.
+    pub(super) fn finished(&mut self, success: bool) {
+        self.stats.count(success);
+        self.trail.count(success);
+    }
+
     /// Starts the counter afresh: another agent, site or task, to which no earlier figure applies.
     pub(super) fn count_afresh(&mut self) {
         self.stats = Stats::default();
         self.before = None;
+        self.trail = Trail::default();
     }
 
     /// Loads the policy a choice names (seeded with `seed` if it is random); a failure leaves
@@ -413,6 +472,41 @@ mod tests {
         // Another site: no earlier figure applies.
         let s = reduce(s, PlayChange::ChooseSite("bank".into()));
         assert!(s.agent.before.is_none());
+    }
+
+    #[test]
+    fn the_trail_keeps_success_per_block_and_where_the_site_changed() {
+        let mut trail = Trail::default();
+        for i in 0..30 {
+            trail.count(i % 10 != 0);
+        }
+        assert_eq!(trail.blocks, [(18, 20), (9, 10)]);
+        trail.mark("relabel:3".into());
+        trail.count(false);
+        assert_eq!(trail.blocks, [(18, 20), (9, 10), (0, 1)]);
+        assert_eq!(trail.marks, [(2, "relabel:3".to_string())]);
+        // A second change before any episode replaces the mark.
+        trail.mark("no change".into());
+        trail.mark("move:3".into());
+        assert_eq!(
+            trail.marks,
+            [(2, "relabel:3".to_string()), (3, "move:3".to_string())]
+        );
+        for _ in 0..(TRAIL_BLOCKS as u32 * TRAIL_BLOCK) {
+            trail.count(true);
+        }
+        assert_eq!(trail.blocks.len(), TRAIL_BLOCKS);
+        assert_eq!(trail.dropped, 3);
+        assert_eq!(
+            trail.marks,
+            [(3, "move:3".to_string())],
+            "the first block shown"
+        );
+        for _ in 0..TRAIL_BLOCK {
+            trail.count(true);
+        }
+        assert!(trail.marks.is_empty(), "marks scroll off with their blocks");
+        assert_eq!(trail.blocks.back(), Some(&(TRAIL_BLOCK, TRAIL_BLOCK)));
     }
 
     #[test]

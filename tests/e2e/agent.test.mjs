@@ -71,6 +71,8 @@ test('rewording the labels breaks the agent: its success rate drops', async (t) 
     assert.ok(Number(await kept.getAttribute('data-episodes')) >= before.episodes, 'the whole figure before the change');
     assert.ok(Number(await kept.getAttribute('data-successes')) >= before.successes);
     assert.match(await kept.innerText(), /^\d+% → \d+% since relabel:3 /);
+    // The sparkline marks the change.
+    assert.equal(await page.locator('#wobble-sparkline').getAttribute('data-marks'), '1');
     await shot(page, 'agent-reworded');
   });
 });
