@@ -31,6 +31,8 @@ pub struct Query {
     pub speed: Option<String>,
     /// `lesson=`
     pub lesson: Option<String>,
+    /// `presenter=`: `1` for presenter mode.
+    pub presenter: Option<String>,
     /// `fault=`: `page` or `worker` make that part fail on purpose (for the reliability tests).
     pub fault: Option<String>,
 }
@@ -46,6 +48,8 @@ pub struct Link {
     pub speed: Speed,
     /// The lesson step shown (from 1), if the lessons are open.
     pub lesson: Option<usize>,
+    /// Presenter mode: a larger site and counters, without the side panels.
+    pub presenter: bool,
 }
 
 /// Reads the current page's query.
@@ -67,6 +71,7 @@ pub fn read_query() -> Query {
         policy: params.get("policy"),
         speed: params.get("speed"),
         lesson: params.get("lesson"),
+        presenter: params.get("presenter"),
         fault: params.get("fault"),
     }
 }
@@ -87,6 +92,9 @@ pub fn write_query(link: &Link) {
     }
     if let Some(step) = link.lesson {
         url.push_str(&format!("&lesson={step}"));
+    }
+    if link.presenter {
+        url.push_str("&presenter=1");
     }
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         // A failure here only means the link is not updated; the page itself is fine.

@@ -74,6 +74,7 @@ fn App() -> Html {
         policy: session.agent.policy,
         speed: session.agent.speed,
         lesson: session.lesson.map(|n| n + 1),
+        presenter: session.presenter,
     };
     use_effect_with(link, browser::write_query);
     {
@@ -148,7 +149,7 @@ fn App() -> Html {
     };
 
     html! {
-        <div class="app">
+        <div class={classes!("app", session.presenter.then_some("presenter"))}>
             <a class="skip-link" href="#wobble-site" onclick={Callback::from(|e: MouseEvent| {
                 if components::site_view::focus_site() {
                     e.prevent_default();

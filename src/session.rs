@@ -128,6 +128,8 @@ pub struct Session {
     pub notices: Vec<Notice>,
     /// The lesson step shown (from 0), if the lessons are open.
     pub lesson: Option<usize>,
+    /// Presenter mode (`presenter=1`): a larger site and counters, without the side panels.
+    pub presenter: bool,
     /// The observation and the agent's favourite actions for what is shown (live or looked back).
     pub inspect: Option<Rc<Inspect>>,
     /// Grows with every change, so that effects can tell episodes apart.

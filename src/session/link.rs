@@ -26,6 +26,7 @@ impl Session {
         let policy = policy(query, &mut notices);
         let speed = speed(query, &mut notices);
         let lesson = lesson(query, &mut notices);
+        let presenter = presenter(query, &mut notices);
         let mut session = Session {
             play: Play::new(seed, perturb),
             agent: AgentLoop::new(speed),
@@ -33,6 +34,7 @@ impl Session {
             external: External::default(),
             notices,
             lesson,
+            presenter,
             inspect: None,
             version: 0,
         };
@@ -141,6 +143,21 @@ fn lesson(query: &Query, notices: &mut Vec<Notice>) -> Option<usize> {
     }
 }
 
+/// `presenter=`: `1` (or `true`) for presenter mode, `0` (or `false`) without.
+fn presenter(query: &Query, notices: &mut Vec<Notice>) -> bool {
+    match query.presenter.as_deref().map(str::trim) {
+        None | Some("" | "0" | "false") => false,
+        Some("1" | "true") => true,
+        Some(text) => {
+            notices.push(warning(format!(
+                "presenter=\"{}\" is not 1 or 0; presenter mode is off.",
+                shorten(text)
+            )));
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::*;
@@ -210,6 +227,24 @@ mod tests {
             .changes
             .iter()
             .any(|c| c.kind == Kind::Popup && c.applied));
+    }
+
+    #[test]
+    fn presenter_mode_comes_from_the_link_and_a_bad_value_is_reported() {
+        let open = |value: &str| {
+            Session::from_query(&Query {
+                presenter: Some(value.into()),
+                ..Query::default()
+            })
+        };
+        assert!(open("1").presenter && open("true").presenter);
+        assert!(!open("0").presenter && !open("").presenter);
+        let bad = open("yes please");
+        assert!(!bad.presenter);
+        assert!(bad.notices[0]
+            .text
+            .contains("presenter=\"yes please\" is not 1 or 0"));
+        assert!(!Session::from_query(&Query::default()).presenter);
     }
 
     #[test]
@@ -298,18 +333,22 @@ mod link_properties {
             value(),
             value(),
             value(),
+            value(),
         )
-            .prop_map(|(site, task, seed, perturb, policy, speed, lesson)| Query {
-                site,
-                task,
-                seed,
-                perturb,
-                policy,
-                speed,
-                lesson,
-                // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
-                fault: None,
-            })
+            .prop_map(
+                |(site, task, seed, perturb, policy, speed, lesson, presenter)| Query {
+                    site,
+                    task,
+                    seed,
+                    perturb,
+                    policy,
+                    speed,
+                    lesson,
+                    presenter,
+                    // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
+                    fault: None,
+                },
+            )
     }
 
     proptest! {

@@ -158,3 +158,19 @@ test('timeline: take over, scrub, export the episode as JSON and import it back'
     assert.match(await page.locator('#wobble-notices').innerText(), /does not replay.*diverged at step 1/s);
   });
 });
+
+test('presenter mode: the site and the counters, without the side panels; the link keeps it', async (t) => {
+  await play(t, '?presenter=1', async (page) => {
+    assert.equal(await page.locator('.app.presenter').count(), 1);
+    assert.equal(await page.locator('#wobble-train').isVisible(), false, 'training is hidden');
+    assert.equal(await page.locator('#wobble-perturb').isVisible(), false, 'the perturbation panel is hidden');
+    assert.ok(await page.locator('#wobble-site').isVisible());
+    assert.ok(await page.locator('#wobble-move').isVisible(), 'the break buttons stay');
+    await page.waitForURL(/presenter=1/);
+    await shot(page, 'presenter');
+  });
+  await play(t, '', async (page) => {
+    assert.equal(await page.locator('.app.presenter').count(), 0);
+    assert.ok(await page.locator('#wobble-train').isVisible());
+  });
+});
