@@ -365,7 +365,7 @@ mod link_properties {
             let site = site.unwrap_or_else(|_| unreachable!());
             prop_assert!(site.task_names().contains(&play.selection.task), "{:?}", play.selection);
             prop_assert!(play.scene.is_some());
-            prop_assert!(session.notices.len() <= 7, "{:?}", session.notices);
+            prop_assert!(session.notices.len() <= 8, "{:?}", session.notices);
             for notice in &session.notices {
                 prop_assert!(notice.text.chars().count() < 500, "{}", notice.text);
             }
