@@ -82,7 +82,8 @@ pub fn write_query(link: &Link) {
         return;
     }
     let mut url = query_text(&link.selection);
-    if link.policy != PolicyChoice::None {
+    // A saved policy lives in this browser's library, not in the link: the link says nobody.
+    if link.policy != PolicyChoice::None && link.policy != PolicyChoice::Saved {
         url.push_str("&policy=");
         url.push_str(link.policy.name());
     }

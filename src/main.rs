@@ -165,7 +165,7 @@ fn App() -> Html {
                         <components::race_panel::RacePanel site={play.selection.site.clone()}
                             task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()} />
                     }
-                    <AgentPanel policy={agent.policy} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
+                    <AgentPanel policy={agent.policy} saved_name={agent.saved_name.clone()} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
                         spec={spec.clone()} site={play.selection.site.clone()} break_buttons={!race}
                         {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />
                     if let Some(scene) = &shown {
@@ -174,7 +174,8 @@ fn App() -> Html {
                     }
                     <Controls selection={play.selection.clone()} sites={play.sites.clone()} tasks={play.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite} />
-                    <components::train_panel::TrainPanel selection={play.selection.clone()} site_file={play.opened_file.clone()} />
+                    <components::train_panel::TrainPanel selection={play.selection.clone()} site_file={play.opened_file.clone()}
+                        onplay={relay(&session, |(name, json): (String, std::rc::Rc<str>)| AgentChange::PlaySaved { name, json })} />
                 </aside>
                 <section class="stage">
                     { match &shown {

@@ -33,6 +33,9 @@ pub enum PolicyChoice {
     Random,
     /// Follows the task's solution recipe.
     Oracle,
+    /// A policy from the training panel's library (trained or uploaded in this browser). Not
+    /// among [`PolicyChoice::ALL`]: it is chosen with its library entry's Play button.
+    Saved,
 }
 
 impl PolicyChoice {
@@ -57,6 +60,7 @@ impl PolicyChoice {
             PolicyChoice::Script => "script",
             PolicyChoice::Random => "random",
             PolicyChoice::Oracle => "oracle",
+            PolicyChoice::Saved => "saved",
         }
     }
 
@@ -70,6 +74,7 @@ impl PolicyChoice {
             PolicyChoice::Script => "Script (replays one recorded run)",
             PolicyChoice::Random => "Random clicker",
             PolicyChoice::Oracle => "Oracle (follows the recipe)",
+            PolicyChoice::Saved => "A saved policy",
         }
     }
 
@@ -219,6 +224,8 @@ impl Agent {
             PolicyChoice::Script => Ok(Some(Agent::Other(Box::new(ScriptPolicy::new())))),
             PolicyChoice::Random => Ok(Some(Agent::Other(Box::new(RandomPolicy::new(seed))))),
             PolicyChoice::Oracle => Ok(Some(Agent::Other(Box::new(OraclePolicy::default())))),
+            // Its file comes with the library's Play button, not from the choice.
+            PolicyChoice::Saved => Ok(None),
         }
     }
 

@@ -16,6 +16,9 @@ use yew::prelude::*;
 pub struct AgentPanelProps {
     /// Who drives the site.
     pub policy: PolicyChoice,
+    /// The saved policy's name, when a saved policy drives.
+    #[prop_or_default]
+    pub saved_name: Option<String>,
     /// How fast.
     pub speed: Speed,
     /// The person has taken over.
@@ -116,6 +119,9 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
             <div class="control-grid">
                 <label for="wobble-policy-select">{"Policy"}</label>
                 <select id="wobble-policy-select" onchange={onpolicy}>
+                    if let (PolicyChoice::Saved, Some(name)) = (props.policy, &props.saved_name) {
+                        <option value={PolicyChoice::Saved.name()} selected=true>{ format!("Saved: {name}") }</option>
+                    }
                     { for PolicyChoice::ALL.iter().map(|p| html! {
                         <option value={p.name()} selected={*p == props.policy}>{ p.label() }</option>
                     }) }

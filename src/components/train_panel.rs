@@ -49,18 +49,22 @@ pub struct TrainPanelProps {
     /// first, so a large file costs nothing per render).
     #[prop_or_default]
     pub site_file: Option<Rc<SiteFile>>,
+    /// Plays a saved policy on the site: its name and its file's JSON.
+    #[prop_or_default]
+    pub onplay: Callback<(String, Rc<str>)>,
 }
 
 /// The training panel, with the worker it talks to.
 #[function_component]
 pub fn TrainPanel(props: &TrainPanelProps) -> Html {
-    html! { <Trainer selection={props.selection.clone()} site_file={props.site_file.clone()} /> }
+    html! { <Trainer selection={props.selection.clone()} site_file={props.site_file.clone()} onplay={props.onplay.clone()} /> }
 }
 
 #[derive(Properties, PartialEq)]
 struct TrainerProps {
     selection: Selection,
     site_file: Option<Rc<SiteFile>>,
+    onplay: Callback<(String, Rc<str>)>,
 }
 
 /// The panel itself (inside the worker's provider).
@@ -168,7 +172,7 @@ fn Trainer(props: &TrainerProps) -> Html {
             }
             { training::view(&board, &bridge, selection, &site_file, &inject_fault) }
             { evaluation::view(&board, selection) }
-            { library::saved_list(&board, &bridge, &site_file) }
+            { library::saved_list(&board, &bridge, &site_file, &props.onplay) }
             { library::upload_button(&board) }
         </section>
     }

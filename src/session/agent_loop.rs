@@ -25,6 +25,14 @@ use crate::player::{Agent, Planned, PolicyChoice, Speed};
 pub enum AgentChange {
     /// Drive the site with another policy (or nobody); starts a new episode.
     ChoosePolicy(PolicyChoice),
+    /// Drive the site with a policy from the training panel's library: its name and its file's
+    /// JSON. The site and task it was trained on open first, if they are not the ones shown.
+    PlaySaved {
+        /// What the library calls it.
+        name: String,
+        /// The policy file.
+        json: Rc<str>,
+    },
     /// Play at another speed.
     ChooseSpeed(Speed),
     /// The person takes the site over from the agent.
@@ -163,6 +171,8 @@ pub struct AgentLoop {
     pub before: Option<Before>,
     /// Success per block of episodes, across perturbation changes.
     pub trail: Trail,
+    /// The name of the saved policy that drives, when [`PolicyChoice::Saved`] does.
+    pub saved_name: Option<String>,
     /// The loaded policy, if anybody drives.
     loaded: Option<Rc<RefCell<Agent>>>,
 }
@@ -179,8 +189,19 @@ impl AgentLoop {
             stats: Stats::default(),
             before: None,
             trail: Trail::default(),
+            saved_name: None,
             loaded: None,
         }
+    }
+
+    /// Loads a policy from the library (already read from its file) under `name`.
+    pub(super) fn load_saved(&mut self, name: String, policy: wobble_policy::LearnedPolicy) {
+        self.pending = None;
+        self.paused = false;
+        self.count_afresh();
+        self.policy = PolicyChoice::Saved;
+        self.saved_name = Some(name);
+        self.loaded = Some(Rc::new(RefCell::new(Agent::Learned(Box::new(policy)))));
     }
 
     /// Starts the counter again because the site's perturbations changed (to `now`, in the
@@ -218,6 +239,7 @@ impl AgentLoop {
         self.pending = None;
         self.paused = false;
         self.count_afresh();
+        self.saved_name = None;
         match Agent::load(choice, seed) {
             Ok(agent) => {
                 self.policy = choice;
@@ -304,6 +326,7 @@ impl Session {
                 self.agent.cursor = None;
                 self.reset(seed);
             }
+            AgentChange::PlaySaved { name, json } => self.play_saved(name, &json),
             AgentChange::ChooseSpeed(speed) => {
                 self.agent.speed = speed;
                 if speed == Speed::Turbo {
@@ -346,6 +369,36 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// A policy from the library takes the site: on the site and task it was trained on (opened
+    /// first when another is shown and that one exists), from the current seed.
+    fn play_saved(&mut self, name: String, json: &str) {
+        let policy = match wobble_policy::LearnedPolicy::from_json(json) {
+            Ok(p) => p,
+            Err(e) => {
+                self.notices.push(error(format!(
+                    "The saved policy \"{name}\" cannot be played: {e}."
+                )));
+                return;
+            }
+        };
+        let seed = self.play.selection.seed;
+        let (site, task) = (&policy.provenance.site, &policy.provenance.task);
+        let shown = &self.play.selection;
+        if (&shown.site, &shown.task) != (site, task) {
+            if self.play.catalog.site(site).is_err() {
+                self.notices.push(error(format!(
+                    "The saved policy \"{name}\" was trained on the site \"{site}\", which is not open here: open its site file first."
+                )));
+                return;
+            }
+            let (site, task) = (site.clone(), task.clone());
+            self.open(&site, Some(&task), seed);
+        }
+        self.agent.load_saved(name, policy);
+        self.agent.cursor = None;
+        self.reset(seed);
     }
 
     /// The agent chooses its next action; the cursor sets off for its target.
@@ -507,6 +560,49 @@ mod tests {
         }
         assert!(trail.marks.is_empty(), "marks scroll off with their blocks");
         assert_eq!(trail.blocks.back(), Some(&(TRAIL_BLOCK, TRAIL_BLOCK)));
+    }
+
+    #[test]
+    fn a_saved_policy_plays_on_the_site_it_was_trained_on() {
+        let json: Rc<str> = include_str!("../../policies/click-button.json").into();
+        let s = reduce(
+            landing(),
+            AgentChange::PlaySaved {
+                name: "mine".into(),
+                json: json.clone(),
+            },
+        );
+        assert_eq!(s.play.selection.site, "click-button", "its site opened");
+        assert_eq!(
+            (s.agent.policy, s.agent.saved_name.as_deref()),
+            (PolicyChoice::Saved, Some("mine"))
+        );
+        assert!(s.agent_drives());
+        let s = run(s, 2000, |s| s.agent.stats.episodes >= 10);
+        assert!(s.agent.stats.rate() > 0.8, "{:?}", s.agent.stats);
+        // Choosing a built-in policy again forgets the saved one's name.
+        let s = reduce(s, AgentChange::ChoosePolicy(PolicyChoice::Random));
+        assert_eq!(s.agent.saved_name, None);
+
+        let bad = reduce(
+            landing(),
+            AgentChange::PlaySaved {
+                name: "broken".into(),
+                json: "{\"format\": \"nope\"}".into(),
+            },
+        );
+        assert_eq!(bad.agent.policy, PolicyChoice::Airline, "nothing changed");
+        assert!(bad.notices[0].text.contains("\"broken\" cannot be played"));
+        let elsewhere = json.replace("\"site\":\"click-button\"", "\"site\":\"nowhere\"");
+        let far = reduce(
+            landing(),
+            AgentChange::PlaySaved {
+                name: "far".into(),
+                json: elsewhere.as_str().into(),
+            },
+        );
+        assert_eq!(far.play.selection.site, "airline");
+        assert!(far.notices[0].text.contains("\"nowhere\", which is not open here"));
     }
 
     #[test]

@@ -290,3 +290,28 @@ test('a site opened from a file is trained on in the worker, saved and swept lik
     await page.screenshot({ path: `${SCREENSHOTS}train-opened-site.png` });
   });
 });
+
+test('a saved policy plays: Play on its library entry opens its site and the agent counts', async (t) => {
+  await withPage(t, '?speed=turbo', async (page) => {
+    await page.setInputFiles('#wobble-policy-upload', {
+      name: 'click-button.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(await readFile(`${POLICIES}click-button.json`, 'utf8')),
+    });
+    const item = page.locator('#wobble-policies .saved-item').first();
+    await item.waitFor();
+    await item.locator('.button-play').click();
+    await page.waitForURL(/site=click-button/);
+    assert.equal(await page.locator('#wobble-policy-select').inputValue(), 'saved');
+    assert.match(
+      await page.locator('#wobble-policy-select').evaluate((el) => el.selectedOptions[0].text),
+      /^Saved: .*click-button\.json/,
+    );
+    const stats = await pollUntil(
+      () => page.locator('#wobble-stats').evaluate((b) => ({ episodes: +b.dataset.episodes, successes: +b.dataset.successes })),
+      (s) => s.episodes >= 20,
+      { timeout: 30_000, what: 'twenty episodes of the saved policy' },
+    );
+    assert.ok(stats.successes / stats.episodes > 0.8, JSON.stringify(stats));
+  });
+});

@@ -1,5 +1,6 @@
-//! The saved-policy library: policies kept in the browser's local storage, listed with download,
-//! sweep and delete, and policy files uploaded back.
+//! The saved-policy library: policies kept in the browser's local storage, listed with play
+//! (the page's agent plays it, on its site), download, sweep and delete, and policy files
+//! uploaded back.
 //!
 //! Each policy is stored under its own key ([`STORAGE_PREFIX`] and a number), so one unreadable
 //! entry never costs the others: [`load_saved`] reads them all when the panel opens and reports
@@ -149,6 +150,7 @@ pub(super) fn saved_list(
     board: &UseReducerHandle<Board>,
     bridge: &WorkerLink,
     site_file: &Option<Rc<SiteFile>>,
+    onplay: &Callback<(String, Rc<str>)>,
 ) -> Html {
     if board.saved.is_empty() {
         return html! { <p class="hint" id="wobble-policies-empty">{"No saved policies yet."}</p> };
@@ -183,6 +185,10 @@ pub(super) fn saved_list(
                             board.dispatch(Change::SweepStarted);
                         })
                     };
+                    let onplay = {
+                        let (name, json): (String, Rc<str>) = (s.name.clone(), s.policy.as_str().into());
+                        onplay.reform(move |_: MouseEvent| (name.clone(), json.clone()))
+                    };
                     let ondelete = {
                         let board = board.dispatcher();
                         let key = s.key.clone();
@@ -199,6 +205,7 @@ pub(super) fn saved_list(
                                 }
                             </span>
                             <span class="saved-buttons">
+                                <button type="button" class="button button-small button-play" title="The agent plays it on its site, in the page" onclick={onplay}>{"Play"}</button>
                                 <button type="button" class="button button-small" onclick={ondownload}>{"Download"}</button>
                                 <button type="button" class="button button-small" disabled={busy} title="Success under every perturbation (after training)" onclick={onsweep}>{"Sweep"}</button>
                                 <button type="button" class="button button-small" onclick={ondelete}>{"Delete"}</button>
