@@ -8,9 +8,8 @@
 //! plays, which perturbation) have a "Do it for me" button, which reports the session's own
 //! [`Change`]s through `onchange`; the panel holds no environment logic.
 
-use crate::player::PolicyChoice;
+use crate::player::{PolicyChoice, Speed};
 use crate::session::{AgentChange, Change, PlayChange, DEFAULT_SITE};
-use wobble_engine::perturb::Kind;
 use yew::prelude::*;
 
 /// The class the highlighted controls get while their step is shown.
@@ -36,7 +35,7 @@ const STEPS: [Step; STEP_COUNT] = [
     Step {
         title: "Watch a random agent",
         text: "Pick \"Random clicker\" as the policy: it clicks and types at random among what it can see. \
-               Watch the success counter: on a real task it almost never gets anywhere. \
+               At turbo speed the success counter fills at once: on a real task it almost never gets anywhere. \
                That is the bar any trained agent has to clear.",
         targets: &["#wobble-policy-select", "#wobble-stats"],
         setup: Some(watch_random),
@@ -59,10 +58,11 @@ const STEPS: [Step; STEP_COUNT] = [
     },
     Step {
         title: "Perturb the site",
-        text: "Real sites change under agents. Reword the labels at severity 3 (relabel:3): \
-               the site still works for a person, but the words an agent learned are gone. \
-               Watch the success counter of a trained agent fall.",
-        targets: &["#wobble-perturb [data-kind=\"relabel\"]", "#wobble-reword"],
+        text: "Real sites change under agents. Let the pretrained airline agent play and note its success \
+               counter, then press \"Reword the labels\" (relabel:3): the site still works for a person, \
+               but the words the agent learned are gone. The counter falls, with the figure from before \
+               the change beside it.",
+        targets: &["#wobble-stats", "#wobble-reword"],
         setup: Some(perturb),
     },
     Step {
@@ -83,7 +83,8 @@ const STEPS: [Step; STEP_COUNT] = [
     },
 ];
 
-/// Step 1: the random agent plays (on the default site unless a site suited to it is open).
+/// Step 1: the random agent plays at turbo speed, so that its counter shows a figure within
+/// seconds (on the default site unless a site suited to it is open).
 fn watch_random(site: &str) -> Vec<Change> {
     let mut changes = Vec::new();
     if site != "click-button" && site != DEFAULT_SITE {
@@ -94,6 +95,7 @@ fn watch_random(site: &str) -> Vec<Change> {
     changes.push(Change::Agent(AgentChange::ChoosePolicy(
         PolicyChoice::Random,
     )));
+    changes.push(Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo)));
     changes
 }
 
@@ -102,12 +104,21 @@ fn play_yourself(_: &str) -> Vec<Change> {
     vec![Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::None))]
 }
 
-/// Step 4: reword the labels at severity 3.
-fn perturb(_: &str) -> Vec<Change> {
-    vec![Change::Play(PlayChange::SetPerturbation(
-        Kind::Relabel,
-        Some(3),
-    ))]
+/// Step 4: the pretrained airline agent plays at turbo speed on the unchanged airline, so that
+/// its counter has a figure before the person rewords the labels (the step's button).
+fn perturb(site: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    if site != DEFAULT_SITE {
+        changes.push(Change::Play(PlayChange::ChooseSite(
+            DEFAULT_SITE.to_string(),
+        )));
+    }
+    changes.push(Change::Play(PlayChange::ClearPerturbations));
+    changes.push(Change::Agent(AgentChange::ChoosePolicy(
+        PolicyChoice::Airline,
+    )));
+    changes.push(Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo)));
+    changes
 }
 
 /// Props of [`Lessons`].
@@ -252,25 +263,28 @@ mod tests {
 
     #[test]
     fn setups_are_link_changes() {
+        let turbo = Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo));
         assert!(matches!(
-            watch_random("airline")[..],
-            [Change::Agent(AgentChange::ChoosePolicy(
-                PolicyChoice::Random
-            ))]
+            &watch_random("airline")[..],
+            [Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::Random)), last] if *last == turbo
         ));
         assert!(matches!(
-            watch_random("bank")[..],
+            &watch_random("bank")[..],
             [
                 Change::Play(PlayChange::ChooseSite(_)),
-                Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::Random))
-            ]
+                Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::Random)),
+                last
+            ] if *last == turbo
         ));
         assert!(matches!(
-            perturb("airline")[..],
-            [Change::Play(PlayChange::SetPerturbation(
-                Kind::Relabel,
-                Some(3)
-            ))]
+            &perturb("bank")[..],
+            [
+                Change::Play(PlayChange::ChooseSite(_)),
+                Change::Play(PlayChange::ClearPerturbations),
+                Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::Airline)),
+                last
+            ] if *last == turbo
         ));
+        assert_eq!(perturb("airline").len(), 3, "the airline stays");
     }
 }

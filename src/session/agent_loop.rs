@@ -602,7 +602,9 @@ mod tests {
             },
         );
         assert_eq!(far.play.selection.site, "airline");
-        assert!(far.notices[0].text.contains("\"nowhere\", which is not open here"));
+        assert!(far.notices[0]
+            .text
+            .contains("\"nowhere\", which is not open here"));
     }
 
     #[test]

@@ -25,12 +25,15 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
 
     await page.screenshot({ path: `${SCREENSHOTS}lessons.png` });
 
-    // Step 1: the random agent plays.
+    // Step 1: the random agent plays, fast enough that its counter shows a figure within 5 s.
     await page.locator('#wobble-lesson-do').click();
     await page.waitForFunction(
       () => document.querySelector('#wobble-policy-select')?.value === 'random',
     );
     await page.waitForURL(/policy=random/);
+    await page.waitForFunction(() => Number(document.querySelector('#wobble-stats')?.dataset.episodes) >= 1, null, {
+      timeout: 5_000,
+    });
 
     // Next until step 4, then reword the labels.
     for (const n of [2, 3, 4]) {
@@ -38,9 +41,24 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
       await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
     }
     await page.waitForURL(/lesson=4/);
+    // Step 4: the pretrained agent plays; the person rewords the labels and sees the counter fall
+    // beside the figure from before.
     await page.locator('#wobble-lesson-do').click();
+    await page.waitForURL(/policy=airline&speed=turbo/);
+    await page.locator('#wobble-reword.wb-lesson-target').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('#wobble-stats')?.dataset.episodes) >= 10, null, {
+      timeout: 30_000,
+    });
+    await page.locator('#wobble-reword').click();
     await page.waitForURL(/perturb=relabel(:|%3A)3/);
-    await page.locator('#wobble-perturb [data-kind="relabel"].wb-lesson-target').waitFor();
+    const before = page.locator('#wobble-stat-before');
+    await before.waitFor();
+    assert.ok(Number(await before.getAttribute('data-successes')) / Number(await before.getAttribute('data-episodes')) > 0.8);
+    await page.waitForFunction(() => Number(document.querySelector('#wobble-stats')?.dataset.episodes) >= 10, null, {
+      timeout: 30_000,
+    });
+    const after = await page.locator('#wobble-stats').evaluate((b) => +b.dataset.successes / +b.dataset.episodes);
+    assert.ok(after < 0.5, `after rewording: ${after}`);
 
     // Steps 5 and 6 have no setup; the last one has no Next.
     for (const n of [5, 6]) {
