@@ -158,8 +158,10 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         let targets = step.map(|n| STEPS[n].targets);
         use_effect_with(targets, |targets| {
             if let Some(first) = targets.and_then(|t| t.iter().find_map(|s| find(s))) {
+                // Centred, not just in view: cards above it may still grow a line as their
+                // counters fill in, which would push a control scrolled to the edge out again.
                 let options = web_sys::ScrollIntoViewOptions::new();
-                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                options.set_block(web_sys::ScrollLogicalPosition::Center);
                 first.scroll_into_view_with_scroll_into_view_options(&options);
             }
         });

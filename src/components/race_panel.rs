@@ -129,10 +129,11 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                     }
                     let (painter, painted) = &mut *eyes.borrow_mut();
                     if now_ms() - *painted >= EYES_MS {
-                        if let (Some((env, last)), Some(canvas)) = (
-                            race.view("screen"),
-                            canvas.cast::<web_sys::HtmlCanvasElement>(),
-                        ) {
+                        // Painted only while its toggle is open: a closed one costs nothing.
+                        let shown = canvas
+                            .cast::<web_sys::HtmlCanvasElement>()
+                            .filter(|c| c.closest("details[open]").ok().flatten().is_some());
+                        if let (Some((env, last)), Some(canvas)) = (race.view("screen"), shown) {
                             painter.draw(env, last, &canvas);
                             *painted = now_ms();
                         }
@@ -169,12 +170,14 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                 }) }
             </ul>
             <p class="race-caption" id="wobble-race-caption">{ caption(&props.perturb) }</p>
-            <figure class="race-eyes">
+            // Closed at first, so that the agent card below stays on the first screen.
+            <details class="race-eyes" id="wobble-race-eyes-toggle">
+                <summary>{"What the screen agent sees"}</summary>
                 <canvas ref={canvas} id="wobble-race-eyes" width="720" height="640"
                     aria-label="The screen agent's window, in the greyscale pixels it sees"></canvas>
-                <figcaption>{"What the screen agent sees: the window in greyscale, painted by the engine with \
-                    embedded fonts, as its eyes paint it. The red ring is where it clicked last."}</figcaption>
-            </figure>
+                <p class="race-eyes-note">{"The window in greyscale, painted by the engine with embedded fonts, as its \
+                    eyes paint it. The red ring is where it clicked last."}</p>
+            </details>
             <p class="stats-hint">{ format!(
                 "Both play the same unseen flights (seeds from 2^63, as on the command line), up to {RACE_EPISODES} each, \
                  counted since the site last changed."

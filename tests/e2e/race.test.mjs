@@ -90,6 +90,13 @@ test('opened cold, both agents book flights; a new font breaks the screen agent 
     assert.ok(fontCaption.includes(`screen agent ${cell('screen', 'font', 3)}`), fontCaption);
     assert.match(fontCaption, /letters/);
     assert.match(await page.locator('#wobble-font').innerText(), /Restore the font/);
+    // What the screen agent sees: painted once its toggle is open.
+    await page.locator('#wobble-race-eyes-toggle summary').click();
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('#wobble-race-eyes');
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      return pixels.some((v, i) => i % 4 === 0 && v < 128);
+    }, null, { timeout: 10_000 });
     await page.screenshot({ path: `${SCREENSHOTS}race-font.png` });
   });
 });
