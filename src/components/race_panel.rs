@@ -40,9 +40,12 @@ const RUNNERS: [(&str, &str, &str); 2] = [
 ];
 
 /// Whether the race can run on this site and task: the screen agent was trained there.
+/// Read once: the page asks on every render.
 pub fn available(site: &str, task: &str) -> bool {
-    Shipped::Screen
-        .trained_on()
+    static TRAINED_ON: std::sync::OnceLock<Option<(String, String)>> = std::sync::OnceLock::new();
+    TRAINED_ON
+        .get_or_init(|| Shipped::Screen.trained_on())
+        .as_ref()
         .is_some_and(|(s, t)| s == site && t == task)
 }
 
@@ -84,6 +87,11 @@ fn finished(standings: &[Standing]) -> bool {
     !standings.is_empty() && standings.iter().all(|s| s.episodes >= RACE_EPISODES)
 }
 
+/// [`finished`], read from the race itself (on the step loop, without copying its standings).
+fn race_finished(race: &Race) -> bool {
+    race.fewest_episodes() >= RACE_EPISODES
+}
+
 /// The two counters, the caption and the race's progress.
 #[function_component]
 pub fn RacePanel(props: &RacePanelProps) -> Html {
@@ -123,7 +131,7 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                     let start = now_ms();
                     loop {
                         race.step();
-                        if now_ms() - start >= SLICE_MS || finished(&race.standings()) {
+                        if now_ms() - start >= SLICE_MS || race_finished(race) {
                             break;
                         }
                     }
@@ -150,6 +158,8 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
     }
 
     let standings = &shown.standings;
+    // The caption reads the matrix file: once per change of the site, not on every slice.
+    let caption = use_memo(props.perturb.clone(), caption);
     html! {
         <section class="card race-card" id="wobble-race" aria-labelledby="wobble-race-title">
             <div class="card-title-row">
@@ -169,7 +179,7 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                     html! { <RaceRow name={*name} title={*title} what={*what} standing={standing.cloned()} /> }
                 }) }
             </ul>
-            <p class="race-caption" id="wobble-race-caption">{ caption(&props.perturb) }</p>
+            <p class="race-caption" id="wobble-race-caption">{ (*caption).clone() }</p>
             // Closed at first, so that the agent card below stays on the first screen.
             <details class="race-eyes" id="wobble-race-eyes-toggle">
                 <summary>{"What the screen agent sees"}</summary>
@@ -254,11 +264,7 @@ mod tests {
         for (i, spec) in specs.iter().enumerate() {
             let perturb: PerturbSpec = spec.parse().unwrap();
             let mut race = start("airline", "book-flight", &perturb).unwrap();
-            while !race
-                .standings()
-                .iter()
-                .all(|s| s.episodes >= GOLDEN_EPISODES)
-            {
+            while race.fewest_episodes() < GOLDEN_EPISODES {
                 race.step();
             }
             let runs: Vec<String> = RUNNERS

@@ -117,6 +117,12 @@ impl Race {
         }
     }
 
+    /// The fewest episodes any runner has finished (0 with no runners): the
+    /// race's progress, read without copying the standings.
+    pub fn fewest_episodes(&self) -> u64 {
+        self.runners.iter().map(|r| r.episodes).min().unwrap_or(0)
+    }
+
     /// Every runner's count, in the order they were entered.
     pub fn standings(&self) -> Vec<Standing> {
         self.runners
@@ -132,19 +138,18 @@ impl Race {
     /// Each finished episode's success for the runner entered under `name`,
     /// in seed order.
     pub fn outcomes(&self, name: &str) -> Option<&[bool]> {
-        self.runners
-            .iter()
-            .find(|r| r.name == name)
-            .map(|r| r.outcomes.as_slice())
+        self.runner(name).map(|r| r.outcomes.as_slice())
     }
 
     /// The environment of the runner entered under `name`, as it stands
     /// (mid-episode or just finished), with the action it took last.
     pub fn view(&self, name: &str) -> Option<(&Env, Option<&Action>)> {
-        self.runners
-            .iter()
-            .find(|r| r.name == name)
-            .map(|r| (&r.env, r.last.as_ref()))
+        self.runner(name).map(|r| (&r.env, r.last.as_ref()))
+    }
+
+    /// The runner entered under `name`.
+    fn runner(&self, name: &str) -> Option<&Runner> {
+        self.runners.iter().find(|r| r.name == name)
     }
 }
 
@@ -172,7 +177,7 @@ mod tests {
             env("click-button"),
             Box::new(OraclePolicy::default()),
         );
-        while race.standings().iter().any(|s| s.episodes < 40) {
+        while race.fewest_episodes() < 40 {
             race.step();
         }
         let standings = race.standings();
@@ -215,6 +220,10 @@ mod tests {
             assert!(s[0].episodes.abs_diff(s[1].episodes) <= 1, "{s:?}");
         }
         assert!(race.standings()[0].episodes >= 5);
+        assert_eq!(
+            race.fewest_episodes(),
+            race.standings().iter().map(|s| s.episodes).min().unwrap()
+        );
         let (env, last) = race.view("random").unwrap();
         assert!(env.steps() > 0 || last.is_none());
         assert!(race.view("nobody").is_none());
