@@ -180,7 +180,12 @@ pub enum Report {
         baseline: f64,
     },
     /// Success of each policy under the spec, by label.
-    Compared(Vec<Rate>),
+    Compared {
+        /// The spec, as the request gave it (the page shows bars only for the spec it shows).
+        perturb: String,
+        /// One rate per policy, in the request's order.
+        rates: Vec<Rate>,
+    },
     /// A command could not be carried out.
     Failed(String),
 }
@@ -502,7 +507,10 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
                     Err(e) => out.push(Report::Failed(e)),
                 },
                 Command::Compare(request) => match compare(&request) {
-                    Ok(rates) => out.push(Report::Compared(rates)),
+                    Ok(rates) => out.push(Report::Compared {
+                        perturb: request.perturb.clone(),
+                        rates,
+                    }),
                     Err(e) => out.push(Report::Failed(e)),
                 },
                 Command::Pause | Command::Resume => {

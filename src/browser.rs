@@ -35,6 +35,9 @@ pub struct Query {
     pub presenter: Option<String>,
     /// `fault=`: `page` or `worker` make that part fail on purpose (for the reliability tests).
     pub fault: Option<String>,
+    /// `#policy=` in the fragment: a policy's link text (kept out of the query, so that it
+    /// never reaches the server).
+    pub policy_link: Option<String>,
 }
 
 /// Everything the link keeps: the episode, who plays it and how fast.
@@ -73,7 +76,27 @@ pub fn read_query() -> Query {
         lesson: params.get("lesson"),
         presenter: params.get("presenter"),
         fault: params.get("fault"),
+        policy_link: web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .and_then(|hash| fragment_policy(&hash)),
     }
+}
+
+/// The `policy=` part of a URL fragment (`#policy=TEXT`, possibly among other `&`-separated
+/// parts), if there is one.
+pub fn fragment_policy(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|part| part.strip_prefix("policy="))
+        .map(str::to_string)
+}
+
+/// The address of this page that plays a policy: its link text in the fragment.
+pub fn policy_address(text: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let origin = location.origin().ok()?;
+    let path = location.pathname().ok()?;
+    Some(format!("{origin}{path}#policy={text}"))
 }
 
 /// Replaces the current history entry's query with this link's.
@@ -135,6 +158,20 @@ pub fn encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_is_read_from_the_fragment_only_under_its_name() {
+        assert_eq!(
+            fragment_policy("#policy=wp1.abc").as_deref(),
+            Some("wp1.abc")
+        );
+        assert_eq!(
+            fragment_policy("#x=1&policy=wp1.a-_").as_deref(),
+            Some("wp1.a-_")
+        );
+        assert_eq!(fragment_policy("#wobble-site"), None);
+        assert_eq!(fragment_policy(""), None);
+    }
 
     #[test]
     fn the_query_keeps_specs_readable_and_escapes_the_rest() {

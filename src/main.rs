@@ -102,6 +102,15 @@ fn App() -> Html {
     });
     let onclearperturb = relay(&session, |()| PlayChange::ClearPerturbations);
     let onchoosepolicy = relay(&session, AgentChange::ChoosePolicy);
+    let onplaysaved = relay(&session, |(name, json): (String, std::rc::Rc<str>)| {
+        AgentChange::PlaySaved { name, json }
+    });
+    // The training panel's saved policies, for the Policy menu.
+    let library = use_state(std::rc::Rc::<Vec<components::agent_panel::Listed>>::default);
+    let onlibrary = {
+        let library = library.clone();
+        Callback::from(move |list| library.set(list))
+    };
     let onchoosespeed = relay(&session, AgentChange::ChooseSpeed);
     let ontakeover = relay(&session, |()| AgentChange::TakeOver);
     let onresume = relay(&session, |()| AgentChange::Resume);
@@ -163,11 +172,12 @@ fn App() -> Html {
                     <Notices notices={session.notices.clone()} {ondismiss} />
                     if race {
                         <components::race_panel::RacePanel site={play.selection.site.clone()}
-                            task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()} />
+                            task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()}
+                            yours={session.yours.get(&play.selection.site, &play.selection.task, &spec.to_string()).cloned()} />
                     }
                     <AgentPanel policy={agent.policy} saved_name={agent.saved_name.clone()} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
                         spec={spec.clone()} site={play.selection.site.clone()} break_buttons={!race}
-                        {onchoosepolicy} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />
+                        {onchoosepolicy} library={(*library).clone()} onplaysaved={onplaysaved.clone()} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />
                     if let Some(scene) = &shown {
                         <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} {onfinish}
                             agent_playing={session.agent_drives() && replay.is_live()} />
@@ -175,7 +185,8 @@ fn App() -> Html {
                     <Controls selection={play.selection.clone()} sites={play.sites.clone()} tasks={play.tasks.clone()}
                         {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite} />
                     <components::train_panel::TrainPanel selection={play.selection.clone()} site_file={play.opened_file.clone()}
-                        onplay={relay(&session, |(name, json): (String, std::rc::Rc<str>)| AgentChange::PlaySaved { name, json })} />
+                        onplay={onplaysaved} {onlibrary}
+                        order={session.training} yours={session.yours.clone()} linked={session.linked.clone()} />
                 </aside>
                 <section class="stage">
                     { match &shown {

@@ -16,6 +16,16 @@ pub use wobble_engine::describe;
 use wobble_engine::{Action, Env, Key, Rect, Role, TypeText};
 use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy, ScriptPolicy};
 
+/// The name a policy that came in a link (`#policy=`) goes by, in the agent panel and the
+/// library: where it was trained, and for how long.
+pub fn linked_name(policy: &LearnedPolicy) -> String {
+    let p = &policy.provenance;
+    format!(
+        "from a link · {}/{} · {} episodes",
+        p.site, p.task, p.episodes
+    )
+}
+
 /// Which policy drives the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyChoice {

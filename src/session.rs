@@ -32,6 +32,7 @@ mod external;
 mod link;
 mod play;
 mod replay;
+mod yours;
 
 use std::rc::Rc;
 use wobble_engine::Action;
@@ -46,6 +47,7 @@ pub use agent_loop::{
 pub use external::{External, ExternalCall, ExternalChange};
 pub use play::{Play, PlayChange, Selection, Timeline};
 pub use replay::{Replay, ReplayChange};
+pub use yours::{YourRow, Yours};
 
 /// The site, task and seed shown when the URL names none (or names a bad one).
 pub const DEFAULT_SITE: &str = "airline";
@@ -87,6 +89,22 @@ pub enum Change {
     Dismiss(usize),
     /// Show this lesson step (from 0), or close the lessons.
     ShowLesson(Option<usize>),
+    /// Have the training panel start a run with its default settings, randomizing the current
+    /// perturbations or not (a lesson's "Do it for me").
+    Train {
+        /// Randomize the current perturbations during training.
+        randomize: bool,
+    },
+}
+
+/// A run asked of the training panel: it starts one with its default settings each time
+/// `number` grows. The panel owns training; the session only passes the request on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrainingOrder {
+    /// How many runs were asked for so far (0: none).
+    pub number: u64,
+    /// Randomize the current perturbations.
+    pub randomize: bool,
 }
 
 impl From<PlayChange> for Change {
@@ -130,6 +148,13 @@ pub struct Session {
     pub lesson: Option<usize>,
     /// Presenter mode (`presenter=1`): a larger site and counters, without the side panels.
     pub presenter: bool,
+    /// The latest run asked of the training panel.
+    pub training: TrainingOrder,
+    /// The person's own episodes, per site, task and perturbations.
+    pub yours: Rc<Yours>,
+    /// The policy the page was opened with in its link (`#policy=`), if it could be read: its
+    /// name and its file's JSON, for the training panel to keep in the library.
+    pub linked: Option<(String, Rc<str>)>,
     /// The observation and the agent's favourite actions for what is shown (live or looked back).
     pub inspect: Option<Rc<Inspect>>,
     /// Grows with every change, so that effects can tell episodes apart.
@@ -175,15 +200,24 @@ impl Session {
         self.capture();
     }
 
-    /// Takes one recorded step of the live episode for a person or the agent. An episode it ends
-    /// counts towards the agent's stats unless a person had a hand in it; a refusal is a notice.
-    fn step(&mut self, action: &Action) {
+    /// Takes one recorded step of the live episode for a person (`by_person`) or anyone else:
+    /// the agent, an outside script, an imported recording. An episode it ends counts towards
+    /// the agent's stats unless a person had a hand in it, and towards the person's own record
+    /// if nobody else had; a refusal is a notice.
+    fn step(&mut self, action: &Action, by_person: bool) {
         if self.play.is_over() {
             return;
+        }
+        if !by_person {
+            self.play.others_acted = true;
         }
         match self.play.step(action) {
             Some(Ok(r)) if (r.terminated || r.truncated) && !self.play.touched => {
                 self.agent.finished(self.play.succeeded());
+            }
+            Some(Ok(r)) if (r.terminated || r.truncated) && !self.play.others_acted => {
+                let success = self.play.succeeded();
+                Rc::make_mut(&mut self.yours).count(&self.play.selection, success);
             }
             Some(Err(e)) => self
                 .notices
@@ -215,6 +249,12 @@ impl Session {
             }
             Change::ShowLesson(step) => {
                 self.lesson = step.filter(|n| *n < LESSON_STEPS);
+            }
+            Change::Train { randomize } => {
+                self.training = TrainingOrder {
+                    number: self.training.number + 1,
+                    randomize,
+                };
             }
         }
     }

@@ -8,8 +8,23 @@
 
 use crate::player::{PolicyChoice, Speed};
 use crate::session::{Before, Stats, Trail, TRAIL_BLOCK, TRAIL_BLOCKS};
+use std::rc::Rc;
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use yew::prelude::*;
+
+/// A saved policy as the Policy menu lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// What the menu shows: its site and task, then its name.
+    pub shown: String,
+    /// Its name in the library.
+    pub name: String,
+    /// Its file's JSON.
+    pub json: Rc<str>,
+}
+
+/// The menu value of the library's entry `i` is this prefix and `i`.
+const LIBRARY_VALUE: &str = "library:";
 
 /// Props of [`AgentPanel`].
 #[derive(Properties, PartialEq)]
@@ -37,6 +52,13 @@ pub struct AgentPanelProps {
     pub break_buttons: bool,
     /// Picks the policy.
     pub onchoosepolicy: Callback<PolicyChoice>,
+    /// The saved policies, listed in the Policy menu: what each is called there, and its name
+    /// and file's JSON for playing it.
+    #[prop_or_default]
+    pub library: Rc<Vec<Listed>>,
+    /// Plays a saved policy: its name and its file's JSON.
+    #[prop_or_default]
+    pub onplaysaved: Callback<(String, Rc<str>)>,
     /// Picks the speed.
     pub onchoosespeed: Callback<Speed>,
     /// The person takes over.
@@ -54,11 +76,19 @@ pub struct AgentPanelProps {
 pub fn AgentPanel(props: &AgentPanelProps) -> Html {
     let onpolicy = {
         let then = props.onchoosepolicy.clone();
+        let play = props.onplaysaved.clone();
+        let library = props.library.clone();
         Callback::from(move |e: Event| {
             let value = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            if let Some(p) = PolicyChoice::parse(&value) {
+            let saved = value
+                .strip_prefix(LIBRARY_VALUE)
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| library.get(i));
+            if let Some(entry) = saved {
+                play.emit((entry.name.clone(), entry.json.clone()));
+            } else if let Some(p) = PolicyChoice::parse(&value) {
                 then.emit(p);
             }
         })
@@ -125,6 +155,13 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                     { for PolicyChoice::ALL.iter().map(|p| html! {
                         <option value={p.name()} selected={*p == props.policy}>{ p.label() }</option>
                     }) }
+                    if !props.library.is_empty() {
+                        <optgroup label="Saved policies (training panel)">
+                            { for props.library.iter().enumerate().map(|(i, entry)| html! {
+                                <option value={format!("{LIBRARY_VALUE}{i}")}>{ entry.shown.clone() }</option>
+                            }) }
+                        </optgroup>
+                    }
                 </select>
                 <label for="wobble-speed-select">{"Speed"}</label>
                 <select id="wobble-speed-select" onchange={onspeed} disabled={!has_agent}>

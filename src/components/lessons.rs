@@ -4,12 +4,17 @@
 //! The panel opens from the header's "Lessons" button and shows one step at a time: a title, two
 //! to four sentences, "N of 6", Back and Next, and Close (or Escape). While a step is shown, the
 //! controls it talks about get the `wb-lesson-target` class (an outline), found by their ids, and
-//! the first of them is scrolled into view. Steps whose setup is only a change of the link (who
-//! plays, which perturbation) have a "Do it for me" button, which reports the session's own
-//! [`Change`]s through `onchange`; the panel holds no environment logic.
+//! the first of them is scrolled into view; the card then sits in a corner where it covers none
+//! of them ([`placement`]). Every step has a "Do it for me" button, which reports the session's
+//! own [`Change`]s through `onchange` (who plays, which site and perturbations, a training run
+//! for the training panel to start); the panel holds no environment logic.
+
+mod placement;
 
 use crate::player::{PolicyChoice, Speed};
 use crate::session::{AgentChange, Change, PlayChange, DEFAULT_SITE};
+use placement::{free_corner, viewport, Corner, Rect};
+use wobble_engine::perturb::Kind;
 use yew::prelude::*;
 
 /// The class the highlighted controls get while their step is shown.
@@ -30,6 +35,15 @@ struct Step {
 /// How many steps there are.
 pub const STEP_COUNT: usize = 6;
 
+/// The perturbation the randomized agent of step 5 trains under, and step 6 compares under.
+pub const TRAINED_ON: (Kind, u8) = (Kind::Relabel, 3);
+
+/// Step 6's text (it names the held-out perturbation).
+const COMPARE_TEXT: &str = "The bars compare the two agents on 100 unseen flights under the current perturbations: \
+    under relabel:3, which the randomized agent trained on, it wins back part of what the plain one lost (how much depends on the training seed). \
+    Now switch relabel off and pop-ups (popup:3) on, a change neither agent trained on: there the randomized one has no lead, and is often worse. \
+    Randomization teaches the changes it was shown, not robustness in general.";
+
 /// The six steps.
 const STEPS: [Step; STEP_COUNT] = [
     Step {
@@ -42,44 +56,43 @@ const STEPS: [Step; STEP_COUNT] = [
     },
     Step {
         title: "Play it yourself",
-        text: "Set the policy to \"Nobody\" and do the task yourself: the instruction is above the site. \
-               Click and type in the site as you would on a real page. \
+        text: "\"Do it for me\" sets the policy to \"Nobody\": book the flight yourself, following the instruction above the site. \
+               Every episode you finish counts: your own row joins the agents on the race card, and in the training panel's comparison. \
                The timeline below lists every step you take and what it earned.",
         targets: &["#wobble-policy-select", "#wobble-site"],
         setup: Some(play_yourself),
     },
     Step {
         title: "Train one",
-        text: "The training panel trains a policy on this site and task, in the background. \
-               Press Start and watch the success chart climb. \
-               A small task such as click-button is learned in well under a minute.",
-        targets: &["#wobble-train-start"],
-        setup: None,
+        text: "\"Do it for me\" trains an agent on the airline, as the training panel's defaults say: \
+               it first copies the oracle for a few hundred episodes, then practises on its own. \
+               Watch the success chart; at the end the policy is saved and swept over every perturbation.",
+        targets: &["#wobble-train-start", "#wobble-train-status"],
+        setup: Some(train_plain),
     },
     Step {
         title: "Perturb the site",
         text: "Real sites change under agents. Let the pretrained airline agent play and note its success \
                counter, then press \"Reword the labels\" (relabel:3): the site still works for a person, \
                but the words the agent learned are gone. The counter falls, with the figure from before \
-               the change beside it.",
+               the change beside it. Then press \"Take over\" and book one yourself under the new words: \
+               the race card adds your own row for this change.",
         targets: &["#wobble-stats", "#wobble-reword"],
         setup: Some(perturb),
     },
     Step {
         title: "Train with randomization",
-        text: "Tick \"Randomize perturbations during training\": each training episode then draws every \
-               perturbation switched on with probability one half. \
-               Press Start again; the agent now learns from both the plain and the reworded site.",
+        text: "\"Do it for me\" trains a second agent the same way, but with \"Randomize perturbations\" ticked: \
+               each of its training episodes rewords the labels (relabel:3) with probability one half. \
+               It learns from both the plain and the reworded site.",
         targets: &["#wobble-train-randomize-toggle", "#wobble-train-start"],
-        setup: None,
+        setup: Some(train_randomized),
     },
     Step {
         title: "Compare",
-        text: "With a plain and a randomized policy of the same task trained, the bars compare their \
-               success under the current perturbations. \
-               The agent's success counter tells the same story live, episode after episode.",
-        targets: &["#wobble-compare", "#wobble-compare-hint", "#wobble-stats"],
-        setup: None,
+        text: COMPARE_TEXT,
+        targets: &["#wobble-compare", "#wobble-compare-status", "#wobble-compare-hint", "#wobble-stats"],
+        setup: Some(compare),
     },
 ];
 
@@ -99,14 +112,46 @@ fn watch_random(site: &str) -> Vec<Change> {
     changes
 }
 
-/// Step 2: nobody plays but the person.
-fn play_yourself(_: &str) -> Vec<Change> {
-    vec![Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::None))]
+/// Step 2: nobody plays but the person, on the unchanged airline.
+fn play_yourself(site: &str) -> Vec<Change> {
+    let mut changes = on_the_airline(site, None);
+    changes.push(Change::Agent(AgentChange::ChoosePolicy(PolicyChoice::None)));
+    changes
 }
 
 /// Step 4: the pretrained airline agent plays at turbo speed on the unchanged airline, so that
 /// its counter has a figure before the person rewords the labels (the step's button).
 fn perturb(site: &str) -> Vec<Change> {
+    let mut changes = on_the_airline(site, None);
+    changes.push(Change::Agent(AgentChange::ChoosePolicy(
+        PolicyChoice::Airline,
+    )));
+    changes.push(Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo)));
+    changes
+}
+
+/// Step 3: a run with the training panel's defaults on the unchanged airline.
+fn train_plain(site: &str) -> Vec<Change> {
+    let mut changes = on_the_airline(site, None);
+    changes.push(Change::Train { randomize: false });
+    changes
+}
+
+/// Step 5: the same run, randomizing the lesson's perturbation.
+fn train_randomized(site: &str) -> Vec<Change> {
+    let mut changes = on_the_airline(site, Some(TRAINED_ON));
+    changes.push(Change::Train { randomize: true });
+    changes
+}
+
+/// Step 6: both trained policies are compared (by the training panel, as soon as both exist)
+/// under the perturbation the randomized one trained on.
+fn compare(site: &str) -> Vec<Change> {
+    on_the_airline(site, Some(TRAINED_ON))
+}
+
+/// The changes that open the airline (unless it is open) with only `perturbation` switched on.
+fn on_the_airline(site: &str, perturbation: Option<(Kind, u8)>) -> Vec<Change> {
     let mut changes = Vec::new();
     if site != DEFAULT_SITE {
         changes.push(Change::Play(PlayChange::ChooseSite(
@@ -114,10 +159,12 @@ fn perturb(site: &str) -> Vec<Change> {
         )));
     }
     changes.push(Change::Play(PlayChange::ClearPerturbations));
-    changes.push(Change::Agent(AgentChange::ChoosePolicy(
-        PolicyChoice::Airline,
-    )));
-    changes.push(Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo)));
+    if let Some((kind, severity)) = perturbation {
+        changes.push(Change::Play(PlayChange::SetPerturbation(
+            kind,
+            Some(severity),
+        )));
+    }
     changes
 }
 
@@ -153,16 +200,31 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             }
         });
     }
+    let corner = use_state(|| Corner::BottomRight);
     {
-        // Scroll the step's first control into view when the step (or the panel) opens.
+        // Scroll the step's first control into view when the step (or the panel) opens, then
+        // put the card in a corner of the window where it covers none of the step's controls.
         let targets = step.map(|n| STEPS[n].targets);
-        use_effect_with(targets, |targets| {
+        let panel = panel.clone();
+        let corner = corner.clone();
+        use_effect_with(targets, move |targets| {
             if let Some(first) = targets.and_then(|t| t.iter().find_map(|s| find(s))) {
                 // Centred, not just in view: cards above it may still grow a line as their
                 // counters fill in, which would push a control scrolled to the edge out again.
                 let options = web_sys::ScrollIntoViewOptions::new();
                 options.set_block(web_sys::ScrollLogicalPosition::Center);
                 first.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+            if let (Some(targets), Some(card)) = (targets, panel.cast::<web_sys::Element>()) {
+                let rects: Vec<Rect> = targets
+                    .iter()
+                    .filter_map(|s| find(s))
+                    .map(|e| Rect::of(&e.get_bounding_client_rect()))
+                    .collect();
+                let size = card.get_bounding_client_rect();
+                if let Some((w, h)) = viewport() {
+                    corner.set(free_corner((size.width(), size.height()), (w, h), &rects));
+                }
             }
         });
     }
@@ -207,7 +269,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         })
     });
     html! {
-        <section class="card lessons" id="wobble-lessons" role="dialog" aria-labelledby="wobble-lesson-title"
+        <section class={classes!("card", "lessons", corner.class())} id="wobble-lessons" role="dialog" aria-labelledby="wobble-lesson-title"
             tabindex="-1" ref={panel} {onkeydown} data-step={(index + 1).to_string()}>
             <div class="card-title-row">
                 <span class="lesson-count" id="wobble-lesson-count">{ format!("{} of {}", index + 1, STEPS.len()) }</span>
@@ -259,8 +321,46 @@ mod tests {
             assert!((2..=4).contains(&sentences), "{}: {sentences}", step.title);
             assert!(!step.targets.is_empty());
         }
-        let with_setup: Vec<usize> = (0..6).filter(|i| STEPS[*i].setup.is_some()).collect();
-        assert_eq!(with_setup, [0, 1, 3]);
+        assert!(
+            STEPS.iter().all(|s| s.setup.is_some()),
+            "every step has a setup"
+        );
+    }
+
+    /// A perturbation neither agent trained on, which step 6 has the person try next.
+    const HELD_OUT: (Kind, u8) = (Kind::Popup, 3);
+
+    #[test]
+    fn the_comparison_names_the_perturbations_it_is_about() {
+        let spec = |(kind, severity): (Kind, u8)| format!("{kind}:{severity}");
+        assert!(COMPARE_TEXT.contains(&spec(TRAINED_ON)), "{COMPARE_TEXT}");
+        assert!(COMPARE_TEXT.contains(&spec(HELD_OUT)), "{COMPARE_TEXT}");
+        assert_ne!(TRAINED_ON.0, HELD_OUT.0);
+    }
+
+    #[test]
+    fn the_training_steps_order_runs_on_the_airline() {
+        let relabel = Change::Play(PlayChange::SetPerturbation(Kind::Relabel, Some(3)));
+        assert_eq!(
+            train_plain("bank"),
+            [
+                Change::Play(PlayChange::ChooseSite(DEFAULT_SITE.into())),
+                Change::Play(PlayChange::ClearPerturbations),
+                Change::Train { randomize: false }
+            ]
+        );
+        assert_eq!(
+            train_randomized(DEFAULT_SITE),
+            [
+                Change::Play(PlayChange::ClearPerturbations),
+                relabel.clone(),
+                Change::Train { randomize: true }
+            ]
+        );
+        assert_eq!(
+            compare(DEFAULT_SITE),
+            [Change::Play(PlayChange::ClearPerturbations), relabel]
+        );
     }
 
     #[test]

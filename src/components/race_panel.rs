@@ -8,7 +8,7 @@
 //! race runs in the page, a slice of a few milliseconds at a time ([`wobble_policy::Race`]),
 //! on the evaluation seeds from 2^63, the same seeds as `docs/sweeps/agents.csv`: after 100
 //! episodes each counter shows exactly that file's row, and the caption quotes the row
-//! ([`caption`]) with the mechanism that explains it.
+//! ([`caption`](mod@caption)) with the mechanism that explains it.
 
 mod caption;
 mod eyes;
@@ -16,6 +16,7 @@ mod eyes;
 use crate::components::agent_panel::BreakButtons;
 use crate::dom::{now_ms, Timer};
 use crate::player::Shipped;
+use crate::session::YourRow;
 use wobble_engine::builtin;
 use wobble_engine::catalog::open_site;
 use wobble_engine::perturb::{Kind, PerturbSpec};
@@ -60,6 +61,9 @@ pub struct RacePanelProps {
     pub perturb: PerturbSpec,
     /// Turns one of the break buttons' perturbations on (at severity 3) or off.
     pub onbreak: Callback<(Kind, bool)>,
+    /// The person's own episodes on this site, task and perturbations, if any.
+    #[prop_or_default]
+    pub yours: Option<YourRow>,
 }
 
 /// What the card shows, replaced after every slice (the tick makes each slice a new value, so
@@ -178,7 +182,14 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                     let standing = standings.iter().find(|s| s.name == *name);
                     html! { <RaceRow name={*name} title={*title} what={*what} standing={standing.cloned()} /> }
                 }) }
+                if let Some(row) = &props.yours {
+                    <RaceRow name="you" title="You" what="reads the page, on the flights you played"
+                        standing={Some(row.tally())} />
+                }
             </ul>
+            if props.yours.is_none() {
+                <p class="race-you-hint" id="wobble-race-you-hint">{"Take over and play a flight yourself: your own row appears here, for this change of the site."}</p>
+            }
             <p class="race-caption" id="wobble-race-caption">{ (*caption).clone() }</p>
             // Closed at first, so that the agent card below stays on the first screen.
             <details class="race-eyes" id="wobble-race-eyes-toggle">

@@ -34,11 +34,12 @@ use wobble_app::agent::{Command, CompareRequest, SiteFile};
 use wobble_policy::EVALUATION_SEEDS_START;
 use yew::prelude::*;
 
+use crate::components::agent_panel::Listed;
 use crate::components::worker_link::use_training_worker;
-use crate::session::Selection;
-use board::{Board, Change};
+use crate::session::{Selection, TrainingOrder, Yours};
+use board::{Board, Change, Settings, LESSON_SEED};
 use evaluation::COMPARE_EPISODES;
-use library::{load_saved, store};
+use library::{keep_linked, load_saved, store};
 
 /// Props of [`TrainPanel`].
 #[derive(Properties, PartialEq)]
@@ -52,12 +53,26 @@ pub struct TrainPanelProps {
     /// Plays a saved policy on the site: its name and its file's JSON.
     #[prop_or_default]
     pub onplay: Callback<(String, Rc<str>)>,
+    /// A run asked for by a lesson: one starts, with the default settings, whenever its number
+    /// grows.
+    #[prop_or_default]
+    pub order: TrainingOrder,
+    /// The person's own episodes, shown beside the policies in the comparison and the heat map.
+    #[prop_or_default]
+    pub yours: Rc<Yours>,
+    /// Hears the saved policies whenever they change (the Policy menu lists them).
+    #[prop_or_default]
+    pub onlibrary: Callback<Rc<Vec<Listed>>>,
+    /// The policy the page's link carried (name and JSON), kept in the library when the panel
+    /// opens.
+    #[prop_or_default]
+    pub linked: Option<(String, Rc<str>)>,
 }
 
 /// The training panel, with the worker it talks to.
 #[function_component]
 pub fn TrainPanel(props: &TrainPanelProps) -> Html {
-    html! { <Trainer selection={props.selection.clone()} site_file={props.site_file.clone()} onplay={props.onplay.clone()} /> }
+    html! { <Trainer selection={props.selection.clone()} site_file={props.site_file.clone()} onplay={props.onplay.clone()} order={props.order} yours={props.yours.clone()} onlibrary={props.onlibrary.clone()} linked={props.linked.clone()} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -65,13 +80,20 @@ struct TrainerProps {
     selection: Selection,
     site_file: Option<Rc<SiteFile>>,
     onplay: Callback<(String, Rc<str>)>,
+    order: TrainingOrder,
+    yours: Rc<Yours>,
+    onlibrary: Callback<Rc<Vec<Listed>>>,
+    linked: Option<(String, Rc<str>)>,
 }
 
 /// The panel itself (inside the worker's provider).
 #[function_component]
 fn Trainer(props: &TrainerProps) -> Html {
     let board = use_reducer(|| {
-        let (saved, notices) = load_saved();
+        let (mut saved, mut notices) = load_saved();
+        if let Some(linked) = &props.linked {
+            notices.extend(keep_linked(&mut saved, linked));
+        }
         Board {
             saved,
             notices,
@@ -140,6 +162,45 @@ fn Trainer(props: &TrainerProps) -> Html {
         );
     }
 
+    // A lesson's run: the default settings (randomized as asked) and the recipe's seed, on what
+    // is played now.
+    {
+        let board = board.clone();
+        let bridge = bridge.clone();
+        let selection = props.selection.clone();
+        let site_file = site_file.clone();
+        let order = props.order;
+        // Orders from before the panel was drawn are not run again.
+        let handled = use_mut_ref(|| order.number);
+        use_effect_with(order.number, move |number| {
+            if *number > handled.replace(*number) {
+                let settings = Settings::defaults(order.randomize);
+                board.dispatch(Change::SetAll(settings.clone()));
+                training::start(
+                    &board,
+                    &bridge,
+                    (&settings, LESSON_SEED),
+                    &selection,
+                    site_file.as_deref(),
+                );
+            }
+        });
+    }
+
+    // The Policy menu lists the library: told of every change to it.
+    {
+        let onlibrary = props.onlibrary.clone();
+        let board = board.clone();
+        // Keyed by the entries' keys, not their policies: comparing those on every render
+        // would copy every saved network.
+        let keys: Vec<String> = board.saved.iter().map(|s| s.key.clone()).collect();
+        use_effect_with(keys, move |_| {
+            onlibrary.emit(Rc::new(
+                board.saved.iter().rev().map(library::listed).collect(),
+            ));
+        });
+    }
+
     let selection = &props.selection;
 
     let ondismiss = {
@@ -171,7 +232,7 @@ fn Trainer(props: &TrainerProps) -> Html {
                 </div>
             }
             { training::view(&board, &bridge, selection, &site_file, &inject_fault) }
-            { evaluation::view(&board, selection) }
+            { evaluation::view(&board, selection, &props.yours) }
             { library::saved_list(&board, &bridge, &site_file, &props.onplay) }
             { library::upload_button(&board) }
         </section>

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use wobble_engine::{Action, Env};
 
 use super::{error, Change, Notice, Session};
-use crate::player::{Agent, Planned, PolicyChoice, Speed};
+use crate::player::{linked_name, Agent, Planned, PolicyChoice, Speed};
 
 /// The agent's settings, and the ticks of its loop.
 #[derive(Debug, Clone, PartialEq)]
@@ -374,15 +374,30 @@ impl Session {
     /// A policy from the library takes the site: on the site and task it was trained on (opened
     /// first when another is shown and that one exists), from the current seed.
     fn play_saved(&mut self, name: String, json: &str) {
-        let policy = match wobble_policy::LearnedPolicy::from_json(json) {
-            Ok(p) => p,
-            Err(e) => {
-                self.notices.push(error(format!(
-                    "The saved policy \"{name}\" cannot be played: {e}."
-                )));
-                return;
+        match wobble_policy::LearnedPolicy::from_json(json) {
+            Ok(policy) => self.play_policy(name, policy),
+            Err(e) => self.notices.push(error(format!(
+                "The saved policy \"{name}\" cannot be played: {e}."
+            ))),
+        }
+    }
+
+    /// A policy that came in a link (`#policy=`) takes the site, as one from the library does.
+    pub(crate) fn play_linked(&mut self, text: &str) {
+        match wobble_policy::learned::link::from_link_text(text) {
+            Ok(policy) => {
+                let name = linked_name(&policy);
+                self.linked = Some((name.clone(), policy.to_json().into()));
+                self.play_policy(name, policy);
             }
-        };
+            Err(e) => self.notices.push(error(format!(
+                "The link carries a policy that cannot be played: {e}."
+            ))),
+        }
+    }
+
+    /// Plays `policy`, named `name`, on the site and task it was trained on.
+    fn play_policy(&mut self, name: String, policy: wobble_policy::LearnedPolicy) {
         let seed = self.play.selection.seed;
         let (site, task) = (&policy.provenance.site, &policy.provenance.task);
         let shown = &self.play.selection;
@@ -419,7 +434,7 @@ impl Session {
         let Some(planned) = self.agent.pending.take() else {
             return;
         };
-        self.step(&planned.action);
+        self.step(&planned.action, false);
         self.agent.land();
         self.capture();
     }
@@ -441,7 +456,7 @@ impl Session {
                 self.play.restart(next, Some(&agent));
             } else {
                 let action = agent.borrow_mut().policy().act(&env.borrow());
-                self.step(&action);
+                self.step(&action, false);
             }
             if crate::dom::now_ms() - start > BUDGET_MS {
                 break;

@@ -35,6 +35,9 @@ impl Session {
             notices,
             lesson,
             presenter,
+            training: Default::default(),
+            yours: Default::default(),
+            linked: None,
             inspect: None,
             version: 0,
         };
@@ -51,6 +54,10 @@ impl Session {
             .map(str::trim)
             .filter(|t| !t.is_empty());
         session.open(wanted, task, seed);
+        // A policy in the link's fragment drives, on the site and task it was trained on.
+        if let Some(text) = query.policy_link.as_deref().filter(|t| !t.is_empty()) {
+            session.play_linked(text);
+        }
         session
     }
 }
@@ -185,6 +192,40 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_in_the_fragment_plays_on_its_site_and_a_damaged_one_is_reported() {
+        let policy = crate::player::Shipped::Reader.load().unwrap();
+        let text = wobble_policy::learned::link::to_link_text(&policy).unwrap();
+        let linked = |text: &str| {
+            Session::from_query(&Query {
+                site: Some("bank".into()),
+                policy_link: Some(text.into()),
+                ..Query::default()
+            })
+        };
+        let s = linked(&text);
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert_eq!(s.play.selection.site, "airline", "the policy's own site");
+        assert_eq!(s.agent.policy, PolicyChoice::Saved);
+        assert_eq!(
+            s.agent.saved_name.as_deref(),
+            Some(crate::player::linked_name(&policy).as_str())
+        );
+        let (name, json) = s.linked.clone().expect("kept for the library");
+        assert_eq!(Some(name.as_str()), s.agent.saved_name.as_deref());
+        assert_eq!(&*json, policy.to_json().as_str());
+
+        let s = linked(&text[..text.len() - 10]);
+        assert_eq!(s.agent.policy, PolicyChoice::None);
+        assert_eq!(s.play.selection.site, "bank");
+        assert!(s.linked.is_none());
+        assert!(
+            s.notices[0].text.contains("cannot be played") && s.notices[0].level == Level::Error,
+            "{:?}",
+            s.notices
+        );
+    }
+
+    #[test]
     fn an_empty_query_gives_the_defaults_without_notices() {
         let s = open(None, None, None);
         assert_eq!(s.play.selection, landing_selection());
@@ -311,6 +352,8 @@ mod link_properties {
                     "",
                     "page",
                     "worker",
+                    "wp1.",
+                    "wp1.AAAA",
                 ]
                 .map(str::to_string),
             )
@@ -334,19 +377,23 @@ mod link_properties {
             value(),
             value(),
             value(),
+            value(),
         )
             .prop_map(
-                |(site, task, seed, perturb, policy, speed, lesson, presenter)| Query {
-                    site,
-                    task,
-                    seed,
-                    perturb,
-                    policy,
-                    speed,
-                    lesson,
-                    presenter,
-                    // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
-                    fault: None,
+                |(site, task, seed, perturb, policy, speed, lesson, presenter, policy_link)| {
+                    Query {
+                        site,
+                        task,
+                        seed,
+                        perturb,
+                        policy,
+                        speed,
+                        lesson,
+                        presenter,
+                        // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
+                        fault: None,
+                        policy_link,
+                    }
                 },
             )
     }
@@ -365,7 +412,7 @@ mod link_properties {
             let site = site.unwrap_or_else(|_| unreachable!());
             prop_assert!(site.task_names().contains(&play.selection.task), "{:?}", play.selection);
             prop_assert!(play.scene.is_some());
-            prop_assert!(session.notices.len() <= 8, "{:?}", session.notices);
+            prop_assert!(session.notices.len() <= 9, "{:?}", session.notices);
             for notice in &session.notices {
                 prop_assert!(notice.text.chars().count() < 500, "{}", notice.text);
             }

@@ -107,6 +107,9 @@ pub struct Play {
     pub episode: u64,
     /// A person had a hand in this episode (it does not count towards the agent's stats).
     pub(super) touched: bool,
+    /// Someone other than the person (the agent, a script, a recording) took a step in this
+    /// episode (it does not count towards the person's own record).
+    pub(super) others_acted: bool,
     env: Option<Rc<RefCell<Env>>>,
     recorder: Rc<RefCell<Option<Recorder>>>,
 }
@@ -133,6 +136,7 @@ impl Play {
             }),
             episode: 0,
             touched: false,
+            others_acted: false,
             env: None,
             recorder: Rc::new(RefCell::new(None)),
         }
@@ -262,6 +266,7 @@ impl Play {
     pub(super) fn restart(&mut self, seed: u64, agent: Option<&Rc<RefCell<Agent>>>) {
         self.selection.seed = seed;
         self.touched = false;
+        self.others_acted = false;
         let Some(env) = &self.env else { return };
         let mut env = env.borrow_mut();
         env.set_perturbations(self.selection.perturb.clone());
@@ -410,7 +415,7 @@ impl Session {
         self.agent.pending = None;
         self.agent.cursor = None;
         self.play.touched = true;
-        self.step(&action);
+        self.step(&action, true);
         self.capture();
     }
 }
@@ -419,6 +424,9 @@ impl Session {
 mod tests {
     use super::super::fixtures::*;
     use super::*;
+    use crate::player::PolicyChoice;
+    use crate::session::AgentChange;
+    use wobble_engine::perturb::Kind;
     use wobble_engine::Role;
 
     #[test]
@@ -475,6 +483,45 @@ mod tests {
         let outcome = scene.outcome.as_ref().expect("the episode ended");
         assert!(!outcome.success && !outcome.truncated);
         assert_eq!(outcome.reason, "no email was forwarded");
+    }
+
+    #[test]
+    fn a_persons_whole_episodes_count_as_their_own_and_nobody_elses() {
+        let s = open(Some("click-button"), None, Some("3"));
+        let click_named = |s: Session| {
+            let scene = s.play.scene.clone().unwrap();
+            let word = scene.instruction.split('"').nth(1).unwrap().to_string();
+            let button = find(&scene.page, &|n| n.role == Role::Button && n.label == word).unwrap();
+            reduce(s, PlayChange::Act(Action::Click(button.id)))
+        };
+        let s = click_named(s);
+        let s = reduce(s, PlayChange::NewEpisode);
+        let s = reduce(s, PlayChange::Act(Action::Finish));
+        let row = s.yours.get("click-button", "click-button", "").unwrap();
+        assert_eq!((row.episodes, row.successes), (2, 1));
+        assert_eq!(
+            s.agent.stats.episodes, 0,
+            "the person's episodes are not the agent's"
+        );
+
+        // Under a perturbation, a row of its own.
+        let s = reduce(s, PlayChange::SetPerturbation(Kind::Relabel, Some(3)));
+        let s = reduce(s, PlayChange::Act(Action::Finish));
+        let row = s
+            .yours
+            .get("click-button", "click-button", "relabel:3")
+            .unwrap();
+        assert_eq!((row.episodes, row.successes), (1, 0));
+
+        // An episode the agent had a step in is not the person's, even if they end it.
+        let s = reduce(s, PlayChange::ClearPerturbations);
+        let s = reduce(s, AgentChange::ChoosePolicy(PolicyChoice::Random));
+        let s = run(s, 200, |s| {
+            s.play.scene.as_ref().is_some_and(|sc| sc.steps > 0)
+        });
+        let s = reduce(s, PlayChange::Act(Action::Finish));
+        let row = s.yours.get("click-button", "click-button", "").unwrap();
+        assert_eq!(row.episodes, 2, "unchanged");
     }
 
     #[test]

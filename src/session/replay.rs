@@ -160,7 +160,7 @@ impl Session {
         self.agent.pause();
         self.play.touched = true;
         for s in &record.steps {
-            self.step(&s.action);
+            self.step(&s.action, false);
         }
         self.capture();
     }

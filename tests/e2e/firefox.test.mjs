@@ -229,6 +229,12 @@ describe('Firefox ESR', { skip }, () => {
         el.value = '';
       });
       await episodes.type('300');
+      // From scratch, without copying the oracle first.
+      const warm = await page.waitForSelector('#wobble-train-warm-start');
+      await warm.evaluate((el) => {
+        el.value = '';
+      });
+      await warm.type('0');
       await page.click('#wobble-train-start');
       await page.waitForFunction(
         () => document.querySelector('#wobble-train-status')?.dataset.state === 'done',

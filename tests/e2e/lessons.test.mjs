@@ -9,6 +9,20 @@ import { useBrowser, play, SCREENSHOTS } from './harness.mjs';
 
 useBrowser();
 
+/** The highlighted controls the lesson card covers (their ids), after the page settles. */
+async function covered(page) {
+  await page.waitForTimeout(100);
+  return page.evaluate(() => {
+    const card = document.querySelector('#wobble-lessons').getBoundingClientRect();
+    return [...document.querySelectorAll('.wb-lesson-target')]
+      .filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.left < card.right && card.left < r.right && r.top < card.bottom && card.top < r.bottom;
+      })
+      .map((e) => e.id);
+  });
+}
+
 test('the lessons walk through six steps and set up steps 1 and 4', async (t) => {
   await play(t, '', async (page) => {
     const panel = page.locator('#wobble-lessons');
@@ -35,10 +49,12 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
       timeout: 5_000,
     });
 
-    // Next until step 4, then reword the labels.
+    // Next until step 4, then reword the labels. The card never covers what a step points at.
+    assert.deepEqual(await covered(page), [], 'step 1');
     for (const n of [2, 3, 4]) {
       await page.locator('#wobble-lesson-next').click();
       await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
+      assert.deepEqual(await covered(page), [], `step ${n}`);
     }
     await page.waitForURL(/lesson=4/);
     // Step 4: the pretrained agent plays; the person rewords the labels and sees the counter fall
@@ -60,12 +76,12 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
     const after = await page.locator('#wobble-stats').evaluate((b) => +b.dataset.successes / +b.dataset.episodes);
     assert.ok(after < 0.5, `after rewording: ${after}`);
 
-    // Steps 5 and 6 have no setup; the last one has no Next.
+    // The last step has no Next.
     for (const n of [5, 6]) {
       await page.locator('#wobble-lesson-next').click();
       await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
+      assert.deepEqual(await covered(page), [], `step ${n}`);
     }
-    assert.equal(await page.locator('#wobble-lesson-do').count(), 0);
     assert.ok(await page.locator('#wobble-lesson-next').isDisabled());
     await page.locator('#wobble-lesson-back').click();
     await page.locator('#wobble-lesson-count', { hasText: '5 of 6' }).waitFor();
@@ -83,6 +99,80 @@ test('the lessons walk through six steps and set up steps 1 and 4', async (t) =>
     await panel.waitFor();
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+  });
+});
+
+/** Waits until the library lists `count` policies and no training runs; returns the seconds. */
+async function trained(page, count, since) {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('#wobble-policies .saved-item').length === n &&
+      document.querySelector('#wobble-train-status')?.dataset.state === 'done',
+    count,
+    { timeout: 240_000, polling: 250 },
+  );
+  return (Date.now() - since) / 1000;
+}
+
+/** The comparison's success rates by label, once its bars are drawn for `spec`. */
+async function comparison(page, spec) {
+  const bars = page.locator('#wobble-compare');
+  await page.waitForFunction(
+    (s) => document.querySelector('#wobble-compare .chart-title')?.textContent === `Success under ${s}`,
+    spec,
+    { timeout: 120_000 },
+  );
+  return bars.evaluate((svg) =>
+    Object.fromEntries(
+      [...svg.querySelectorAll('g[data-label]')].map((g) => [g.dataset.label, [Number(g.dataset.rate), Number(g.dataset.episodes)]]),
+    ),
+  );
+}
+
+// Steps 3, 5 and 6 on their defaults: a plain and a randomized airline agent are trained in the
+// worker (each in under 90 s), and the comparison shows what step 6 says: under the change the
+// randomized agent trained on it wins back at least 25 points, under one neither trained on it
+// has no lead.
+test('the lessons train two agents on their defaults and the comparison says what step 6 says', async (t) => {
+  await play(t, '?lesson=3', async (page) => {
+    await page.locator('#wobble-lesson-count', { hasText: '3 of 6' }).waitFor();
+    let since = Date.now();
+    await page.locator('#wobble-lesson-do').click();
+    await page.locator('#wobble-train-status[data-state="running"]').waitFor();
+    const plain = await trained(page, 1, since);
+    t.diagnostic(`plain training took ${plain} s: ${await page.locator('#wobble-train-status').innerText()}`);
+    assert.ok(plain < 90, `plain training took ${plain} s`);
+    assert.match(await page.locator('#wobble-policies').innerText(), /airline\/book-flight · ppo · 2000 episodes after copying the oracle for 300/);
+
+    for (const n of [4, 5]) {
+      await page.locator('#wobble-lesson-next').click();
+      await page.locator('#wobble-lesson-count', { hasText: `${n} of 6` }).waitFor();
+    }
+    since = Date.now();
+    await page.locator('#wobble-lesson-do').click();
+    await page.waitForURL(/perturb=relabel(:|%3A)3/);
+    await page.locator('#wobble-train-status[data-state="running"]').waitFor();
+    assert.ok(await page.locator('#wobble-train-randomize').isChecked());
+    const randomized = await trained(page, 2, since);
+    t.diagnostic(`randomized training took ${randomized} s`);
+    assert.ok(randomized < 90, `randomized training took ${randomized} s`);
+
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '6 of 6' }).waitFor();
+    await page.locator('#wobble-lesson-do').click();
+    const trainedOn = await comparison(page, 'relabel:3');
+    t.diagnostic(`under relabel:3: ${JSON.stringify(trainedOn)}`);
+    await page.screenshot({ path: `${SCREENSHOTS}lessons-compare.png` });
+    const lead = (rates) => rates['trained randomized'][0] - rates['trained plain'][0];
+    assert.equal(trainedOn['trained plain'][1], 100);
+    assert.ok(lead(trainedOn) >= 0.25, `the randomized agent's lead under relabel:3: ${lead(trainedOn)}`);
+
+    // As the step says: relabel off, pop-ups on.
+    await page.locator('#wobble-perturb-relabel').uncheck();
+    await page.locator('#wobble-perturb [data-kind="popup"] [data-severity="3"]').click();
+    const heldOut = await comparison(page, 'popup:3');
+    t.diagnostic(`under popup:3: ${JSON.stringify(heldOut)}`);
+    assert.ok(lead(heldOut) < 0.1, `the randomized agent's lead under popup:3: ${lead(heldOut)}`);
   });
 });
 

@@ -62,63 +62,97 @@ test('choose-date: typing the date and pressing Enter submits it', async (t) => 
   });
 });
 
+/**
+ * Books the cheapest flight the instruction asks for, as a person would: by the fields' places
+ * and the rows' prices, not their words (so it works on reworded labels too). Screenshots are
+ * taken with `shot` when given.
+ */
+async function bookCheapest(page, shot = async () => {}) {
+  const instruction = await page.locator('#wobble-instruction').innerText();
+  const m = instruction.match(/from (.+) to (.+) on (\d\d\/\d\d\/\d{4}) for (\S+) (.+)\.$/);
+  assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
+  const [, from, to, date, first, last] = m;
+
+  // Search.
+  await site(page, 'from').selectOption({ label: from });
+  await site(page, 'to').selectOption({ label: to });
+  await site(page, 'depart_date').fill(date);
+  await site(page, 'passengers').selectOption({ label: '1' });
+  await shot(page, 'airline-search');
+  await site(page, 'search_button').click();
+
+  // Results: read every row's price, pick the cheapest.
+  const rows = page.locator('#wobble-site [data-key="flight_list"] [data-role="listitem"]');
+  await rows.first().waitFor();
+  const heading = await page.locator('#wobble-site [data-role="heading"]').innerText();
+  assert.equal(heading, `${from} to ${to}`);
+  let best;
+  for (const row of await rows.all()) {
+    const texts = await row.locator('[data-role="text"]').allInnerTexts();
+    const price = texts.map((s) => s.match(/^\$(\d+)$/)).find(Boolean);
+    assert.ok(price, `no price among ${JSON.stringify(texts)}`);
+    if (!best || Number(price[1]) < best.price) best = { row, price: Number(price[1]) };
+  }
+  assert.ok(best, 'no flights listed');
+  await shot(page, 'airline-results');
+  await best.row.locator('[data-role="button"]').first().click();
+
+  // Passenger.
+  await site(page, 'first_name').waitFor();
+  assert.match(await page.locator('#wobble-site').innerText(), new RegExp(`\\$${best.price}\\.`));
+  await site(page, 'first_name').fill(first);
+  await site(page, 'last_name').fill(last);
+  await site(page, 'continue_button').click();
+
+  // Payment.
+  await site(page, 'card_number').waitFor();
+  await site(page, 'card_number').fill('4111 1111 1111 1111');
+  await site(page, 'card_name').fill(`${first} ${last}`);
+  await site(page, 'card_expiry').fill('08/29');
+  await shot(page, 'airline-payment');
+  await site(page, 'pay_button').click();
+
+  // Confirmation.
+  await site(page, 'finish').waitFor();
+  await shot(page, 'airline-confirmation');
+  await site(page, 'finish').click();
+}
+
 test('airline: booking the cheapest flight as a person pays +1', async (t) => {
   await play(t, '?site=airline&seed=5', async (page) => {
-    const instruction = await page.locator('#wobble-instruction').innerText();
-    const m = instruction.match(/from (.+) to (.+) on (\d\d\/\d\d\/\d{4}) for (\S+) (.+)\.$/);
-    assert.ok(m, `unexpected instruction ${JSON.stringify(instruction)}`);
-    const [, from, to, date, first, last] = m;
-
-    // Search.
-    await site(page, 'from').selectOption({ label: from });
-    await site(page, 'to').selectOption({ label: to });
-    await site(page, 'depart_date').fill(date);
-    await site(page, 'passengers').selectOption({ label: '1' });
-    await shot(page, 'airline-search');
-    await site(page, 'search_button').click();
-
-    // Results: read every row's price, pick the cheapest.
-    const rows = page.locator('#wobble-site [data-key="flight_list"] [data-role="listitem"]');
-    await rows.first().waitFor();
-    const heading = await page.locator('#wobble-site [data-role="heading"]').innerText();
-    assert.equal(heading, `${from} to ${to}`);
-    let best;
-    for (const row of await rows.all()) {
-      const texts = await row.locator('[data-role="text"]').allInnerTexts();
-      const price = texts.map((s) => s.match(/^\$(\d+)$/)).find(Boolean);
-      assert.ok(price, `no price among ${JSON.stringify(texts)}`);
-      if (!best || Number(price[1]) < best.price) best = { row, price: Number(price[1]) };
-    }
-    assert.ok(best, 'no flights listed');
-    await shot(page, 'airline-results');
-    await best.row.locator('[data-role="button"]', { hasText: 'Select' }).click();
-
-    // Passenger.
-    await site(page, 'first_name').waitFor();
-    assert.match(await page.locator('#wobble-site').innerText(), new RegExp(`Fare \\$${best.price}\\.`));
-    await site(page, 'first_name').fill(first);
-    await site(page, 'last_name').fill(last);
-    await site(page, 'continue_button').click();
-
-    // Payment.
-    await site(page, 'card_number').waitFor();
-    await site(page, 'card_number').fill('4111 1111 1111 1111');
-    await site(page, 'card_name').fill(`${first} ${last}`);
-    await site(page, 'card_expiry').fill('08/29');
-    await shot(page, 'airline-payment');
-    await site(page, 'pay_button').click();
-
-    // Confirmation.
-    await site(page, 'finish').waitFor();
+    await bookCheapest(page, shot);
     assert.match(await page.locator('#wobble-site').innerText(), /You're booked!/);
-    await shot(page, 'airline-confirmation');
-    await site(page, 'finish').click();
-
     const { reward, text } = await outcome(page);
     assert.equal(reward, '1', text);
     assert.match(text, /Success/);
     assert.equal(await page.locator('#wobble-steps').innerText(), 'step 14 / 40');
     await shot(page, 'airline-end');
+  });
+});
+
+// The room's own data: a person books a flight plainly and again with the labels reworded (the
+// change that blinds the reader), and the race card shows their row beside the agents for each.
+test("a person's own episodes join the race card beside the agents, one row per change", async (t) => {
+  await play(t, '?site=airline&seed=5', async (page) => {
+    const you = page.locator('#wobble-race-you');
+    await page.locator('#wobble-race-you-hint').waitFor();
+    await bookCheapest(page);
+    await you.waitFor();
+    assert.deepEqual(await you.evaluate((r) => [r.dataset.episodes, r.dataset.successes]), ['1', '1']);
+
+    await page.locator('#wobble-reword').click();
+    await page.waitForURL(/perturb=relabel(:|%3A)3/);
+    // A new change of the site: no row for it yet.
+    await page.locator('#wobble-race-you-hint').waitFor();
+    await bookCheapest(page);
+    await you.waitFor();
+    assert.deepEqual(await you.evaluate((r) => [r.dataset.episodes, r.dataset.successes]), ['1', '1']);
+    await page.locator('#wobble-race').screenshot({ path: `${SCREENSHOTS}race-you.png` });
+
+    // Back to the plain site: the first row again.
+    await page.locator('#wobble-reword').click();
+    await page.waitForURL((url) => !url.search.includes('perturb='));
+    assert.deepEqual(await you.evaluate((r) => [r.dataset.episodes, r.dataset.successes]), ['1', '1']);
   });
 });
 

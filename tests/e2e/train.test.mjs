@@ -51,6 +51,18 @@ async function withPage(t, query, body, { init } = {}) {
 
 const status = (page) => page.locator('#wobble-train-status');
 
+/** Uploads a shipped policy file into the library; returns its entry once listed. */
+async function uploadShipped(page, file) {
+  await page.setInputFiles('#wobble-policy-upload', {
+    name: file,
+    mimeType: 'application/json',
+    buffer: Buffer.from(await readFile(`${POLICIES}${file}`, 'utf8')),
+  });
+  const item = page.locator('#wobble-policies .saved-item').first();
+  await item.waitFor();
+  return item;
+}
+
 /** Waits until the status line satisfies `predicate(state, episodes, success)`. */
 const waitForStatus = (page, predicate, timeout = 120_000) =>
   pollUntil(
@@ -66,6 +78,8 @@ const waitForStatus = (page, predicate, timeout = 120_000) =>
 test('PPO learns click-button in the worker to 90% success with no long task in the page', async (t) => {
   await withPage(t, '?site=click-button&seed=1', async (page) => {
     await page.fill('#wobble-train-episodes', '1500');
+    // From scratch: no copying of the oracle first, so that this is PPO's own learning.
+    await page.fill('#wobble-train-warm-start', '0');
     const started = await page.evaluate(() => performance.now());
     await page.click('#wobble-train-start');
     await waitForStatus(page, (state, episodes, success) => success >= 0.9);
@@ -293,13 +307,7 @@ test('a site opened from a file is trained on in the worker, saved and swept lik
 
 test('a saved policy plays: Play on its library entry opens its site and the agent counts', async (t) => {
   await withPage(t, '?speed=turbo', async (page) => {
-    await page.setInputFiles('#wobble-policy-upload', {
-      name: 'click-button.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(await readFile(`${POLICIES}click-button.json`, 'utf8')),
-    });
-    const item = page.locator('#wobble-policies .saved-item').first();
-    await item.waitFor();
+    const item = await uploadShipped(page, 'click-button.json');
     await item.locator('.button-play').click();
     await page.waitForURL(/site=click-button/);
     assert.equal(await page.locator('#wobble-policy-select').inputValue(), 'saved');
@@ -313,5 +321,57 @@ test('a saved policy plays: Play on its library entry opens its site and the age
       { timeout: 30_000, what: 'twenty episodes of the saved policy' },
     );
     assert.ok(stats.successes / stats.episodes > 0.8, JSON.stringify(stats));
+  });
+});
+
+test('saved policies are listed in the Policy menu, with their site, and play from it', async (t) => {
+  await withPage(t, '?speed=turbo', async (page) => {
+    await uploadShipped(page, 'click-button.json');
+    const option = page.locator('#wobble-policy-select optgroup option', { hasText: 'click-button/click-button · uploaded · click-button.json' });
+    await option.waitFor({ state: 'attached' });
+    await page.selectOption('#wobble-policy-select', await option.getAttribute('value'));
+    await page.waitForURL(/site=click-button/);
+    assert.equal(await page.locator('#wobble-policy-select').inputValue(), 'saved');
+    await pollUntil(
+      () => page.locator('#wobble-stats').evaluate((b) => +b.dataset.episodes),
+      (n) => n >= 5,
+      { timeout: 30_000, what: 'episodes of the policy picked from the menu' },
+    );
+  });
+});
+
+test('a saved policy travels in a link: Link shows its address, which plays it in a fresh browser', async (t) => {
+  let address;
+  await withPage(t, '', async (page) => {
+    const item = await uploadShipped(page, 'click-button.json');
+    await item.locator('.button-link').click();
+    address = await page.locator('#wobble-policy-link').inputValue();
+    assert.match(address, /^http:\/\/127\.0\.0\.1:\d+\/wobble\/#policy=wp1\.[A-Za-z0-9_-]+$/);
+    t.diagnostic(`the link is ${address.length} characters`);
+    await page.locator('#wobble-train').screenshot({ path: `${SCREENSHOTS}train-policy-link.png` });
+  });
+  const fragment = address.slice(address.indexOf('#'));
+  // Another browser context: its storage is empty, so the policy comes from the link alone.
+  await withPage(t, `?speed=turbo${fragment}`, async (page) => {
+    await page.waitForURL(/site=click-button/);
+    assert.equal(await page.locator('#wobble-policy-select').inputValue(), 'saved');
+    assert.match(
+      await page.locator('#wobble-policy-select').evaluate((el) => el.selectedOptions[0].text),
+      /^Saved: from a link · click-button\/click-button · 700 episodes/,
+    );
+    assert.match(await page.locator('#wobble-policies').innerText(), /from a link/);
+    const stats = await pollUntil(
+      () => page.locator('#wobble-stats').evaluate((b) => ({ episodes: +b.dataset.episodes, successes: +b.dataset.successes })),
+      (s) => s.episodes >= 20,
+      { timeout: 30_000, what: 'twenty episodes of the policy from the link' },
+    );
+    assert.ok(stats.successes / stats.episodes > 0.8, JSON.stringify(stats));
+  });
+  // A link cut short is reported, and the page plays on as it opens without one.
+  await withPage(t, fragment.slice(0, fragment.length / 2), async (page) => {
+    const notice = page.locator('.notice-error', { hasText: 'The link carries a policy that cannot be played' });
+    await notice.waitFor();
+    assert.notEqual(await page.locator('#wobble-policy-select').inputValue(), 'saved');
+    await page.locator('#wobble-site').waitFor();
   });
 });

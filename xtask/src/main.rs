@@ -7,7 +7,7 @@
 //! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, a short fuzz run, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
 //! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
 //! | `js`    | builds the engine as a JavaScript module into `crates/js/pkg/` (`web/` for pages, `node/` for Node) |
-//! | `bless` | `cargo test --workspace --release` with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
+//! | `bless` | `cargo test --workspace --profile ci` (the tests' build) with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //! | `endurance` | trains for a long time natively and reports the process's memory over the run (see `endurance.rs`) |
 //! | `fuzz`  | runs the fuzz targets in `fuzz/` for a while each and prints their executions ([`fuzz`]) |
@@ -54,6 +54,8 @@ const TRUNK_VERSION: &str = "0.22.1";
 const WASM_OPT_VERSION: &str = "132";
 /// The rustup target the web app and the in-browser tests compile to.
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The cargo profile the test steps build with (`Cargo.toml` says why it exists).
+const TEST_PROFILE: &str = "ci";
 /// Where `cargo xtask serve` listens unless told otherwise.
 const SERVE_ADDRESS: &str = "127.0.0.1";
 /// See [`SERVE_ADDRESS`].
@@ -79,12 +81,12 @@ tasks:
   setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium,
            firefox-esr, node_modules)
   serve    setup (no browsers), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
-  test     setup, then fmt, clippy, native tests (release), wasm tests, 20 s per fuzz target,
+  test     setup, then fmt, clippy, native and wasm tests (profile ci), 20 s per fuzz target,
            the JavaScript module and its Node tests, trunk build, e2e tests
   dist     setup (no browsers), then `trunk build --release` into dist/
   js       build the engine as a JavaScript module: crates/js/pkg/web (ES module for pages)
            and crates/js/pkg/node (for Node); installs only the wasm32 target and wasm-bindgen-cli
-  bless    `cargo test --workspace --release` with WOBBLE_BLESS=1: golden-file tests rewrite
+  bless    `cargo test --workspace --profile ci` with WOBBLE_BLESS=1: golden-file tests rewrite
            their expected files; review the diff before committing
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
            in docs/gallery/gallery.txt
@@ -219,7 +221,7 @@ impl Xtask {
     fn bless(&self) -> Result {
         // No setup: only cargo is involved.
         println!("xtask bless: WOBBLE_BLESS=1 rewrites golden files; review `git diff` afterwards");
-        let mut test = self.cargo(["test", "--workspace", "--release"]);
+        let mut test = self.cargo(["test", "--workspace", "--profile", TEST_PROFILE]);
         test.env("WOBBLE_BLESS", "1");
         run(&mut test)
     }
@@ -275,16 +277,19 @@ impl Xtask {
                 "warnings",
             ]))
         })?;
-        // Release: the oracle tests run thousands of episodes.
+        // The `ci` profile: optimised like release (the oracle tests run thousands of episodes)
+        // but without link-time optimisation, so some thirty test binaries build in a third of
+        // the time. Floating point does not depend on it: the golden files are the same bits.
         steps.run("cargo test (native)", || {
-            run(&mut self.cargo(["test", "--workspace", "--release"]))
+            run(&mut self.cargo(["test", "--workspace", "--profile", TEST_PROFILE]))
         })?;
         // The runner (`wasm-bindgen-test-runner`, from .cargo/config.toml) uses Node, or headless
         // Chromium through chromedriver for `run_in_browser` tests. No tests is not an error.
         steps.run("cargo test (wasm32)", || {
             run(&mut self.cargo([
                 "test",
-                "--release",
+                "--profile",
+                TEST_PROFILE,
                 "--target",
                 WASM_TARGET,
                 "-p",
@@ -297,7 +302,11 @@ impl Xtask {
         })?;
         steps.run("fuzz (short)", || self.fuzz_smoke())?;
         steps.run("js build", || self.js_build())?;
-        steps.run("js tests (node)", || self.node_tests("tests/js"))?;
+        steps.run("js tests (node)", || {
+            // The command line the module is compared with: the one the native tests built.
+            let wobble = self.target_dir().join(TEST_PROFILE).join("wobble");
+            self.node_tests_with("tests/js", &[("WOBBLE_BIN", wobble.as_os_str())])
+        })?;
         steps.run("trunk build", || self.trunk_build())?;
         steps.run("e2e tests", || self.e2e())?;
         steps.summary("xtask test: all steps passed");
@@ -368,6 +377,11 @@ impl Xtask {
 
     /// Runs every `*.test.mjs` in `dir` (relative to the root) with `node --test`.
     fn node_tests(&self, dir: &str) -> Result {
+        self.node_tests_with(dir, &[])
+    }
+
+    /// Runs `dir`'s `*.test.mjs` files with Node's test runner, with these variables set.
+    fn node_tests_with(&self, dir: &str, vars: &[(&str, &std::ffi::OsStr)]) -> Result {
         let dir = self.root.join(dir);
         let mut files: Vec<PathBuf> = fs::read_dir(&dir)
             .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
@@ -381,7 +395,7 @@ impl Xtask {
         // (serve.mjs, browser.mjs) out and behaves the same on every Node version.
         files.sort();
         let mut node = self.cmd("node");
-        node.arg("--test");
+        node.envs(vars.iter().copied()).arg("--test");
         for file in &files {
             node.arg(file.strip_prefix(&self.root).unwrap_or(file));
         }

@@ -43,6 +43,7 @@ mod bench;
 mod catalogs;
 mod common;
 mod eval;
+mod link;
 mod observe;
 mod play;
 mod train;
@@ -100,6 +101,16 @@ enum Command {
     },
     /// Draw a page of a task at a seed as an SVG file (what a person would see).
     Render(observe::RenderArgs),
+    /// Print the address that plays a policy file in the web app (the policy travels in the
+    /// link's fragment, compressed; too large a policy is refused with its size).
+    Link {
+        /// A policy file written by `wobble train`.
+        #[arg(long)]
+        policy: std::path::PathBuf,
+        /// The address the web app is served at.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        page: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -126,5 +137,6 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Agent(args) => agent::run(args),
         Command::Perturbations { json } => Ok(catalogs::perturbations(json)),
         Command::Render(args) => observe::render(args),
+        Command::Link { policy, page } => link::link(&policy, &page),
     }
 }

@@ -896,3 +896,40 @@ fn files_over_the_size_limits_are_refused_before_they_are_read() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn link_prints_an_address_that_carries_the_policy_bit_for_bit() {
+    let (code, out, err) = wobble(&[
+        "link",
+        "--policy",
+        "policies/airline.json",
+        "--page",
+        "https://example.org/wobble/",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = out
+        .trim()
+        .strip_prefix("https://example.org/wobble/#policy=")
+        .unwrap_or_else(|| panic!("{out}"));
+    let from_link = wobble_policy::learned::link::from_link_text(text).unwrap();
+    let file = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policies/airline.json"
+    ))
+    .unwrap();
+    let from_file = wobble_policy::LearnedPolicy::from_json(&file).unwrap();
+    assert_eq!(from_link.to_json(), from_file.to_json());
+
+    let (code, _, err) = wobble(&[
+        "link",
+        "--policy",
+        "policies/airline.json",
+        "--page",
+        "ftp://x",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--page \"ftp://x\""), "{err}");
+    let (code, _, err) = wobble(&["link", "--policy", "sites/README.md"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("sites/README.md: "), "{err}");
+}

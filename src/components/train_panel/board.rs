@@ -42,6 +42,50 @@ pub struct Run {
     pub episodes: u64,
     /// Trained under randomized perturbations (this spec).
     pub randomized: Option<String>,
+    /// Oracle episodes cloned before practice (their points come first on the charts).
+    pub warm_start: u64,
+}
+
+/// What the training fields hold: the text of the number fields as typed (checked on Start),
+/// the algorithm and the randomization toggle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Episodes of practice, as typed.
+    pub episodes: String,
+    /// Oracle episodes to copy first, as typed.
+    pub warm_start: String,
+    /// Algorithm.
+    pub algo: Algo,
+    /// Randomize the current perturbations.
+    pub randomize: bool,
+}
+
+/// Episodes of practice a new run gets unless changed, and the lesson's runs always get: the
+/// shipped airline agent's recipe (`policies/train.sh`), so that a lesson's plain agent is that
+/// agent, and its randomized one is trained exactly as long.
+pub const DEFAULT_EPISODES: u64 = 2000;
+/// Oracle episodes copied before practice unless changed (the lesson's too): as above.
+pub const DEFAULT_WARM_START: u64 = 300;
+/// The training seed of a lesson's runs: the shipped recipe's. (A run started by hand trains
+/// with the seed of the episode shown, which moves on as the agent plays.)
+pub const LESSON_SEED: u64 = 1;
+
+impl Settings {
+    /// The defaults, with the randomization toggle as given: what a lesson's run uses.
+    pub fn defaults(randomize: bool) -> Settings {
+        Settings {
+            episodes: DEFAULT_EPISODES.to_string(),
+            warm_start: DEFAULT_WARM_START.to_string(),
+            algo: Algo::Ppo,
+            randomize,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::defaults(false)
+    }
 }
 
 /// The panel's state.
@@ -59,14 +103,15 @@ pub struct Board {
     pub(super) sweeping: Option<(usize, usize)>,
     pub(super) plain: Option<String>,
     pub(super) randomized: Option<String>,
-    pub(super) compared: Option<Vec<Rate>>,
-    pub(super) episodes_text: String,
-    pub(super) algo: Algo,
-    pub(super) randomize: bool,
+    /// The comparison's rates, with the spec they were measured under.
+    pub(super) compared: Option<(String, Vec<Rate>)>,
+    pub(super) settings: Settings,
     /// Counts workers: a new number starts a new worker.
     pub(super) worker: u64,
     /// The panic message of a worker that stopped.
     pub(super) crashed: Option<String>,
+    /// The saved policy whose link is shown (its key), and the link.
+    pub(super) shared: Option<(String, String)>,
 }
 
 impl Default for Board {
@@ -84,11 +129,10 @@ impl Default for Board {
             plain: None,
             randomized: None,
             compared: None,
-            episodes_text: "1500".into(),
-            algo: Algo::Ppo,
-            randomize: false,
+            settings: Settings::default(),
             worker: 0,
             crashed: None,
+            shared: None,
         }
     }
 }
@@ -112,14 +156,20 @@ pub enum Change {
     SweepStarted,
     /// Episodes field.
     SetEpisodes(String),
+    /// Warm-start field.
+    SetWarmStart(String),
     /// Algorithm picker.
     SetAlgo(Algo),
     /// Randomization toggle.
     SetRandomize(bool),
+    /// Every field at once (a lesson's run).
+    SetAll(Settings),
     /// The worker panicked (with this message) and is gone.
     WorkerFailed(String),
     /// Start a new worker after a failure.
     RestartWorker,
+    /// Show the link of a saved policy (its key, and the link), or hide it.
+    Share(Option<(String, String)>),
 }
 
 impl Reducible for Board {
@@ -143,9 +193,18 @@ impl Reducible for Board {
                     let run = b.run.clone();
                     let name = match &run {
                         Some(r) => format!(
-                            "{} · {} episodes{}{}",
+                            "{} · {} episodes{}{}{}",
                             r.algo.name(),
-                            b.history.last().map(|p| p.episodes).unwrap_or(r.episodes),
+                            // Practice only: the oracle's episodes are named apart.
+                            b.history
+                                .last()
+                                .map(|p| p.episodes.saturating_sub(r.warm_start))
+                                .unwrap_or(r.episodes),
+                            if r.warm_start > 0 {
+                                format!(" after copying the oracle for {}", r.warm_start)
+                            } else {
+                                String::new()
+                            },
                             if r.randomized.is_some() {
                                 " · randomized"
                             } else {
@@ -195,7 +254,7 @@ impl Reducible for Board {
                     b.sweeping = None;
                     b.heat = Some(svg);
                 }
-                Report::Compared(rates) => b.compared = Some(rates),
+                Report::Compared { perturb, rates } => b.compared = Some((perturb, rates)),
                 Report::Failed(e) => {
                     b.error = Some(e);
                     b.sweeping = None;
@@ -232,13 +291,16 @@ impl Reducible for Board {
                 b.saved.push(saved);
             }
             Change::Remove(key) => b.saved.retain(|s| s.key != key),
+            Change::Share(shared) => b.shared = shared,
             Change::SweepStarted => {
                 b.sweeping = Some((0, 1));
                 b.heat = None;
             }
-            Change::SetEpisodes(text) => b.episodes_text = text,
-            Change::SetAlgo(algo) => b.algo = algo,
-            Change::SetRandomize(on) => b.randomize = on,
+            Change::SetEpisodes(text) => b.settings.episodes = text,
+            Change::SetWarmStart(text) => b.settings.warm_start = text,
+            Change::SetAlgo(algo) => b.settings.algo = algo,
+            Change::SetRandomize(on) => b.settings.randomize = on,
+            Change::SetAll(settings) => b.settings = settings,
         }
         Rc::new(b)
     }
@@ -267,11 +329,30 @@ mod tests {
             algo: Algo::Ppo,
             episodes: 10,
             randomized: randomized.then(|| "popup:1@0.5".into()),
+            warm_start: 0,
         })
     }
 
     fn apply(board: Rc<Board>, changes: Vec<Change>) -> Rc<Board> {
         changes.into_iter().fold(board, |b, c| b.reduce(c))
+    }
+
+    #[test]
+    fn the_readme_states_the_lessons_recipe() {
+        let readme = include_str!("../../../README.md").replace('\n', " ");
+        let thousands = |n: u64| match n {
+            1000.. => format!("{},{:03}", n / 1000, n % 1000),
+            _ => n.to_string(),
+        };
+        let recipe = format!(
+            "{} episodes after copying the oracle for {}, training seed {LESSON_SEED}",
+            thousands(DEFAULT_EPISODES),
+            thousands(DEFAULT_WARM_START)
+        );
+        assert!(
+            readme.contains(&recipe),
+            "README.md should say \"{recipe}\""
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use wobble_policy::LearnedPolicy;
 use yew::prelude::*;
 
 use super::board::{Board, Change, Status};
+use crate::components::agent_panel::Listed;
 use crate::components::worker_link::WorkerLink;
 
 /// Prefix of the local-storage keys of saved policies; the number is the entry format's version.
@@ -43,6 +44,15 @@ impl Saved {
         LearnedPolicy::from_json(&self.policy)
             .map(|p| format!("{}/{}", p.provenance.site, p.provenance.task))
             .unwrap_or_default()
+    }
+}
+
+/// A saved policy as the Policy menu lists it.
+pub(super) fn listed(saved: &Saved) -> Listed {
+    Listed {
+        shown: format!("{} · {}", saved.target(), saved.name),
+        name: saved.name.clone(),
+        json: saved.policy.as_str().into(),
     }
 }
 
@@ -135,6 +145,38 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The address that plays a saved policy (its JSON), copied to the clipboard when the browser
+/// allows it; or why the policy cannot travel in a link.
+fn share(json: &str) -> Result<String, String> {
+    let policy = LearnedPolicy::from_json(json)?;
+    let text = wobble_policy::learned::link::to_link_text(&policy)?;
+    let address = crate::browser::policy_address(&text).ok_or("the page has no address")?;
+    if let Some(window) = web_sys::window() {
+        // A refusal (no permission, an insecure page) leaves the shown link to copy by hand.
+        let _ = window.navigator().clipboard().write_text(&address);
+    }
+    Ok(address)
+}
+
+/// The policy the page's link carried (its name and JSON, as the session read it), kept in the
+/// library unless it is there already; with what to tell the person when it cannot be kept.
+pub(super) fn keep_linked(
+    saved: &mut Vec<Saved>,
+    (name, json): &(String, Rc<str>),
+) -> Option<String> {
+    if saved.iter().any(|s| *s.policy == **json) {
+        return None;
+    }
+    let (kept, problem) = store(Saved {
+        key: String::new(),
+        name: name.clone(),
+        randomized: false,
+        policy: json.to_string(),
+    });
+    saved.push(kept);
+    problem
+}
+
 /// A file name for a saved policy.
 fn file_name(saved: &Saved) -> String {
     let slug: String = saved
@@ -189,6 +231,15 @@ pub(super) fn saved_list(
                         let (name, json): (String, Rc<str>) = (s.name.clone(), s.policy.as_str().into());
                         onplay.reform(move |_: MouseEvent| (name.clone(), json.clone()))
                     };
+                    let onlink = {
+                        let board = board.dispatcher();
+                        let s = s.clone();
+                        Callback::from(move |_: MouseEvent| match share(&s.policy) {
+                            Ok(address) => board.dispatch(Change::Share(Some((s.key.clone(), address)))),
+                            Err(e) => board.dispatch(Change::Fail(format!("\"{}\" cannot travel in a link: {e}.", s.name))),
+                        })
+                    };
+                    let shown = board.shared.as_ref().filter(|(key, _)| *key == s.key).map(|(_, address)| address.clone());
                     let ondelete = {
                         let board = board.dispatcher();
                         let key = s.key.clone();
@@ -207,9 +258,16 @@ pub(super) fn saved_list(
                             <span class="saved-buttons">
                                 <button type="button" class="button button-small button-play" title="The agent plays it on its site, in the page" onclick={onplay}>{"Play"}</button>
                                 <button type="button" class="button button-small" onclick={ondownload}>{"Download"}</button>
+                                <button type="button" class="button button-small button-link" title="A link that plays this policy in the page (copied to the clipboard)" onclick={onlink}>{"Link"}</button>
                                 <button type="button" class="button button-small" disabled={busy} title="Success under every perturbation (after training)" onclick={onsweep}>{"Sweep"}</button>
                                 <button type="button" class="button button-small" onclick={ondelete}>{"Delete"}</button>
                             </span>
+                            if let Some(address) = shown {
+                                <label class="saved-link">
+                                    <span class="hint">{ format!("Link that plays it ({} characters; copied if the browser allowed it):", address.len()) }</span>
+                                    <input type="text" class="text-input" id="wobble-policy-link" readonly=true value={address} />
+                                </label>
+                            }
                         </li>
                     }
                 }) }

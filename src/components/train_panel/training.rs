@@ -13,7 +13,7 @@ use wobble_app::agent::{Command, Point, SiteFile, TrainRequest};
 use wobble_policy::learned::train::Algo;
 use yew::prelude::*;
 
-use super::board::{Board, Change, Run, Status};
+use super::board::{Board, Change, Run, Settings, Status};
 use crate::components::charts::LineChart;
 use crate::components::select::Select;
 use crate::components::worker_link::WorkerLink;
@@ -21,6 +21,8 @@ use crate::session::Selection;
 
 /// Probability of each current perturbation in a randomized training episode.
 const RANDOMIZE_PROBABILITY: &str = "0.5";
+/// The most oracle episodes a run may copy before practice.
+const MAX_WARM_START: u64 = 100_000;
 /// The algorithms offered, in the order shown.
 const ALGOS: [Algo; 3] = [Algo::Ppo, Algo::Reinforce, Algo::Bc];
 
@@ -33,6 +35,87 @@ fn randomization(selection: &Selection) -> String {
         .map(|p| format!("{}:{}@{RANDOMIZE_PROBABILITY}", p.kind, p.severity))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// The worker's request and the board's record of a run with `settings` on `selection`, or
+/// what is wrong with the numbers typed.
+pub(super) fn request(
+    settings: &Settings,
+    selection: &Selection,
+    seed: u64,
+    site_file: Option<&SiteFile>,
+) -> Result<(TrainRequest, Run), String> {
+    let episodes = match settings.episodes.trim().parse::<u64>() {
+        Ok(n) if (1..=1_000_000).contains(&n) => n,
+        _ => {
+            return Err(format!(
+                "\"{}\" is not a number of episodes: enter a whole number from 1 to 1000000.",
+                settings.episodes.trim()
+            ))
+        }
+    };
+    // Behaviour cloning copies the oracle for all its episodes: there is nothing to warm up.
+    let warm_start = match (settings.algo, settings.warm_start.trim().parse::<u64>()) {
+        (Algo::Bc, _) => 0,
+        (_, Ok(n)) if n <= MAX_WARM_START => n,
+        _ => {
+            return Err(format!(
+                "\"{}\" is not a number of oracle episodes to copy first: enter a whole number from 0 to {MAX_WARM_START}.",
+                settings.warm_start.trim()
+            ))
+        }
+    };
+    let randomized =
+        (settings.randomize && !selection.perturb.is_empty()).then(|| randomization(selection));
+    let run = Run {
+        site: selection.site.clone(),
+        task: selection.task.clone(),
+        algo: settings.algo,
+        episodes,
+        randomized: randomized.clone(),
+        warm_start,
+    };
+    let request = TrainRequest {
+        site: run.site.clone(),
+        task: run.task.clone(),
+        algo: run.algo.name().into(),
+        episodes,
+        seed,
+        features: "default".into(),
+        randomization: randomized.unwrap_or_default(),
+        warm_start,
+        site_file: site_file.cloned(),
+    };
+    Ok((request, run))
+}
+
+/// Starts a run with `settings` and the training `seed` on `selection` (or shows why it cannot
+/// start).
+pub(super) fn start(
+    board: &UseReducerHandle<Board>,
+    bridge: &WorkerLink,
+    (settings, seed): (&Settings, u64),
+    selection: &Selection,
+    site_file: Option<&SiteFile>,
+) {
+    match request(settings, selection, seed, site_file) {
+        Ok((request, run)) => {
+            bridge.send(Command::Train(request));
+            board.dispatch(Change::Started(run));
+        }
+        Err(message) => board.dispatch(Change::Fail(message)),
+    }
+}
+
+/// What the episodes so far were: the oracle's, copied, or the policy's own practice.
+fn phase(episodes: u64, warm_start: u64) -> &'static str {
+    if episodes <= warm_start {
+        " (the oracle plays, the policy copies it: these figures are the oracle's)"
+    } else if warm_start > 0 && episodes < warm_start + 100 {
+        " (the policy practises on its own now; the figures still include the oracle's last episodes)"
+    } else {
+        ""
+    }
 }
 
 /// The settings, the buttons, the status line and the charts.
@@ -54,40 +137,17 @@ pub(super) fn view(
         let selection = selection.clone();
         let site_file = site_file.clone();
         Callback::from(move |_: MouseEvent| {
-            let episodes = match board.episodes_text.trim().parse::<u64>() {
-                Ok(n) if (1..=1_000_000).contains(&n) => n,
-                _ => {
-                    board.dispatch(Change::Fail(format!(
-                        "\"{}\" is not a number of episodes: enter a whole number from 1 to 1000000.",
-                        board.episodes_text.trim()
-                    )));
-                    return;
-                }
-            };
-            let randomized = (board.randomize && !selection.perturb.is_empty())
-                .then(|| randomization(&selection));
-            let run = Run {
-                site: selection.site.clone(),
-                task: selection.task.clone(),
-                algo: board.algo,
-                episodes,
-                randomized: randomized.clone(),
-            };
             if inject_fault.replace(false) {
                 bridge.send(Command::Fault);
             }
-            bridge.send(Command::Train(TrainRequest {
-                site: run.site.clone(),
-                task: run.task.clone(),
-                algo: run.algo.name().into(),
-                episodes,
-                seed: selection.seed,
-                features: "default".into(),
-                randomization: randomized.unwrap_or_default(),
-                warm_start: 0,
-                site_file: site_file.as_deref().cloned(),
-            }));
-            board.dispatch(Change::Started(run));
+            let seed = selection.seed;
+            start(
+                &board,
+                &bridge,
+                (&board.settings, seed),
+                &selection,
+                site_file.as_deref(),
+            );
         })
     };
     let send = |command: Command| {
@@ -105,6 +165,14 @@ pub(super) fn view(
             }
         })
     };
+    let onwarmstart = {
+        let board = board.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                board.dispatch(Change::SetWarmStart(input.value()));
+            }
+        })
+    };
     let onalgo = {
         let board = board.dispatcher();
         Callback::from(move |i: usize| board.dispatch(Change::SetAlgo(ALGOS[i.min(2)])))
@@ -119,6 +187,7 @@ pub(super) fn view(
     };
 
     let last = board.history.last().copied();
+    let warm_start = board.run.as_ref().map_or(0, |r| r.warm_start);
     let series = |f: fn(&Point) -> f32| -> Vec<(f64, f64)> {
         board
             .history
@@ -139,17 +208,23 @@ pub(super) fn view(
                 <label class="train-field">
                     <span>{"Episodes"}</span>
                     <input id="wobble-train-episodes" class="text-input" type="number" min="1" step="100"
-                        value={board.episodes_text.clone()} oninput={onepisodes} disabled={active} />
+                        value={board.settings.episodes.clone()} oninput={onepisodes} disabled={active} />
+                </label>
+                <label class="train-field" title="Episodes in which the oracle does the task while the policy copies it, before it practises on its own. Behaviour cloning copies for all its episodes.">
+                    <span>{"Copy the oracle first"}</span>
+                    <input id="wobble-train-warm-start" class="text-input" type="number" min="0" step="100"
+                        value={board.settings.warm_start.clone()} oninput={onwarmstart}
+                        disabled={active || board.settings.algo == Algo::Bc} />
                 </label>
                 <label class="train-field">
                     <span>{"Algorithm"}</span>
                     <Select id="wobble-train-algo" class="select" disabled={active}
                         options={ALGOS.iter().map(|a| a.name().to_string()).collect::<Vec<_>>()}
-                        chosen={ALGOS.iter().position(|a| *a == board.algo)} onchoose={onalgo} />
+                        chosen={ALGOS.iter().position(|a| *a == board.settings.algo)} onchoose={onalgo} />
                 </label>
             </div>
             <label class="train-toggle" id="wobble-train-randomize-toggle" title={ if spec_empty { "Turn on some perturbations first (the panel on the right)." } else { "" } }>
-                <input type="checkbox" id="wobble-train-randomize" checked={board.randomize && !spec_empty}
+                <input type="checkbox" id="wobble-train-randomize" checked={board.settings.randomize && !spec_empty}
                     disabled={active || spec_empty} onchange={onrandomize} />
                 <span>{ if spec_empty {
                     "Randomize perturbations during training (choose some first)".to_string()
@@ -171,9 +246,10 @@ pub(super) fn view(
                     (Status::Idle, _) | (_, None) if !active => "Not trained yet.".to_string(),
                     (_, None) => "Starting…".to_string(),
                     (_, Some(p)) => format!(
-                        "{}Episode {} of {} · {:.0} episodes/s · success {:.0}% · return {:.2} · {:.1} steps",
+                        "{}Episode {} of {}{} · {:.0} episodes/s · success {:.0}% · return {:.2} · {:.1} steps",
                         match status { Status::Paused => "Paused. ", Status::Done => "Done. ", _ => "" },
-                        p.episodes, p.total, p.per_second, p.success_rate * 100.0, p.mean_return, p.mean_steps
+                        p.episodes, p.total, phase(p.episodes, warm_start),
+                        p.per_second, p.success_rate * 100.0, p.mean_return, p.mean_steps
                     ),
                 } }
             </p>
@@ -188,5 +264,53 @@ pub(super) fn view(
                 </div>
             }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wobble_engine::perturb::PerturbSpec;
+
+    fn airline(perturb: &str) -> Selection {
+        Selection {
+            site: "airline".into(),
+            task: "book-flight".into(),
+            seed: 41,
+            perturb: perturb.parse::<PerturbSpec>().unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_defaults_ask_for_the_recipe_and_randomize_what_is_switched_on() {
+        let (asked, run) =
+            request(&Settings::defaults(true), &airline("relabel:3"), 1, None).unwrap();
+        assert_eq!(
+            (asked.episodes, asked.warm_start, asked.seed),
+            (2000, 300, 1)
+        );
+        assert_eq!(asked.randomization, "relabel:3@0.5");
+        assert_eq!(run.randomized.as_deref(), Some("relabel:3@0.5"));
+        // Nothing switched on: nothing to randomize, whatever the toggle says.
+        let (asked, run) = request(&Settings::defaults(true), &airline(""), 41, None).unwrap();
+        assert_eq!((asked.randomization.as_str(), asked.seed), ("", 41));
+        assert_eq!(run.randomized, None);
+    }
+
+    #[test]
+    fn numbers_that_are_not_numbers_are_refused_and_cloning_has_no_warm_start() {
+        let with = |episodes: &str, warm_start: &str, algo: Algo| Settings {
+            episodes: episodes.into(),
+            warm_start: warm_start.into(),
+            algo,
+            randomize: false,
+        };
+        let refused = |s: Settings| request(&s, &airline(""), 1, None).unwrap_err();
+        assert!(refused(with("0", "0", Algo::Ppo)).contains("\"0\" is not a number of episodes"));
+        assert!(refused(with("ten", "0", Algo::Ppo)).contains("\"ten\""));
+        assert!(refused(with("10", "-1", Algo::Ppo)).contains("oracle episodes to copy first"));
+        assert!(refused(with("10", "100001", Algo::Ppo)).contains("0 to 100000"));
+        let (bc, _) = request(&with("10", "junk", Algo::Bc), &airline(""), 1, None).unwrap();
+        assert_eq!(bc.warm_start, 0);
     }
 }

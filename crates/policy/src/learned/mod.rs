@@ -10,6 +10,7 @@
 
 pub mod context;
 pub mod features;
+pub mod link;
 pub mod net;
 pub mod screen;
 pub mod train;
@@ -125,14 +126,35 @@ impl LearnedPolicy {
 
     /// The policy as JSON.
     pub fn to_json(&self) -> String {
+        self.file_json(self.net.clone())
+    }
+
+    /// The file's JSON with `net` (the policy's own, or its shape alone) as its network.
+    fn file_json(&self, net: Net) -> String {
         let file = PolicyFile {
             format: POLICY_FORMAT.into(),
             version: POLICY_VERSION,
             provenance: self.provenance.clone(),
             features: self.features,
-            net: self.net.clone(),
+            net,
         };
         serde_json::to_string(&file).unwrap_or_default()
+    }
+
+    /// The policy in the packed form [`LearnedPolicy::from_packed`] reads: its JSON with an
+    /// empty `net.params`, and the parameters as little-endian `f32`s.
+    pub fn to_packed(&self) -> (String, Vec<u8>) {
+        let shape = Net {
+            layout: self.net.layout,
+            params: Vec::new(),
+        };
+        let params = self
+            .net
+            .params
+            .iter()
+            .flat_map(|p| p.to_le_bytes())
+            .collect();
+        (self.file_json(shape), params)
     }
 
     /// Reads a policy from JSON, checking its format, version and shape.
