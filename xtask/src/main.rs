@@ -4,9 +4,10 @@
 //! |---------|--------------|
 //! | `setup` | installs whatever is missing, idempotently (see below) |
 //! | `serve` | `setup` without the browsers, then `trunk serve` on <http://127.0.0.1:8080/> |
-//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, a short fuzz run, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
+//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, a short fuzz run, the Python package's tests, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
 //! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
 //! | `js`    | builds the engine as a JavaScript module into `crates/js/pkg/` (`web/` for pages, `node/` for Node) |
+//! | `py`    | builds the Python package (`python/`) into a virtual environment under `target/py` and runs its tests ([`python`]) |
 //! | `bless` | `cargo test --workspace --profile ci` (the tests' build) with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
 //! | `gallery` | redraws the README's gallery (`docs/gallery/*.svg`) with `wobble render`, as listed in `docs/gallery/gallery.txt` |
 //! | `endurance` | trains for a long time natively and reports the process's memory over the run (see `endurance.rs`) |
@@ -47,6 +48,7 @@ use std::time::{Duration, Instant};
 
 mod endurance;
 mod fuzz;
+mod python;
 
 /// The Trunk release the project is built and tested with.
 const TRUNK_VERSION: &str = "0.22.1";
@@ -81,11 +83,14 @@ tasks:
   setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium,
            firefox-esr, node_modules)
   serve    setup (no browsers), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
-  test     setup, then fmt, clippy, native and wasm tests (profile ci), 20 s per fuzz target,
+  test     setup, then fmt, clippy, native and wasm tests (profile ci), the Python package's
+           tests, 20 s per fuzz target,
            the JavaScript module and its Node tests, trunk build, e2e tests
   dist     setup (no browsers), then `trunk build --release` into dist/
   js       build the engine as a JavaScript module: crates/js/pkg/web (ES module for pages)
            and crates/js/pkg/node (for Node); installs only the wasm32 target and wasm-bindgen-cli
+  py       build the Python package into target/py (a virtual environment, from PyPI) with
+           maturin and run its tests with pytest
   bless    `cargo test --workspace --profile ci` with WOBBLE_BLESS=1: golden-file tests rewrite
            their expected files; review the diff before committing
   gallery  redraw the README's gallery (docs/gallery/*.svg) with `wobble render`, as listed
@@ -113,6 +118,7 @@ fn main() -> ExitCode {
         Some("test") => xt.test(),
         Some("dist") => xt.dist(),
         Some("js") => xt.js(),
+        Some("py") => xt.python_tests(),
         Some("bless") => xt.bless(),
         Some("gallery") => xt.gallery(),
         Some("endurance") => xt.endurance(&rest),
@@ -300,6 +306,7 @@ impl Xtask {
                 "wobble-policy",
             ]))
         })?;
+        steps.run("python tests", || self.python_tests())?;
         steps.run("fuzz (short)", || self.fuzz_smoke())?;
         steps.run("js build", || self.js_build())?;
         steps.run("js tests (node)", || {

@@ -1,0 +1,383 @@
+//! # `wobble._wobble`: the extension module under the `wobble` Python package
+//!
+//! Two classes bind [`wobble_gym`]: `Env` (one environment, rl or text mode)
+//! and `Batch` (n rl-mode environments stepped in one call, with the
+//! interpreter's lock released while Rust works). The Python package
+//! (`python/wobble/`) wraps them in Gymnasium's `Env` and `VectorEnv` and
+//! turns the arrays, handed over as `bytes`, into numpy arrays with
+//! `numpy.frombuffer` (no copy on the Python side).
+//!
+//! Errors: a bad argument is a `ValueError` naming it; stepping before a
+//! reset or after the end is Gymnasium's `ResetNeeded`; an action of the
+//! other mode is a `TypeError`. Nothing here panics on input.
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use std::sync::{Mutex, MutexGuard};
+use wobble_engine::catalog::Source;
+use wobble_gym::{rl, Frame, GymEnv, GymError, Mode, Pool, StepFailure, Stepped};
+use wobble_policy::learned::features::{FeatureSet, BUCKETS, DENSE};
+
+/// The Python exception for a contract error of `step`.
+fn gym_error(py: Python<'_>, e: GymError) -> PyErr {
+    let message = e.to_string();
+    match e {
+        GymError::NotStarted | GymError::Over => {
+            let reset_needed = py
+                .import("gymnasium.error")
+                .and_then(|m| m.getattr("ResetNeeded"));
+            match reset_needed {
+                Ok(kind) => PyErr::from_type(
+                    kind.cast_into()
+                        .unwrap_or_else(|_| py.get_type::<PyRuntimeError>()),
+                    message,
+                ),
+                Err(_) => PyRuntimeError::new_err(message),
+            }
+        }
+        GymError::Index { .. } => PyValueError::new_err(message),
+        GymError::WrongMode(_) => PyTypeError::new_err(message),
+    }
+}
+
+fn bytes_of<'py, T: Copy>(
+    py: Python<'py>,
+    values: &[T],
+    to: impl Fn(T, &mut Vec<u8>),
+) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(std::mem::size_of_val(values));
+    for &v in values {
+        to(v, &mut out);
+    }
+    PyBytes::new(py, &out)
+}
+
+fn f32_bytes<'py>(py: Python<'py>, values: &[f32]) -> Bound<'py, PyBytes> {
+    bytes_of(py, values, |v, out| out.extend_from_slice(&v.to_ne_bytes()))
+}
+
+fn i32_bytes<'py>(py: Python<'py>, values: &[i32]) -> Bound<'py, PyBytes> {
+    bytes_of(py, values, |v, out| out.extend_from_slice(&v.to_ne_bytes()))
+}
+
+fn i8_bytes<'py>(py: Python<'py>, values: &[i8]) -> Bound<'py, PyBytes> {
+    bytes_of(py, values, |v, out| out.push(v as u8))
+}
+
+/// One environment of one task.
+#[pyclass(module = "wobble._wobble", name = "Env", unsendable)]
+struct PyEnv {
+    inner: GymEnv,
+    candidates: Vec<f32>,
+    tokens: Vec<i32>,
+    state: Vec<f32>,
+    mask: Vec<i8>,
+    cut: usize,
+    scratch: String,
+}
+
+impl PyEnv {
+    fn refresh(&mut self) {
+        if self.inner.mode() == Mode::Rl {
+            self.cut = self.inner.write_rl(rl::Arrays {
+                candidates: &mut self.candidates,
+                tokens: &mut self.tokens,
+                state: &mut self.state,
+                mask: &mut self.mask,
+            });
+        }
+    }
+
+    fn stepped(
+        &mut self,
+        py: Python<'_>,
+        r: Result<Stepped, GymError>,
+    ) -> PyResult<(f32, bool, bool)> {
+        let s = r.map_err(|e| gym_error(py, e))?;
+        self.refresh();
+        Ok((s.reward, s.terminated, s.truncated))
+    }
+}
+
+#[pymethods]
+impl PyEnv {
+    /// Opens `site` (a shipped site's name; with `site_text`, a site file's
+    /// text and `site` its path) at `task` under `perturb`, in `mode`.
+    #[new]
+    #[pyo3(signature = (site, task=None, perturb=None, mode="rl", site_text=None, features=None, max_candidates=rl::DEFAULT_MAX_CANDIDATES))]
+    fn new(
+        site: &str,
+        task: Option<&str>,
+        perturb: Option<&str>,
+        mode: &str,
+        site_text: Option<&str>,
+        features: Option<&str>,
+        max_candidates: usize,
+    ) -> PyResult<PyEnv> {
+        let mode = Mode::parse(mode).map_err(PyValueError::new_err)?;
+        let source = match site_text {
+            Some(text) => Source::File { path: site, text },
+            None => Source::Named(site),
+        };
+        let mut inner = GymEnv::open(source, task, perturb, mode).map_err(PyValueError::new_err)?;
+        if let Some(f) = features {
+            let set = FeatureSet::parse(f)
+                .map_err(|e| PyValueError::new_err(format!("features: {e}")))?;
+            inner.set_features(set);
+        }
+        inner
+            .set_max_candidates(max_candidates)
+            .map_err(PyValueError::new_err)?;
+        let max = inner.max_candidates();
+        Ok(PyEnv {
+            inner,
+            candidates: vec![0.0; max * DENSE],
+            tokens: vec![rl::NO_TOKEN; max * rl::TOKENS],
+            state: vec![0.0; rl::STATE],
+            mask: vec![0; max],
+            cut: 0,
+            scratch: String::new(),
+        })
+    }
+
+    /// Starts an episode with this seed.
+    fn reset(&mut self, seed: u64) {
+        self.inner.reset(seed);
+        self.refresh();
+    }
+
+    /// Takes rl action `index`: (reward, terminated, truncated).
+    fn step_index(&mut self, py: Python<'_>, index: i64) -> PyResult<(f32, bool, bool)> {
+        let r = self.inner.step_index(index);
+        self.stepped(py, r)
+    }
+
+    /// Takes a BrowserGym action string: (reward, terminated, truncated).
+    fn step_text(&mut self, py: Python<'_>, action: &str) -> PyResult<(f32, bool, bool)> {
+        let r = self.inner.step_text(action);
+        self.stepped(py, r)
+    }
+
+    /// The rl arrays as bytes: (candidates f32, tokens i32, state f32, mask i8).
+    fn rl_bytes<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> (
+        Bound<'py, PyBytes>,
+        Bound<'py, PyBytes>,
+        Bound<'py, PyBytes>,
+        Bound<'py, PyBytes>,
+    ) {
+        (
+            f32_bytes(py, &self.candidates),
+            i32_bytes(py, &self.tokens),
+            f32_bytes(py, &self.state),
+            i8_bytes(py, &self.mask),
+        )
+    }
+
+    /// The text observation: goal, axtree_txt, url, focused_element_bid,
+    /// last_action, last_action_error.
+    fn text_obs<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let env = self.inner.env();
+        wobble_gym::axtree::goal(env, &mut self.scratch);
+        d.set_item("goal", &self.scratch)?;
+        wobble_gym::axtree::write(env, &mut self.scratch);
+        d.set_item("axtree_txt", &self.scratch)?;
+        wobble_gym::axtree::url(env, &mut self.scratch);
+        d.set_item("url", &self.scratch)?;
+        d.set_item("focused_element_bid", self.inner.focused())?;
+        d.set_item("last_action", self.inner.last_action())?;
+        d.set_item("last_action_error", self.inner.last_action_error())?;
+        Ok(d)
+    }
+
+    /// What Gymnasium's `info` holds: reason, raw_reward, success (once the
+    /// episode has ended), perturbation_changes, step, last_action_error and,
+    /// in rl mode, legal_candidates and candidates_cut.
+    fn info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let env = self.inner.env();
+        match self.inner.outcome() {
+            Some(o) => {
+                d.set_item("reason", &o.reason)?;
+                d.set_item("raw_reward", o.raw_reward)?;
+                d.set_item("success", o.success)?;
+            }
+            None => {
+                d.set_item("reason", "")?;
+                d.set_item("raw_reward", 0.0f32)?;
+                d.set_item("success", false)?;
+            }
+        }
+        d.set_item(
+            "perturbation_changes",
+            PyList::new(py, self.inner.changes())?,
+        )?;
+        d.set_item("step", env.steps())?;
+        d.set_item("step_limit", env.step_limit())?;
+        d.set_item("episode_seed", env.seed())?;
+        d.set_item("last_action_error", self.inner.last_action_error())?;
+        if self.inner.mode() == Mode::Rl {
+            d.set_item("legal_candidates", self.inner.legal())?;
+            d.set_item("candidates_cut", self.cut)?;
+        }
+        Ok(d)
+    }
+
+    /// The site's name.
+    #[getter]
+    fn site(&self) -> String {
+        self.inner.env().base_site().name.clone()
+    }
+
+    /// The task's name.
+    #[getter]
+    fn task(&self) -> String {
+        self.inner.env().task_name().to_string()
+    }
+
+    /// The perturbation spec, normalised.
+    #[getter]
+    fn perturb(&self) -> String {
+        self.inner.env().perturbations().to_string()
+    }
+
+    /// The number of candidate rows (the size of the rl action space).
+    #[getter]
+    fn max_candidates(&self) -> usize {
+        self.inner.max_candidates()
+    }
+
+    /// The step limit of the task.
+    #[getter]
+    fn step_limit(&self) -> u32 {
+        self.inner.env().step_limit()
+    }
+}
+
+/// `n` rl-mode environments of one task, stepped in one call by `threads`
+/// threads while the interpreter's lock is released.
+#[pyclass(module = "wobble._wobble", name = "Batch")]
+struct PyBatch {
+    pool: Mutex<Pool>,
+}
+
+impl PyBatch {
+    fn pool(&self) -> PyResult<MutexGuard<'_, Pool>> {
+        self.pool
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("the batch failed in an earlier call"))
+    }
+}
+
+/// Concatenates one array of every part into Python bytes, without a copy in between.
+fn joined<'py, T: Copy>(
+    py: Python<'py>,
+    frames: &[MutexGuard<'_, Frame>],
+    pick: impl Fn(&Frame) -> &[T],
+    put: impl Fn(T, &mut [u8]),
+) -> PyResult<Bound<'py, PyBytes>> {
+    let width = std::mem::size_of::<T>();
+    let total: usize = frames.iter().map(|f| std::mem::size_of_val(pick(f))).sum();
+    PyBytes::new_with(py, total, |buf| {
+        let values = frames.iter().flat_map(|f| pick(f).iter());
+        for (slot, &v) in buf.chunks_exact_mut(width).zip(values) {
+            put(v, slot);
+        }
+        Ok(())
+    })
+}
+
+#[pymethods]
+impl PyBatch {
+    /// `n` environments like `env` (its site, task, perturbation and settings).
+    #[new]
+    #[pyo3(signature = (env, n, threads=1))]
+    fn new(env: &PyEnv, n: usize, threads: usize) -> PyResult<PyBatch> {
+        let pool = Pool::new(&env.inner.recipe(), n, threads).map_err(PyValueError::new_err)?;
+        Ok(PyBatch {
+            pool: Mutex::new(pool),
+        })
+    }
+
+    /// Starts every environment; environment `i` plays seed `seed + i`.
+    fn reset(&self, py: Python<'_>, seed: u64) -> PyResult<()> {
+        let mut guard = self.pool()?;
+        let pool: &mut Pool = &mut guard;
+        py.detach(|| pool.reset(seed))
+            .map_err(PyRuntimeError::new_err)
+    }
+
+    /// One step of every environment (the interpreter's lock is released meanwhile).
+    fn step(&self, py: Python<'_>, actions: Vec<i64>) -> PyResult<()> {
+        let mut guard = self.pool()?;
+        let pool: &mut Pool = &mut guard;
+        py.detach(|| pool.step(&actions)).map_err(|e| match e {
+            StepFailure::Contract(e) => gym_error(py, e),
+            StepFailure::Other(m) => PyValueError::new_err(m),
+        })
+    }
+
+    /// The arrays as bytes: candidates, tokens, state, mask, rewards,
+    /// terminated, truncated, raw_rewards, illegal.
+    fn arrays<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        let pool = self.pool()?;
+        let frames = pool.frames().map_err(PyRuntimeError::new_err)?;
+        let f32s = |v: f32, out: &mut [u8]| out.copy_from_slice(&v.to_ne_bytes());
+        let i32s = |v: i32, out: &mut [u8]| out.copy_from_slice(&v.to_ne_bytes());
+        let bytes = |v: u8, out: &mut [u8]| out.fill(v);
+        Ok(vec![
+            joined(py, &frames, |f| &f.candidates, f32s)?,
+            joined(py, &frames, |f| &f.tokens, i32s)?,
+            joined(py, &frames, |f| &f.state, f32s)?,
+            joined(py, &frames, |f| &f.mask, |v: i8, out| bytes(v as u8, out))?,
+            joined(py, &frames, |f| &f.rewards, f32s)?,
+            joined(
+                py,
+                &frames,
+                |f| &f.terminated,
+                |v: bool, out| bytes(u8::from(v), out),
+            )?,
+            joined(
+                py,
+                &frames,
+                |f| &f.truncated,
+                |v: bool, out| bytes(u8::from(v), out),
+            )?,
+            joined(py, &frames, |f| &f.raw_rewards, f32s)?,
+            joined(
+                py,
+                &frames,
+                |f| &f.illegal,
+                |v: bool, out| bytes(u8::from(v), out),
+            )?,
+        ])
+    }
+
+    fn __len__(&self) -> PyResult<usize> {
+        Ok(self.pool()?.len())
+    }
+}
+
+/// The shipped sites with their tasks: `[(site, [task, ...]), ...]`.
+#[pyfunction]
+fn shipped() -> Vec<(String, Vec<String>)> {
+    wobble_gym::shipped()
+}
+
+#[pymodule]
+fn _wobble(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEnv>()?;
+    m.add_class::<PyBatch>()?;
+    m.add_function(wrap_pyfunction!(shipped, m)?)?;
+    m.add("DENSE", DENSE)?;
+    m.add("TOKENS", rl::TOKENS)?;
+    m.add("STATE", rl::STATE)?;
+    m.add("NO_TOKEN", rl::NO_TOKEN)?;
+    m.add("BUCKETS", BUCKETS)?;
+    m.add("DEFAULT_MAX_CANDIDATES", rl::DEFAULT_MAX_CANDIDATES)?;
+    Ok(())
+}
