@@ -165,3 +165,14 @@ def test_make_vec_reaches_the_native_batch():
     assert isinstance(envs.unwrapped, wobble.VecEnv)
     envs.reset(seed=3)
     envs.close()
+
+
+def test_the_readme_quick_start_runs():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### From Python, as a Gymnasium environment", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    scope = {"print": lambda *args, **kwargs: None}
+    exec(code, scope)
+    assert scope["obs"]["last_action_error"] == ""
+    assert "value='Phoenix'" in scope["obs"]["axtree_txt"]
