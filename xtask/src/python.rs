@@ -1,7 +1,8 @@
 //! The Python package's steps: a virtual environment under the target
 //! directory (`py/`) holding `python/requirements-test.txt` from PyPI, the
 //! package built into it by maturin with the tests' cargo profile, and
-//! pytest on `python/tests`.
+//! pytest on `python/tests` (the Ray tests start local clusters of one and
+//! two workers, a few seconds each).
 //!
 //! The environment is made once and its requirements installed again only
 //! when `requirements-test.txt` changes (a stamp file in the environment
@@ -68,12 +69,19 @@ impl Xtask {
             .args(["develop", "--quiet", "--profile", TEST_PROFILE]))
     }
 
-    /// Builds the package and runs its tests.
+    /// Builds the package and runs its tests. The sweep's tests compare with
+    /// the command line the native tests built (`WOBBLE_BIN`); `cargo xtask
+    /// py` alone builds it first.
     pub(crate) fn python_tests(&self) -> Result {
+        let wobble = self.target_dir().join(TEST_PROFILE).join("wobble");
+        if !wobble.exists() {
+            run(&mut self.cargo(["build", "--profile", TEST_PROFILE, "-p", "wobble-cli"]))?;
+        }
         self.python_build()?;
         run(self
             .cmd(&self.venv_python().to_string_lossy())
             .current_dir(self.root.join("python"))
+            .env("WOBBLE_BIN", &wobble)
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]))
     }
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use wobble_engine::Kind;
 use wobble_policy::check_evaluation_seeds;
 
 /// Evaluate a policy over many seeded episodes.
@@ -136,25 +135,6 @@ fn parse_agents(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(agents)
 }
 
-/// The kinds `--kinds` names, in the order given (all of them without it).
-fn parse_kinds(kinds: Option<&str>) -> Result<Vec<Kind>, String> {
-    let Some(text) = kinds else {
-        return Ok(Kind::ALL.to_vec());
-    };
-    text.split(',')
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(|k| {
-            Kind::from_name(k).ok_or_else(|| {
-                format!(
-                    "--kinds: unknown kind \"{k}\"; expected some of: {}",
-                    Kind::ALL.map(Kind::name).join(", ")
-                )
-            })
-        })
-        .collect()
-}
-
 /// Runs `wobble sweep`.
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let SweepArgs {
@@ -167,7 +147,8 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         threads,
         json,
     } = args;
-    let kinds = parse_kinds(kinds.as_deref())?;
+    let kinds =
+        wobble_policy::sweep::parse_kinds(kinds.as_deref()).map_err(|e| format!("--kinds: {e}"))?;
     check_evaluation_seeds(seed, episodes).map_err(|e| format!("--seed: {e}"))?;
     let env = make_env(&on, None)?;
     let make_env = env_factory(&env);

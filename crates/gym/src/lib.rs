@@ -8,6 +8,9 @@
 //!   tree with element ids ([`axtree`]), its address and the last action's
 //!   error; the action is a BrowserGym action string ([`text_action`]).
 //!
+//! [`sweep`] plays the brittleness sweep in blocks that any process can
+//! play, and files them into `wobble sweep`'s very output.
+//!
 //! [`Batch`] steps many rl-mode environments at once, for a caller that
 //! wants one call per step of all of them (the Python package's `VecEnv`).
 //!
@@ -30,6 +33,7 @@ mod batch;
 pub mod call;
 mod pool;
 pub mod rl;
+pub mod sweep;
 pub mod text_action;
 
 pub use batch::{Batch, Frame, MAX_ENVS};

@@ -66,18 +66,37 @@ pub fn run_episode(env: &mut Env, policy: &mut dyn Policy, seed: u64) -> (f32, b
     (total, env.outcome().map(|o| o.success).unwrap_or(false))
 }
 
-/// What one episode of an evaluation gave.
-#[derive(Debug, Clone)]
-struct EpisodeResult {
-    seed: u64,
-    ret: f32,
-    success: bool,
-    steps: u32,
-    reason: String,
+/// What one episode of an evaluation gave: all a report needs of it, so
+/// episodes played anywhere (another thread, another machine) sum to the
+/// same report when given in seed order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpisodeResult {
+    /// The episode's seed.
+    pub seed: u64,
+    /// Its total raw reward.
+    pub ret: f32,
+    /// Whether the task was done.
+    pub success: bool,
+    /// Steps taken.
+    pub steps: u32,
+    /// Why it failed (empty on success).
+    pub reason: String,
+}
+
+/// Plays `count` episodes from `first_seed` (`first_seed + i` for the i-th).
+pub fn play_episodes(
+    env: &mut Env,
+    policy: &mut dyn Policy,
+    first_seed: u64,
+    count: u64,
+) -> Vec<EpisodeResult> {
+    (0..count)
+        .map(|i| play(env, policy, first_seed.wrapping_add(i)))
+        .collect()
 }
 
 /// Plays the episode of `seed` and keeps what the report needs of it.
-fn play(env: &mut Env, policy: &mut dyn Policy, seed: u64) -> EpisodeResult {
+pub fn play(env: &mut Env, policy: &mut dyn Policy, seed: u64) -> EpisodeResult {
     let (ret, success) = run_episode(env, policy, seed);
     EpisodeResult {
         seed,
@@ -93,7 +112,7 @@ fn play(env: &mut Env, policy: &mut dyn Policy, seed: u64) -> EpisodeResult {
 }
 
 /// Sums results in seed order, so that any split across threads gives the same report.
-fn report(env: &Env, policy: &str, results: &[EpisodeResult]) -> EvalReport {
+pub fn summarize(env: &Env, policy: &str, results: &[EpisodeResult]) -> EvalReport {
     let mut successes = 0;
     let mut total_return = 0.0f64;
     let mut steps = 0u64;
@@ -129,10 +148,8 @@ fn report(env: &Env, policy: &str, results: &[EpisodeResult]) -> EvalReport {
 
 /// Runs `episodes` episodes with seeds `seed, seed+1, ...`.
 pub fn evaluate(env: &mut Env, policy: &mut dyn Policy, episodes: u64, seed: u64) -> EvalReport {
-    let results: Vec<EpisodeResult> = (0..episodes)
-        .map(|i| play(env, policy, seed.wrapping_add(i)))
-        .collect();
-    report(env, policy.name(), &results)
+    let results = play_episodes(env, policy, seed, episodes);
+    summarize(env, policy.name(), &results)
 }
 
 /// [`evaluate`] on `threads` cores: the seeds are shared out among threads
@@ -159,5 +176,5 @@ pub fn evaluate_parallel(
     let results: Vec<EpisodeResult> = results.into_iter().flatten().collect();
     let env = make_env();
     let name = make_policy().name().to_string();
-    report(&env, &name, &results)
+    summarize(&env, &name, &results)
 }

@@ -37,7 +37,10 @@ mod script;
 pub mod seeds;
 pub mod sweep;
 
-pub use eval::{evaluate, evaluate_parallel, run_episode, EvalReport, Failure};
+pub use eval::{
+    evaluate, evaluate_parallel, play_episodes, run_episode, summarize, EpisodeResult, EvalReport,
+    Failure,
+};
 pub use learned::LearnedPolicy;
 pub use matrix::{sweep_agents, Matrix};
 pub use oracle::{OraclePolicy, PageView, Seen};

@@ -8,7 +8,8 @@
 //! episodes.
 
 use crate::parallel::for_each;
-use crate::sweep::{grid, run_cell, SweepCell, SweepReport, SweepRun};
+use crate::sweep::{blocks, cell_of, grid, play_block, Block, SweepCell, SweepReport, SweepRun};
+use crate::EpisodeResult;
 use crate::Policy;
 use serde::Serialize;
 use std::fmt::Write;
@@ -31,8 +32,8 @@ pub struct Matrix {
     pub agents: Vec<AgentSweep>,
 }
 
-/// One cell of one agent: the agent's index and the cell (kind, severity).
-type Job = (usize, (Option<Kind>, u8));
+/// One played block of one agent: the agent's index, the block, its episodes.
+pub type Played = ((usize, Block), Vec<EpisodeResult>);
 
 /// Something that makes one agent's policy, once per thread.
 pub type MakePolicy<'a> = &'a (dyn Fn() -> Box<dyn Policy> + Sync);
@@ -48,15 +49,16 @@ pub fn sweep_agents(
     kinds: &[Kind],
     threads: usize,
 ) -> Matrix {
-    let cells = grid(kinds);
-    let mut jobs: Vec<(Job, Option<SweepCell>)> = (0..agents.len())
-        .flat_map(|a| cells.iter().map(move |&c| ((a, c), None)))
+    // One block per cell: a thread plays a whole cell.
+    let cells = blocks(kinds, episodes, seed, episodes);
+    let mut jobs: Vec<Played> = (0..agents.len())
+        .flat_map(|a| cells.iter().map(move |&b| ((a, b), Vec::new())))
         .collect();
     for_each(
         &mut jobs,
         threads,
         &|| (make_env(), Vec::<Option<Box<dyn Policy>>>::new()),
-        &|_, ((agent, cell), played), (env, policies)| {
+        &|_, ((agent, block), played), (env, policies)| {
             // Each thread makes an agent's policy the first time it plays one of its cells.
             if policies.len() <= *agent {
                 policies.resize_with(*agent + 1, || None);
@@ -68,29 +70,100 @@ pub fn sweep_agents(
                 return;
             };
             let policy = slot.get_or_insert_with(make);
-            *played = Some(run_cell(env, policy.as_mut(), *cell, episodes, seed));
+            *played = play_block(env, policy.as_mut(), block);
         },
     );
-    let env = make_env();
+    let names: Vec<(&str, &str)> = agents.iter().map(|&(n, what, _)| (n, what)).collect();
+    assemble(&make_env(), &names, episodes, seed, kinds, jobs)
+}
+
+/// Files played blocks into the matrix of `agents` (name, what it is) over
+/// `kinds`: each cell sums its blocks in seed order, so blocks played on any
+/// threads or machines, in any order, give the matrix one thread gives.
+/// [`check_blocks`] says whether the blocks cover the grid exactly.
+pub fn assemble(
+    env: &Env,
+    agents: &[(&str, &str)],
+    episodes: u64,
+    seed: u64,
+    kinds: &[Kind],
+    mut played: Vec<Played>,
+) -> Matrix {
+    let order = grid(kinds);
+    let at = |cell: &(Option<Kind>, u8)| order.iter().position(|c| c == cell).unwrap_or(usize::MAX);
+    played.sort_by_key(|((agent, block), _)| {
+        (*agent, at(&block.cell), block.first.wrapping_sub(seed))
+    });
     let mut runs: Vec<SweepRun> = agents
         .iter()
-        .map(|(_, what, _)| SweepRun::new(&env, what, episodes, seed, kinds))
+        .map(|(_, what)| SweepRun::new(env, what, episodes, seed, kinds))
         .collect();
-    for ((agent, _), played) in jobs {
-        if let (Some(run), Some(cell)) = (runs.get_mut(agent), played) {
-            run.record(cell);
+    for (agent, run) in runs.iter_mut().enumerate() {
+        for cell in &order {
+            let episodes: Vec<EpisodeResult> = played
+                .iter()
+                .filter(|((a, b), _)| *a == agent && b.cell == *cell)
+                .flat_map(|(_, results)| results.iter().cloned())
+                .collect();
+            run.record(cell_of(env, *cell, &episodes));
         }
     }
     Matrix {
         agents: agents
             .iter()
             .zip(runs)
-            .map(|((name, ..), run)| AgentSweep {
+            .map(|((name, _), run)| AgentSweep {
                 agent: name.to_string(),
                 report: run.into_report(),
             })
             .collect(),
     }
+}
+
+/// Whether `played` holds, for every agent and cell, the blocks that cover
+/// seeds `seed..seed + episodes` exactly once, each with its episodes.
+pub fn check_blocks(
+    agents: usize,
+    episodes: u64,
+    seed: u64,
+    kinds: &[Kind],
+    played: &[Played],
+) -> Result<(), String> {
+    for ((agent, block), results) in played {
+        if *agent >= agents {
+            return Err(format!("a block names agent {agent}; there are {agents}"));
+        }
+        if results.len() as u64 != block.count {
+            return Err(format!(
+                "a block of {} episodes from seed {} holds {}",
+                block.count,
+                block.first,
+                results.len()
+            ));
+        }
+    }
+    for agent in 0..agents {
+        for cell in grid(kinds) {
+            let mut seeds: Vec<u64> = played
+                .iter()
+                .filter(|((a, b), _)| *a == agent && b.cell == cell)
+                .flat_map(|(_, results)| results.iter().map(|r| r.seed.wrapping_sub(seed)))
+                .collect();
+            seeds.sort_unstable();
+            let whole = seeds.len() as u64 == episodes
+                && seeds.iter().enumerate().all(|(i, &s)| s == i as u64);
+            if !whole {
+                let (kind, severity) = cell;
+                return Err(format!(
+                    "agent {agent}, cell {}:{severity}: the blocks hold {} episodes, not seeds {seed}..{} once each",
+                    kind.map_or("none", Kind::name),
+                    seeds.len(),
+                    seed.wrapping_add(episodes)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Matrix {

@@ -6,7 +6,7 @@
 //! across, success rate as color).
 
 use crate::seeds::Interval;
-use crate::{evaluate, EvalReport, Policy};
+use crate::{play_episodes, summarize, EpisodeResult, EvalReport, Policy};
 use serde::Serialize;
 use std::fmt::Write;
 use wobble_engine::perturb::{Kind, PerturbSpec, Perturbation, MAX_SEVERITY, MIN_SEVERITY};
@@ -105,23 +105,101 @@ pub fn grid(kinds: &[Kind]) -> Vec<(Option<Kind>, u8)> {
     cells
 }
 
+/// The kinds a comma-separated list names, in its order (all of them for `None`).
+pub fn parse_kinds(text: Option<&str>) -> Result<Vec<Kind>, String> {
+    let Some(text) = text else {
+        return Ok(Kind::ALL.to_vec());
+    };
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            Kind::from_name(k).ok_or_else(|| {
+                format!(
+                    "unknown kind \"{k}\"; expected some of: {}",
+                    Kind::ALL.map(Kind::name).join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// A part of a sweep that one worker plays: episodes `first..first + count`
+/// (their seeds) of one cell. A cell's blocks, played anywhere and summed in
+/// seed order, give exactly the cell that one worker playing them all gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    /// The cell: its kind (none for the baseline) and severity.
+    pub cell: (Option<Kind>, u8),
+    /// The first episode's seed.
+    pub first: u64,
+    /// How many episodes.
+    pub count: u64,
+}
+
+/// The blocks of a sweep over `kinds`, in grid order and, within a cell, in
+/// seed order: each cell's `episodes` seeds from `seed`, cut into blocks of
+/// at most `size` (at least one episode each).
+pub fn blocks(kinds: &[Kind], episodes: u64, seed: u64, size: u64) -> Vec<Block> {
+    let size = size.max(1);
+    let mut out = Vec::new();
+    for cell in grid(kinds) {
+        let mut done = 0;
+        while done < episodes {
+            let count = size.min(episodes - done);
+            out.push(Block {
+                cell,
+                first: seed.wrapping_add(done),
+                count,
+            });
+            done += count;
+        }
+    }
+    out
+}
+
+/// The perturbation of a cell.
+fn spec_of((kind, severity): (Option<Kind>, u8)) -> PerturbSpec {
+    match kind {
+        Some(kind) => PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default(),
+        None => PerturbSpec::none(),
+    }
+}
+
+/// Plays one block on `env` under its cell's perturbation; leaves `env` unperturbed.
+pub fn play_block(env: &mut Env, policy: &mut dyn Policy, block: &Block) -> Vec<EpisodeResult> {
+    env.set_perturbations(spec_of(block.cell));
+    let played = play_episodes(env, policy, block.first, block.count);
+    env.set_perturbations(PerturbSpec::none());
+    played
+}
+
+/// A cell from its episodes, all of them in seed order.
+pub fn cell_of(
+    env: &Env,
+    (kind, severity): (Option<Kind>, u8),
+    played: &[EpisodeResult],
+) -> SweepCell {
+    let report = summarize(env, "", played);
+    SweepCell::new(kind.map_or("none", Kind::name), severity, &report)
+}
+
 /// Plays one cell of the grid: `episodes` episodes from `seed` under `kind`
 /// at `severity` (none for the baseline). Leaves `env` unperturbed.
 pub fn run_cell(
     env: &mut Env,
     policy: &mut dyn Policy,
-    (kind, severity): (Option<Kind>, u8),
+    cell: (Option<Kind>, u8),
     episodes: u64,
     seed: u64,
 ) -> SweepCell {
-    let spec = match kind {
-        Some(kind) => PerturbSpec::new([Perturbation { kind, severity }]).unwrap_or_default(),
-        None => PerturbSpec::none(),
+    let block = Block {
+        cell,
+        first: seed,
+        count: episodes,
     };
-    env.set_perturbations(spec);
-    let report = evaluate(env, policy, episodes, seed);
-    env.set_perturbations(PerturbSpec::none());
-    SweepCell::new(kind.map_or("none", Kind::name), severity, &report)
+    let played = play_block(env, policy, &block);
+    cell_of(env, cell, &played)
 }
 
 /// A sweep that stops between cells and carries on later: for a caller that

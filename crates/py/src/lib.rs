@@ -16,7 +16,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use std::sync::{Mutex, MutexGuard};
 use wobble_engine::catalog::Source;
-use wobble_gym::{rl, Frame, GymEnv, GymError, Mode, Pool, StepFailure, Stepped};
+use wobble_engine::Kind;
+use wobble_gym::{rl, sweep, Frame, GymEnv, GymError, Mode, Pool, StepFailure, Stepped};
 use wobble_policy::learned::features::{FeatureSet, BUCKETS, DENSE};
 
 /// The Python exception for a contract error of `step`.
@@ -362,6 +363,165 @@ impl PyBatch {
     }
 }
 
+/// A kind's name as Python sees it (None for the baseline).
+fn kind_name(kind: Option<Kind>) -> Option<&'static str> {
+    kind.map(Kind::name)
+}
+
+/// A kind from Python (None for the baseline).
+fn kind_of(name: Option<&str>) -> PyResult<Option<Kind>> {
+    match name {
+        None | Some("none") => Ok(None),
+        Some(n) => Kind::from_name(n)
+            .map(Some)
+            .ok_or_else(|| PyValueError::new_err(format!("kind: unknown kind {n:?}"))),
+    }
+}
+
+/// One played episode as Python holds it: (seed, return, success, steps, reason).
+type EpisodeTuple = (u64, f32, bool, u32, String);
+
+/// A played block as Python hands it back: (agent index, kind, severity, first, count, episodes).
+type PlayedTuple = (usize, Option<String>, u8, u64, u64, Vec<EpisodeTuple>);
+
+/// A block as Python holds it: (kind or None, severity, first seed, episodes).
+type BlockTuple = (Option<String>, u8, u64, u64);
+
+/// The sweep's blocks over `kinds` (a comma-separated list; all when None),
+/// `episodes` per cell from `seed`, at most `size` per block, in grid order.
+#[pyfunction]
+#[pyo3(signature = (kinds, episodes, seed, size))]
+fn sweep_blocks(
+    kinds: Option<&str>,
+    episodes: u64,
+    seed: u64,
+    size: u64,
+) -> PyResult<Vec<BlockTuple>> {
+    let kinds =
+        sweep::parse_kinds(kinds).map_err(|e| PyValueError::new_err(format!("kinds: {e}")))?;
+    Ok(sweep::blocks(&kinds, episodes, seed, size)
+        .into_iter()
+        .map(|b| {
+            (
+                kind_name(b.cell.0).map(str::to_string),
+                b.cell.1,
+                b.first,
+                b.count,
+            )
+        })
+        .collect())
+}
+
+/// One agent on one site's task, playing blocks of a sweep.
+#[pyclass(module = "wobble._wobble", name = "SweepPlayer", unsendable)]
+struct PySweepPlayer {
+    inner: sweep::Player,
+}
+
+#[pymethods]
+impl PySweepPlayer {
+    /// `policy` is random, oracle or script, or (with `policy_text`, its file's
+    /// content) a learned policy; `seed` is the sweep's seed.
+    #[new]
+    #[pyo3(signature = (site, task, policy, seed, site_text=None, policy_text=None))]
+    fn new(
+        site: &str,
+        task: Option<&str>,
+        policy: &str,
+        seed: u64,
+        site_text: Option<&str>,
+        policy_text: Option<&str>,
+    ) -> PyResult<PySweepPlayer> {
+        let env = sweep::open(site, site_text, task).map_err(PyValueError::new_err)?;
+        let agent = sweep::Agent::read(policy, policy_text).map_err(PyValueError::new_err)?;
+        Ok(PySweepPlayer {
+            inner: sweep::Player::new(env, &agent, seed),
+        })
+    }
+
+    /// Plays a block: its episodes as (seed, return, success, steps, reason).
+    fn play(
+        &mut self,
+        kind: Option<&str>,
+        severity: u8,
+        first: u64,
+        count: u64,
+    ) -> PyResult<Vec<EpisodeTuple>> {
+        let block = sweep::Block {
+            cell: (kind_of(kind)?, if kind.is_some() { severity } else { 0 }),
+            first,
+            count,
+        };
+        Ok(self
+            .inner
+            .play(&block)
+            .into_iter()
+            .map(|r| (r.seed, r.ret, r.success, r.steps, r.reason))
+            .collect())
+    }
+}
+
+/// Files played blocks into `wobble sweep`'s output: (table, csv, json).
+/// `played` holds (agent index, kind, severity, first, count, episodes).
+#[pyfunction]
+#[pyo3(signature = (site, task, agents, episodes, seed, kinds, played, matrix, site_text=None))]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the sweep's own arguments, by name from Python"
+)]
+fn sweep_report(
+    site: &str,
+    task: Option<&str>,
+    agents: Vec<(String, String)>,
+    episodes: u64,
+    seed: u64,
+    kinds: Option<&str>,
+    played: Vec<PlayedTuple>,
+    matrix: bool,
+    site_text: Option<&str>,
+) -> PyResult<(String, String, String)> {
+    let env = sweep::open(site, site_text, task).map_err(PyValueError::new_err)?;
+    let kinds =
+        sweep::parse_kinds(kinds).map_err(|e| PyValueError::new_err(format!("kinds: {e}")))?;
+    let mut blocks = Vec::with_capacity(played.len());
+    for (agent, kind, severity, first, count, episodes) in played {
+        let kind = kind_of(kind.as_deref())?;
+        let block = sweep::Block {
+            cell: (kind, if kind.is_some() { severity } else { 0 }),
+            first,
+            count,
+        };
+        let results = episodes
+            .into_iter()
+            .map(
+                |(seed, ret, success, steps, reason)| wobble_policy::EpisodeResult {
+                    seed,
+                    ret,
+                    success,
+                    steps,
+                    reason,
+                },
+            )
+            .collect();
+        blocks.push(((agent, block), results));
+    }
+    let names: Vec<(&str, &str)> = agents
+        .iter()
+        .map(|(n, w)| (n.as_str(), w.as_str()))
+        .collect();
+    let written = sweep::report(&env, &names, episodes, seed, &kinds, blocks, matrix)
+        .map_err(|e| PyValueError::new_err(format!("played: {e}")))?;
+    Ok((written.table, written.csv, written.json))
+}
+
+/// Checks that `episodes` evaluation episodes from `seed` lie in the
+/// evaluation half of the seed space (training plays only the other half).
+#[pyfunction]
+fn check_evaluation_seeds(seed: u64, episodes: u64) -> PyResult<()> {
+    wobble_policy::check_evaluation_seeds(seed, episodes)
+        .map_err(|e| PyValueError::new_err(format!("seed: {e}")))
+}
+
 /// The shipped sites with their tasks: `[(site, [task, ...]), ...]`.
 #[pyfunction]
 fn shipped() -> Vec<(String, Vec<String>)> {
@@ -373,6 +533,14 @@ fn _wobble(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEnv>()?;
     m.add_class::<PyBatch>()?;
     m.add_function(wrap_pyfunction!(shipped, m)?)?;
+    m.add_class::<PySweepPlayer>()?;
+    m.add_function(wrap_pyfunction!(sweep_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_report, m)?)?;
+    m.add_function(wrap_pyfunction!(check_evaluation_seeds, m)?)?;
+    m.add(
+        "EVALUATION_SEEDS_START",
+        wobble_policy::EVALUATION_SEEDS_START,
+    )?;
     m.add("DENSE", DENSE)?;
     m.add("TOKENS", rl::TOKENS)?;
     m.add("STATE", rl::STATE)?;
