@@ -1,25 +1,13 @@
 """The sweep in blocks gives `wobble sweep`'s very output, in this process
 and spread over a local Ray cluster of one or two workers."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import ROOT, wobble_bin
 
 from wobble import sweep
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wobble_bin() -> str:
-    path = os.environ.get("WOBBLE_BIN")
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail("WOBBLE_BIN must name the wobble command line (cargo xtask test sets it)")
-        pytest.skip("WOBBLE_BIN is not set")
-    return path
 
 
 def cli_sweep(tmp_path, *args):

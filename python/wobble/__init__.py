@@ -10,7 +10,10 @@ Every shipped site is registered as ``wobble/SITE-v0`` (its first task unless
 ``mode="rl"`` (candidate feature arrays and a mask; the action is a candidate
 index) and ``mode="text"`` (BrowserGym's accessibility tree and action
 strings). ``wobble.VecEnv(n, ...)`` steps n rl-mode environments at once in
-Rust. See ``python/README.md`` for the spaces and the info keys.
+Rust. ``wobble.train(...)`` trains Wobble's own policy (``wobble.training``),
+and ``wobble.sweep`` plays the brittleness sweep in blocks; both can be
+spread over many processes (``examples/ray_sweep.py``, ``examples/ray_train.py``).
+See ``python/README.md`` for the spaces and the info keys.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from gymnasium.envs.registration import register, registry
 from . import _wobble
 from .envs import WobbleEnv
 from .spaces import Unicode
+from .training import train
 from .vector import VecEnv
 
-__all__ = ["WobbleEnv", "VecEnv", "Unicode", "sites", "env_ids"]
+__all__ = ["WobbleEnv", "VecEnv", "Unicode", "sites", "env_ids", "train"]
 
 
 def sites() -> dict[str, list[str]]:

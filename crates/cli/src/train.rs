@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use wobble_engine::limits;
-use wobble_policy::learned::features::FeatureSet;
-use wobble_policy::learned::train::{train as train_policy, Algo, Randomization, TrainConfig};
+use wobble_policy::learned::options::{TrainOptions, DEFAULT_FEATURES};
+use wobble_policy::learned::train::{train as train_policy, TrainConfig};
 use wobble_policy::EVALUATION_SEEDS_START;
 
 /// Train a learned policy on a task (by trial and error, or by cloning the oracle).
@@ -24,10 +24,7 @@ pub struct TrainArgs {
     algo: String,
     /// Feature groups the policy sees: all, or some of role,label,goal-match,position,page,selectors,step,context;
     /// or `screen` alone: pixels only, the screen agent.
-    #[arg(
-        long,
-        default_value = "role,label,goal-match,position,page,step,context"
-    )]
+    #[arg(long, default_value = DEFAULT_FEATURES)]
     features: String,
     /// Perturbations drawn per training episode (domain randomization): KIND[:SEVERITY][@PROBABILITY],...
     #[arg(long, value_name = "SPEC")]
@@ -83,26 +80,23 @@ pub struct TrainArgs {
 
 /// The training settings the arguments ask for; the error names the bad argument.
 fn config(args: &TrainArgs) -> Result<TrainConfig, String> {
-    let randomization = match args.perturb.as_deref() {
-        None => Randomization::default(),
-        Some(text) => Randomization::parse(text).map_err(|e| format!("--perturb: {e}"))?,
-    };
-    Ok(TrainConfig {
-        algo: Algo::parse(&args.algo).map_err(|e| format!("--algo: {e}"))?,
+    TrainOptions {
+        algo: args.algo.clone(),
+        features: args.features.clone(),
+        perturb: args.perturb.clone(),
         episodes: args.episodes,
-        seed: args.seed,
-        features: FeatureSet::parse(&args.features).map_err(|e| format!("--features: {e}"))?,
-        hidden: args.hidden.clamp(1, 1024),
-        lr: args.lr,
-        batch: args.batch.max(1),
-        gamma: args.gamma.clamp(0.0, 1.0),
-        entropy: args.entropy.max(0.0),
-        shaping: !args.no_shaping,
         warm_start: args.warm_start,
-        randomization,
-        threads: args.threads.max(1),
-        ..TrainConfig::default()
-    })
+        shaping: !args.no_shaping,
+        hidden: args.hidden,
+        lr: args.lr,
+        batch: args.batch,
+        gamma: args.gamma,
+        entropy: args.entropy,
+        seed: args.seed,
+        threads: args.threads,
+    }
+    .config()
+    .map_err(|(name, e)| format!("--{name}: {e}"))
 }
 
 /// Runs `wobble train`.

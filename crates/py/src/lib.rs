@@ -19,6 +19,8 @@ use wobble_engine::catalog::Source;
 use wobble_engine::Kind;
 use wobble_gym::{rl, sweep, Frame, GymEnv, GymError, Mode, Pool, StepFailure, Stepped};
 use wobble_policy::learned::features::{FeatureSet, BUCKETS, DENSE};
+use wobble_policy::learned::train::Training;
+use wobble_policy::learned::{options, remote};
 
 /// The Python exception for a contract error of `step`.
 fn gym_error(py: Python<'_>, e: GymError) -> PyErr {
@@ -514,6 +516,116 @@ fn sweep_report(
     Ok((written.table, written.csv, written.json))
 }
 
+/// Trains Wobble's own learned policy (the settings of `wobble train`, by
+/// name) and returns its file's JSON. With `remote`, a callable taking a
+/// list of request bytes and returning one result per request
+/// (`EpisodeWorker.play` of each, anywhere), every batch's episodes are
+/// played there, cut into `parts` requests: the weights are those of
+/// training here on any number of threads.
+#[pyfunction]
+#[pyo3(signature = (site, task=None, *, site_text=None, algo="ppo", features=options::DEFAULT_FEATURES, perturb=None, episodes=2000, warm_start=0, shaping=true, hidden=16, lr=3e-3, batch=16, gamma=1.0, entropy=0.02, seed=1, threads=1, remote=None, parts=1, command=None))]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "wobble train's settings, by name from Python"
+)]
+fn train(
+    py: Python<'_>,
+    site: &str,
+    task: Option<&str>,
+    site_text: Option<&str>,
+    algo: &str,
+    features: &str,
+    perturb: Option<&str>,
+    episodes: u64,
+    warm_start: u64,
+    shaping: bool,
+    hidden: usize,
+    lr: f32,
+    batch: usize,
+    gamma: f32,
+    entropy: f32,
+    seed: u64,
+    threads: usize,
+    remote: Option<Py<PyAny>>,
+    parts: usize,
+    command: Option<String>,
+) -> PyResult<String> {
+    let config = options::TrainOptions {
+        algo: algo.to_string(),
+        features: features.to_string(),
+        perturb: perturb.map(str::to_string),
+        episodes,
+        warm_start,
+        shaping,
+        hidden,
+        lr,
+        batch,
+        gamma,
+        entropy,
+        seed,
+        threads,
+    }
+    .config()
+    .map_err(|(name, e)| PyValueError::new_err(format!("{name}: {e}")))?;
+    let mut env = sweep::open(site, site_text, task).map_err(PyValueError::new_err)?;
+    let mut training = Training::new(&mut env, &config);
+    if let Some(remote) = remote {
+        if parts == 0 {
+            return Err(PyValueError::new_err("parts must be at least 1"));
+        }
+        training.set_remote(
+            parts,
+            Box::new(move |requests: Vec<Vec<u8>>| {
+                Python::attach(|py| {
+                    let list = PyList::new(py, requests.iter().map(|r| PyBytes::new(py, r)))
+                        .map_err(|e| e.to_string())?;
+                    let results = remote
+                        .call1(py, (list,))
+                        .map_err(|e| format!("remote: {e}"))?;
+                    results
+                        .extract::<Vec<Vec<u8>>>(py)
+                        .map_err(|e| format!("remote must return a list of bytes: {e}"))
+                })
+            }),
+        );
+    }
+    while !training.advance(&mut env, 1 << 20, &mut |_| {}) {
+        py.check_signals()?;
+    }
+    if let Some(failure) = training.failure() {
+        return Err(PyRuntimeError::new_err(format!(
+            "training stopped: {failure}"
+        )));
+    }
+    let mut policy = training.finish(&mut env);
+    if let Some(command) = command {
+        policy.provenance.command = command;
+    }
+    Ok(policy.to_json())
+}
+
+/// Plays training requests (see `train`'s `remote`) on one site's task.
+#[pyclass(module = "wobble._wobble", name = "EpisodeWorker", unsendable)]
+struct PyEpisodeWorker {
+    env: wobble_engine::Env,
+}
+
+#[pymethods]
+impl PyEpisodeWorker {
+    #[new]
+    #[pyo3(signature = (site, task=None, site_text=None))]
+    fn new(site: &str, task: Option<&str>, site_text: Option<&str>) -> PyResult<PyEpisodeWorker> {
+        let env = sweep::open(site, site_text, task).map_err(PyValueError::new_err)?;
+        Ok(PyEpisodeWorker { env })
+    }
+
+    /// Plays a request's episodes: the result's bytes.
+    fn play<'py>(&mut self, py: Python<'py>, request: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let result = remote::play_request(&mut self.env, request).map_err(PyValueError::new_err)?;
+        Ok(PyBytes::new(py, &result))
+    }
+}
+
 /// Checks that `episodes` evaluation episodes from `seed` lie in the
 /// evaluation half of the seed space (training plays only the other half).
 #[pyfunction]
@@ -537,6 +649,9 @@ fn _wobble(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sweep_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_report, m)?)?;
     m.add_function(wrap_pyfunction!(check_evaluation_seeds, m)?)?;
+    m.add_function(wrap_pyfunction!(train, m)?)?;
+    m.add("DEFAULT_FEATURES", options::DEFAULT_FEATURES)?;
+    m.add_class::<PyEpisodeWorker>()?;
     m.add(
         "EVALUATION_SEEDS_START",
         wobble_policy::EVALUATION_SEEDS_START,

@@ -12,6 +12,8 @@ pub mod context;
 pub mod features;
 pub mod link;
 pub mod net;
+pub mod options;
+pub mod remote;
 pub mod screen;
 pub mod train;
 

@@ -272,26 +272,64 @@ pub struct Progress {
 
 /// One step of a played episode.
 #[derive(Debug, Clone)]
-struct StepData {
-    cands: Vec<Candidate>,
-    state: StateFeatures,
-    chosen: usize,
-    prob: f32,
-    value: f32,
-    reward: f32,
+pub(super) struct StepData {
+    pub(super) cands: Vec<Candidate>,
+    pub(super) state: StateFeatures,
+    pub(super) chosen: usize,
+    pub(super) prob: f32,
+    pub(super) value: f32,
+    pub(super) reward: f32,
 }
 
 /// One episode of a batch: given its seed and perturbations, played on
-/// whichever thread, it comes back with its steps and its summary.
-struct Slot {
-    seed: u64,
-    spec: PerturbSpec,
+/// whichever thread (or process, [`super::remote`]), it comes back with its
+/// steps and its summary.
+pub(super) struct Slot {
+    pub(super) seed: u64,
+    pub(super) spec: PerturbSpec,
     /// What learning needs of a sampled episode.
-    steps: Vec<StepData>,
+    pub(super) steps: Vec<StepData>,
     /// The oracle's choices, while cloning.
-    demos: Vec<(Vec<Candidate>, usize)>,
-    summary: Summary,
+    pub(super) demos: Vec<(Vec<Candidate>, usize)>,
+    pub(super) summary: Summary,
 }
+
+impl Slot {
+    /// An episode to play.
+    pub(super) fn new(seed: u64, spec: PerturbSpec) -> Slot {
+        Slot {
+            seed,
+            spec,
+            steps: Vec::new(),
+            demos: Vec::new(),
+            summary: (false, 0.0, 0),
+        }
+    }
+}
+
+/// Plays one slot on `env`: the oracle's episode while cloning (keeping its
+/// choices), else the sampling policy's (keeping what learning needs).
+pub(super) fn play_slot(
+    env: &mut Env,
+    scratch: &mut Scratch,
+    slot: &mut Slot,
+    policy: &LearnedPolicy,
+    config: &TrainConfig,
+    cloning: bool,
+) {
+    env.set_perturbations(slot.spec.clone());
+    if cloning {
+        oracle_demo(env, &config.features, slot.seed, &mut slot.demos);
+    } else {
+        let mut rng = episode_rng(config.seed, slot.seed);
+        slot.steps = play(scratch, env, policy, slot.seed, &mut rng, config);
+    }
+    slot.summary = summary(env);
+}
+
+/// Plays training episodes somewhere else: given one request per part
+/// ([`super::remote`]), it returns one result per part, in the same order.
+pub type Remote = Box<dyn FnMut(Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, String>>;
 
 /// Success, raw return and length of a finished episode (the progress window's entry).
 type Summary = (bool, f32, u32);
@@ -360,6 +398,10 @@ pub struct Training {
     batch: Vec<Vec<StepData>>,
     /// The episodes being played, kept for their storage.
     slots: Vec<Slot>,
+    /// Where episodes are played when not on this machine's threads: in how many parts.
+    remote: Option<(usize, Remote)>,
+    /// Why training stopped early (a remote part failed).
+    failure: Option<String>,
 }
 
 impl Training {
@@ -401,7 +443,21 @@ impl Training {
             rng: Rng::new(config.seed ^ 0x5241_4E44),
             batch: Vec::new(),
             slots: Vec::new(),
+            remote: None,
+            failure: None,
         }
+    }
+
+    /// Plays every later episode through `remote`, a batch at a time cut
+    /// into `parts` contiguous parts (one request each): the weights are
+    /// those of training here.
+    pub fn set_remote(&mut self, parts: usize, remote: Remote) {
+        self.remote = Some((parts.max(1), remote));
+    }
+
+    /// Why training stopped before its end, if it did (a remote part failed).
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
     }
 
     /// Episodes played so far (warm start included).
@@ -449,26 +505,38 @@ impl Training {
                 &mut self.rng
             };
             let spec = self.config.randomization.draw(rng);
-            slots.push(Slot {
-                seed: self.episode_seed,
-                spec,
-                steps: Vec::new(),
-                demos: Vec::new(),
-                summary: (false, 0.0, 0),
-            });
+            slots.push(Slot::new(self.episode_seed, spec));
             // Training seeds stay in the training half of the seed space.
             self.episode_seed = (self.episode_seed + 1) % EVALUATION_SEEDS_START;
         }
         let (policy, config) = (&self.policy, &self.config);
-        let play_slot = |env: &mut Env, scratch: &mut Scratch, slot: &mut Slot| {
-            env.set_perturbations(slot.spec.clone());
-            if cloning {
-                oracle_demo(env, &config.features, slot.seed, &mut slot.demos);
-            } else {
-                let mut rng = episode_rng(config.seed, slot.seed);
-                slot.steps = play(scratch, env, policy, slot.seed, &mut rng, config);
+        if let Some((parts, remote)) = self.remote.as_mut() {
+            let chunk = slots.len().div_ceil((*parts).max(1)).max(1);
+            let requests = slots
+                .chunks(chunk)
+                .map(|part| super::remote::request(policy, config, cloning, part))
+                .collect::<Vec<_>>();
+            let asked = requests.len();
+            let outcome = remote(requests).and_then(|results| {
+                if results.len() != asked {
+                    return Err(format!(
+                        "{} results came back for {asked} requests",
+                        results.len()
+                    ));
+                }
+                slots
+                    .chunks_mut(chunk)
+                    .zip(&results)
+                    .try_for_each(|(part, result)| super::remote::accept(result, part))
+            });
+            if let Err(e) = outcome {
+                self.failure = Some(e);
             }
-            slot.summary = summary(env);
+            self.slots = slots;
+            return;
+        }
+        let play_slot = |env: &mut Env, scratch: &mut Scratch, slot: &mut Slot| {
+            play_slot(env, scratch, slot, policy, config, cloning);
         };
         let (site, task, env_config) = (env.base_site().clone(), env.task_index(), env.config());
         // An environment cannot move between threads (its layout tree holds
@@ -516,6 +584,10 @@ impl Training {
                             .min(self.config.batch.max(1) as u64)
                             .min(max_episodes - played);
                         self.play_episodes(env, n as usize);
+                        if self.failure.is_some() {
+                            self.phase = Phase::Done;
+                            return true;
+                        }
                         let mut slots = std::mem::take(&mut self.slots);
                         for slot in &mut slots {
                             self.done += 1;
@@ -561,6 +633,10 @@ impl Training {
                         .min(batch_room as u64)
                         .min(max_episodes - played);
                     self.play_episodes(env, n as usize);
+                    if self.failure.is_some() {
+                        self.phase = Phase::Done;
+                        return true;
+                    }
                     let mut slots = std::mem::take(&mut self.slots);
                     for slot in &mut slots {
                         self.done += 1;
@@ -713,7 +789,7 @@ type EpisodeGradient<'a> = dyn Fn(usize, &[StepData], &mut Scratch, &mut [f32]) 
 /// What one thread needs to play episodes and take gradients, reused from
 /// batch to batch.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     pass: Pass,
     featurizer: Featurizer,
     dscores: Vec<f32>,
