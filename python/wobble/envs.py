@@ -83,7 +83,7 @@ class WobbleEnv(gym.Env):
         perturb: a perturbation spec such as ``"relabel:3"`` or ``"popup:2,move:1"``.
         mode: ``"rl"`` or ``"text"``.
         site_file: a site file's path, instead of ``site``.
-        features: the rl feature groups, e.g. ``"role,label,goal_match"``
+        features: the rl feature groups, e.g. ``"role,label,goal-match"``
             (the learned policy's default when ``None``).
         max_candidates: the rl arrays' rows and the action space's size.
         render_mode: ``"ansi"`` (``render()`` returns the accessibility tree) or ``None``.

@@ -1,0 +1,73 @@
+//! Native steps per second of what the Python package steps: one rl-mode
+//! environment and a batch of 64 (on 1 and 2 threads), uniformly random legal
+//! candidates, features computed every step: the Rust side of
+//! `python/benchmarks/steps.py`, to tell the binding's cost from the work's.
+//!
+//! ```sh
+//! cargo run --release -p wobble-gym --example steps -- [SITE] [SECONDS]
+//! ```
+
+use std::time::Instant;
+use wobble_engine::catalog::Source;
+use wobble_gym::{GymEnv, Mode, Pool};
+
+/// SplitMix64, for picking candidates.
+fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let site = args.next().unwrap_or_else(|| "airline".into());
+    let seconds: f64 = args
+        .next()
+        .map_or(Ok(2.0), |s| s.parse().map_err(|e| format!("SECONDS: {e}")))?;
+    let mut env = GymEnv::open(Source::Named(&site), None, None, Mode::Rl)?;
+    let mut rng = 1u64;
+
+    env.reset(1);
+    let (mut steps, start) = (0u64, Instant::now());
+    while start.elapsed().as_secs_f64() < seconds {
+        let pick = (next(&mut rng) % env.legal().max(1) as u64) as i64;
+        let s = env.step_index(pick).map_err(|e| e.to_string())?;
+        if s.terminated || s.truncated {
+            env.reset(next(&mut rng) >> 1);
+        }
+        steps += 1;
+    }
+    println!(
+        "native_rl_single        {:>12.0} steps/s",
+        steps as f64 / start.elapsed().as_secs_f64()
+    );
+
+    for threads in [1, 2] {
+        let n = 64;
+        let mut pool = Pool::new(&env.recipe(), n, threads)?;
+        pool.reset(1)?;
+        let max = pool.max_candidates();
+        let mut actions = vec![0i64; n];
+        let (mut steps, start) = (0u64, Instant::now());
+        while start.elapsed().as_secs_f64() < seconds {
+            {
+                let frames = pool.frames()?;
+                let masks = frames.iter().flat_map(|f| f.mask.chunks(max));
+                for (a, mask) in actions.iter_mut().zip(masks) {
+                    let legal = mask.iter().filter(|&&m| m == 1).count().max(1);
+                    *a = (next(&mut rng) % legal as u64) as i64;
+                }
+            }
+            pool.step(&actions).map_err(|e| format!("{e:?}"))?;
+            steps += n as u64;
+        }
+        println!(
+            "native_batch64_{threads}thread{} {:>12.0} steps/s",
+            if threads == 1 { " " } else { "s" },
+            steps as f64 / start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
