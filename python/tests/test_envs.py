@@ -176,3 +176,29 @@ def test_the_readme_quick_start_runs():
     exec(code, scope)
     assert scope["obs"]["last_action_error"] == ""
     assert "value='Phoenix'" in scope["obs"]["axtree_txt"]
+
+
+def test_the_batch_refuses_bad_calls_with_exceptions_that_name_them():
+    with pytest.raises(ValueError, match="num_envs"):
+        wobble.VecEnv(0)
+    with pytest.raises(ValueError, match="threads"):
+        wobble.VecEnv(2, threads=0)
+    with pytest.raises(ValueError, match="mode"):
+        wobble.VecEnv(2, mode="text")
+    with pytest.raises(ValueError, match="no site is named"):
+        wobble.VecEnv(2, site="nowhere")
+    envs = wobble.VecEnv(3, site="bank")
+    with pytest.raises(gym.error.ResetNeeded):
+        envs.step(np.zeros(3, np.int64))
+    envs.reset(seed=4)
+    with pytest.raises(TypeError, match="whole numbers"):
+        envs.step(np.zeros(3, np.float32))
+    with pytest.raises(TypeError, match="3 whole numbers"):
+        envs.step(np.zeros(2, np.int64))
+    with pytest.raises(ValueError, match="outside the action space"):
+        envs.step(np.array([0, envs.max_candidates, 0]))
+    with pytest.raises(ValueError, match="consecutive"):
+        envs.reset(seed=[1, 5, 6])
+    obs, rewards, terminated, truncated, info = envs.step(np.full(3, envs.max_candidates - 1))
+    assert info["illegal_action"].all(), "a masked index lets a step pass and is flagged"
+    envs.close()
