@@ -4,6 +4,10 @@ uniformly random legal candidates (text mode: random clicks on listed ids)
 with automatic resets.
 
     target/py/bin/python python/benchmarks/steps.py [--site airline] [--seconds 2] [--json]
+
+``--json`` prints one object: the site and steps per second under ``rl_single``,
+``text_single``, ``batch64_1thread`` and ``batch64_2threads`` (the native
+example ``cargo run --release -p wobble-gym --example steps -- --json`` uses the same keys).
 """
 
 from __future__ import annotations
@@ -66,16 +70,16 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rates = {
-        "python_rl_single": single_rl(args.site, args.seconds),
-        "python_text_single": single_text(args.site, args.seconds),
-        "python_batch64_1thread": batch(args.site, args.seconds, 64, 1),
-        "python_batch64_2threads": batch(args.site, args.seconds, 64, 2),
+        "rl_single": single_rl(args.site, args.seconds),
+        "text_single": single_text(args.site, args.seconds),
+        "batch64_1thread": batch(args.site, args.seconds, 64, 1),
+        "batch64_2threads": batch(args.site, args.seconds, 64, 2),
     }
     if args.json:
-        print(json.dumps({"site": args.site, "steps_per_second": rates}))
+        print(json.dumps({"site": args.site, **rates}))
     else:
         for name, rate in rates.items():
-            print(f"{name:28} {rate:12,.0f} steps/s")
+            print(f"python_{name:21} {rate:12,.0f} steps/s")
 
 
 if __name__ == "__main__":

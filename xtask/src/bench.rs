@@ -18,6 +18,8 @@
 //!      of headless Chromium;
 //!    - the release bundle (`trunk build --release`, then `gzip -9` per file) and the time to the
 //!      first interactive page, served on 127.0.0.1;
+//!    - the Python package (built with maturin into `target/py`): steps per second from Python
+//!      beside the same work natively, and the Ray sweep on one and two workers;
 //!    - MiniWoB++ on the same machine (`miniwob_bench.py`, in a venv under `target/`).
 //!
 //!    xtask reads no JSON: where a command prints several measurements at once (the Node
@@ -42,6 +44,7 @@
 //!   criterion);
 //! - `web`: the WebAssembly builds, the engine natively, in Node and in Chromium, training and
 //!   the sweep in the browser, the release bundle and its first page;
+//! - `python`: the Python package and Ray;
 //! - `miniwob`: MiniWoB++ on the same machine;
 //! - `json`: the JSON xtask writes.
 
@@ -49,6 +52,7 @@ mod json;
 mod machine;
 mod miniwob;
 mod native;
+mod python;
 mod raw;
 mod web;
 
@@ -218,6 +222,7 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     )?;
     bench.phase(&mut raw, "web: bundle", Bench::bundle)?;
     bench.phase(&mut raw, "web: first page", Bench::first_page)?;
+    bench.phase(&mut raw, "python and ray", Bench::python)?;
     if bench.options.skip_miniwob {
         raw.push(
             "miniwob",

@@ -55,6 +55,12 @@ impl Xtask {
     /// Builds the package into the environment (an editable install of the
     /// extension, compiled with the tests' profile).
     pub(crate) fn python_build(&self) -> Result {
+        self.python_build_with(TEST_PROFILE)
+    }
+
+    /// Builds the package into the environment with this cargo profile
+    /// (`release` for the benchmarks, as the native figures are).
+    pub(crate) fn python_build_with(&self, profile: &str) -> Result {
         self.ensure_venv()?;
         let venv = self.venv();
         let bin = venv.join("bin");
@@ -66,7 +72,7 @@ impl Xtask {
             .current_dir(self.root.join("python"))
             .env("VIRTUAL_ENV", &venv)
             .env("PATH", path)
-            .args(["develop", "--quiet", "--profile", TEST_PROFILE]))
+            .args(["develop", "--quiet", "--profile", profile]))
     }
 
     /// Builds the package and runs its tests. The sweep's tests compare with

@@ -7,13 +7,15 @@
 //!
 //! One module per part of the report: `conditions` (how and where the run was made, and how
 //! it went), `targets`, `native` (the native engine, its allocations, criterion), `scaling`,
-//! `wasm`, `training` (training and the sweep), `web` (bundle and first page), `miniwob`, and
+//! `wasm`, `training` (training and the sweep), `web` (bundle and first page), `miniwob`, `python`
+//! (the Python package and Ray), and
 //! `readme` for the README's block; `format` writes the numbers all of them share.
 
 mod conditions;
 mod format;
 mod miniwob;
 mod native;
+mod python;
 mod readme;
 mod scaling;
 mod targets;
@@ -26,6 +28,7 @@ use crate::raw::Record;
 use conditions::{command, date, load, machine, phases, runs, seconds, versions};
 use miniwob::miniwob;
 use native::{alloc, criterion, native_engine, native_perturbed};
+use python::python;
 use scaling::scaling;
 use targets::targets;
 use training::{sweep, train};
@@ -171,6 +174,7 @@ const SECTIONS: &[(&str, Section)] = &[
     ("bundle", bundle),
     ("first_page", first_page),
     ("miniwob", miniwob),
+    ("python", python),
 ];
 
 /// Fills every placeholder of `template`; an unknown one is an error.

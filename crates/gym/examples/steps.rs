@@ -4,8 +4,11 @@
 //! `python/benchmarks/steps.py`, to tell the binding's cost from the work's.
 //!
 //! ```sh
-//! cargo run --release -p wobble-gym --example steps -- [SITE] [SECONDS]
+//! cargo run --release -p wobble-gym --example steps -- [SITE] [SECONDS] [--json]
 //! ```
+//!
+//! `--json` prints one object with the keys `python/benchmarks/steps.py --json`
+//! uses for the same measurements (`rl_single`, `batch64_1thread`, `batch64_2threads`).
 
 use std::time::Instant;
 use wobble_engine::catalog::Source;
@@ -21,11 +24,14 @@ fn next(state: &mut u64) -> u64 {
 }
 
 fn main() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let site = args.next().unwrap_or_else(|| "airline".into());
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let json = all.iter().any(|a| a == "--json");
+    let mut args = all.iter().filter(|a| *a != "--json");
+    let site = args.next().cloned().unwrap_or_else(|| "airline".into());
     let seconds: f64 = args
         .next()
         .map_or(Ok(2.0), |s| s.parse().map_err(|e| format!("SECONDS: {e}")))?;
+    let mut rates: Vec<(String, f64)> = Vec::new();
     let mut env = GymEnv::open(Source::Named(&site), None, None, Mode::Rl)?;
     let mut rng = 1u64;
 
@@ -39,10 +45,10 @@ fn main() -> Result<(), String> {
         }
         steps += 1;
     }
-    println!(
-        "native_rl_single        {:>12.0} steps/s",
-        steps as f64 / start.elapsed().as_secs_f64()
-    );
+    rates.push((
+        "rl_single".into(),
+        steps as f64 / start.elapsed().as_secs_f64(),
+    ));
 
     for threads in [1, 2] {
         let n = 64;
@@ -63,11 +69,22 @@ fn main() -> Result<(), String> {
             pool.step(&actions).map_err(|e| format!("{e:?}"))?;
             steps += n as u64;
         }
-        println!(
-            "native_batch64_{threads}thread{} {:>12.0} steps/s",
-            if threads == 1 { " " } else { "s" },
-            steps as f64 / start.elapsed().as_secs_f64()
+        let name = format!(
+            "batch64_{threads}thread{}",
+            if threads == 1 { "" } else { "s" }
         );
+        rates.push((name, steps as f64 / start.elapsed().as_secs_f64()));
+    }
+    if json {
+        let fields: Vec<String> = rates
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":{v:.1}"))
+            .collect();
+        println!("{{\"site\":\"{site}\",{}}}", fields.join(","));
+    } else {
+        for (name, rate) in &rates {
+            println!("native_{name:<20} {rate:>12.0} steps/s");
+        }
     }
     Ok(())
 }

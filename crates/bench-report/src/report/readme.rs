@@ -98,6 +98,9 @@ pub fn readme_block(d: &Data) -> String {
             )),
         );
     }
+    if let Some(line) = super::python::python_line(d) {
+        let _ = writeln!(t, "{line}");
+    }
     let gzip = bundle_gzip(d);
     let interactive = median(d.stat("first-page", "app", "interactive_ms"));
     if gzip > 0.0 {
