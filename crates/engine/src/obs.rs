@@ -109,7 +109,7 @@ impl Env {
             self.step_limit()
         );
         for (id, n) in self.visible_nodes_with_ids() {
-            if matches!(n.role, Role::Group | Role::ListItem) && n.label.is_empty() {
+            if !n.is_listed() {
                 continue;
             }
             let indent = "  ".repeat(n.depth as usize);

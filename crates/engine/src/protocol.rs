@@ -322,9 +322,7 @@ pub fn step_reply(
 /// Whether the text observation lists this element (it leaves out
 /// unlabelled groups and list rows, which only arrange others).
 fn listed(env: &Env, id: u32) -> bool {
-    env.nodes()
-        .get(id as usize)
-        .is_some_and(|n| !(matches!(n.role, Role::Group | Role::ListItem) && n.label.is_empty()))
+    env.nodes().get(id as usize).is_some_and(|n| n.is_listed())
 }
 
 /// The observation of `env` now.

@@ -12,16 +12,8 @@
 
 use std::time::Instant;
 use wobble_engine::catalog::Source;
+use wobble_engine::rng::Rng;
 use wobble_gym::{GymEnv, Mode, Pool};
-
-/// SplitMix64, for picking candidates.
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
 
 fn main() -> Result<(), String> {
     let all: Vec<String> = std::env::args().skip(1).collect();
@@ -33,15 +25,15 @@ fn main() -> Result<(), String> {
         .map_or(Ok(2.0), |s| s.parse().map_err(|e| format!("SECONDS: {e}")))?;
     let mut rates: Vec<(String, f64)> = Vec::new();
     let mut env = GymEnv::open(Source::Named(&site), None, None, Mode::Rl)?;
-    let mut rng = 1u64;
+    let mut rng = Rng::new(1);
 
     env.reset(1);
     let (mut steps, start) = (0u64, Instant::now());
     while start.elapsed().as_secs_f64() < seconds {
-        let pick = (next(&mut rng) % env.legal().max(1) as u64) as i64;
+        let pick = (rng.next_u64() % env.legal().max(1) as u64) as i64;
         let s = env.step_index(pick).map_err(|e| e.to_string())?;
         if s.terminated || s.truncated {
-            env.reset(next(&mut rng) >> 1);
+            env.reset(rng.next_u64() >> 1);
         }
         steps += 1;
     }
@@ -63,7 +55,7 @@ fn main() -> Result<(), String> {
                 let masks = frames.iter().flat_map(|f| f.mask.chunks(max));
                 for (a, mask) in actions.iter_mut().zip(masks) {
                     let legal = mask.iter().filter(|&&m| m == 1).count().max(1);
-                    *a = (next(&mut rng) % legal as u64) as i64;
+                    *a = (rng.next_u64() % legal as u64) as i64;
                 }
             }
             pool.step(&actions).map_err(|e| format!("{e:?}"))?;

@@ -82,19 +82,13 @@ pub fn url(env: &Env, out: &mut String) {
     let _ = write!(out, "wobble://{}/{}", env.base_site().name, env.page_id());
 }
 
-/// Whether the tree lists a node: unlabelled groups and rows only arrange
-/// others and are left out (their children move up a level).
-pub fn listed(n: &Node) -> bool {
-    !(matches!(n.role, Role::Group | Role::ListItem) && n.label.is_empty())
-}
-
 /// How many listed nodes a node sits in.
 fn listed_ancestors(env: &Env, n: &Node) -> usize {
     let nodes = env.nodes();
     let mut depth = 0;
     let mut up = n.parent;
     while let Some(p) = up.and_then(|p| nodes.get(p as usize)) {
-        depth += usize::from(listed(p));
+        depth += usize::from(p.is_listed());
         up = p.parent;
     }
     depth
@@ -110,7 +104,7 @@ pub fn write(env: &Env, out: &mut String) {
     }
     out.push('\n');
     for (id, n) in env.visible_nodes_with_ids() {
-        if !listed(n) {
+        if !n.is_listed() {
             continue;
         }
         let depth = listed_ancestors(env, n);

@@ -134,12 +134,7 @@ impl GymEnv {
         perturb: Option<&str>,
         mode: Mode,
     ) -> Result<GymEnv, String> {
-        let env = catalog::open(source, task, perturb).map_err(|e| match e {
-            OpenError::Perturb { spec, error } => format!("perturb {spec:?}: {error}"),
-            OpenError::UnknownSite(_) => format!("site: {e}"),
-            OpenError::Task(_) => format!("task: {e}"),
-            other => other.to_string(),
-        })?;
+        let env = catalog::open(source, task, perturb).map_err(describe_open_error)?;
         Ok(GymEnv::with_env(env, mode))
     }
 
@@ -338,6 +333,17 @@ impl GymEnv {
     /// The focused element's id as text, or empty.
     pub fn focused(&self) -> String {
         self.env.focus().map(|f| f.to_string()).unwrap_or_default()
+    }
+}
+
+/// An opening error in the Python package's terms: it names the argument
+/// (`site`, `task`, `perturb`); a site file's error names its file and line.
+pub fn describe_open_error(e: OpenError) -> String {
+    match e {
+        OpenError::Perturb { spec, error } => format!("perturb {spec:?}: {error}"),
+        OpenError::UnknownSite(_) => format!("site: {e}"),
+        OpenError::Task(_) => format!("task: {e}"),
+        other => other.to_string(),
     }
 }
 

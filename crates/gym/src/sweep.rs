@@ -4,7 +4,7 @@
 //! [`report`], which checks that they cover the grid and gives the very text,
 //! CSV and JSON that `wobble sweep` writes for the same agents and seeds.
 
-use wobble_engine::catalog::{self, OpenError, Source};
+use wobble_engine::catalog::{self, Source};
 use wobble_engine::{Env, Kind};
 use wobble_policy::matrix::{assemble, check_blocks, Played};
 pub use wobble_policy::sweep::{blocks, parse_kinds, Block};
@@ -50,11 +50,7 @@ pub fn open(site: &str, site_text: Option<&str>, task: Option<&str>) -> Result<E
         Some(text) => Source::File { path: site, text },
         None => Source::Named(site),
     };
-    catalog::open(source, task, None).map_err(|e| match e {
-        OpenError::UnknownSite(_) => format!("site: {e}"),
-        OpenError::Task(_) => format!("task: {e}"),
-        other => other.to_string(),
-    })
+    catalog::open(source, task, None).map_err(crate::describe_open_error)
 }
 
 /// One agent on one site's task, playing blocks.

@@ -313,7 +313,7 @@ fn element(env: &Env, op: &str, v: Option<&Literal>) -> Result<u32, String> {
     };
     let listed = env
         .visible_nodes_with_ids()
-        .any(|(i, n)| i == id && crate::axtree::listed(n));
+        .any(|(i, n)| i == id && n.is_listed());
     if listed {
         Ok(id)
     } else {

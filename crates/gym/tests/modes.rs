@@ -190,7 +190,7 @@ fn the_rl_arrays_fit_every_page_of_every_task() {
                     continue;
                 }
                 let mut env = open(&site, &task, &spec, Mode::Rl);
-                let mut picks = Picks(1);
+                let mut picks = Picks::new(1);
                 for seed in 0..3 {
                     env.reset(seed);
                     while env.running().is_ok() {
@@ -217,16 +217,16 @@ fn the_rl_arrays_fit_every_page_of_every_task() {
     assert!(most.0 > 10, "the search saw real pages: {most:?}");
 }
 
-/// A small seeded generator for picking candidate indices (SplitMix64).
-struct Picks(u64);
+/// Picks candidate indices with the engine's seeded generator.
+struct Picks(wobble_engine::rng::Rng);
 
 impl Picks {
+    fn new(seed: u64) -> Picks {
+        Picks(wobble_engine::rng::Rng::new(seed))
+    }
+
     fn index(&mut self, legal: usize) -> i64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) % legal.max(1) as u64) as i64
+        (self.0.next_u64() % legal.max(1) as u64) as i64
     }
 }
 
@@ -239,7 +239,7 @@ fn a_pool_gives_the_same_arrays_on_any_number_of_threads() {
         let mut pool = Pool::new(&recipe, 5, threads).unwrap();
         pool.reset(40).unwrap();
         let mut seen = Vec::new();
-        let mut picks = Picks(3);
+        let mut picks = Picks::new(3);
         for _ in 0..60 {
             let frames = pool.frames().unwrap();
             let mask: Vec<i8> = frames.iter().flat_map(|f| f.mask.clone()).collect();

@@ -68,6 +68,12 @@ pub struct Node {
 pub(crate) const NO_ELEM: ElemId = ElemId(u32::MAX);
 
 impl Node {
+    /// Whether text observations list this node: unlabelled groups and list
+    /// rows only arrange others and are left out (their children stay).
+    pub fn is_listed(&self) -> bool {
+        !(matches!(self.role, Role::Group | Role::ListItem) && self.label.is_empty())
+    }
+
     /// A node of `role` on `page`, made by element `elem`, with everything
     /// else plain: no key, selector, label, options, parent or children; at
     /// depth 0, visible, unstyled, not primary, with no box yet, no slot, and
