@@ -13,8 +13,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod pages;
+mod spans;
+mod syntax;
 mod tables;
 mod tasks;
+
+use spans::{find_token, Outline, Seg};
 
 // What the compiler produces, under the paths the built-in site loader, the
 // web app and the fuzz checks name it by.
@@ -64,40 +68,10 @@ pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
     )?;
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let file: SiteFile = options.from_str(text).map_err(|e| {
-        let (line, column) = (e.span.start.line.max(1), e.span.start.col.max(1));
-        SiteError {
-            path: path.to_string(),
-            line,
-            column,
-            message: explain_ron_error(&e.code),
-        }
-    })?;
+    let file: SiteFile = options
+        .from_str(text)
+        .map_err(|e| syntax::explain(path, text, &e))?;
     Compiler::new(path, text).compile(file)
-}
-
-fn explain_ron_error(code: &ron::error::Error) -> String {
-    use ron::error::Error as E;
-    match code {
-        E::NoSuchEnumVariant {
-            expected, found, ..
-        } => format!(
-            "unknown kind `{found}`; expected one of: {}",
-            expected.join(", ")
-        ),
-        E::NoSuchStructField {
-            expected, found, ..
-        } => format!(
-            "unknown field `{found}`; expected one of: {}",
-            expected.join(", ")
-        ),
-        E::MissingStructField { field, outer } => match outer {
-            Some(outer) => format!("`{outer}` is missing its field `{field}`"),
-            None => format!("missing field `{field}`"),
-        },
-        E::DuplicateStructField { field, .. } => format!("field `{field}` is given twice"),
-        other => format!("{other}"),
-    }
 }
 
 /// A name-resolution scope: which table the current row context reads.
@@ -111,6 +85,8 @@ struct Compiler<'a> {
     path: &'a str,
     source: &'a str,
     lists: BTreeMap<String, u32>,
+    /// The items of each list, by index.
+    list_items: Vec<Vec<String>>,
     tables: Vec<Table>,
     slots: Vec<(String, String)>,
     row_inputs: Vec<RowInput>,
@@ -121,6 +97,11 @@ struct Compiler<'a> {
     /// Goal fields that every task defines: the only ones tables may read.
     table_goal_fields: Vec<String>,
     context: String,
+    /// The spans of the file's parts, to place errors.
+    outline: Outline,
+    /// Where in the file the part being compiled is: errors about it are
+    /// placed inside its span.
+    at: Vec<Seg>,
 }
 
 impl<'a> Compiler<'a> {
@@ -129,6 +110,7 @@ impl<'a> Compiler<'a> {
             path,
             source,
             lists: BTreeMap::new(),
+            list_items: Vec::new(),
             tables: Vec::new(),
             slots: Vec::new(),
             row_inputs: Vec::new(),
@@ -137,19 +119,35 @@ impl<'a> Compiler<'a> {
             goal_fields: Vec::new(),
             table_goal_fields: Vec::new(),
             context: String::new(),
+            outline: Outline::of(source),
+            at: Vec::new(),
         }
     }
 
-    /// An error located at the first quoted occurrence of `needle` (the name
-    /// that is wrong), or at the start of the file when it cannot be found.
+    /// Compiles the part at `self.at` + `segs` with `f`, then steps back out.
+    fn within<T>(&mut self, segs: &[Seg], f: impl FnOnce(&mut Self) -> T) -> T {
+        let depth = self.at.len();
+        self.at.extend_from_slice(segs);
+        let out = f(self);
+        self.at.truncate(depth);
+        out
+    }
+
+    /// An error about `needle` (the name that is wrong) in the part being
+    /// compiled: placed at its whole-word occurrence inside that part's span
+    /// (at the part's start when it does not appear there), or in the whole
+    /// file when no part is being compiled.
     fn err(&self, needle: &str, message: String) -> SiteError {
-        let quoted = format!("\"{needle}\"");
-        let offset = if needle.is_empty() {
-            None
+        self.err_in(&self.at, needle, message)
+    }
+
+    /// [`Compiler::err`] for the part at `path`.
+    fn err_in(&self, path: &[Seg], needle: &str, message: String) -> SiteError {
+        let offset = if path.is_empty() {
+            find_token(self.source, (0, self.source.len()), needle)
         } else {
-            self.source
-                .find(&quoted)
-                .or_else(|| self.source.find(needle))
+            let span = self.outline.span(path);
+            find_token(self.source, span, needle).or(Some(span.0))
         };
         let (line, column) = match offset {
             Some(off) => line_col(self.source, off),
@@ -207,7 +205,8 @@ impl<'a> Compiler<'a> {
         }
         for (i, (name, items)) in file.lists.iter().enumerate() {
             if items.is_empty() {
-                return Err(self.err(
+                return Err(self.err_in(
+                    &[Seg::Field("lists"), Seg::Key(name.clone())],
                     name,
                     format!("list \"{name}\" is empty; expected at least one item"),
                 ));
@@ -215,6 +214,7 @@ impl<'a> Compiler<'a> {
             self.lists.insert(name.clone(), i as u32);
         }
         let lists: Vec<Vec<String>> = file.lists.values().cloned().collect();
+        self.list_items = lists.clone();
         if file.pages.is_empty() {
             return Err(self.err(
                 "pages",
@@ -253,8 +253,9 @@ impl<'a> Compiler<'a> {
 
         // Generated slots are declared with the state, so pages can show them.
         let mut generated = Vec::new();
-        for (name, gen) in &file.generated {
+        for (i, (name, gen)) in file.generated.iter().enumerate() {
             self.context = format!("generated slot \"{name}\"");
+            self.at = vec![Seg::Field("generated"), Seg::Index(i)];
             let slot = match self.slots.iter().position(|(n, _)| n == name) {
                 Some(i) => i as u32,
                 None => {
@@ -273,10 +274,12 @@ impl<'a> Compiler<'a> {
             generated.push((slot, gen));
         }
         self.context.clear();
+        self.at.clear();
 
         // Tables (in order; a table's generators may read earlier tables? no: goal and lists only).
-        for def in &file.tables {
+        for (i, def) in file.tables.iter().enumerate() {
             self.context = String::new();
+            self.at = vec![Seg::Field("tables"), Seg::Index(i)];
             let table = self.table(def)?;
             if self.tables.iter().any(|t| t.name == table.name) {
                 return Err(self.err(
@@ -287,6 +290,7 @@ impl<'a> Compiler<'a> {
             self.tables.push(table);
             self.row_state(def)?;
         }
+        self.at.clear();
 
         // Pages and dialogs: ids first, so navigation can point forward.
         for page in &file.pages {
@@ -297,7 +301,8 @@ impl<'a> Compiler<'a> {
         }
         for (i, (id, _)) in self.page_ids.iter().enumerate() {
             if self.page_ids.iter().take(i).any(|(other, _)| other == id) {
-                return Err(self.err(
+                return Err(self.err_in(
+                    &page_path(i, file.pages.len()),
                     id,
                     format!("page or dialog id \"{id}\" is used twice; ids must be unique"),
                 ));
@@ -305,24 +310,30 @@ impl<'a> Compiler<'a> {
         }
         // Input slots are declared before any effect is compiled so effects may
         // refer to inputs on later pages.
-        for page in file.pages.iter().chain(&file.dialogs) {
+        for (i, page) in file.pages.iter().chain(&file.dialogs).enumerate() {
+            self.at = page_path(i, file.pages.len());
+            self.at.push(Seg::Field("elements"));
             self.declare_inputs(&page.elements, None)?;
         }
         let mut pages = Vec::new();
-        for (page, is_dialog) in file
+        for (i, (page, is_dialog)) in file
             .pages
             .iter()
             .map(|p| (p, false))
             .chain(file.dialogs.iter().map(|p| (p, true)))
+            .enumerate()
         {
             self.context = format!("page \"{}\"", page.id);
+            self.at = page_path(i, file.pages.len());
             let scope = Scope {
                 row_table: None,
                 goal: false,
             };
             let mut elems = Vec::new();
-            for e in &page.elements {
-                elems.push(self.elem(e, scope)?);
+            for (j, e) in page.elements.iter().enumerate() {
+                elems.push(self.within(&[Seg::Field("elements"), Seg::Index(j)], |c| {
+                    c.elem(e, scope)
+                })?);
             }
             let enter = match &page.enter {
                 None => None,
@@ -341,14 +352,16 @@ impl<'a> Compiler<'a> {
             });
         }
         self.context.clear();
+        self.at.clear();
         let start = match &file.start {
             None => PageId(0),
             Some(id) => self.page(id, false)?,
         };
 
         let mut tasks = Vec::new();
-        for task in &file.tasks {
+        for (i, task) in file.tasks.iter().enumerate() {
             self.context = format!("task \"{}\"", task.name);
+            self.at = vec![Seg::Field("tasks"), Seg::Index(i)];
             if tasks.iter().any(|t: &Task| t.name == task.name) {
                 return Err(self.err(
                     &task.name,
@@ -510,6 +523,15 @@ impl<'a> Compiler<'a> {
                 known.join(", ")
             ),
         ))
+    }
+}
+
+/// The path of the `i`th of the pages followed by the dialogs.
+fn page_path(i: usize, pages: usize) -> Vec<Seg> {
+    if i < pages {
+        vec![Seg::Field("pages"), Seg::Index(i)]
+    } else {
+        vec![Seg::Field("dialogs"), Seg::Index(i - pages)]
     }
 }
 

@@ -1,7 +1,7 @@
 //! Compiling what pages show and do: elements, their options and texts, and
 //! the values, conditions and effects that pages and tasks are written in.
 
-use super::{Compiler, Scope, SiteError};
+use super::{Compiler, Scope, Seg, SiteError};
 use crate::format::{self, TextStyle};
 use crate::site::{
     CalcOp, CmpOp, Cond, Effect, Elem, ElemId, List, Options, Role, SlotTarget, Template,
@@ -175,8 +175,10 @@ impl Compiler<'_> {
             E::Row { children } | E::Card { children } => {
                 c.role = Role::Group;
                 c.primary = matches!(e, E::Card { .. }); // cards are drawn boxed
-                for child in children {
-                    let i = self.elem(child, scope)?;
+                for (j, child) in children.iter().enumerate() {
+                    let i = self.within(&[Seg::Field("children"), Seg::Index(j)], |c| {
+                        c.elem(child, scope)
+                    })?;
                     c.children.push(i);
                 }
             }
@@ -195,8 +197,10 @@ impl Compiler<'_> {
                     goal: scope.goal,
                 };
                 let filter = filter.as_ref().map(|f| self.cond(f, inner)).transpose()?;
-                for child in row {
-                    let i = self.elem(child, inner)?;
+                for (j, child) in row.iter().enumerate() {
+                    let i = self.within(&[Seg::Field("row"), Seg::Index(j)], |c| {
+                        c.elem(child, inner)
+                    })?;
                     c.children.push(i);
                 }
                 c.list = Some(List {

@@ -1,7 +1,7 @@
 //! Compiling a site's data: tables, their per-row state, the inputs that
 //! hold state, and the generators that fill goals, tables and slots at reset.
 
-use super::{Compiler, Scope, SiteError};
+use super::{Compiler, Scope, Seg, SiteError};
 use crate::calendar::{parse_hhmm, parse_iso_date};
 use crate::format;
 use crate::site::{Gen, RowInput, Table, TableSource};
@@ -86,6 +86,7 @@ impl Compiler<'_> {
                     }
                     out.push((group.count, gens));
                 }
+                self.check_unique_columns(&columns, &out)?;
                 Ok(Table {
                     name: name.clone(),
                     columns,
@@ -96,6 +97,52 @@ impl Compiler<'_> {
                 })
             }
         }
+    }
+
+    /// Refuses a column whose `Unique` draws can run out of list items: the
+    /// generator would then repeat an item (or a goal value it promised to
+    /// leave out), and a task that names one row would become ambiguous.
+    fn check_unique_columns(
+        &self,
+        columns: &[String],
+        groups: &[((u32, u32), Vec<Gen>)],
+    ) -> Result<(), SiteError> {
+        for (c, column) in columns.iter().enumerate() {
+            let mut rows = 0u64;
+            let mut capacity = u64::MAX;
+            let mut list_name = String::new();
+            for ((_, most), gens) in groups {
+                let Some(Gen::Unique { list, except }) = gens.get(c) else {
+                    continue;
+                };
+                rows += u64::from(*most);
+                let items = self.list_items.get(*list as usize).map_or(&[][..], |l| l);
+                let distinct = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, item)| !items.iter().take(*i).any(|x| x == *item))
+                    .count() as u64;
+                let free = distinct.saturating_sub(except.len() as u64);
+                if free < capacity {
+                    capacity = free;
+                    list_name = self
+                        .lists
+                        .iter()
+                        .find(|(_, &i)| i == *list)
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default();
+                }
+            }
+            if rows > capacity {
+                return Err(self.err(
+                    column,
+                    format!(
+                        "column \"{column}\" draws up to {rows} rows with Unique from list \"{list_name}\", which has only {capacity} items to give (its distinct items, less one for each goal field in `except`); on some seeds it would run out and repeat one: lower the rows' counts or add items to the list"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Declares a table's per-row state (the table is the last one compiled).
@@ -279,7 +326,10 @@ impl Compiler<'_> {
         list_table: Option<u32>,
     ) -> Result<(), SiteError> {
         use format::ElementDef as E;
-        for e in elems {
+        let depth = self.at.len();
+        for (j, e) in elems.iter().enumerate() {
+            self.at.truncate(depth);
+            self.at.push(Seg::Index(j));
             let key = match e {
                 E::TextInput { key, .. }
                 | E::Password { key, .. }
@@ -289,6 +339,7 @@ impl Compiler<'_> {
                 | E::Checkbox { key, .. }
                 | E::Radio { key, .. } => Some(key),
                 E::Row { children } | E::Card { children } => {
+                    self.at.push(Seg::Field("children"));
                     self.declare_inputs(children, list_table)?;
                     None
                 }
@@ -301,6 +352,7 @@ impl Compiler<'_> {
                         );
                     }
                     let t = self.table_index(table)?;
+                    self.at.push(Seg::Field("row"));
                     self.declare_inputs(row, Some(t))?;
                     None
                 }
@@ -337,6 +389,7 @@ impl Compiler<'_> {
                 }),
             }
         }
+        self.at.truncate(depth);
         Ok(())
     }
 }

@@ -2,9 +2,10 @@
 //! the instruction and its paraphrases, success conditions, and the solution
 //! recipe, checked against what the instruction shows.
 
-use super::{Compiler, Scope, SiteError};
+use super::{Compiler, Scope, Seg, SiteError};
+use crate::eval::text_eq;
 use crate::format;
-use crate::site::{Elem, ElemId, InstrPart, Look, Role, ShownText, Step, Task};
+use crate::site::{Elem, ElemId, Gen, InstrPart, Look, Options, Role, ShownText, Step, Task};
 
 /// A task's step limit when its file gives none.
 const DEFAULT_STEP_LIMIT: u32 = 30;
@@ -45,9 +46,14 @@ impl Compiler<'_> {
             .filter(|t| t.chain.is_empty())
             .cloned()
             .collect();
-        for task in tasks.iter_mut().filter(|t| !t.chain.is_empty()) {
+        for (i, task) in tasks.iter_mut().enumerate() {
+            if task.chain.is_empty() {
+                continue;
+            }
+            let here = [Seg::Field("tasks"), Seg::Index(i)];
             if task.chain.len() < 2 {
-                return Err(self.err(
+                return Err(self.err_in(
+                    &here,
                     &task.name,
                     format!(
                         "task \"{}\" chains only one task; a chain names two or more",
@@ -60,7 +66,8 @@ impl Compiler<'_> {
                 match plain.iter().find(|t| &t.name == name) {
                     Some(part) => parts.push(part),
                     None => {
-                        return Err(self.err(
+                        return Err(self.err_in(
+                            &here,
                             name,
                             format!(
                                 "task \"{}\" chains \"{name}\", which is not a task of this site (or is composed itself); expected one of: {}",
@@ -113,11 +120,13 @@ impl Compiler<'_> {
                     .collect();
             }
         }
-        if let Some(task) = tasks
+        if let Some((i, task)) = tasks
             .iter()
-            .find(|t| t.chain.is_empty() && t.instruction.trim().is_empty())
+            .enumerate()
+            .find(|(_, t)| t.chain.is_empty() && t.instruction.trim().is_empty())
         {
-            return Err(self.err(
+            return Err(self.err_in(
+                &[Seg::Field("tasks"), Seg::Index(i)],
                 &task.name,
                 format!("task \"{}\" has no `instruction`; only a composed task (`chain`) may leave it out", task.name),
             ));
@@ -135,7 +144,14 @@ impl Compiler<'_> {
             goal: true,
         };
         let mut goal = Vec::new();
-        for (name, g) in &task.goal {
+        let task_path = self.at.clone();
+        let part = |field: &'static str, i: usize| {
+            let mut path = task_path.clone();
+            path.extend([Seg::Field(field), Seg::Index(i)]);
+            path
+        };
+        for (i, (name, g)) in task.goal.iter().enumerate() {
+            self.at = part("goal", i);
             if self.goal_fields.contains(name) {
                 return Err(self.err(name, format!("goal field \"{name}\" is defined twice")));
             }
@@ -151,7 +167,8 @@ impl Compiler<'_> {
             .map(|n| self.goal_fields.iter().position(|f| f == n).unwrap_or(0) as u32)
             .collect();
         let mut derived = Vec::new();
-        for (name, g) in &task.derived {
+        for (i, (name, g)) in task.derived.iter().enumerate() {
+            self.at = part("derived", i);
             if self.goal_fields.contains(name) {
                 return Err(self.err(name, format!("goal field \"{name}\" is defined twice")));
             }
@@ -159,10 +176,13 @@ impl Compiler<'_> {
             self.goal_fields.push(name.clone());
         }
         // Instruction, and its other wordings (which must name the same fields).
+        self.at = task_path.clone();
+        self.at.push(Seg::Field("instruction"));
         let mut visible = vec![false; self.goal_fields.len()];
         let instruction = self.instruction(&task.instruction, &mut visible)?;
         let mut paraphrases = Vec::new();
-        for text in &task.paraphrases {
+        for (i, text) in task.paraphrases.iter().enumerate() {
+            self.at = part("paraphrases", i);
             let mut named = vec![false; self.goal_fields.len()];
             paraphrases.push(self.instruction(text, &mut named)?);
             if named != visible {
@@ -185,6 +205,7 @@ impl Compiler<'_> {
                 ));
             }
         }
+        self.at = task_path.clone();
         if task.success.is_empty() {
             return Err(self.err(
                 &task.name,
@@ -192,11 +213,12 @@ impl Compiler<'_> {
                     .into(),
             ));
         }
-        let success = task
-            .success
-            .iter()
-            .map(|(c, reason)| Ok((self.cond(c, goal_scope)?, reason.clone())))
-            .collect::<Result<Vec<_>, SiteError>>()?;
+        let mut success = Vec::new();
+        for (i, (c, reason)) in task.success.iter().enumerate() {
+            self.at = part("success", i);
+            success.push((self.cond(c, goal_scope)?, reason.clone()));
+        }
+        self.at = task_path.clone();
         if task.solution.is_empty() {
             return Err(self.err(
                 &task.name,
@@ -204,9 +226,11 @@ impl Compiler<'_> {
             ));
         }
         let mut solution = Vec::new();
-        for s in &task.solution {
-            solution.push(self.step(s, &visible)?);
+        for (i, s) in task.solution.iter().enumerate() {
+            self.at = part("solution", i);
+            solution.push(self.step(s, &visible, &goal)?);
         }
+        self.at = task_path;
         Ok(Task {
             name: task.name.clone(),
             instruction,
@@ -255,6 +279,37 @@ impl Compiler<'_> {
             parts.push(InstrPart::Lit(rest.to_string()));
         }
         Ok(parts)
+    }
+
+    /// The texts a goal generator can produce, when they are known before
+    /// any seed is drawn (a literal, or the items of a list); empty otherwise.
+    fn possible_values(&self, g: &Gen) -> Vec<String> {
+        match g {
+            Gen::Lit(t) => vec![t.clone()],
+            Gen::Pick(l) | Gen::Unique { list: l, .. } => self
+                .list_items
+                .get(*l as usize)
+                .cloned()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The options of a select or radio group written in the file (its
+    /// items, or the items of its list); `None` when a table supplies them.
+    fn static_options(&self, e: &Elem) -> Option<Vec<String>> {
+        match e.options.as_ref()? {
+            Options::Items(items) => Some(items.clone()),
+            Options::List(l) => self.list_items.get(*l as usize).cloned(),
+            Options::Column(..) => None,
+        }
+    }
+
+    /// Whether choosing `text` in `e` can succeed: it is one of the options
+    /// written in the file, or the options come from a table.
+    fn offers(&self, e: &Elem, text: &str) -> bool {
+        self.static_options(e)
+            .is_none_or(|options| options.iter().any(|o| text_eq(o, text)))
     }
 
     pub(super) fn elem_with_key(&self, key: &str) -> Option<&Elem> {
@@ -327,7 +382,14 @@ impl Compiler<'_> {
         })
     }
 
-    pub(super) fn step(&self, s: &format::Step, visible: &[bool]) -> Result<Step, SiteError> {
+    /// Compiles a recipe step; `goal` holds the task's goal generators, so a
+    /// step that selects a goal value can be checked against the options.
+    pub(super) fn step(
+        &self,
+        s: &format::Step,
+        visible: &[bool],
+        goal: &[Gen],
+    ) -> Result<Step, SiteError> {
         use format::Step as S;
         let key_of = |k: &str| -> Result<&Elem, SiteError> {
             self.elem_with_key(k).ok_or_else(|| {
@@ -397,8 +459,23 @@ impl Compiler<'_> {
                     ));
                 }
                 let _ = goal_scope;
+                let field = f;
                 let f = self.shown_goal_field(f, visible)?;
                 if want_select {
+                    let values = goal.get(f as usize).map(|g| self.possible_values(g));
+                    if let Some(missing) = values
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|v| !self.offers(e, v))
+                    {
+                        return Err(self.err(
+                            k,
+                            format!(
+                                "the goal field \"{field}\" can be \"{missing}\", which is not among the options of \"{k}\" ({}); a goal must be one of the options it is chosen from",
+                                self.static_options(e).unwrap_or_default().join(", ")
+                            ),
+                        ));
+                    }
                     Step::Select(k.clone(), f)
                 } else {
                     Step::Type(k.clone(), f)
@@ -409,7 +486,25 @@ impl Compiler<'_> {
                 Step::TypeText(k.clone(), t.clone())
             }
             S::SelectText(k, t) => {
-                key_of(k)?;
+                let e = key_of(k)?;
+                if !matches!(e.role, Role::Select | Role::RadioGroup) {
+                    return Err(self.err(
+                        k,
+                        format!(
+                            "the solution cannot select an option of \"{k}\": it is a {}",
+                            e.role.name()
+                        ),
+                    ));
+                }
+                if !self.offers(e, t) {
+                    return Err(self.err(
+                        t,
+                        format!(
+                            "the solution selects \"{t}\", which is not among the options of \"{k}\" ({})",
+                            self.static_options(e).unwrap_or_default().join(", ")
+                        ),
+                    ));
+                }
                 Step::SelectText(k.clone(), t.clone())
             }
             S::Press(key) => Step::Press(*key),
