@@ -1,6 +1,7 @@
 //! The catalogs: `wobble list` (the shipped sites and their tasks),
-//! `wobble check` (site files compiled and their mistakes located, as a
-//! workshop writes them) and `wobble perturbations` (the kinds of change).
+//! `wobble check` (site files compiled, their mistakes located, and their
+//! tasks proved solvable by the oracle, see `wobble_policy::check`) and
+//! `wobble perturbations` (the kinds of change).
 
 use crate::common::read_input;
 use serde::Serialize;
@@ -8,7 +9,8 @@ use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wobble_engine::{builtin, limits, load_site, Kind};
+use wobble_engine::{builtin, limits, Kind};
+use wobble_policy::check::{check_text, CheckOptions};
 
 /// Runs `wobble list`.
 pub fn list(json: bool) -> Result<ExitCode, String> {
@@ -51,12 +53,28 @@ fn ron_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `wobble check`: exit 1 when any file has a mistake.
-pub fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
-    let paths = if paths.is_empty() {
+/// `wobble check`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders (default: sites).
+    pub paths: Vec<PathBuf>,
+    /// Oracle episodes per task and perturbation; 0 only compiles.
+    #[arg(long, default_value_t = 20)]
+    pub seeds: u64,
+    /// The severity every kind of perturbation is checked at (1 to 3).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub severity: u8,
+    /// Print JSON: one object per file.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `wobble check`: exit 1 when any file has a mistake or a check fails.
+pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let paths = if args.paths.is_empty() {
         vec![PathBuf::from("sites")]
     } else {
-        paths
+        args.paths
     };
     let mut files = Vec::new();
     for p in &paths {
@@ -65,33 +83,48 @@ pub fn check(paths: Vec<PathBuf>, json: bool) -> Result<ExitCode, String> {
         }
         ron_files(p, &mut files)?;
     }
+    let options = CheckOptions {
+        seeds: args.seeds,
+        severity: args.severity,
+        ..CheckOptions::default()
+    };
     let mut results = Vec::new();
     let mut failed = false;
     for f in &files {
         let shown = f.display().to_string();
-        let outcome = read_input(f, "site", limits::MAX_SITE_BYTES)
-            .and_then(|text| load_site(&shown, &text).map_err(|e| e.to_string()));
+        let outcome = read_input(f, "site", limits::MAX_SITE_BYTES).and_then(|text| {
+            check_text(&shown, &text, &options, &mut |_, _| {}).map_err(|e| e.to_string())
+        });
         match outcome {
-            Ok(site) => {
-                if !json {
+            Ok(report) => {
+                let passed = report.passed();
+                failed |= !passed;
+                if !args.json {
                     outln!(
-                        "ok    {shown}  ({}: {})",
-                        site.name,
-                        site.task_names().join(", ")
+                        "{}  {shown}  ({}: {}; {} oracle episodes)",
+                        if passed { "ok   " } else { "FAIL " },
+                        report.site,
+                        report.tasks.join(", "),
+                        report.episodes()
                     );
+                    if options.seeds > 0 {
+                        for line in report.to_text().lines() {
+                            outln!("      {line}");
+                        }
+                    }
                 }
-                results.push(json!({"path": shown, "ok": true, "site": site.name, "tasks": site.task_names()}));
+                results.push(json!({"path": shown, "ok": passed, "site": report.site, "tasks": report.tasks, "report": report}));
             }
             Err(e) => {
                 failed = true;
-                if !json {
+                if !args.json {
                     outln!("error {e}");
                 }
                 results.push(json!({"path": shown, "ok": false, "error": e}));
             }
         }
     }
-    if json {
+    if args.json {
         outln!("{}", serde_json::Value::Array(results));
     }
     Ok(if failed {

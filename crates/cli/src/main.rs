@@ -49,7 +49,6 @@ mod play;
 mod train;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -71,14 +70,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Validate site files or folders of them (default: sites).
-    Check {
-        /// Files or folders.
-        paths: Vec<PathBuf>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Check site files or folders of them (default: sites): compile each,
+    /// then play every task with the oracle on `--seeds` seeds, unperturbed
+    /// and under every kind of perturbation at `--severity`, checking
+    /// lockstep determinism, layout, solvability and unambiguous goals.
+    Check(catalogs::CheckArgs),
     /// Play a task yourself in the terminal.
     Play(play::PlayArgs),
     /// Evaluate a policy over many seeded episodes.
@@ -127,7 +123,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::List { json } => catalogs::list(json),
-        Command::Check { paths, json } => catalogs::check(paths, json),
+        Command::Check(args) => catalogs::check(args),
         Command::Play(args) => play::play(args),
         Command::Eval(args) => eval::eval(args),
         Command::Train(args) => train::train(args),

@@ -69,7 +69,7 @@ fn changes_text(env: &Env) -> Vec<String> {
 pub struct RenderArgs {
     #[command(flatten)]
     episode: Episode,
-    /// Page to draw (default: the start page); the oracle plays the episode until it gets there.
+    /// Page or dialog to draw (default: the start page); the oracle plays the episode until it shows it.
     #[arg(long)]
     page: Option<String>,
     /// Write the screen as a greyscale PNG: the window at its scroll position, drawn with
@@ -113,28 +113,41 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
     let mut env = args.episode.open()?;
     if let Some(p) = page {
         let site = env.site();
-        if !site.pages.iter().any(|pg| !pg.is_dialog && pg.id == p) {
-            let ids: Vec<&str> = site
-                .pages
-                .iter()
-                .filter(|pg| !pg.is_dialog)
-                .map(|pg| pg.id.as_str())
-                .collect();
+        if !site.pages.iter().any(|pg| pg.id == p) {
+            let ids = |dialog: bool| {
+                site.pages
+                    .iter()
+                    .filter(|pg| pg.is_dialog == dialog)
+                    .map(|pg| pg.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let dialogs = ids(true);
             return Err(format!(
-                "site \"{}\" has no page \"{p}\"; its pages are: {}",
+                "site \"{}\" has no page or dialog \"{p}\"; its pages are: {}{}",
                 site.name,
-                ids.join(", ")
+                ids(false),
+                if dialogs.is_empty() {
+                    String::new()
+                } else {
+                    format!("; its dialogs: {dialogs}")
+                }
             ));
         }
     }
     env.reset(seed);
     if let Some(p) = page {
+        // A page is reached when it is shown, a dialog when it is open over one.
+        let shows = |env: &wobble_engine::Env| {
+            let dialog = env.dialog().and_then(|d| env.site().pages.get(d as usize));
+            env.page_id() == p || dialog.is_some_and(|d| d.id == p)
+        };
         let mut oracle = wobble_policy::OraclePolicy::default();
         oracle.begin_episode(&env);
-        while env.page_id() != p {
+        while !shows(&env) {
             if env.is_done() {
                 return Err(format!(
-                    "the oracle never reached page \"{p}\" on seed {seed}: the episode ended on page \"{}\" after {} steps ({})",
+                    "the oracle never reached \"{p}\" on seed {seed}: the episode ended on page \"{}\" after {} steps ({})",
                     env.page_id(),
                     env.steps(),
                     env.outcome().map(|o| o.reason.as_str()).unwrap_or("no outcome")
@@ -156,11 +169,14 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, String> {
     std::fs::write(out, bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let spec = env.perturbations().to_string();
     outln!(
-        "wrote {} ({}/{}, page {}, seed {seed}{})",
+        "wrote {} ({}/{}, page {}{}, seed {seed}{})",
         out.display(),
         env.site().name,
         env.task_name(),
         env.page_id(),
+        env.dialog()
+            .and_then(|d| env.site().pages.get(d as usize))
+            .map_or(String::new(), |d| format!(", dialog {}", d.id)),
         if spec.is_empty() {
             String::new()
         } else {

@@ -68,7 +68,7 @@ pub struct TrainArgs {
     eval: u64,
     /// Play episodes and take gradients on this many cores (the policy is
     /// identical to one core's, byte for byte); also used by the evaluation.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::eval::at_least_one)]
     threads: usize,
     /// No progress bar.
     #[arg(long)]
@@ -121,6 +121,8 @@ pub fn train(args: TrainArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("{}: {e}", path.display()))?;
         config.demos.push(record);
     }
+    wobble_policy::learned::options::check_cloning(&config)
+        .map_err(|(name, e)| format!("--{name}: {e}"))?;
     let bar = if quiet || json {
         indicatif::ProgressBar::hidden()
     } else {

@@ -491,8 +491,27 @@ fn render_writes_an_svg_of_the_start_page_or_the_page_asked_for() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("no page \"checkout\"") && err.contains("payment"),
+        err.contains("no page or dialog \"checkout\"") && err.contains("payment"),
         "{err}"
+    );
+
+    // A dialog is drawn open over its page.
+    let compose = dir.join("compose.svg");
+    let (code, out, err) = wobble(&[
+        "render",
+        "--site",
+        "inbox",
+        "--page",
+        "compose",
+        "--out",
+        compose.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dialog compose"), "{out}");
+    let svg = std::fs::read_to_string(&compose).unwrap();
+    assert!(
+        svg.contains("Forward message"),
+        "the dialog's title is drawn"
     );
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -932,4 +951,92 @@ fn link_prints_an_address_that_carries_the_policy_bit_for_bit() {
     let (code, _, err) = wobble(&["link", "--policy", "sites/README.md"]);
     assert_eq!(code, 2);
     assert!(err.contains("sites/README.md: "), "{err}");
+}
+
+/// `check` plays every task with the oracle (`--seeds` episodes under each
+/// perturbation), and refuses a recipe whose goal can name an option the
+/// select lacks at the line of the step that selects it.
+#[test]
+fn check_plays_the_oracle_and_refuses_a_goal_outside_the_options() {
+    let (code, out, _) = wobble(&["check", "sites/choose-list.ron", "--seeds", "5"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("every check holds"), "{out}");
+    assert!(out.contains("solved 80 of 80 episodes"), "{out}");
+
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../sites/choose-list.ron"
+    ))
+    .unwrap();
+    let bad = good.replacen(
+        "options: List(\"countries\")",
+        "options: Items([\"Argentina\", \"Australia\"])",
+        1,
+    );
+    assert_ne!(good, bad, "test setup: the edit must apply");
+    let dir = scratch("check-options");
+    let site = dir.join("short.ron");
+    std::fs::write(&site, &bad).unwrap();
+    let (code, out, _) = wobble(&["check", site.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let step = bad.find("Select(\"country\"").unwrap();
+    let line = bad[..step].matches('\n').count() + 1;
+    assert!(out.contains(&format!("short.ron:{line}:")), "{out}");
+    assert!(
+        out.contains("which is not among the options of \"country\""),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Arguments that would silently do nothing useful are refused, saying why.
+#[test]
+fn training_that_would_do_nothing_and_zero_threads_are_refused() {
+    let out = scratch("refused").join("p.json");
+    let out = out.to_str().unwrap();
+    let base = [
+        "train",
+        "--site",
+        "click-button",
+        "--algo",
+        "bc",
+        "--out",
+        out,
+    ];
+    let (code, _, err) = wobble(&[&base[..], &["--episodes", "0"]].concat());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--episodes: is 0, so --algo bc would clone nothing"),
+        "{err}"
+    );
+    let (code, _, err) = wobble(&[&base[..], &["--episodes", "5", "--warm-start", "30"]].concat());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--warm-start: has no effect with --algo bc"),
+        "{err}"
+    );
+    for command in [
+        &[
+            "eval",
+            "--site",
+            "click-button",
+            "--policy",
+            "oracle",
+            "--episodes",
+            "3",
+        ][..],
+        &[
+            "train",
+            "--site",
+            "click-button",
+            "--episodes",
+            "3",
+            "--out",
+            out,
+        ][..],
+    ] {
+        let (code, _, err) = wobble(&[command, &["--threads", "0"]].concat());
+        assert_eq!(code, 2, "{command:?}");
+        assert!(err.contains("must be at least 1"), "{err}");
+    }
 }

@@ -30,6 +30,7 @@ pub mod action;
 pub mod builtin;
 pub mod calendar;
 pub mod catalog;
+pub mod check;
 pub mod compile;
 pub mod env;
 pub mod episode;

@@ -53,67 +53,12 @@ fn to_action(env: &Env, (kind, n, x, y, text): &(u8, u32, f32, f32, String)) -> 
     }
 }
 
+/// The layout rules `wobble check` holds every site to.
 fn check_layout(env: &Env) -> Result<(), String> {
-    let width = env.site().width;
-    let shown: Vec<u32> = env.visible_nodes().collect();
-    for &i in &shown {
-        let n = &env.nodes()[i as usize];
-        let b = n.bbox;
-        if b.x < -0.01 || b.y < -0.01 || b.x + b.w > width + 0.51 {
-            return Err(format!(
-                "{}: node {i} {:?} {:?} box {b:?} leaves the page (width {width})",
-                env.site().name,
-                n.role,
-                n.label
-            ));
-        }
+    match wobble_engine::check::layout_problem(env) {
+        Some(problem) => Err(format!("{}: {problem}", env.site().name)),
+        None => Ok(()),
     }
-    let usable: Vec<u32> = shown
-        .iter()
-        .copied()
-        .filter(|&i| env.is_usable(i))
-        .collect();
-    for (a_i, &a) in usable.iter().enumerate() {
-        for &b in &usable[a_i + 1..] {
-            let (na, nb) = (&env.nodes()[a as usize], &env.nodes()[b as usize]);
-            if na.bbox.overlaps(&nb.bbox) {
-                return Err(format!(
-                    "{}: usable nodes {a} {:?} and {b} {:?} overlap: {:?} {:?}",
-                    env.site().name,
-                    na.label,
-                    nb.label,
-                    na.bbox,
-                    nb.bbox
-                ));
-            }
-        }
-    }
-    let mut keys: Vec<&str> = usable
-        .iter()
-        .map(|&i| env.nodes()[i as usize].key.as_str())
-        .collect();
-    keys.sort();
-    if let Some(w) = keys.windows(2).find(|w| w[0] == w[1]) {
-        return Err(format!(
-            "{}: handle {:?} is used by two usable elements",
-            env.site().name,
-            w[0]
-        ));
-    }
-    let mut ids: Vec<&str> = shown
-        .iter()
-        .map(|&i| env.nodes()[i as usize].dom_id.as_str())
-        .filter(|s| !s.is_empty())
-        .collect();
-    ids.sort();
-    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-        return Err(format!(
-            "{}: selector id {:?} is used twice",
-            env.site().name,
-            w[0]
-        ));
-    }
-    Ok(())
 }
 
 proptest! {

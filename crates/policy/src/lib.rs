@@ -25,6 +25,7 @@
 // Tests may (clippy.toml); a proven-safe index keeps a narrow allow with its reason.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod check;
 mod eval;
 pub mod learned;
 pub mod matrix;
@@ -43,7 +44,7 @@ pub use eval::{
 };
 pub use learned::LearnedPolicy;
 pub use matrix::{sweep_agents, Matrix};
-pub use oracle::{OraclePolicy, PageView, Seen};
+pub use oracle::{OraclePolicy, PageView, Seen, Trouble};
 pub use race::{Race, Standing};
 pub use random::RandomPolicy;
 pub use script::ScriptPolicy;

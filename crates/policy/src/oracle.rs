@@ -48,6 +48,20 @@ use wobble_engine::{Action, Env, Role, TypeText};
 #[derive(Debug, Clone, Default)]
 pub struct OraclePolicy {
     next: usize,
+    /// Why the recipe could not go on, this episode.
+    trouble: Option<Trouble>,
+    /// A step that had more than one way to go (it took the first).
+    ambiguity: Option<Trouble>,
+}
+
+/// A recipe step the page did not fit, and how: what a site's author needs
+/// to mend a recipe or a site (see `crate::check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trouble {
+    /// The step's index in the task's recipe.
+    pub step: usize,
+    /// What the page showed instead.
+    pub reason: String,
 }
 
 /// What the oracle sees now: the instruction, the shown goal fields and the
@@ -256,6 +270,28 @@ impl PageView {
         }
     }
 
+    /// What a look asks of a row, in words, with the goal values it reads.
+    fn describe_look(&self, look: &Look) -> String {
+        match look {
+            Look::All => "are taken".into(),
+            Look::Shows(t) => format!(
+                "shows \"{}\"",
+                self.text(t).unwrap_or("(a goal field not shown)")
+            ),
+            Look::ShowsOneOf(t) => format!(
+                "shows one of \"{}\"",
+                self.text(t).unwrap_or("(a goal field not shown)")
+            ),
+            Look::Cheapest => "is the cheapest".into(),
+            Look::Not(l) => format!("is not a row that {}", self.describe_look(l)),
+            Look::And(looks) => looks
+                .iter()
+                .map(|l| self.describe_look(l))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        }
+    }
+
     /// The rows of the shown instances of `key`, once each, in page order.
     fn rows_of(&self, key: &str) -> Vec<u32> {
         let mut rows = Vec::new();
@@ -313,11 +349,27 @@ enum Outcome {
     Done,
     /// The element it means cannot be used now.
     Missing,
-    /// It cannot be done from what is shown.
-    GiveUp,
+    /// It cannot be done from what is shown, for this reason.
+    GiveUp(String),
 }
 
 impl OraclePolicy {
+    /// Why the recipe could not go on this episode, if it could not.
+    pub fn trouble(&self) -> Option<&Trouble> {
+        self.trouble.as_ref()
+    }
+
+    /// The first step this episode that matched more than one row (the
+    /// oracle took the first; a task that names one row is ambiguous).
+    pub fn ambiguity(&self) -> Option<&Trouble> {
+        self.ambiguity.as_ref()
+    }
+
+    /// Forgets the recipe's progress and troubles, for a new episode.
+    pub fn restart(&mut self) {
+        *self = OraclePolicy::default();
+    }
+
     /// The next action, from the recipe and what is shown only.
     pub fn decide(&mut self, recipe: &[Step], page: &PageView) -> Action {
         if page.loading() {
@@ -325,6 +377,12 @@ impl OraclePolicy {
             return page.in_dialog_obstacle().unwrap_or(Action::Scroll(0.0));
         }
         while let Some(step) = recipe.get(self.next) {
+            if let (None, Some(reason)) = (&self.ambiguity, Self::ambiguous(step, page)) {
+                self.ambiguity = Some(Trouble {
+                    step: self.next,
+                    reason,
+                });
+            }
             match Self::step(step, page) {
                 Outcome::Act(action) => {
                     self.next += 1;
@@ -336,16 +394,45 @@ impl OraclePolicy {
                     if let Some(action) = page.obstacle() {
                         return action;
                     }
-                    self.next += 1;
+                    self.give_up(missing(step, page));
                     return Action::Finish;
                 }
-                Outcome::GiveUp => {
-                    self.next += 1;
+                Outcome::GiveUp(reason) => {
+                    self.give_up(reason);
                     return Action::Finish;
                 }
             }
         }
         Action::Finish
+    }
+
+    fn give_up(&mut self, reason: String) {
+        if self.trouble.is_none() {
+            self.trouble = Some(Trouble {
+                step: self.next,
+                reason,
+            });
+        }
+        self.next += 1;
+    }
+
+    /// Why a row step has more than one row to choose from, if it has.
+    fn ambiguous(step: &Step, page: &PageView) -> Option<String> {
+        let Step::ClickRow(key, look) = step else {
+            return None;
+        };
+        if matches!(look, Look::All) {
+            return None;
+        }
+        let rows = page.rows_of(key);
+        let picked = page.pick(look, rows);
+        (picked.len() > 1).then(|| {
+            format!(
+                "{} rows of \"{key}\" fit the step (each {}), so the task does not say which one to take",
+                picked.len(),
+                page.describe_look(look)
+            )
+        })
     }
 
     fn step(step: &Step, page: &PageView) -> Outcome {
@@ -360,8 +447,12 @@ impl OraclePolicy {
                 if rows.is_empty() {
                     return Outcome::Missing;
                 }
-                let Some(&row) = page.pick(look, rows).first() else {
-                    return Outcome::GiveUp;
+                let Some(&row) = page.pick(look, rows.clone()).first() else {
+                    return Outcome::GiveUp(format!(
+                        "none of the {} rows of \"{key}\" {}",
+                        rows.len(),
+                        page.describe_look(look)
+                    ));
                 };
                 found(page.usable(key, |e| e.row == Some(row)), &|e| {
                     Action::Click(e.id)
@@ -389,7 +480,9 @@ impl OraclePolicy {
             }
             Step::Type(key, field) => {
                 if page.goal(*field).is_none() {
-                    return Outcome::GiveUp;
+                    return Outcome::GiveUp(format!(
+                        "the goal field it types into \"{key}\" is not shown"
+                    ));
                 }
                 let g = (*field).min(u16::MAX as u32) as u16;
                 found(page.usable(key, |e| e.role.is_text_entry()), &|e| {
@@ -403,7 +496,9 @@ impl OraclePolicy {
             }
             Step::Select(key, field) => match page.goal(*field) {
                 Some(want) => Self::select(page, key, want),
-                None => Outcome::GiveUp,
+                None => Outcome::GiveUp(format!(
+                    "the goal field it selects in \"{key}\" is not shown"
+                )),
             },
             Step::SelectText(key, text) => Self::select(page, key, text),
             Step::Press(k) => {
@@ -430,7 +525,7 @@ impl OraclePolicy {
             }
             return match field.options.iter().position(|o| text_eq(o, want)) {
                 Some(i) => Outcome::Act(Action::Select(field.id, i.min(u16::MAX as usize) as u16)),
-                None => Outcome::GiveUp,
+                None => Outcome::GiveUp(not_an_option(key, want, field.options.iter())),
             };
         }
         let mut radios = page
@@ -441,10 +536,11 @@ impl OraclePolicy {
         if radios.peek().is_none() {
             return Outcome::Missing;
         }
+        let labels: Vec<&String> = radios.clone().map(|e| &e.label).collect();
         match radios.find(|e| text_eq(&e.label, want)) {
             Some(e) if e.usable => Outcome::Act(Action::Click(e.id)),
             Some(_) => Outcome::Missing,
-            None => Outcome::GiveUp,
+            None => Outcome::GiveUp(not_an_option(key, want, labels.into_iter())),
         }
     }
 }
@@ -455,7 +551,7 @@ impl Policy for OraclePolicy {
     }
 
     fn begin_episode(&mut self, _env: &Env) {
-        self.next = 0;
+        self.restart();
     }
 
     fn act(&mut self, env: &Env) -> Action {
@@ -467,6 +563,42 @@ impl Policy for OraclePolicy {
             .map_or(&[][..], |t| t.solution.as_slice());
         self.decide(recipe, &PageView::of(env))
     }
+}
+
+/// Why a step's element could not be used on the page shown.
+fn missing(step: &Step, page: &PageView) -> String {
+    let key = match step {
+        Step::Click(k)
+        | Step::ClickRow(k, _)
+        | Step::CheckRows(k, _)
+        | Step::Check(k)
+        | Step::Type(k, _)
+        | Step::TypeText(k, _)
+        | Step::Select(k, _)
+        | Step::SelectText(k, _) => k.as_str(),
+        Step::Press(_) => return "a key could not be pressed".into(),
+    };
+    let heading = page
+        .elements
+        .iter()
+        .find(|e| e.role == Role::Heading)
+        .map_or(String::new(), |h| {
+            format!(" (the page headed \"{}\")", h.label)
+        });
+    if page.with_key(key).next().is_some() {
+        format!("\"{key}\" is shown but cannot be used now{heading}")
+    } else {
+        format!("no element \"{key}\" is shown on this page{heading}")
+    }
+}
+
+/// `want` is not among a select's or radio group's options.
+fn not_an_option<'a>(key: &str, want: &str, options: impl Iterator<Item = &'a String>) -> String {
+    let options: Vec<&str> = options.map(String::as_str).collect();
+    format!(
+        "\"{want}\" is not among the options of \"{key}\" ({})",
+        options.join(", ")
+    )
 }
 
 // ----- Reading text as a person does -----

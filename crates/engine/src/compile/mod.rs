@@ -74,6 +74,19 @@ pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
     Compiler::new(path, text).compile(file)
 }
 
+/// The 1-based line and column where step `step` of task `task`'s recipe
+/// is written in a site file's `text` (where the task is, when the step is
+/// not written there: a composed task's steps are its parts').
+pub fn recipe_step_position(text: &str, task: usize, step: usize) -> (usize, usize) {
+    let path = [
+        Seg::Field("tasks"),
+        Seg::Index(task),
+        Seg::Field("solution"),
+        Seg::Index(step),
+    ];
+    line_col(text, Outline::of(text).span(&path).0)
+}
+
 /// A name-resolution scope: which table the current row context reads.
 #[derive(Clone, Copy)]
 struct Scope {

@@ -170,7 +170,11 @@ impl Env {
                 }
             }
             Role::Text if n.classes == "list-empty" => {
-                // Visible when no sibling row is visible.
+                // Visible when no sibling row is visible and the list says
+                // something then (a list without `empty` shows nothing).
+                if n.label.is_empty() {
+                    return false;
+                }
                 let Some(parent) = n.parent else { return false };
                 // The rows come before this node, so `refresh` has already
                 // brought their visibility up to date.

@@ -69,6 +69,12 @@ impl TrainOptions {
             None => Randomization::default(),
             Some(text) => Randomization::parse(text).map_err(|e| ("perturb", e))?,
         };
+        if self.threads == 0 {
+            return Err((
+                "threads",
+                "must be at least 1 (the policy is the same on any number of cores)".into(),
+            ));
+        }
         if !(self.lr.is_finite() && self.lr > 0.0) {
             return Err(("lr", format!("must be a positive number, got {}", self.lr)));
         }
@@ -97,4 +103,30 @@ impl TrainOptions {
             ..TrainConfig::default()
         })
     }
+}
+
+/// Refuses a behaviour-cloning run that would clone nothing, or that was
+/// given a warm start it would ignore: with `bc` and no recorded episodes,
+/// `episodes` counts the oracle episodes cloned and nothing else is done.
+/// Call it once the recorded episodes are in `config.demos`.
+pub fn check_cloning(config: &TrainConfig) -> Result<(), (&'static str, String)> {
+    if config.algo != Algo::Bc || !config.demos.is_empty() {
+        return Ok(());
+    }
+    if config.warm_start > 0 {
+        return Err((
+            "warm-start",
+            format!(
+                "has no effect with --algo bc, whose --episodes are the oracle episodes it clones; drop it, or ask for {} episodes",
+                config.episodes.saturating_add(config.warm_start)
+            ),
+        ));
+    }
+    if config.episodes == 0 {
+        return Err((
+            "episodes",
+            "is 0, so --algo bc would clone nothing and write an untrained policy; give the number of oracle episodes to clone, or --demos FILE".into(),
+        ));
+    }
+    Ok(())
 }
