@@ -45,6 +45,12 @@ pub struct SiteFile {
     /// State slots whose initial text is generated at reset (e.g. a booking code).
     #[serde(default)]
     pub generated: Vec<(String, Gen)>,
+    /// The site's own rewordings for the `relabel` perturbation: a label
+    /// (compared ignoring case) and the labels it may become, e.g.
+    /// `{"Merge pull request": ["Merge", "Squash and merge"]}`. They come
+    /// before the catalog's synonyms.
+    #[serde(default)]
+    pub rewordings: BTreeMap<String, Vec<String>>,
     /// The page an episode starts on (default: the first page).
     #[serde(default)]
     pub start: Option<String>,

@@ -692,6 +692,9 @@ pub struct Site {
     pub tasks: Vec<Task>,
     /// The built-in `error` slot.
     pub error_slot: SlotId,
+    /// The site's own rewordings for `relabel` (label, what it may become),
+    /// shared by every perturbed copy.
+    pub rewordings: std::sync::Arc<[(String, Vec<String>)]>,
 }
 
 // Element and page ids are resolved by the compiler, or made by a

@@ -240,64 +240,156 @@ pub fn check_site(
     options: &CheckOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Report, CheckError> {
-    let mut perturbations = vec![PerturbSpec::none()];
-    for &kind in &options.kinds {
-        let mut spec = PerturbSpec::none();
-        spec.set(kind, options.severity);
-        perturbations.push(spec);
+    let mut checker = Checker::new(site.clone(), text.map(str::to_string), options.clone());
+    while !checker.advance(1)? {
+        let (done, total) = checker.progress();
+        progress(done, total);
     }
-    let total = site.tasks.len() as u64 * perturbations.len() as u64 * options.seeds;
-    let mut done = 0;
-    let mut report = Report {
-        site: site.name.clone(),
-        tasks: site.tasks.iter().map(|t| t.name.clone()).collect(),
-        seeds: options.seeds,
-        cells: Vec::new(),
-        findings: Vec::new(),
-    };
-    for (t, task) in site.tasks.iter().enumerate() {
-        for spec in &perturbations {
-            let label = spec_label(spec);
-            let mut cell = Cell {
-                task: task.name.clone(),
-                perturbation: label.clone(),
-                episodes: 0,
-                solved: 0,
-                findings: 0,
-            };
-            let mut kept = [0usize; 4];
-            let mut env = open(site, t, spec)?;
-            let mut twin = open(site, t, spec)?;
-            for i in 0..options.seeds {
-                let seed = options.first_seed.wrapping_add(i);
-                let (solved, found) = play(&mut env, &mut twin, seed);
-                cell.episodes += 1;
-                cell.solved += u64::from(solved);
-                cell.findings += found.len() as u64;
-                for (stage, step, message) in found {
-                    let Some(slot) = kept.get_mut(stage as usize) else {
-                        continue;
-                    };
-                    if *slot >= options.keep {
-                        continue;
-                    }
-                    *slot += 1;
-                    report.findings.push(Finding {
-                        stage,
-                        task: task.name.clone(),
-                        perturbation: label.clone(),
-                        seed,
-                        step: step.map(|index| recipe_step(task, t, index, text)),
-                        message,
-                    });
-                }
-                done += 1;
-                progress(done, total);
-            }
-            report.cells.push(cell);
+    let (done, total) = checker.progress();
+    if total > 0 {
+        progress(done, total);
+    }
+    Ok(checker.into_report())
+}
+
+/// A check played a few episodes at a time, for a caller that must stay
+/// responsive between them (the page's worker): [`Checker::advance`] plays
+/// some, [`Checker::progress`] says how far it is.
+pub struct Checker {
+    site: Arc<Site>,
+    text: Option<String>,
+    options: CheckOptions,
+    /// Unperturbed, then each kind alone.
+    perturbations: Vec<PerturbSpec>,
+    /// The cell being played: task `cell / perturbations`, perturbation `cell % perturbations`.
+    cell: usize,
+    /// The next seed's index in the cell.
+    seed: u64,
+    /// The environment and its twin for the cell being played.
+    envs: Option<(Env, Env)>,
+    /// Findings kept in the cell so far, per stage.
+    kept: [usize; 4],
+    done: u64,
+    total: u64,
+    report: Report,
+}
+
+impl Checker {
+    /// A check of `site` (compiled from `text`, when given) not yet begun.
+    pub fn new(site: Arc<Site>, text: Option<String>, options: CheckOptions) -> Checker {
+        let mut perturbations = vec![PerturbSpec::none()];
+        for &kind in &options.kinds {
+            let mut spec = PerturbSpec::none();
+            spec.set(kind, options.severity);
+            perturbations.push(spec);
+        }
+        let total = site.tasks.len() as u64 * perturbations.len() as u64 * options.seeds;
+        let report = Report {
+            site: site.name.clone(),
+            tasks: site.tasks.iter().map(|t| t.name.clone()).collect(),
+            seeds: options.seeds,
+            cells: Vec::new(),
+            findings: Vec::new(),
+        };
+        Checker {
+            site,
+            text,
+            options,
+            perturbations,
+            cell: 0,
+            seed: 0,
+            envs: None,
+            kept: [0; 4],
+            done: 0,
+            total,
+            report,
         }
     }
-    Ok(report)
+
+    /// Episodes played, of how many.
+    pub fn progress(&self) -> (u64, u64) {
+        (self.done, self.total)
+    }
+
+    /// Plays up to `episodes` more episodes; whether every one is played.
+    pub fn advance(&mut self, episodes: u64) -> Result<bool, CheckError> {
+        let per_task = self.perturbations.len();
+        let cells = self.site.tasks.len() * per_task;
+        let mut left = episodes;
+        while self.cell < cells && self.options.seeds > 0 {
+            if left == 0 {
+                return Ok(false);
+            }
+            let (t, p) = (self.cell / per_task, self.cell % per_task);
+            if self.envs.is_none() {
+                let spec = self.perturbations.get(p).cloned().unwrap_or_default();
+                self.envs = Some((open(&self.site, t, &spec)?, open(&self.site, t, &spec)?));
+                self.kept = [0; 4];
+                self.report.cells.push(Cell {
+                    task: self.report.tasks.get(t).cloned().unwrap_or_default(),
+                    perturbation: spec_label(&spec),
+                    episodes: 0,
+                    solved: 0,
+                    findings: 0,
+                });
+            }
+            let seed = self.options.first_seed.wrapping_add(self.seed);
+            let Some((env, twin)) = self.envs.as_mut() else {
+                continue;
+            };
+            let (solved, found) = play(env, twin, seed);
+            self.record(t, seed, solved, found);
+            self.done += 1;
+            left -= 1;
+            self.seed += 1;
+            if self.seed >= self.options.seeds {
+                self.seed = 0;
+                self.cell += 1;
+                self.envs = None;
+            }
+        }
+        Ok(true)
+    }
+
+    fn record(&mut self, t: usize, seed: u64, solved: bool, found: Found) {
+        let Some(cell) = self.report.cells.last_mut() else {
+            return;
+        };
+        cell.episodes += 1;
+        cell.solved += u64::from(solved);
+        cell.findings += found.len() as u64;
+        let perturbation = cell.perturbation.clone();
+        let Some(task) = self.site.tasks.get(t) else {
+            return;
+        };
+        for (stage, step, message) in found {
+            let Some(slot) = self.kept.get_mut(stage as usize) else {
+                continue;
+            };
+            if *slot >= self.options.keep {
+                continue;
+            }
+            *slot += 1;
+            self.report.findings.push(Finding {
+                stage,
+                task: task.name.clone(),
+                perturbation: perturbation.clone(),
+                seed,
+                step: step.map(|index| recipe_step(task, t, index, self.text.as_deref())),
+                message,
+            });
+        }
+    }
+
+    /// The report so far (whole once [`Checker::advance`] has said so).
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The report.
+    pub fn into_report(self) -> Report {
+        self.report
+    }
 }
 
 /// `none`, or the spec as `--perturb` writes it.
@@ -478,5 +570,22 @@ mod tests {
         assert!(report.passed(), "{}", report.to_text());
         assert_eq!(calls, report.episodes());
         assert_eq!(report.episodes(), 4 * 2 * report.tasks.len() as u64);
+    }
+
+    #[test]
+    fn a_check_in_slices_is_the_check_in_one_go() {
+        let (_, path, text) = wobble_engine::builtin::SITE_FILES[2];
+        let whole = check_text(path, text, &quick(), &mut |_, _| {}).unwrap();
+        let site = Arc::new(load_site(path, text).unwrap());
+        let mut sliced = Checker::new(site, Some(text.to_string()), quick());
+        let mut rounds = 0;
+        while !sliced.advance(3).unwrap() {
+            rounds += 1;
+            let (done, total) = sliced.progress();
+            assert_eq!(done, 3 * rounds);
+            assert!(done < total);
+        }
+        assert_eq!(sliced.progress().0, sliced.progress().1);
+        assert_eq!(sliced.into_report(), whole);
     }
 }

@@ -366,6 +366,7 @@ impl<'a> Compiler<'a> {
         }
         self.context.clear();
         self.at.clear();
+        let rewordings = self.rewordings(&file.rewordings)?;
         let start = match &file.start {
             None => PageId(0),
             Some(id) => self.page(id, false)?,
@@ -402,7 +403,51 @@ impl<'a> Compiler<'a> {
             elems: self.elems,
             tasks,
             error_slot,
+            rewordings: rewordings.into(),
         })
+    }
+
+    /// Checks the site's own rewordings: each names a label and at least
+    /// one other wording of it.
+    fn rewordings(
+        &self,
+        given: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Vec<(String, Vec<String>)>, SiteError> {
+        let mut out = Vec::new();
+        for (label, options) in given {
+            let here = [Seg::Field("rewordings"), Seg::Key(label.clone())];
+            if label.trim().is_empty() {
+                return Err(self.err_in(
+                    &here,
+                    "",
+                    "a rewording names an empty label; expected the label it rewords".into(),
+                ));
+            }
+            let fresh: Vec<String> = options
+                .iter()
+                .filter(|o| !o.trim().is_empty() && !o.trim().eq_ignore_ascii_case(label.trim()))
+                .cloned()
+                .collect();
+            if fresh.len() != options.len() || fresh.is_empty() {
+                return Err(self.err_in(
+                    &here,
+                    label,
+                    format!("the rewordings of \"{label}\" must be one or more labels, none empty and none the label itself"),
+                ));
+            }
+            out.push((label.trim().to_string(), fresh));
+        }
+        Ok(out)
+    }
+
+    /// How many different items the list `list` holds (what `Unique` can draw).
+    fn distinct_items(&self, list: u32) -> usize {
+        let items = self.list_items.get(list as usize).map_or(&[][..], |l| l);
+        items
+            .iter()
+            .enumerate()
+            .filter(|(i, item)| !items.iter().take(*i).any(|x| x == *item))
+            .count()
     }
 
     fn find_button(&self, elems: &[ElemId], key: &str) -> Option<ElemId> {

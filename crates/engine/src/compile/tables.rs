@@ -116,12 +116,7 @@ impl Compiler<'_> {
                     continue;
                 };
                 rows += u64::from(*most);
-                let items = self.list_items.get(*list as usize).map_or(&[][..], |l| l);
-                let distinct = items
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, item)| !items.iter().take(*i).any(|x| x == *item))
-                    .count() as u64;
+                let distinct = self.distinct_items(*list) as u64;
                 let free = distinct.saturating_sub(except.len() as u64);
                 if free < capacity {
                     capacity = free;

@@ -156,6 +156,15 @@ impl Compiler<'_> {
                 return Err(self.err(name, format!("goal field \"{name}\" is defined twice")));
             }
             let gen = self.gen(g, goal_scope, false)?;
+            if let Gen::Unique { list, except } = &gen {
+                let distinct = self.distinct_items(*list);
+                if distinct <= except.len() {
+                    return Err(self.err(
+                        name,
+                        format!("goal field \"{name}\" is drawn with Unique from a list of {distinct} distinct items, all of which the {} goal fields in `except` may take; add items to the list", except.len()),
+                    ));
+                }
+            }
             goal.push(gen);
             self.goal_fields.push(name.clone());
         }

@@ -43,7 +43,9 @@ pub struct Palette {
 pub struct Catalog {
     /// Whole-label synonyms (keys compared ignoring case).
     pub labels: BTreeMap<String, Vec<String>>,
-    /// One-word synonyms.
+    /// One-word synonyms of verbs, replacing a label's first word only.
+    pub verbs: BTreeMap<String, Vec<String>>,
+    /// One-word synonyms of nouns, replacing a word anywhere in a label.
     pub words: BTreeMap<String, Vec<String>>,
     /// Labels of distractor buttons and links.
     pub distractors: Vec<String>,
@@ -90,7 +92,8 @@ pub fn catalog() -> Result<&'static Catalog, String> {
 
 impl Catalog {
     /// Rewordings of a label: whole-label synonyms, else the label with one
-    /// word replaced; `None` when there are none.
+    /// word replaced (a verb as its first word, a noun anywhere); `None`
+    /// when there are none.
     pub fn synonyms(&self, label: &str) -> Option<Vec<String>> {
         let trimmed = label.trim();
         if let Some((_, options)) = self
@@ -105,7 +108,9 @@ impl Catalog {
         let words: Vec<&str> = trimmed.split(' ').collect();
         let mut out = Vec::new();
         for (i, word) in words.iter().enumerate() {
-            let Some(options) = self.words.get(&word.to_lowercase()) else {
+            let lower = word.to_lowercase();
+            let verb = if i == 0 { self.verbs.get(&lower) } else { None };
+            let Some(options) = verb.or_else(|| self.words.get(&lower)) else {
                 continue;
             };
             for option in options {

@@ -307,6 +307,12 @@ mod tests {
         assert!(data.synonyms("Search flights").is_some());
         assert!(data.synonyms("search FLIGHTS").is_some());
         assert!(data.synonyms("Zyxw").is_none());
+        // Verbs are replaced as a label's first word only; nouns anywhere.
+        let back = data.synonyms("Back to prescriptions").unwrap_or_default();
+        assert_eq!(back, vec!["Return to prescriptions".to_string()]);
+        assert!(data.synonyms("Go back").is_none());
+        let options = data.synonyms("Your flights").unwrap_or_default();
+        assert!(options.contains(&"Your trips".to_string()), "{options:?}");
         assert!(!data.distractors.is_empty());
     }
 

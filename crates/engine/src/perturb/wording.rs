@@ -31,7 +31,7 @@ impl Transform<'_> {
             if !relabelable || label.trim().is_empty() || self.clashes(label) {
                 continue;
             }
-            if self.data.synonyms(label).is_some() {
+            if self.rewordings(label).is_some() {
                 candidates.push((e, place.page));
             }
         }
@@ -40,7 +40,7 @@ impl Transform<'_> {
             let i = self.rng.below(candidates.len() as u64) as usize;
             let (e, page) = candidates.swap_remove(i);
             let old = self.site.elem(e).label.literal().unwrap_or("").to_string();
-            let Some(options) = self.data.synonyms(&old) else {
+            let Some(options) = self.rewordings(&old) else {
                 continue;
             };
             let fresh: Vec<String> = options
@@ -60,6 +60,20 @@ impl Transform<'_> {
                 Some(page),
                 key,
             );
+        }
+    }
+
+    /// The labels `label` may become: the site's own rewordings first, then
+    /// the catalog's synonyms.
+    fn rewordings(&self, label: &str) -> Option<Vec<String>> {
+        let own = self
+            .site
+            .rewordings
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case(label.trim()));
+        match own {
+            Some((_, options)) => Some(options.clone()),
+            None => self.data.synonyms(label),
         }
     }
 
