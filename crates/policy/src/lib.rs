@@ -27,6 +27,7 @@
 
 mod eval;
 pub mod learned;
+pub mod link_text;
 pub mod matrix;
 mod numerals;
 mod oracle;
