@@ -146,3 +146,45 @@ test('what is typed survives a reload', async (t) => {
     assert.equal(await page.locator('#wobble-editor-text').inputValue(), TINY_BROKEN);
   });
 });
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 1024, height: 700 },
+  { width: 390, height: 844 },
+]) {
+  test(`at ${viewport.width}×${viewport.height} the editor fits the window and, when there is room, sits beside the site`, async (t) => {
+    await play(
+      t,
+      '?site=airline',
+      async (page) => {
+        await page.click('#wobble-edit-site');
+        await waitForState(page, 'ok');
+        await page.waitForTimeout(200);
+        const boxes = await page.evaluate(() => {
+          const box = (s) => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width };
+          };
+          return {
+            editor: box('#wobble-editor'),
+            text: box('#wobble-editor-text'),
+            site: box('#wobble-site'),
+            wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            window: [document.documentElement.clientWidth, window.innerHeight],
+          };
+        });
+        assert.ok(boxes.wide <= 0, `the page is ${boxes.wide}px wider than the window`);
+        assert.ok(boxes.editor.left >= 0 && boxes.editor.right <= boxes.window[0] + 0.5, JSON.stringify(boxes.editor));
+        assert.ok(boxes.text.width >= 280, `the text area is ${boxes.text.width}px wide`);
+        if (viewport.width >= 981) {
+          // Side by side, both on screen: typing shows its effect without scrolling.
+          assert.ok(boxes.editor.right <= boxes.site.left, `${JSON.stringify(boxes.editor)} then ${JSON.stringify(boxes.site)}`);
+          assert.ok(boxes.site.top >= 0 && boxes.site.top < boxes.window[1] / 2, JSON.stringify(boxes.site));
+          assert.ok(boxes.text.top >= 0 && boxes.text.top < boxes.window[1] / 2, JSON.stringify(boxes.text));
+        }
+        await page.screenshot({ path: `${SCREENSHOTS}editor-${viewport.width}x${viewport.height}.png` });
+      },
+      { contextOptions: { viewport } },
+    );
+  });
+}
