@@ -38,7 +38,14 @@ pub struct Query {
     /// `#policy=` in the fragment: a policy's link text (kept out of the query, so that it
     /// never reaches the server).
     pub policy_link: Option<String>,
+    /// `#site=` in the fragment: a site file's link text (out of the query, like a policy).
+    pub site_link: Option<String>,
+    /// The site editor's text from this browser's last visit (local storage, not the link).
+    pub draft: Option<String>,
 }
+
+/// The local storage key of the site editor's text.
+pub const DRAFT_KEY: &str = "wobble.site-draft.v1";
 
 /// Everything the link keeps: the episode, who plays it and how fast.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +73,9 @@ pub fn read_query() -> Query {
     let Ok(params) = UrlSearchParams::new_with_str(&search) else {
         return Query::default();
     };
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
     Query {
         site: params.get("site"),
         task: params.get("task"),
@@ -76,19 +86,36 @@ pub fn read_query() -> Query {
         lesson: params.get("lesson"),
         presenter: params.get("presenter"),
         fault: params.get("fault"),
-        policy_link: web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .and_then(|hash| fragment_policy(&hash)),
+        policy_link: fragment_part(&hash, "policy"),
+        site_link: fragment_part(&hash, "site"),
+        draft: read_draft(),
     }
 }
 
-/// The `policy=` part of a URL fragment (`#policy=TEXT`, possibly among other `&`-separated
-/// parts), if there is one.
-pub fn fragment_policy(hash: &str) -> Option<String> {
+/// The `NAME=` part of a URL fragment (`#policy=TEXT`, `#site=TEXT`, possibly among other
+/// `&`-separated parts), if there is one.
+pub fn fragment_part(hash: &str, name: &str) -> Option<String> {
     hash.trim_start_matches('#')
         .split('&')
-        .find_map(|part| part.strip_prefix("policy="))
+        .find_map(|part| part.strip_prefix(name)?.strip_prefix('='))
         .map(str::to_string)
+}
+
+/// The site editor's text kept in local storage, if any.
+fn read_draft() -> Option<String> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.get_item(DRAFT_KEY).ok()?.filter(|t| !t.is_empty())
+}
+
+/// Keeps the site editor's text in local storage (a browser that refuses keeps it in the page
+/// only, which is all it can do).
+pub fn write_draft(text: &str) {
+    if !cfg!(target_arch = "wasm32") || text.is_empty() {
+        return;
+    }
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(DRAFT_KEY, text);
+    }
 }
 
 /// The address of this page that plays a policy: its link text in the fragment.
@@ -97,6 +124,16 @@ pub fn policy_address(text: &str) -> Option<String> {
     let origin = location.origin().ok()?;
     let path = location.pathname().ok()?;
     Some(format!("{origin}{path}#policy={text}"))
+}
+
+/// The address of this page, with its current query, that opens a site: its link text in the
+/// fragment.
+pub fn site_address(text: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let origin = location.origin().ok()?;
+    let path = location.pathname().ok()?;
+    let search = location.search().ok()?;
+    Some(format!("{origin}{path}{search}#site={text}"))
 }
 
 /// Replaces the current history entry's query with this link's.
@@ -161,16 +198,20 @@ mod tests {
 
     #[test]
     fn a_policy_is_read_from_the_fragment_only_under_its_name() {
-        assert_eq!(
-            fragment_policy("#policy=wp1.abc").as_deref(),
-            Some("wp1.abc")
-        );
-        assert_eq!(
-            fragment_policy("#x=1&policy=wp1.a-_").as_deref(),
-            Some("wp1.a-_")
-        );
-        assert_eq!(fragment_policy("#wobble-site"), None);
-        assert_eq!(fragment_policy(""), None);
+        let policy = |hash| fragment_part(hash, "policy");
+        assert_eq!(policy("#policy=wp1.abc").as_deref(), Some("wp1.abc"));
+        assert_eq!(policy("#x=1&policy=wp1.a-_").as_deref(), Some("wp1.a-_"));
+        assert_eq!(policy("#wobble-site"), None);
+        assert_eq!(policy(""), None);
+        assert_eq!(policy("#policyx=1"), None);
+    }
+
+    #[test]
+    fn a_site_is_read_from_its_own_part_of_the_fragment() {
+        let hash = "#site=ws1.abc&policy=wp1.xyz";
+        assert_eq!(fragment_part(hash, "site").as_deref(), Some("ws1.abc"));
+        assert_eq!(fragment_part(hash, "policy").as_deref(), Some("wp1.xyz"));
+        assert_eq!(fragment_part("#wobble-site", "site"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod agent_panel;
 pub mod changes;
 pub mod charts;
 pub mod controls;
+pub mod editor;
 pub mod header;
 pub mod inspector;
 pub mod lessons;

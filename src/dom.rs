@@ -1,5 +1,5 @@
 //! Small pieces of browser glue for the agent player: a cancellable timeout, a millisecond clock,
-//! and reading the text of a file a person picked. Outside a browser (native builds and tests) the
+//! reading the text of a file a person picked, and offering text as a file download. Outside a browser (native builds and tests) the
 //! timer never fires, the clock reads 0 and no file can be picked.
 
 use std::cell::Cell;
@@ -117,4 +117,27 @@ pub fn read_picked_file(
         }
     });
     let _ = file.text().then(&ok, &err);
+}
+
+/// Offers `text` as a file download named `name`, of the MIME type `mime`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |_| "the download could not be started".to_string();
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "no link element".to_string())?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

@@ -36,7 +36,9 @@ use components::perturb_panel::PerturbPanel;
 use components::site_view::SiteView;
 use components::task_panel::TaskPanel;
 use components::timeline::TimelinePanel;
-use session::{AgentChange, Change, ExternalChange, PlayChange, ReplayChange, Session};
+use session::{
+    AgentChange, Change, EditorChange, ExternalChange, PlayChange, ReplayChange, Session,
+};
 use wobble_engine::perturb::Kind;
 use yew::prelude::*;
 
@@ -123,6 +125,9 @@ fn App() -> Html {
     let onreplay = relay(&session, |()| ReplayChange::Start);
     let onimport = relay(&session, ReplayChange::Import);
     let onopensite = relay(&session, PlayChange::OpenSiteFile);
+    let onedit = relay(&session, |()| EditorChange::Open);
+    let oneditor = relay(&session, |change: EditorChange| change);
+    let editing = session.editor.open;
     let onfinish = relay(&session, |()| {
         PlayChange::Act(wobble_engine::Action::Finish)
     });
@@ -158,7 +163,7 @@ fn App() -> Html {
     };
 
     html! {
-        <div class={classes!("app", session.presenter.then_some("presenter"))}>
+        <div class={classes!("app", session.presenter.then_some("presenter"), editing.then_some("editing"))}>
             <a class="skip-link" href="#wobble-site" onclick={Callback::from(|e: MouseEvent| {
                 if components::site_view::focus_site() {
                     e.prevent_default();
@@ -183,12 +188,19 @@ fn App() -> Html {
                             agent_playing={session.agent_drives() && replay.is_live()} />
                     }
                     <Controls selection={play.selection.clone()} sites={play.sites.clone()} tasks={play.tasks.clone()}
-                        {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite} />
+                        {onchoosesite} {onchoosetask} {onchooseseed} onnewepisode={onnewepisode.clone()} {onrestart} {onopensite}
+                        {onedit} {editing} />
                     <components::train_panel::TrainPanel selection={play.selection.clone()} site_file={play.opened_file.clone()}
                         onplay={onplaysaved} {onlibrary}
                         order={session.training} yours={session.yours.clone()} linked={session.linked.clone()} />
                 </aside>
                 <section class="stage">
+                    <div class="workbench">
+                    if editing {
+                        // The "Check" button stays disabled until a checker is passed as `oncheck`.
+                        <components::editor::SiteEditor editor={session.editor.clone()} site={play.selection.site.clone()}
+                            onchange={oneditor} />
+                    }
                     { match &shown {
                         Some(scene) => html! {
                             <SiteView scene={scene.clone()} episode={play.episode} {onact} {onnewepisode}
@@ -202,6 +214,7 @@ fn App() -> Html {
                             </div>
                         },
                     } }
+                    </div>
                     <div class="below-stage">
                         <TimelinePanel timeline={play.timeline.clone()} viewing={replay.view.as_ref().map(|v| v.0)}
                             {onscrub} {onlive} {onreplay} {onimport} />

@@ -1,5 +1,5 @@
 //! The play screen's state: one [`Session`] changed only through named [`Change`]s, composed of
-//! four parts that each own their state and their messages:
+//! five parts that each own their state and their messages:
 //!
 //! - [`play`]: the live episode — the site, task, seed and perturbations picked (what the URL
 //!   shows), the engine environment, its recorder, and the scene and timeline drawn from it. A
@@ -9,6 +9,8 @@
 //!   [`Session::next_tick`] says so.
 //! - [`replay`]: looking back at the episode — the step shown, replaying it, importing an episode
 //!   file ([`ReplayChange`]).
+//! - [`editor`]: the site editor's draft — the text typed, the compiler's verdict on it; a
+//!   draft that compiles becomes the opened site ([`EditorChange`]).
 //! - [`external`]: `window.wobble` — an outside script's calls in the agent protocol's terms and the
 //!   answers waiting to be handed back ([`ExternalChange`]).
 //!
@@ -28,6 +30,7 @@
 //! blank screen.
 
 mod agent_loop;
+mod editor;
 mod external;
 mod link;
 mod play;
@@ -44,6 +47,9 @@ use crate::player::Inspect;
 pub use agent_loop::{
     AgentChange, AgentLoop, Before, Cursor, Stats, Trail, TRAIL_BLOCK, TRAIL_BLOCKS,
 };
+#[cfg(test)]
+pub use editor::copy_of;
+pub use editor::{copy_name, Editor, EditorChange};
 pub use external::{External, ExternalCall, ExternalChange};
 pub use play::{Play, PlayChange, Selection, Timeline};
 pub use replay::{Replay, ReplayChange};
@@ -85,6 +91,8 @@ pub enum Change {
     Replay(ReplayChange),
     /// An outside script's call through `window.wobble`, or its answers.
     External(ExternalChange),
+    /// The site editor.
+    Editor(EditorChange),
     /// Hide the notice at this index.
     Dismiss(usize),
     /// Show this lesson step (from 0), or close the lessons.
@@ -125,6 +133,12 @@ impl From<ReplayChange> for Change {
     }
 }
 
+impl From<EditorChange> for Change {
+    fn from(change: EditorChange) -> Change {
+        Change::Editor(change)
+    }
+}
+
 impl From<ExternalChange> for Change {
     fn from(change: ExternalChange) -> Change {
         Change::External(change)
@@ -142,6 +156,8 @@ pub struct Session {
     pub replay: Replay,
     /// The outside script's step on its way and the answers to its calls.
     pub external: External,
+    /// The site editor's draft.
+    pub editor: Editor,
     /// Messages for the person.
     pub notices: Vec<Notice>,
     /// The lesson step shown (from 0), if the lessons are open.
@@ -242,6 +258,7 @@ impl Session {
             Change::Agent(change) => self.agent_change(change),
             Change::Replay(change) => self.replay_change(change),
             Change::External(change) => self.external_change(change),
+            Change::Editor(change) => self.editor_change(change),
             Change::Dismiss(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);

@@ -29,6 +29,11 @@ pub struct ControlsProps {
     pub onrestart: Callback<()>,
     /// A site file was picked: its name and text, or why it could not be read.
     pub onopensite: Callback<Result<(String, String), String>>,
+    /// Opens the site editor.
+    pub onedit: Callback<()>,
+    /// Whether the site editor is open.
+    #[prop_or_default]
+    pub editing: bool,
 }
 
 /// Site, task and seed pickers with "New episode" and "Restart".
@@ -42,6 +47,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
     let onnew = props.onnewepisode.reform(|_: MouseEvent| ());
     let onrestart = props.onrestart.reform(|_: MouseEvent| ());
+    let onedit = props.onedit.reform(|_: MouseEvent| ());
     let onopen = {
         let then = props.onopensite.clone();
         Callback::from(move |e: Event| {
@@ -72,9 +78,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
             <p class="hint">{"The seed decides the goal and the data. The link in the address bar brings you back to this exact episode."}</p>
             <div class="site-file">
-                <label class="button button-small file-button" for="wobble-site-file">{"Open a site file…"}</label>
+                <span class="site-file-buttons">
+                    <button type="button" class="button button-small" id="wobble-edit-site" onclick={onedit}
+                        disabled={props.editing} aria-pressed={props.editing.to_string()}>{"Edit the site"}</button>
+                    <label class="button button-small file-button" for="wobble-site-file">{"Open a site file…"}</label>
+                </span>
                 <input type="file" id="wobble-site-file" class="visually-hidden" accept=".ron,text/plain" onchange={onopen} />
-                <span class="hint">{"Play a site you wrote (sites/README.md). It stays until the page is closed; links do not carry it."}</span>
+                <span class="hint">{"Change a site beside it as you watch, or play one you wrote (sites/README.md). The editor's Link button puts the site in a link."}</span>
             </div>
         </section>
     }

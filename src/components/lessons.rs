@@ -1,8 +1,12 @@
-//! Guided lessons for workshops: six short steps, from watching a random agent to comparing a
-//! plain and a randomized policy under a perturbation.
+//! Guided lessons for workshops, in two parts: six short steps from watching a random agent to
+//! comparing a plain and a randomized policy under a perturbation ("Break an agent"), and four
+//! that use the site editor: copy a site, let the trained agent play it, change one word, retrain
+//! ("Edit a site").
 //!
-//! The panel opens from the header's "Lessons" button and shows one step at a time: a title, two
-//! to four sentences, "N of 6", Back and Next, and Close (or Escape). While a step is shown, the
+//! The panel opens from the header's "Lessons" button and shows one step at a time: the two
+//! lessons as tabs, a title, two to four sentences, "N of M" within its lesson, Back and Next,
+//! and Close (or Escape). Steps are numbered through both lessons (the link's `lesson=7` is the
+//! first step of the second). While a step is shown, the
 //! controls it talks about get the `wb-lesson-target` class (an outline), found by their ids, and
 //! the first of them is scrolled into view; the card then sits in a corner where it covers none
 //! of them ([`placement`]). Every step has a "Do it for me" button, which reports the session's
@@ -12,7 +16,7 @@
 mod placement;
 
 use crate::player::{PolicyChoice, Speed};
-use crate::session::{AgentChange, Change, PlayChange, DEFAULT_SITE};
+use crate::session::{copy_name, AgentChange, Change, EditorChange, PlayChange, DEFAULT_SITE};
 use placement::{free_corner, viewport, Corner, Rect};
 use wobble_engine::perturb::Kind;
 use yew::prelude::*;
@@ -32,8 +36,20 @@ struct Step {
     setup: Option<fn(&str) -> Vec<Change>>,
 }
 
-/// How many steps there are.
-pub const STEP_COUNT: usize = 6;
+/// How many steps there are, in both lessons.
+pub const STEP_COUNT: usize = 10;
+
+/// The lessons: a name and the range of their steps in [`STEPS`].
+const LESSONS: [(&str, std::ops::Range<usize>); 2] =
+    [("Break an agent", 0..6), ("Edit a site", 6..STEP_COUNT)];
+
+/// The shipped site the editing lesson copies, and the change it makes: a word the pretrained
+/// airline agent relies on, which a person reads the same way.
+const EDIT_SITE: &str = DEFAULT_SITE;
+/// The text the editing lesson changes in its copy.
+pub const EDIT_FIND: &str = "label: \"From\"";
+/// What it becomes.
+pub const EDIT_WITH: &str = "label: \"Origin\"";
 
 /// The perturbation the randomized agent of step 5 trains under, and step 6 compares under.
 pub const TRAINED_ON: (Kind, u8) = (Kind::Relabel, 3);
@@ -44,7 +60,7 @@ const COMPARE_TEXT: &str = "The bars compare the two agents on 100 unseen flight
     Now switch relabel off and pop-ups (popup:3) on, a change neither agent trained on: there the randomized one has no lead, and is often worse. \
     Randomization teaches the changes it was shown, not robustness in general.";
 
-/// The six steps.
+/// The steps of both lessons.
 const STEPS: [Step; STEP_COUNT] = [
     Step {
         title: "Watch a random agent",
@@ -94,7 +110,82 @@ const STEPS: [Step; STEP_COUNT] = [
         targets: &["#wobble-compare", "#wobble-compare-status", "#wobble-compare-hint", "#wobble-stats"],
         setup: Some(compare),
     },
+    Step {
+        title: "Copy a site",
+        text: "Sites are data files, and the editor beside the site changes one while you watch. \
+               \"Do it for me\" opens the editor with a copy of the airline, my-airline, listed beside the original: \
+               every edit is compiled at once, a mistake is shown with its line and column, and the site redraws.",
+        targets: &["#wobble-editor-copy", "#wobble-editor-text"],
+        setup: Some(copy_airline),
+    },
+    Step {
+        title: "Let the trained agent play it",
+        text: "\"Do it for me\" lets the pretrained airline agent play your copy at turbo speed. \
+               Nothing has changed yet, so it books nearly every flight: let its counter pass a few dozen episodes.",
+        targets: &["#wobble-policy-select", "#wobble-stats"],
+        setup: Some(watch_copy),
+    },
+    Step {
+        title: "Change one word",
+        text: "In the editor, find label: \"From\" on the search page and make it label: \"Origin\". \
+               A person reads the form the same way, but the agent learned the word, not the idea: \
+               its counter falls to about a third, with the figure from before your edit beside it.",
+        targets: &["#wobble-editor-text", "#wobble-stats"],
+        setup: Some(change_one_word),
+    },
+    Step {
+        title: "Retrain on your change",
+        text: "\"Do it for me\" trains a new agent on your edited copy, as the training panel does for any site. \
+               When it is saved, press Play on it: it books flights under \"Origin\" again. \
+               It learned your site, not the concept: your next edit can break it just the same.",
+        targets: &["#wobble-train-start", "#wobble-train-status"],
+        setup: Some(retrain_copy),
+    },
 ];
+
+/// Step 7: a copy of the airline in the editor (and on the stage).
+fn copy_airline(_site: &str) -> Vec<Change> {
+    vec![Change::Editor(EditorChange::EditCopy(
+        EDIT_SITE.to_string(),
+    ))]
+}
+
+/// The changes that put the copy on the stage, unless it is there.
+fn on_the_copy(site: &str) -> Vec<Change> {
+    if site == copy_name(EDIT_SITE) {
+        Vec::new()
+    } else {
+        copy_airline(site)
+    }
+}
+
+/// Step 8: the pretrained airline agent plays the copy at turbo speed.
+fn watch_copy(site: &str) -> Vec<Change> {
+    let mut changes = on_the_copy(site);
+    changes.push(Change::Play(PlayChange::ClearPerturbations));
+    changes.push(Change::Agent(AgentChange::ChoosePolicy(
+        PolicyChoice::Airline,
+    )));
+    changes.push(Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo)));
+    changes
+}
+
+/// Step 9: the one-word change, made in the editor's text.
+fn change_one_word(site: &str) -> Vec<Change> {
+    let mut changes = on_the_copy(site);
+    changes.push(Change::Editor(EditorChange::Replace {
+        find: EDIT_FIND.to_string(),
+        with: EDIT_WITH.to_string(),
+    }));
+    changes
+}
+
+/// Step 10: a run with the training panel's defaults on the edited copy.
+fn retrain_copy(site: &str) -> Vec<Change> {
+    let mut changes = on_the_copy(site);
+    changes.push(Change::Train { randomize: false });
+    changes
+}
 
 /// Step 1: the random agent plays at turbo speed, so that its counter shows a figure within
 /// seconds (on the default site unless a site suited to it is open).
@@ -243,6 +334,11 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         return html! {};
     };
     let current = &STEPS[index];
+    let (lesson, range) = LESSONS
+        .iter()
+        .position(|(_, r)| r.contains(&index))
+        .and_then(|l| LESSONS.get(l).map(|(_, r)| (l, r.clone())))
+        .unwrap_or((0, 0..STEP_COUNT));
     let go = |to: usize| {
         props
             .onchange
@@ -272,20 +368,27 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         <section class={classes!("card", "lessons", corner.class())} id="wobble-lessons" role="dialog" aria-labelledby="wobble-lesson-title"
             tabindex="-1" ref={panel} {onkeydown} data-step={(index + 1).to_string()}>
             <div class="card-title-row">
-                <span class="lesson-count" id="wobble-lesson-count">{ format!("{} of {}", index + 1, STEPS.len()) }</span>
+                <span class="lesson-tabs" role="group" aria-label="Lessons">
+                    { for LESSONS.iter().enumerate().map(|(i, (name, r))| html! {
+                        <button type="button" class={classes!("lesson-tab", (i == lesson).then_some("lesson-tab-current"))}
+                            id={format!("wobble-lesson-tab-{}", i + 1)} aria-pressed={(i == lesson).to_string()}
+                            onclick={go(r.start)}>{ *name }</button>
+                    }) }
+                </span>
+                <span class="lesson-count" id="wobble-lesson-count">{ format!("{} of {}", index - range.start + 1, range.len()) }</span>
                 <button type="button" class="button button-small" id="wobble-lesson-close"
                     aria-label="Close the lessons" onclick={onclose}>{"Close"}</button>
             </div>
             <h2 class="card-title" id="wobble-lesson-title">{ current.title }</h2>
             <p class="lesson-text" id="wobble-lesson-text">{ current.text }</p>
             <div class="button-row lesson-buttons">
-                <button type="button" class="button" id="wobble-lesson-back" disabled={index == 0}
-                    onclick={go(index.saturating_sub(1))}>{"Back"}</button>
+                <button type="button" class="button" id="wobble-lesson-back" disabled={index == range.start}
+                    onclick={go(index.saturating_sub(1).max(range.start))}>{"Back"}</button>
                 if let Some(ondo) = ondo {
                     <button type="button" class="button" id="wobble-lesson-do" onclick={ondo}>{"Do it for me"}</button>
                 }
                 <button type="button" class="button button-primary" id="wobble-lesson-next"
-                    disabled={index + 1 == STEPS.len()} onclick={go((index + 1).min(STEPS.len() - 1))}>{"Next"}</button>
+                    disabled={index + 1 >= range.end} onclick={go((index + 1).min(range.end - 1))}>{"Next"}</button>
             </div>
         </section>
     }
@@ -314,8 +417,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn six_short_steps_with_targets() {
+    fn two_lessons_of_short_steps_with_targets() {
         assert_eq!(STEPS.len(), STEP_COUNT);
+        assert_eq!(LESSONS.map(|(_, r)| r.len()), [6, 4]);
+        assert_eq!(LESSONS[1].1.end, STEP_COUNT);
         for step in &STEPS {
             let sentences = step.text.matches(". ").count() + 1;
             assert!((2..=4).contains(&sentences), "{}: {sentences}", step.title);
@@ -388,5 +493,58 @@ mod tests {
             ] if *last == turbo
         ));
         assert_eq!(perturb("airline").len(), 3, "the airline stays");
+    }
+
+    #[test]
+    fn the_editing_lesson_works_on_the_copy() {
+        assert_eq!(
+            copy_airline("bank"),
+            [Change::Editor(EditorChange::EditCopy("airline".into()))]
+        );
+        assert!(matches!(
+            &change_one_word("my-airline")[..],
+            [Change::Editor(EditorChange::Replace { .. })]
+        ));
+        assert!(matches!(
+            &retrain_copy("airline")[..],
+            [
+                Change::Editor(EditorChange::EditCopy(_)),
+                Change::Train { randomize: false }
+            ]
+        ));
+        let copy = crate::session::copy_of(EDIT_SITE).unwrap();
+        assert_eq!(
+            copy.matches(EDIT_FIND).count(),
+            1,
+            "the change is unambiguous"
+        );
+    }
+
+    /// What step 9 states: the pretrained airline agent books nearly every flight on the copy,
+    /// and about a third once the one word is changed.
+    #[test]
+    fn the_one_word_change_breaks_the_pretrained_agent() {
+        let copy = crate::session::copy_of(EDIT_SITE).unwrap();
+        let rate = |text: &str| {
+            let site = wobble_engine::load_site("copy.ron", text).unwrap();
+            let mut env = wobble_engine::catalog::open_site(
+                std::sync::Arc::new(site),
+                None,
+                Default::default(),
+            )
+            .unwrap();
+            let mut policy = crate::player::Shipped::Reader.load().unwrap();
+            let report = wobble_policy::evaluate(
+                &mut env,
+                &mut policy,
+                100,
+                wobble_policy::EVALUATION_SEEDS_START,
+            );
+            report.success_rate
+        };
+        let before = rate(&copy);
+        let after = rate(&copy.replacen(EDIT_FIND, EDIT_WITH, 1));
+        assert!(before >= 0.9, "unchanged: {before}");
+        assert!((0.15..=0.5).contains(&after), "changed: {after}");
     }
 }

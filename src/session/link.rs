@@ -3,15 +3,18 @@
 //! playable episode.
 //!
 //! Data flow: `Query` (raw text) → seed, perturbation spec, policy, speed, lesson step (plus
-//! notices) → the agent loop loads the policy → the live episode opens the site and task →
-//! `Session::reset` starts the episode. Writing the link back is `crate::browser`'s.
+//! notices) → the agent loop loads the policy → a site in the fragment (`#site=`), or else the
+//! editor's text from the last visit, is compiled into the catalog → the live episode opens the
+//! site and task → `Session::reset` starts the episode. Writing the link back is
+//! `crate::browser`'s.
 
 use wobble_engine::perturb::PerturbSpec;
 use wobble_engine::protocol::shorten;
 
+use super::editor::EDITOR_FILE;
 use super::{
-    warning, AgentLoop, External, Notice, Play, Replay, Session, DEFAULT_SEED, DEFAULT_SITE,
-    LESSON_STEPS,
+    error, warning, AgentLoop, Editor, External, Notice, Play, Replay, Session, DEFAULT_SEED,
+    DEFAULT_SITE, LESSON_STEPS,
 };
 use crate::browser::Query;
 use crate::player::{PolicyChoice, Speed};
@@ -32,6 +35,7 @@ impl Session {
             agent: AgentLoop::new(speed),
             replay: Replay::default(),
             external: External::default(),
+            editor: Editor::default(),
             notices,
             lesson,
             presenter,
@@ -53,12 +57,73 @@ impl Session {
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty());
-        session.open(wanted, task, seed);
+        let edited = match query.site_link.as_deref().filter(|t| !t.is_empty()) {
+            Some(text) => session.open_site_link(text),
+            None => query
+                .draft
+                .as_deref()
+                .and_then(|draft| session.restore_draft(draft, wanted)),
+        };
+        match edited {
+            // The link's site is opened even when the query names another.
+            Some(name) if name != wanted => session.open(&name, None, seed),
+            _ => session.open(wanted, task, seed),
+        }
         // A policy in the link's fragment drives, on the site and task it was trained on.
         if let Some(text) = query.policy_link.as_deref().filter(|t| !t.is_empty()) {
             session.play_linked(text);
         }
         session
+    }
+}
+
+impl Session {
+    /// Puts the site a link carries (`#site=`) in the editor and compiles it; its name when it
+    /// compiled. A damaged link, or a site with a mistake, is a notice (the mistake is also
+    /// shown in the editor, on its line, to be fixed).
+    fn open_site_link(&mut self, text: &str) -> Option<String> {
+        let site = match wobble_policy::link_text::site_from_link_text(text) {
+            Ok(site) => site,
+            Err(e) => {
+                self.notices.push(error(format!(
+                    "The link carries a site that cannot be opened: {e}. Showing a shipped site instead."
+                )));
+                return None;
+            }
+        };
+        self.editor.open = true;
+        self.editor.revision += 1;
+        self.editor.text = site.clone().into();
+        self.editor.compiled = Some(self.editor.text.clone());
+        match self.play.adopt_site_file(EDITOR_FILE, &site) {
+            Ok(name) => Some(name),
+            Err(e) => {
+                self.notices.push(error(format!(
+                    "The site in the link has a mistake at line {}, column {}: {}. It is in the editor, to be fixed.",
+                    e.line, e.column, e.message
+                )));
+                self.editor.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Puts the editor's text from the last visit back in the editor. When it is the site the
+    /// link names (the page was reloaded while it was played), it is compiled and the editor
+    /// opens; its name then.
+    fn restore_draft(&mut self, draft: &str, wanted: &str) -> Option<String> {
+        self.editor.text = draft.into();
+        self.editor.revision += 1;
+        if wobble_engine::catalog::Catalog::is_shipped(wanted) {
+            return None;
+        }
+        let name = wobble_engine::load_site(EDITOR_FILE, draft).ok()?.name;
+        if name != wanted {
+            return None;
+        }
+        self.editor.open = true;
+        self.editor.compiled = Some(self.editor.text.clone());
+        self.play.adopt_site_file(EDITOR_FILE, draft).ok()
     }
 }
 
@@ -225,6 +290,77 @@ mod tests {
         );
     }
 
+    fn with_site_link(text: &str) -> Session {
+        Session::from_query(&Query {
+            site: Some("my-click-button".into()),
+            seed: Some("4".into()),
+            site_link: Some(text.into()),
+            ..Query::default()
+        })
+    }
+
+    #[test]
+    fn a_site_in_the_fragment_opens_in_the_editor_and_the_view() {
+        let site = crate::session::copy_of("click-button").unwrap();
+        let text = wobble_policy::link_text::site_to_link_text(&site).unwrap();
+        let s = with_site_link(&text);
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert_eq!(s.play.selection.site, "my-click-button");
+        assert_eq!(s.play.selection.seed, 4);
+        assert!(s.editor.open && s.editor.is_compiled());
+        assert_eq!(&*s.editor.text, site.as_str());
+        assert_eq!(s.play.opened_file.as_ref().unwrap().text, site);
+
+        // A site with a mistake: in the editor, located, and the page plays a shipped site.
+        let broken = site.replacen("pages:", "pages ", 1);
+        let s = with_site_link(&wobble_policy::link_text::site_to_link_text(&broken).unwrap());
+        assert!(s.play.scene.is_some());
+        assert_eq!(s.editor.error.as_ref().map(|e| e.line > 1), Some(true));
+        assert_eq!(&*s.editor.text, broken.as_str());
+        assert!(
+            s.notices
+                .iter()
+                .any(|n| n.text.contains("has a mistake at line")),
+            "{:?}",
+            s.notices
+        );
+
+        // A damaged link: a notice naming what is wrong, and a playable page.
+        let s = with_site_link(&text[..text.len() / 2]);
+        assert!(s.play.scene.is_some());
+        assert!(!s.editor.open);
+        assert!(
+            s.notices[0]
+                .text
+                .contains("the site in the link is damaged")
+                && s.notices[0].level == Level::Error,
+            "{:?}",
+            s.notices
+        );
+    }
+
+    #[test]
+    fn the_editors_text_from_the_last_visit_comes_back() {
+        let site = crate::session::copy_of("click-button").unwrap();
+        let reload = |site_named: &str| {
+            Session::from_query(&Query {
+                site: Some(site_named.into()),
+                draft: Some(site.clone()),
+                ..Query::default()
+            })
+        };
+        // Reloaded while the edited site was played: it plays again, the editor open.
+        let s = reload("my-click-button");
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert_eq!(s.play.selection.site, "my-click-button");
+        assert!(s.editor.open);
+        // On a shipped site: the text waits in the closed editor.
+        let s = reload("bank");
+        assert_eq!(s.play.selection.site, "bank");
+        assert!(!s.editor.open);
+        assert_eq!(&*s.editor.text, site.as_str());
+    }
+
     #[test]
     fn an_empty_query_gives_the_defaults_without_notices() {
         let s = open(None, None, None);
@@ -299,7 +435,7 @@ mod tests {
         let s = open("3");
         assert_eq!(s.lesson, Some(2));
         assert!(s.notices.is_empty(), "{:?}", s.notices);
-        for bad in ["0", "7", "two", "-1"] {
+        for bad in ["0", "11", "two", "-1"] {
             let s = open(bad);
             assert_eq!(s.lesson, None, "{bad}");
             assert_eq!(s.notices.len(), 1, "{bad}");
@@ -354,6 +490,8 @@ mod link_properties {
                     "worker",
                     "wp1.",
                     "wp1.AAAA",
+                    "ws1.",
+                    "ws1.AAAA",
                 ]
                 .map(str::to_string),
             )
@@ -378,9 +516,21 @@ mod link_properties {
             value(),
             value(),
             value(),
+            value(),
         )
             .prop_map(
-                |(site, task, seed, perturb, policy, speed, lesson, presenter, policy_link)| {
+                |(
+                    site,
+                    task,
+                    seed,
+                    perturb,
+                    policy,
+                    speed,
+                    lesson,
+                    presenter,
+                    policy_link,
+                    site_link,
+                )| {
                     Query {
                         site,
                         task,
@@ -393,6 +543,8 @@ mod link_properties {
                         // `fault` breaks the page on purpose; it is tested by the fault e2e tests.
                         fault: None,
                         policy_link,
+                        site_link,
+                        draft: None,
                     }
                 },
             )
@@ -412,7 +564,7 @@ mod link_properties {
             let site = site.unwrap_or_else(|_| unreachable!());
             prop_assert!(site.task_names().contains(&play.selection.task), "{:?}", play.selection);
             prop_assert!(play.scene.is_some());
-            prop_assert!(session.notices.len() <= 9, "{:?}", session.notices);
+            prop_assert!(session.notices.len() <= 10, "{:?}", session.notices);
             for notice in &session.notices {
                 prop_assert!(notice.text.chars().count() < 500, "{}", notice.text);
             }

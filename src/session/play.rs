@@ -235,22 +235,34 @@ impl Play {
         text: &str,
         notices: &mut Vec<Notice>,
     ) -> Option<String> {
-        // Only one opened site at a time: the worker is sent just its file.
-        let mut catalog = Catalog::shipped();
-        let site = match catalog.add_file(file_name, text) {
-            Ok(site) => site,
+        match self.adopt_site_file(file_name, text) {
+            Ok(name) => {
+                if Catalog::is_shipped(&name) {
+                    notices.push(warning(format!(
+                        "\"{}\" is named \"{name}\" like a shipped site; it is shown instead of the shipped one until the page is closed.",
+                        shorten(file_name),
+                    )));
+                }
+                Some(name)
+            }
             Err(e) => {
                 notices.push(error(format!("The site file could not be opened: {e}")));
-                return None;
+                None
             }
-        };
-        if Catalog::is_shipped(&site.name) {
-            notices.push(warning(format!(
-                "\"{}\" is named \"{}\" like a shipped site; it is shown instead of the shipped one until the page is closed.",
-                shorten(file_name),
-                site.name
-            )));
         }
+    }
+
+    /// Compiles a site file (opened, typed in the editor, or carried by a link) and makes it
+    /// the opened site, listed with the shipped ones and sent to the training worker; its name,
+    /// or the compiler's located error (nothing changes then).
+    pub(super) fn adopt_site_file(
+        &mut self,
+        file_name: &str,
+        text: &str,
+    ) -> Result<String, wobble_engine::SiteError> {
+        // Only one opened site at a time: the worker is sent just its file.
+        let mut catalog = Catalog::shipped();
+        let site = catalog.add_file(file_name, text)?;
         self.sites = catalog.names();
         self.catalog = catalog;
         self.opened_file = Some(Rc::new(SiteFile {
@@ -258,7 +270,16 @@ impl Play {
             file_name: file_name.to_string(),
             text: text.to_string(),
         }));
-        Some(site.name.clone())
+        Ok(site.name.clone())
+    }
+
+    /// The actions of the current episode so far, in order.
+    pub(super) fn actions(&self) -> Vec<Action> {
+        self.recorder
+            .borrow()
+            .as_ref()
+            .map(|r| r.record().steps.iter().map(|s| s.action.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Starts the episode of `seed` with the selected perturbations, recording it; the agent's

@@ -1,6 +1,6 @@
 // Accessibility of the built app (dist/, served under /wobble/): an automated audit with axe-core
 // (from npm; evaluated in the page over the DevTools protocol, so the page's CSP stays as shipped)
-// on the landing page, a lesson and a site a person plays, and the keyboard path of a person who
+// on the landing page, a lesson, a site a person plays and the site editor showing a mistake, and the keyboard path of a person who
 // takes over: the skip link into the site, and focus on the new page's first control after each
 // page change.
 //
@@ -45,6 +45,13 @@ test('axe-core finds no serious or critical violation on the landing, a lesson a
     await page.locator('#wobble-site input').first().fill('someone');
     await page.locator('#wobble-site input').first().press('Tab');
     assert.deepEqual(await seriousViolations(page), [], 'a site a person plays');
+  });
+  await play(t, '?lesson=7', async (page) => {
+    await page.locator('#wobble-lesson-do').click();
+    await page.locator('#wobble-editor-status[data-state="ok"]').waitFor();
+    await page.fill('#wobble-editor-text', '(\n  name: "x",\n  pages oops\n)');
+    await page.locator('#wobble-editor-status[data-state="error"]').waitFor();
+    assert.deepEqual(await seriousViolations(page), [], 'the site editor with a mistake, and the editing lesson');
   });
 });
 

@@ -3,7 +3,9 @@
 // depth in Chromium; this one checks that what a person does works in Firefox too: the landing
 // page loads quietly, its agent books flights, a person plays small sites with mouse and keyboard,
 // a policy trains in the web worker, the landing page's race counts what the native build counts,
-// and rewording the labels from the landing page changes the site and breaks the agent.
+// rewording the labels from the landing page changes the site and breaks the agent, and a site
+// typed in the site editor is located when wrong, drawn when fixed, trained on and carried by its
+// link.
 //
 // Every test also checks that the page threw nothing, logged no error, and asked no host but
 // 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored), named firefox-*.png.
@@ -19,6 +21,7 @@ import puppeteer from 'puppeteer-core';
 import { serveDist, SUB_PATH } from './serve.mjs';
 import { foreignRequests } from './browser.mjs';
 import { pollUntil, SCREENSHOTS, VIEWPORT } from './harness.mjs';
+import { TINY_SITE, TINY_BROKEN } from './tiny-site.mjs';
 
 /** The browser binary: Debian's Firefox ESR, or $WOBBLE_FIREFOX. */
 const FIREFOX = process.env.WOBBLE_FIREFOX ?? '/usr/bin/firefox-esr';
@@ -116,6 +119,25 @@ async function outcome(page) {
     text: await box.evaluate((el) => el.innerText),
   };
 }
+
+/** Puts `value` in the site editor as typing would (one input event). */
+const typeSite = (page, value) =>
+  page.$eval(
+    '#wobble-editor-text',
+    (el, v) => {
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
+
+/** Waits until the site editor's status is `state`; returns its data set. */
+const waitForEditor = (page, state) =>
+  pollUntil(
+    () => page.$eval('#wobble-editor-status', (el) => ({ ...el.dataset })),
+    (s) => s.state === state,
+    { timeout: 10_000, what: `the editor to be ${state}` },
+  );
 
 /** The texts of the site's labels, buttons and links, in page order. */
 const labelTexts = (page) =>
@@ -313,6 +335,44 @@ describe('Firefox ESR', { skip }, () => {
       const after = await stats(page);
       t.diagnostic(`reworded: ${after.successes} successes in ${after.episodes} episodes`);
       assert.ok(after.successes / after.episodes < 0.5, `after: ${JSON.stringify(after)}`);
+    });
+  });
+
+  test('a site typed in the editor is located when wrong, drawn when fixed, trained on and carried by its link', async (t) => {
+    let address;
+    await play(t, '?site=click-button&seed=1', async (page) => {
+      await page.click('#wobble-edit-site');
+      await waitForEditor(page, 'ok');
+      await typeSite(page, TINY_BROKEN);
+      const broken = await waitForEditor(page, 'error');
+      assert.deepEqual([broken.line, broken.column], ['28', '25']);
+      assert.equal(await text(page, '#wobble-editor-error-at'), 'Line 28, column 25');
+      assert.deepEqual(await page.$$eval('#wobble-editor-gutter .gutter-error', (els) => els.map((el) => el.innerText)), ['28']);
+      await typeSite(page, TINY_SITE);
+      await waitForEditor(page, 'ok');
+      await waitForQuery(page, 'site=tiny-buttons');
+      assert.equal((await page.$$('#wobble-site [data-role="button"]')).length, 3);
+      const episodes = await page.waitForSelector('#wobble-train-episodes');
+      await episodes.evaluate((el) => {
+        el.value = '';
+      });
+      await episodes.type('200');
+      await page.click('#wobble-train-start');
+      await page.waitForFunction(
+        () => document.querySelector('#wobble-train-status')?.dataset.state === 'done',
+        { timeout: 60_000, polling: 100 },
+      );
+      assert.match(await text(page, '#wobble-policies .saved-item'), /tiny-buttons\/pick · ppo · 200 episodes/);
+      await page.click('#wobble-editor-link');
+      const link = await page.waitForSelector('#wobble-site-link');
+      address = await link.evaluate((el) => el.value);
+      assert.match(address, /\/wobble\/\?site=tiny-buttons&task=pick&seed=1#site=ws1\./);
+      await shot(page, 'editor');
+    });
+    await play(t, address.slice(address.indexOf(SUB_PATH) + SUB_PATH.length), async (page) => {
+      await waitForEditor(page, 'ok');
+      assert.equal(await page.$eval('#wobble-editor-text', (el) => el.value), TINY_SITE);
+      assert.match(await text(page, '#wobble-address'), /tiny-buttons/);
     });
   });
 });

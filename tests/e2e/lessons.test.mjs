@@ -1,11 +1,12 @@
 // The guided lessons in the built app (dist/) served under /wobble/: open them from the header,
 // let "Do it for me" set the random agent and the relabel:3 perturbation, walk to the last step,
-// and close them. Every test also checks that the page threw nothing and asked no host but
+// and close them; the second lesson copies the airline in the site editor, changes one word under
+// the trained agent and retrains on the change. Every test also checks that the page threw nothing and asked no host but
 // 127.0.0.1. Screenshots land in tests/e2e/screenshots/ (git-ignored).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, play, SCREENSHOTS } from './harness.mjs';
+import { useBrowser, play, pollUntil, SCREENSHOTS } from './harness.mjs';
 
 useBrowser();
 
@@ -185,5 +186,51 @@ test('a link with lesson=N opens that step; a bad one is reported and the page s
   await play(t, '?site=airline&lesson=12', async (page) => {
     await page.locator('.notice', { hasText: 'There is no lesson step "12"' }).waitFor();
     assert.equal(await page.locator('#wobble-lessons').count(), 0);
+  });
+});
+
+/** The agent's counter: { episodes, successes }. */
+const stats = (page) =>
+  page.locator('#wobble-stats').evaluate((b) => ({ episodes: +b.dataset.episodes, successes: +b.dataset.successes }));
+
+test('the editing lesson copies the airline, breaks the trained agent with one word and retrains on it', async (t) => {
+  await play(t, '?lesson=7', async (page) => {
+    await page.locator('#wobble-lesson-count', { hasText: '1 of 4' }).waitFor();
+    assert.equal(await page.locator('#wobble-lesson-tab-2').getAttribute('aria-pressed'), 'true');
+    await page.locator('#wobble-lesson-do').click();
+    await page.locator('#wobble-editor-status[data-state="ok"]').waitFor();
+    await page.waitForURL(/site=my-airline/);
+
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '2 of 4' }).waitFor();
+    await page.locator('#wobble-lesson-do').click();
+    await page.waitForURL(/policy=airline&speed=turbo/);
+    const before = await pollUntil(() => stats(page), (s) => s.episodes >= 40, { timeout: 60_000, what: '40 episodes on the copy' });
+    t.diagnostic(`unchanged copy: ${JSON.stringify(before)}`);
+    assert.ok(before.successes / before.episodes >= 0.8, JSON.stringify(before));
+
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '3 of 4' }).waitFor();
+    await page.locator('#wobble-lesson-do').click();
+    await pollUntil(() => page.locator('#wobble-editor-text').inputValue(), (v) => v.includes('label: "Origin"'), { what: 'the edit' });
+    await page.locator('#wobble-stat-before').waitFor();
+    const after = await pollUntil(() => stats(page), (s) => s.episodes >= 60, { timeout: 60_000, what: '60 episodes after the edit' });
+    t.diagnostic(`after the edit: ${JSON.stringify(after)}`);
+    assert.ok(after.successes / after.episodes <= 0.6, JSON.stringify(after));
+    await page.screenshot({ path: `${SCREENSHOTS}lessons-edit.png` });
+
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '4 of 4' }).waitFor();
+    assert.ok(await page.locator('#wobble-lesson-next').isDisabled(), 'the last step of its lesson');
+    await page.locator('#wobble-lesson-do').click();
+    await page.locator('#wobble-train-status[data-state="running"]').waitFor();
+    assert.match(await page.locator('#wobble-train-title + .hint').innerText(), /my-airline\/book-flight/);
+    const took = await trained(page, 1, Date.now());
+    t.diagnostic(`retraining took ${took} s`);
+    // As the step says: played, the new agent books flights under "Origin" again.
+    await page.locator('#wobble-policies .saved-item').first().locator('.button-play').click();
+    const retrained = await pollUntil(() => stats(page), (s) => s.episodes >= 40, { timeout: 60_000, what: '40 episodes of the new agent' });
+    t.diagnostic(`retrained: ${JSON.stringify(retrained)}`);
+    assert.ok(retrained.successes / retrained.episodes >= 0.8, JSON.stringify(retrained));
   });
 });

@@ -28,6 +28,7 @@
 pub mod check;
 mod eval;
 pub mod learned;
+pub mod link_text;
 pub mod matrix;
 mod numerals;
 mod oracle;

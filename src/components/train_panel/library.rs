@@ -12,7 +12,6 @@ use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
 use wobble_app::agent::SiteFile;
 use wobble_policy::LearnedPolicy;
 use yew::prelude::*;
@@ -122,29 +121,6 @@ pub(super) fn store(mut saved: Saved) -> (Saved, Option<String>) {
     }
 }
 
-/// Offers `text` as a file download.
-fn download(name: &str, text: &str) -> Result<(), String> {
-    let fail = |_| "the download could not be started".to_string();
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(fail)?
-        .dyn_into()
-        .map_err(|_| "no link element".to_string())?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
 /// The address that plays a saved policy (its JSON), copied to the clipboard when the browser
 /// allows it; or why the policy cannot travel in a link.
 fn share(json: &str) -> Result<String, String> {
@@ -208,7 +184,7 @@ pub(super) fn saved_list(
                         let board = board.dispatcher();
                         let s = s.clone();
                         Callback::from(move |_: MouseEvent| {
-                            if let Err(e) = download(&file_name(&s), &s.policy) {
+                            if let Err(e) = crate::dom::download(&file_name(&s), "application/json", &s.policy) {
                                 board.dispatch(Change::Fail(format!("The policy could not be downloaded: {e}.")));
                             }
                         })
