@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use wobble_engine::catalog::{Catalog, Source};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::Env;
+use wobble_policy::check::{CheckOptions, Checker, Report as CheckReport};
 use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
 use wobble_policy::SweepRun;
@@ -93,6 +94,17 @@ pub struct CompareRequest {
     pub site_file: Option<SiteFile>,
 }
 
+/// A site file to check with the library checker (`wobble_policy::check`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRequest {
+    /// The file's name, for error messages.
+    pub file_name: String,
+    /// The file's text.
+    pub text: String,
+    /// Oracle episodes per task and perturbation.
+    pub seeds: u64,
+}
+
 /// A message from the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
@@ -108,6 +120,9 @@ pub enum Command {
     Sweep(SweepRequest),
     /// Evaluate policies under a perturbation spec.
     Compare(CompareRequest),
+    /// Check a site file: compile it, then play every task with the oracle unperturbed and
+    /// under every kind (replaces any job in progress; the editor has a worker of its own).
+    Check(CheckRequest),
     /// Report a panic of the worker on this `BroadcastChannel` (the page's first command; see
     /// [`install_worker_panic_hook`]).
     Watch {
@@ -186,6 +201,15 @@ pub enum Report {
         /// One rate per policy, in the request's order.
         rates: Vec<Rate>,
     },
+    /// Episodes of a check played so far.
+    CheckProgress {
+        /// Episodes played.
+        done: u64,
+        /// Of how many.
+        total: u64,
+    },
+    /// A check's findings.
+    Checked(CheckReport),
     /// A command could not be carried out.
     Failed(String),
 }
@@ -211,6 +235,10 @@ enum Job {
         env: Box<Env>,
         policy: Box<LearnedPolicy>,
         run: Box<SweepRun>,
+        last_report: f64,
+    },
+    Check {
+        checker: Box<Checker>,
         last_report: f64,
     },
 }
@@ -291,6 +319,30 @@ fn start_sweep(request: &SweepRequest) -> Result<Job, String> {
         run: Box::new(run),
         last_report: now(),
     })
+}
+
+/// The most seeds a check in the page plays per task and perturbation.
+const MAX_CHECK_SEEDS: u64 = 200;
+
+/// A check of the request's site file, not yet begun; a file that does not compile is the error.
+fn start_check(request: &CheckRequest) -> Result<Box<Checker>, String> {
+    if request.seeds == 0 || request.seeds > MAX_CHECK_SEEDS {
+        return Err(format!(
+            "a check plays from 1 to {MAX_CHECK_SEEDS} seeds per task and perturbation, not {}",
+            request.seeds
+        ));
+    }
+    let site = wobble_engine::load_site(&request.file_name, &request.text)
+        .map_err(|e| format!("the site file could not be compiled: {e}"))?;
+    let options = CheckOptions {
+        seeds: request.seeds,
+        ..CheckOptions::default()
+    };
+    Ok(Box::new(Checker::new(
+        std::sync::Arc::new(site),
+        Some(request.text.clone()),
+        options,
+    )))
 }
 
 fn compare(request: &CompareRequest) -> Result<Vec<Rate>, String> {
@@ -416,6 +468,29 @@ fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
             }
             (reports, finished)
         }
+        Job::Check {
+            checker,
+            last_report,
+        } => {
+            let mut finished = false;
+            while !finished && now() - start < SLICE_MS {
+                finished = match checker.advance(4) {
+                    Ok(done) => done,
+                    Err(e) => return (vec![Report::Failed(e.to_string())], true),
+                };
+            }
+            let mut reports = Vec::new();
+            let t = now();
+            if finished || t - *last_report >= REPORT_MS {
+                let (done, total) = checker.progress();
+                reports.push(Report::CheckProgress { done, total });
+                *last_report = t;
+            }
+            if finished {
+                reports.push(Report::Checked(checker.report().clone()));
+            }
+            (reports, finished)
+        }
     }
 }
 
@@ -428,7 +503,7 @@ fn trained(job: Job, stopped: bool) -> Option<Report> {
             policy: training.finish(&mut env).to_json(),
             stopped,
         }),
-        Job::Sweep { .. } => None,
+        Job::Sweep { .. } | Job::Check { .. } => None,
     }
 }
 
@@ -474,7 +549,7 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
     loop {
         let busy = match &job {
             Some(Job::Training { paused, .. }) => !paused,
-            Some(Job::Sweep { .. }) => true,
+            Some(Job::Sweep { .. } | Job::Check { .. }) => true,
             None => false,
         };
         // Read every waiting command: wait for one when idle, else take what has arrived.
@@ -504,6 +579,15 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
                 },
                 Command::Sweep(request) => match start_sweep(&request) {
                     Ok(j) => job = Some(j),
+                    Err(e) => out.push(Report::Failed(e)),
+                },
+                Command::Check(request) => match start_check(&request) {
+                    Ok(checker) => {
+                        job = Some(Job::Check {
+                            checker,
+                            last_report: now(),
+                        })
+                    }
                     Err(e) => out.push(Report::Failed(e)),
                 },
                 Command::Compare(request) => match compare(&request) {
@@ -661,6 +745,39 @@ mod tests {
         assert!(env.observation_text().contains("Shadowed."));
         let env = open_env("airline", "book-flight", Some(&shadow)).unwrap();
         assert_eq!(env.base_site().name, "airline");
+    }
+
+    #[test]
+    fn a_check_plays_the_site_file_it_is_given_and_refuses_a_broken_one() {
+        let file = site_file("my-buttons");
+        let request = CheckRequest {
+            file_name: file.file_name.clone(),
+            text: file.text.clone(),
+            seeds: 2,
+        };
+        let mut checker = start_check(&request).unwrap();
+        while !checker.advance(5).unwrap() {}
+        let report = checker.report();
+        assert_eq!(report.site, "my-buttons");
+        assert!(report.passed(), "{}", report.to_text());
+        assert_eq!(checker.progress().0, report.episodes());
+
+        let broken = CheckRequest {
+            text: format!("{}\n)))", request.text),
+            ..request.clone()
+        };
+        let e = start_check(&broken).err().unwrap();
+        assert!(
+            e.contains("could not be compiled") && e.contains("mine.ron:"),
+            "{e}"
+        );
+        let e = start_check(&CheckRequest {
+            seeds: 0,
+            ..request
+        })
+        .err()
+        .unwrap();
+        assert!(e.contains("from 1 to 200 seeds"), "{e}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod notices;
 pub mod perturb_panel;
 pub mod race_panel;
 pub mod select;
+pub mod site_check;
 pub mod site_view;
 pub mod task_panel;
 pub mod text_field;

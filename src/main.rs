@@ -197,7 +197,6 @@ fn App() -> Html {
                 <section class="stage">
                     <div class="workbench">
                     if editing {
-                        // The "Check" button stays disabled until a checker is passed as `oncheck`.
                         <components::editor::SiteEditor editor={session.editor.clone()} site={play.selection.site.clone()}
                             onchange={oneditor} />
                     }

@@ -9,8 +9,9 @@
 //! (its `revision` grows), so the caret never jumps under the person's fingers.
 //!
 //! The toolbar starts again from a copy of a shipped site, shares the text in a link (`#site=`,
-//! packed as `wobble_policy::link_text` packs it) or as a `.ron` download, and has a place for
-//! a "Check" button: it stays disabled until a caller passes `oncheck`.
+//! packed as `wobble_policy::link_text` packs it) or as a `.ron` download, and checks it: "Check"
+//! runs the library checker on the text in a worker ([`crate::components::site_check`]), once
+//! the text compiles.
 
 use std::rc::Rc;
 
@@ -33,9 +34,6 @@ pub struct SiteEditorProps {
     pub site: AttrValue,
     /// Reports what the person does.
     pub onchange: Callback<EditorChange>,
-    /// Checks the site (the library checker); `None` leaves the Check button disabled.
-    #[prop_or_default]
-    pub oncheck: Option<Callback<()>>,
 }
 
 /// What the Link button produced: the address, or why the site cannot travel in a link.
@@ -56,6 +54,8 @@ pub fn SiteEditor(props: &SiteEditorProps) -> Html {
             .unwrap_or(0)
     });
     let card = use_node_ref();
+    // How many times Check was pressed; the checker appears at the first press.
+    let checks = use_state(|| 0u64);
     {
         // Opened from the controls further down the page: the editor comes into view.
         let card = card.clone();
@@ -148,6 +148,19 @@ pub fn SiteEditor(props: &SiteEditorProps) -> Html {
             }
         })
     };
+    let ongoto_line = {
+        let area = area.clone();
+        let text = editor.text.clone();
+        Callback::from(move |line: usize| {
+            if let Some(area) = area.cast::<HtmlTextAreaElement>() {
+                select_line(&area, &text, line);
+            }
+        })
+    };
+    let oncheck = {
+        let checks = checks.clone();
+        Callback::from(move |_: MouseEvent| checks.set(*checks + 1))
+    };
     let lines = editor.text.split('\n').count();
     let pending = editor.compiled.as_ref() != Some(&editor.text);
     let error = editor.error.as_ref().filter(|_| !pending);
@@ -168,8 +181,8 @@ pub fn SiteEditor(props: &SiteEditorProps) -> Html {
                         title="A link that opens this site in the page (copied to the clipboard)">{"Link"}</button>
                     <button type="button" class="button button-small" id="wobble-editor-download" onclick={ondownload.clone()}>{"Download"}</button>
                     <button type="button" class="button button-small" id="wobble-editor-check"
-                        disabled={props.oncheck.is_none()} onclick={props.oncheck.clone().map(|c| c.reform(|_: MouseEvent| ()))}
-                        title={if props.oncheck.is_some() { "Check that every task of this site can be done" } else { "Checking that every task can be done is not available yet" }}>{"Check"}</button>
+                        disabled={!editor.is_compiled()} onclick={oncheck}
+                        title={if editor.is_compiled() { "Play every task with the oracle, as written and under every kind of change, and check what must hold" } else { "Checking needs a site file that compiles" }}>{"Check"}</button>
                     <button type="button" class="button button-small" id="wobble-editor-close" onclick={onclose}
                         aria-label="Close the site editor">{"Close"}</button>
                 </span>
@@ -211,6 +224,10 @@ pub fn SiteEditor(props: &SiteEditorProps) -> Html {
                     },
                 } }
             </div>
+            if *checks > 0 {
+                <crate::components::site_check::SiteCheck text={editor.text.clone()} run={*checks}
+                    file_name={file_name.clone()} ongoto={ongoto_line} />
+            }
         </section>
     }
 }

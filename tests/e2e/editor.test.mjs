@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { useBrowser, play, pollUntil, SCREENSHOTS } from './harness.mjs';
-import { TINY_SITE, TINY_BROKEN } from './tiny-site.mjs';
+import { TINY_SITE, TINY_BROKEN, TINY_AMBIGUOUS } from './tiny-site.mjs';
 
 useBrowser();
 
@@ -65,6 +65,18 @@ test('a site typed in the editor: its mistake is located, the fix is drawn, trai
     assert.equal(await page.locator('#wobble-site [data-role="button"]').count(), 3);
     assert.equal(await page.locator('#wobble-site-select').evaluate((el) => el.selectedOptions[0].textContent), 'tiny-buttons');
 
+    // Checked by the library checker in a worker of the editor's own: every task played by the
+    // oracle, as written and under every kind of change.
+    await page.click('#wobble-editor-check');
+    await pollUntil(
+      () => page.locator('#wobble-check').evaluate((el) => el.dataset.state),
+      (s) => s === 'passed' || s === 'failed' || s === 'error',
+      { timeout: 60_000, interval: 100, what: 'the check to end' },
+    );
+    const summary = await page.locator('#wobble-check').innerText();
+    assert.equal(await page.locator('#wobble-check').evaluate((el) => el.dataset.state), 'passed', summary);
+    assert.match(summary, /Every check holds: the oracle solved (\d+) of \1 episodes of 1 task/);
+
     // Trained on in the worker, as a shipped site is.
     await page.fill('#wobble-train-episodes', '200');
     await page.click('#wobble-train-start');
@@ -89,6 +101,30 @@ test('a site typed in the editor: its mistake is located, the fix is drawn, trai
     assert.match(await page.locator('#wobble-address').innerText(), /tiny-buttons/);
     assert.equal(await page.locator('#wobble-site [data-role="button"]').count(), 3);
     assert.equal(await page.locator('#wobble-notices .notice').count(), 0, 'no notices');
+  });
+});
+
+test('Check finds a task that names two buttons and points at the recipe step', async (t) => {
+  await play(t, '?site=click-button&seed=1', async (page) => {
+    await page.click('#wobble-edit-site');
+    await waitForState(page, 'ok');
+    await page.fill('#wobble-editor-text', TINY_AMBIGUOUS);
+    await waitForState(page, 'ok');
+    await page.click('#wobble-editor-check');
+    await pollUntil(
+      () => page.locator('#wobble-check').evaluate((el) => el.dataset.state),
+      (s) => s === 'failed',
+      { timeout: 60_000, interval: 100, what: 'the check to find the ambiguity' },
+    );
+    const finding = page.locator('#wobble-check-findings li[data-stage="ambiguity"]').first();
+    assert.match(await finding.innerText(), /2 rows of "word_button" fit the step \(each shows "(Yes|No|Maybe|Later)"\)/);
+    const line = TINY_AMBIGUOUS.split('\n').findIndex((l) => l.includes('solution: [ClickRow')) + 1;
+    const goto = finding.locator('.check-line');
+    assert.equal(await goto.getAttribute('data-line'), String(line));
+    await goto.click();
+    const selected = await page.locator('#wobble-editor-text').evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+    assert.match(selected, /solution: \[ClickRow/, 'the line of the recipe step is selected');
+    await page.locator('#wobble-editor').screenshot({ path: `${SCREENSHOTS}editor-check.png` });
   });
 });
 

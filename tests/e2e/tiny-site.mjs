@@ -51,3 +51,6 @@ export const TINY_SITE = `(
 /** The same site with a misspelt element kind on line 28, column 25. */
 export const TINY_BROKEN = TINY_SITE.replace('Button(key', 'Buton(key');
 
+
+/** The same site without `except`: on some seeds a second button shows the target's word too. */
+export const TINY_AMBIGUOUS = TINY_SITE.replace('except: ["target"]', 'except: []');

@@ -21,7 +21,7 @@
 //!   cheapest), even when the oracle happens to succeed.
 
 use crate::{wilson_interval, OraclePolicy, Policy};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use wobble_engine::check::{fingerprint, layout_problem};
 use wobble_engine::compile::recipe_step_position;
@@ -57,7 +57,7 @@ impl Default for CheckOptions {
 }
 
 /// What a finding is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     /// Two environments given the same seed and actions showed different pages.
@@ -83,7 +83,7 @@ impl Stage {
 }
 
 /// A recipe step a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecipeStep {
     /// Its index in the task's recipe (from 0).
     pub index: usize,
@@ -96,7 +96,7 @@ pub struct RecipeStep {
 }
 
 /// One thing that does not hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// What kind of rule.
     pub stage: Stage,
@@ -113,7 +113,7 @@ pub struct Finding {
 }
 
 /// The oracle's results for one task under one perturbation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     /// The task.
     pub task: String,
@@ -128,7 +128,7 @@ pub struct Cell {
 }
 
 /// Everything [`check_text`] found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The site's name.
     pub site: String,

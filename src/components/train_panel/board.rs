@@ -255,6 +255,8 @@ impl Reducible for Board {
                     b.heat = Some(svg);
                 }
                 Report::Compared { perturb, rates } => b.compared = Some((perturb, rates)),
+                // Checks run in the editor's own worker, never this one.
+                Report::CheckProgress { .. } | Report::Checked(_) => {}
                 Report::Failed(e) => {
                     b.error = Some(e);
                     b.sweeping = None;
