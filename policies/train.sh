@@ -19,6 +19,9 @@ train --site shop --task buy-cheapest --episodes 500 --warm-start 200 --out poli
 for task in forward star delete star-and-forward; do
   train --site inbox --task "$task" --episodes 500 --warm-start 200 --out "policies/inbox.$task.json"
 done
+for task in merge-green request-changes rerun-failed; do
+  train --site coding --task "$task" --episodes 500 --warm-start 200 --out "policies/coding.$task.json"
+done
 # The screen agents: pixels only (see README.md, "Agents that see the screen").
 screen() { "$W" train "$@" --features screen --hidden 32 --seed 1 --quiet --eval 0; }
 screen --site airline --episodes 3000 --warm-start 300 --out policies/airline-screen.json

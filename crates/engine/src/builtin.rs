@@ -27,6 +27,7 @@ site_files!(
     "tax",
     "shop",
     "inbox",
+    "coding",
 );
 
 /// Names of the shipped sites.

@@ -106,6 +106,9 @@ fn the_recipes_themselves_succeed() {
         ("inbox", "forward"),
         ("inbox", "star"),
         ("inbox", "delete"),
+        ("coding", "merge-green"),
+        ("coding", "request-changes"),
+        ("coding", "rerun-failed"),
     ] {
         assert_eq!(
             play(site, task, 3, |_, _, _| {}),
@@ -438,4 +441,121 @@ fn mail_tasks_fail_with_the_reason_for_the_mistake() {
             ]);
         },
     );
+}
+
+#[test]
+fn code_review_tasks_fail_with_the_reason_for_the_mistake() {
+    // Merging before the flaky job is re-run is refused: nothing is merged.
+    assert_reason(
+        "coding",
+        "merge-green",
+        "the pull request was not merged",
+        |s, _, _| {
+            s.remove(at(s, "rerun"));
+        },
+    );
+    // Another pull request of the repository with a failed check, handled the same way.
+    assert_reason(
+        "coding",
+        "merge-green",
+        "the pull request was not merged",
+        |s, g, _| {
+            let i = at(s, "open_pr");
+            s[i] = Step::ClickRow(
+                "open_pr".into(),
+                Look::And(vec![
+                    shows("Checks failed"),
+                    Look::Not(Box::new(shows(&g["n"]))),
+                ]),
+            );
+        },
+    );
+    assert_reason("coding", "merge-green", "a review was left", |s, _, _| {
+        s.push(Step::Click("approve".into()))
+    });
+    // Without a comment the request is refused.
+    assert_reason(
+        "coding",
+        "request-changes",
+        "changes were not requested on the pull request",
+        |s, _, _| {
+            s.remove(at(s, "comment"));
+        },
+    );
+    assert_reason(
+        "coding",
+        "request-changes",
+        "changes were not requested on the pull request",
+        |s, _, _| {
+            let i = at(s, "request_changes");
+            s[i] = Step::Click("approve".into());
+        },
+    );
+    assert_reason(
+        "coding",
+        "request-changes",
+        "the review comment is not the one asked for",
+        |s, _, _| {
+            let i = at(s, "comment");
+            s[i] = text("comment", "Looks fine to me.");
+        },
+    );
+    assert_reason(
+        "coding",
+        "rerun-failed",
+        "the failed job was not re-run",
+        |s, _, _| {
+            s.remove(at(s, "rerun"));
+        },
+    );
+    // Then another pull request's failed job as well.
+    assert_reason(
+        "coding",
+        "rerun-failed",
+        "a job of another pull request was re-run",
+        |s, g, _| {
+            s.extend([
+                Step::Click("run_to_pulls".into()),
+                Step::ClickRow(
+                    "open_pr".into(),
+                    Look::And(vec![
+                        shows("Checks failed"),
+                        Look::Not(Box::new(shows(&g["branch"]))),
+                    ]),
+                ),
+                Step::Click("view_run".into()),
+                Step::ClickRow("rerun".into(), shows("Failed")),
+            ]);
+        },
+    );
+}
+
+#[test]
+fn merging_a_red_pull_request_shows_why_it_was_refused() {
+    let site = builtin::load_builtin("coding").unwrap();
+    let mut env = Env::by_name(site, "merge-green", EnvConfig::default()).unwrap();
+    for seed in 1..=5 {
+        env.reset(seed);
+        let mut oracle = OraclePolicy::default();
+        oracle.begin_episode(&env);
+        // Open the pull request, as the recipe does (two steps), then merge at once.
+        for _ in 0..2 {
+            let action = oracle.act(&env);
+            env.step(&action).unwrap();
+        }
+        assert_eq!(env.page_id(), "pr");
+        let merge = env
+            .visible_nodes()
+            .find(|&i| env.site_key(i) == Some("merge"))
+            .expect("a Merge button");
+        env.step(&wobble_engine::Action::Click(merge)).unwrap();
+        let shown = env.observation_text();
+        assert!(
+            shown.contains("Merging is blocked: some checks were not successful."),
+            "seed {seed}: {shown}"
+        );
+        env.step(&wobble_engine::Action::Finish).unwrap();
+        let o = env.outcome().unwrap();
+        assert_eq!(o.reason, "the pull request was not merged", "seed {seed}");
+    }
 }

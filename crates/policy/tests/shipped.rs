@@ -11,7 +11,7 @@ use wobble_policy::{evaluate, LearnedPolicy, EVALUATION_SEEDS_START};
 use wobble_testkit::{generated_block, root};
 
 /// (file, site, task, PPO episodes, oracle episodes cloned first, randomization).
-const SHIPPED: [(&str, &str, &str, u64, u64, &str); 18] = [
+const SHIPPED: [(&str, &str, &str, u64, u64, &str); 21] = [
     ("airline.json", "airline", "book-flight", 2000, 300, ""),
     (
         "airline-randomized.json",
@@ -82,6 +82,30 @@ const SHIPPED: [(&str, &str, &str, u64, u64, &str); 18] = [
         "inbox.star-and-forward.json",
         "inbox",
         "star-and-forward",
+        500,
+        200,
+        "",
+    ),
+    (
+        "coding.merge-green.json",
+        "coding",
+        "merge-green",
+        500,
+        200,
+        "",
+    ),
+    (
+        "coding.request-changes.json",
+        "coding",
+        "request-changes",
+        500,
+        200,
+        "",
+    ),
+    (
+        "coding.rerun-failed.json",
+        "coding",
+        "rerun-failed",
         500,
         200,
         "",
