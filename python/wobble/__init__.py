@@ -13,6 +13,7 @@ strings). ``wobble.VecEnv(n, ...)`` steps n rl-mode environments at once in
 Rust. ``wobble.train(...)`` trains Wobble's own policy (``wobble.training``),
 and ``wobble.sweep`` plays the brittleness sweep in blocks; both can be
 spread over many processes (``examples/ray_sweep.py``, ``examples/ray_train.py``).
+``wobble.check("my-site.ron")`` checks a site file as ``wobble check`` does.
 See ``python/README.md`` for the spaces and the info keys.
 """
 
@@ -21,12 +22,13 @@ from __future__ import annotations
 from gymnasium.envs.registration import register, registry
 
 from . import _wobble
+from .check import check
 from .envs import WobbleEnv
 from .spaces import Unicode
 from .training import train
 from .vector import VecEnv
 
-__all__ = ["WobbleEnv", "VecEnv", "Unicode", "sites", "env_ids", "train"]
+__all__ = ["WobbleEnv", "VecEnv", "Unicode", "sites", "env_ids", "train", "check"]
 
 
 def sites() -> dict[str, list[str]]:

@@ -18,6 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 use wobble_engine::catalog::Source;
 use wobble_engine::Kind;
 use wobble_gym::{rl, sweep, Frame, GymEnv, GymError, Mode, Pool, StepFailure, Stepped};
+use wobble_policy::check::{check_text, CheckOptions};
 use wobble_policy::learned::features::{FeatureSet, BUCKETS, DENSE};
 use wobble_policy::learned::train::Training;
 use wobble_policy::learned::{options, remote};
@@ -634,6 +635,39 @@ fn check_evaluation_seeds(seed: u64, episodes: u64) -> PyResult<()> {
         .map_err(|e| PyValueError::new_err(format!("seed: {e}")))
 }
 
+/// Checks a site file's text as `wobble check` does (`wobble_policy::check`):
+/// the report as JSON. A file that does not compile is a `ValueError` that
+/// starts `PATH:LINE:COLUMN:`.
+#[pyfunction]
+#[pyo3(signature = (text, path="site.ron", seeds=20, severity=3))]
+fn check_site(
+    py: Python<'_>,
+    text: &str,
+    path: &str,
+    seeds: u64,
+    severity: u8,
+) -> PyResult<String> {
+    if !(1..=3).contains(&severity) {
+        return Err(PyValueError::new_err(format!(
+            "severity: expected 1 to 3, got {severity}"
+        )));
+    }
+    if seeds > 10_000 {
+        return Err(PyValueError::new_err(format!(
+            "seeds: expected at most 10000 per task and perturbation, got {seeds}"
+        )));
+    }
+    let options = CheckOptions {
+        seeds,
+        severity,
+        ..CheckOptions::default()
+    };
+    let report = py
+        .detach(|| check_text(path, text, &options, &mut |_, _| {}))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
 /// The shipped sites with their tasks: `[(site, [task, ...]), ...]`.
 #[pyfunction]
 fn shipped() -> Vec<(String, Vec<String>)> {
@@ -645,6 +679,7 @@ fn _wobble(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEnv>()?;
     m.add_class::<PyBatch>()?;
     m.add_function(wrap_pyfunction!(shipped, m)?)?;
+    m.add_function(wrap_pyfunction!(check_site, m)?)?;
     m.add_class::<PySweepPlayer>()?;
     m.add_function(wrap_pyfunction!(sweep_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_report, m)?)?;
