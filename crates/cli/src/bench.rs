@@ -32,7 +32,7 @@ pub struct BenchArgs {
     episodes: u64,
     /// Measure on this many cores at once (each its own environment; rates add up);
     /// with --train, train on this many cores.
-    #[arg(long, default_value_t = 1, value_parser = crate::eval::at_least_one)]
+    #[arg(long, default_value_t = 1, value_parser = crate::common::at_least_one)]
     threads: usize,
     /// Print JSON.
     #[arg(long)]

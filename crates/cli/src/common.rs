@@ -133,3 +133,12 @@ pub(crate) fn policy_factory(name: &str, seed: u64) -> Result<PolicyFactory, Str
             .unwrap_or_else(|_| Box::new(wobble_policy::RandomPolicy::new(seed)))
     }))
 }
+
+/// A `--threads` count: 1 or more.
+pub fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("expected a whole number: {e}")),
+    }
+}

@@ -19,7 +19,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "SPEC")]
     perturb: Option<String>,
     /// Run on this many cores (results are identical to one core).
-    #[arg(long, default_value_t = 1, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 1, value_parser = crate::common::at_least_one)]
     threads: usize,
     /// Print JSON.
     #[arg(long)]
@@ -104,7 +104,7 @@ pub struct SweepArgs {
     #[arg(long, conflicts_with = "agents")]
     svg: Option<PathBuf>,
     /// Run on this many cores (results are identical to one core).
-    #[arg(long, default_value_t = 1, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 1, value_parser = crate::common::at_least_one)]
     threads: usize,
     /// Write JSON to this file; without a file, print JSON instead of the table.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
@@ -206,13 +206,4 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         None => out!("{table}"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A `--threads` count: 1 or more.
-pub fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(format!("expected a whole number: {e}")),
-    }
 }

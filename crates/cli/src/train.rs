@@ -68,7 +68,7 @@ pub struct TrainArgs {
     eval: u64,
     /// Play episodes and take gradients on this many cores (the policy is
     /// identical to one core's, byte for byte); also used by the evaluation.
-    #[arg(long, default_value_t = 1, value_parser = crate::eval::at_least_one)]
+    #[arg(long, default_value_t = 1, value_parser = crate::common::at_least_one)]
     threads: usize,
     /// No progress bar.
     #[arg(long)]

@@ -614,6 +614,23 @@ pub enum Step {
     Press(crate::Key),
 }
 
+impl Step {
+    /// The key of the element the step names (`None` for a key press).
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Step::Click(k)
+            | Step::ClickRow(k, _)
+            | Step::CheckRows(k, _)
+            | Step::Check(k)
+            | Step::Type(k, _)
+            | Step::TypeText(k, _)
+            | Step::Select(k, _)
+            | Step::SelectText(k, _) => Some(k),
+            Step::Press(_) => None,
+        }
+    }
+}
+
 /// A recipe's look over list rows, resolved: what a row must show. It can
 /// name only goal fields the instruction shows and literal text, never a
 /// table column, state or a hidden goal field, so whoever follows it reads

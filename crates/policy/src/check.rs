@@ -24,8 +24,8 @@ use crate::{wilson_interval, OraclePolicy, Policy};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use wobble_engine::check::{fingerprint, layout_problem};
-use wobble_engine::compile::recipe_step_position;
-use wobble_engine::site::{Look, ShownText, Step, Task};
+use wobble_engine::compile::SourcePlaces;
+use wobble_engine::site::{Look, ShownText, Step};
 use wobble_engine::{load_site, Env, EnvConfig, Kind, PerturbSpec, Site, SiteError};
 
 /// How much to check.
@@ -258,6 +258,8 @@ pub fn check_site(
 pub struct Checker {
     site: Arc<Site>,
     text: Option<String>,
+    /// Where `text` writes things, read at the first finding that needs it.
+    places: std::cell::OnceCell<SourcePlaces>,
     options: CheckOptions,
     /// Unperturbed, then each kind alone.
     perturbations: Vec<PerturbSpec>,
@@ -294,6 +296,7 @@ impl Checker {
         Checker {
             site,
             text,
+            places: std::cell::OnceCell::new(),
             options,
             perturbations,
             cell: 0,
@@ -359,9 +362,7 @@ impl Checker {
         cell.solved += u64::from(solved);
         cell.findings += found.len() as u64;
         let perturbation = cell.perturbation.clone();
-        let Some(task) = self.site.tasks.get(t) else {
-            return;
-        };
+        let task = self.report.tasks.get(t).cloned().unwrap_or_default();
         for (stage, step, message) in found {
             let Some(slot) = self.kept.get_mut(stage as usize) else {
                 continue;
@@ -370,14 +371,37 @@ impl Checker {
                 continue;
             }
             *slot += 1;
+            let step = step.map(|index| self.recipe_step(t, index));
             self.report.findings.push(Finding {
                 stage,
-                task: task.name.clone(),
+                task: task.clone(),
                 perturbation: perturbation.clone(),
                 seed,
-                step: step.map(|index| recipe_step(task, t, index, self.text.as_deref())),
+                step,
                 message,
             });
+        }
+    }
+
+    /// Step `index` of task `t`'s recipe, written out, with its place in the file.
+    fn recipe_step(&self, t: usize, index: usize) -> RecipeStep {
+        let (line, column) = self.text.as_deref().map_or((0, 0), |text| {
+            self.places
+                .get_or_init(|| SourcePlaces::of(text))
+                .recipe_step(text, t, index)
+        });
+        let task = self.site.tasks.get(t);
+        RecipeStep {
+            index,
+            text: task
+                .and_then(|task| {
+                    task.solution
+                        .get(index)
+                        .map(|s| write_step(s, &task.fields))
+                })
+                .unwrap_or_default(),
+            line,
+            column,
         }
     }
 
@@ -395,13 +419,10 @@ impl Checker {
 /// `none`, or the spec as `--perturb` writes it.
 fn spec_label(spec: &PerturbSpec) -> String {
     if spec.is_empty() {
-        return "none".into();
+        "none".into()
+    } else {
+        spec.to_string()
     }
-    spec.items()
-        .iter()
-        .map(|p| format!("{}:{}", p.kind.name(), p.severity))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 fn open(site: &Arc<Site>, task: usize, spec: &PerturbSpec) -> Result<Env, CheckError> {
@@ -491,19 +512,6 @@ fn play(env: &mut Env, twin: &mut Env, seed: u64) -> (bool, Found) {
         }
     }
     (solved, found)
-}
-
-fn recipe_step(task: &Task, task_index: usize, index: usize, text: Option<&str>) -> RecipeStep {
-    let (line, column) = text.map_or((0, 0), |t| recipe_step_position(t, task_index, index));
-    RecipeStep {
-        index,
-        text: task
-            .solution
-            .get(index)
-            .map_or_else(String::new, |s| write_step(s, &task.fields)),
-        line,
-        column,
-    }
 }
 
 /// A compiled recipe step as a site file writes it.

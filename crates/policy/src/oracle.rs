@@ -377,13 +377,15 @@ impl OraclePolicy {
             return page.in_dialog_obstacle().unwrap_or(Action::Scroll(0.0));
         }
         while let Some(step) = recipe.get(self.next) {
-            if let (None, Some(reason)) = (&self.ambiguity, Self::ambiguous(step, page)) {
+            let mut ambiguity = None;
+            let outcome = Self::step(step, page, &mut ambiguity);
+            if let (None, Some(reason)) = (&self.ambiguity, ambiguity) {
                 self.ambiguity = Some(Trouble {
                     step: self.next,
                     reason,
                 });
             }
-            match Self::step(step, page) {
+            match outcome {
                 Outcome::Act(action) => {
                     self.next += 1;
                     return action;
@@ -416,26 +418,9 @@ impl OraclePolicy {
         self.next += 1;
     }
 
-    /// Why a row step has more than one row to choose from, if it has.
-    fn ambiguous(step: &Step, page: &PageView) -> Option<String> {
-        let Step::ClickRow(key, look) = step else {
-            return None;
-        };
-        if matches!(look, Look::All) {
-            return None;
-        }
-        let rows = page.rows_of(key);
-        let picked = page.pick(look, rows);
-        (picked.len() > 1).then(|| {
-            format!(
-                "{} rows of \"{key}\" fit the step (each {}), so the task does not say which one to take",
-                picked.len(),
-                page.describe_look(look)
-            )
-        })
-    }
-
-    fn step(step: &Step, page: &PageView) -> Outcome {
+    /// What `step` comes to on `page`; a step that picks one row among
+    /// several that fit says so in `ambiguity`.
+    fn step(step: &Step, page: &PageView, ambiguity: &mut Option<String>) -> Outcome {
         let found = |e: Option<&Seen>, act: &dyn Fn(&Seen) -> Action| match e {
             Some(e) => Outcome::Act(act(e)),
             None => Outcome::Missing,
@@ -447,13 +432,21 @@ impl OraclePolicy {
                 if rows.is_empty() {
                     return Outcome::Missing;
                 }
-                let Some(&row) = page.pick(look, rows.clone()).first() else {
+                let shown = rows.len();
+                let picked = page.pick(look, rows);
+                let Some(&row) = picked.first() else {
                     return Outcome::GiveUp(format!(
-                        "none of the {} rows of \"{key}\" {}",
-                        rows.len(),
+                        "none of the {shown} rows of \"{key}\" {}",
                         page.describe_look(look)
                     ));
                 };
+                if picked.len() > 1 && !matches!(look, Look::All) {
+                    *ambiguity = Some(format!(
+                        "{} rows of \"{key}\" fit the step (each {}), so the task does not say which one to take",
+                        picked.len(),
+                        page.describe_look(look)
+                    ));
+                }
                 found(page.usable(key, |e| e.row == Some(row)), &|e| {
                     Action::Click(e.id)
                 })
@@ -567,16 +560,8 @@ impl Policy for OraclePolicy {
 
 /// Why a step's element could not be used on the page shown.
 fn missing(step: &Step, page: &PageView) -> String {
-    let key = match step {
-        Step::Click(k)
-        | Step::ClickRow(k, _)
-        | Step::CheckRows(k, _)
-        | Step::Check(k)
-        | Step::Type(k, _)
-        | Step::TypeText(k, _)
-        | Step::Select(k, _)
-        | Step::SelectText(k, _) => k.as_str(),
-        Step::Press(_) => return "a key could not be pressed".into(),
+    let Some(key) = step.key() else {
+        return "a key could not be pressed".into();
     };
     let heading = page
         .elements

@@ -11,26 +11,11 @@ use wobble_policy::{OraclePolicy, Policy};
 
 type Goal = BTreeMap<String, String>;
 
-/// The key a recipe step names.
-fn key_of(step: &Step) -> Option<&str> {
-    match step {
-        Step::Click(k)
-        | Step::ClickRow(k, _)
-        | Step::CheckRows(k, _)
-        | Step::Check(k)
-        | Step::Type(k, _)
-        | Step::TypeText(k, _)
-        | Step::Select(k, _)
-        | Step::SelectText(k, _) => Some(k),
-        Step::Press(_) => None,
-    }
-}
-
 /// Where the recipe first names `key`.
 fn at(recipe: &[Step], key: &str) -> usize {
     recipe
         .iter()
-        .position(|s| key_of(s) == Some(key))
+        .position(|s| s.key() == Some(key))
         .unwrap_or_else(|| panic!("the recipe never names {key}"))
 }
 

@@ -74,17 +74,33 @@ pub fn load_site(path: &str, text: &str) -> Result<Site, SiteError> {
     Compiler::new(path, text).compile(file)
 }
 
-/// The 1-based line and column where step `step` of task `task`'s recipe
-/// is written in a site file's `text` (where the task is, when the step is
-/// not written there: a composed task's steps are its parts').
-pub fn recipe_step_position(text: &str, task: usize, step: usize) -> (usize, usize) {
-    let path = [
-        Seg::Field("tasks"),
-        Seg::Index(task),
-        Seg::Field("solution"),
-        Seg::Index(step),
-    ];
-    line_col(text, Outline::of(text).span(&path).0)
+/// Where the parts of a site file that compiled are written, read once
+/// from its text and then asked as often as needed.
+pub struct SourcePlaces {
+    outline: Outline,
+}
+
+impl SourcePlaces {
+    /// The places in `text`, a site file that compiled.
+    pub fn of(text: &str) -> SourcePlaces {
+        SourcePlaces {
+            outline: Outline::of(text),
+        }
+    }
+
+    /// The 1-based line and column where step `step` of task `task`'s
+    /// recipe is written in `text` (the text these places were read from);
+    /// where the task is, when the step is not written there (a composed
+    /// task's steps are its parts').
+    pub fn recipe_step(&self, text: &str, task: usize, step: usize) -> (usize, usize) {
+        let path = [
+            Seg::Field("tasks"),
+            Seg::Index(task),
+            Seg::Field("solution"),
+            Seg::Index(step),
+        ];
+        line_col(text, self.outline.span(&path).0)
+    }
 }
 
 /// A name-resolution scope: which table the current row context reads.
@@ -110,8 +126,9 @@ struct Compiler<'a> {
     /// Goal fields that every task defines: the only ones tables may read.
     table_goal_fields: Vec<String>,
     context: String,
-    /// The spans of the file's parts, to place errors.
-    outline: Outline,
+    /// The spans of the file's parts, to place errors: scanned at the first
+    /// error, so a file that compiles is read once.
+    outline: std::cell::OnceCell<Outline>,
     /// Where in the file the part being compiled is: errors about it are
     /// placed inside its span.
     at: Vec<Seg>,
@@ -132,7 +149,7 @@ impl<'a> Compiler<'a> {
             goal_fields: Vec::new(),
             table_goal_fields: Vec::new(),
             context: String::new(),
-            outline: Outline::of(source),
+            outline: std::cell::OnceCell::new(),
             at: Vec::new(),
         }
     }
@@ -159,7 +176,10 @@ impl<'a> Compiler<'a> {
         let offset = if path.is_empty() {
             find_token(self.source, (0, self.source.len()), needle)
         } else {
-            let span = self.outline.span(path);
+            let span = self
+                .outline
+                .get_or_init(|| Outline::of(self.source))
+                .span(path);
             find_token(self.source, span, needle).or(Some(span.0))
         };
         let (line, column) = match offset {
