@@ -13,6 +13,7 @@
 //!    - criterion (`cargo bench -p wobble-engine -p wobble-policy`), read back from
 //!      `target/criterion/**/new/estimates.json`; the engine's allocation report (an ignored
 //!      test in `crates/engine/tests/alloc.rs`);
+//!    - a `perf record` profile of the command behind each headline figure (what bounds it);
 //!    - the same engine, training and sweep measurements compiled to WebAssembly
 //!      (`crates/wasm-bench`), driven by `tests/bench/run.mjs` in Node and in a dedicated worker
 //!      of headless Chromium;
@@ -44,6 +45,7 @@
 //!   criterion);
 //! - `web`: the WebAssembly builds, the engine natively, in Node and in Chromium, training and
 //!   the sweep in the browser, the release bundle and its first page;
+//! - `profile`: the profiles of the headline figures;
 //! - `python`: the Python package and Ray;
 //! - `miniwob`: MiniWoB++ on the same machine;
 //! - `json`: the JSON xtask writes.
@@ -52,6 +54,7 @@ mod json;
 mod machine;
 mod miniwob;
 mod native;
+mod profile;
 mod python;
 mod raw;
 mod web;
@@ -215,6 +218,7 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     bench.phase(&mut raw, "native: training", Bench::native_train)?;
     bench.phase(&mut raw, "native: allocations", Bench::allocations)?;
     bench.phase(&mut raw, "native: criterion", Bench::criterion)?;
+    bench.phase(&mut raw, "native: profiles", Bench::profiles)?;
     bench.phase(
         &mut raw,
         "browser: training and sweep",

@@ -8,13 +8,14 @@
 //! One module per part of the report: `conditions` (how and where the run was made, and how
 //! it went), `targets`, `native` (the native engine, its allocations, criterion), `scaling`,
 //! `wasm`, `training` (training and the sweep), `web` (bundle and first page), `miniwob`, `python`
-//! (the Python package and Ray), and
+//! (the Python package and Ray), `profile` (what bounds each headline figure), and
 //! `readme` for the README's block; `format` writes the numbers all of them share.
 
 mod conditions;
 mod format;
 mod miniwob;
 mod native;
+mod profile;
 mod python;
 mod readme;
 mod scaling;
@@ -28,6 +29,7 @@ use crate::raw::Record;
 use conditions::{command, date, load, machine, phases, runs, seconds, versions};
 use miniwob::miniwob;
 use native::{alloc, criterion, native_engine, native_perturbed};
+use profile::profiles;
 use python::python;
 use scaling::scaling;
 use targets::targets;
@@ -175,6 +177,7 @@ const SECTIONS: &[(&str, Section)] = &[
     ("first_page", first_page),
     ("miniwob", miniwob),
     ("python", python),
+    ("profiles", profiles),
 ];
 
 /// Fills every placeholder of `template`; an unknown one is an error.

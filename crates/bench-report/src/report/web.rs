@@ -34,6 +34,21 @@ pub(super) fn bundle_gzip(d: &Data) -> f64 {
         .sum()
 }
 
+/// The gzip bytes of the bundle's font files (budgeted apart from the app).
+pub(super) fn bundle_fonts_gzip(d: &Data) -> f64 {
+    bundle_files(d)
+        .filter(|r| is_font(&r.key))
+        .filter_map(|r| r.value.get("gzip").num())
+        .sum()
+}
+
+/// Whether a bundle file is a font.
+fn is_font(name: &str) -> bool {
+    [".ttf", ".otf", ".woff", ".woff2"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
 pub(super) fn first_page(d: &Data) -> String {
     if !d.has("first-page") {
         return "(not measured in this run)".into();
