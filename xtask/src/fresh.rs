@@ -51,14 +51,21 @@ pub fn fresh_serve(xt: &Xtask, args: &[String]) -> Result {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let repo = dir.join("wobble");
+    let head = xt
+        .stdout("git", &["rev-parse", "HEAD"])
+        .ok_or("cannot read HEAD with git")?;
     run(xt
         .cmd("git")
-        .args(["clone", "--quiet", "--no-hardlinks"])
+        .args(["clone", "--quiet", "--no-hardlinks", "--no-checkout"])
         .arg(&xt.root)
         .arg(&repo))?;
-    let commit = xt
-        .stdout("git", &["rev-parse", "--short", "HEAD"])
-        .unwrap_or_default();
+    // This commit, whichever branch the clone's own HEAD points at (a worktree's is not it).
+    run(xt
+        .cmd("git")
+        .arg("-C")
+        .arg(&repo)
+        .args(["checkout", "--quiet", "--detach", &head]))?;
+    let commit = head.get(..10).unwrap_or(&head).to_string();
 
     let log_path = dir.join("serve.log");
     let log = fs::File::create(&log_path).map_err(|e| format!("cannot create the log: {e}"))?;
