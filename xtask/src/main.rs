@@ -532,12 +532,16 @@ impl Xtask {
             "  install  wasm-bindgen-cli {version} (found {}; cargo install, ~4 min)",
             cli.as_deref().unwrap_or("none")
         );
-        // No --locked: its lock file pins a webpki-roots the registry mirror lacks.
+        // No --locked: its lock file pins a webpki-roots the registry mirror lacks (and the
+        // lock is resolved whole, so leaving TLS out below does not get around that).
+        // --no-default-features leaves out rustls and ring, the slowest part of its build: the
+        // test runner's HTTP client only talks to the local chromedriver, never over TLS.
         let mut install = self.cargo([
             "install",
             "wasm-bindgen-cli",
             "--version",
             version,
+            "--no-default-features",
             "--force",
         ]);
         // Its own temporary target folder, as `cargo install` has by default: a shared
