@@ -16,7 +16,6 @@ use std::env;
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -81,9 +80,11 @@ pub fn fresh_serve(xt: &Xtask, args: &[String]) -> Result {
         .env_remove("CARGO_BUILD_TARGET_DIR")
         .stdin(Stdio::null())
         .stdout(log)
-        .stderr(log_err)
-        // Its own process group, so the server it ends in can be stopped with it.
-        .process_group(0);
+        .stderr(log_err);
+    // Its own process group, so the server it ends in can be stopped with it. Elsewhere the
+    // measurement works the same, but the server outlives it and must be stopped by hand.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut serve, 0);
     let load_before = load_average();
     println!(
         "xtask fresh-serve: cargo xtask serve in {} (log: {})",
