@@ -1,5 +1,5 @@
 // Smoke test: the built app (dist/) boots under a sub-path, renders, throws nothing, and makes
-// no request that leaves 127.0.0.1. Run by `cargo xtask test` after `trunk build --release`.
+// no request that leaves 127.0.0.1. Run by `cargo xtask test` after its web build (`cargo xtask dist`).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

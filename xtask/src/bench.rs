@@ -17,7 +17,7 @@
 //!    - the same engine, training and sweep measurements compiled to WebAssembly
 //!      (`crates/wasm-bench`), driven by `tests/bench/run.mjs` in Node and in a dedicated worker
 //!      of headless Chromium;
-//!    - the release bundle (`trunk build --release`, then `gzip -9` per file) and the time to the
+//!    - the release bundle (`cargo xtask dist`, then `gzip -9` per file) and the time to the
 //!      first interactive page, served on 127.0.0.1;
 //!    - the Python package (built with maturin into `target/py`): steps per second from Python
 //!      beside the same work natively, and the Ray sweep on one and two workers;

@@ -53,7 +53,7 @@ impl Xtask {
                 _ => 10,
             };
             self.setup(crate::Browser::Needed)?;
-            self.trunk_build()?;
+            self.web_build()?;
             return run(self
                 .cmd("node")
                 .args(["--test", "tests/e2e/endurance.test.mjs"])

@@ -3,9 +3,10 @@
 //! | task    | what it does |
 //! |---------|--------------|
 //! | `setup` | installs whatever is missing, idempotently (see below) |
-//! | `serve` | `setup` without the browsers, then `trunk serve` on <http://127.0.0.1:8080/> |
-//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, a short fuzz run, the Python package's tests, the JavaScript module and its Node tests, `trunk build`, end-to-end tests |
-//! | `dist`  | `setup` without the browsers, then `trunk build --release` into `dist/` |
+//! | `serve` | `dist`, then serves `dist/` on <http://127.0.0.1:8080/> (`tests/e2e/serve.mjs`) |
+//! | `test`  | `setup`, then fmt, clippy, native tests, wasm tests, a short fuzz run, the Python package's tests, the JavaScript module and its Node tests, the web build, end-to-end tests |
+//! | `dist`  | `setup` without the browsers, overlapped with the app's compile, then `dist/` without Trunk ([`web`]) |
+//! | `fresh-serve` | times `serve` from a fresh clone with nothing installed, into the README ([`fresh`]) |
 //! | `js`    | builds the engine as a JavaScript module into `crates/js/pkg/` (`web/` for pages, `node/` for Node) |
 //! | `py`    | builds the Python package (`python/`) into a virtual environment under `target/py` and runs its tests ([`python`]) |
 //! | `bless` | `cargo test --workspace --profile ci` (the tests' build) with `WOBBLE_BLESS=1`, so golden-file tests rewrite their expected files |
@@ -17,7 +18,6 @@
 //! `setup` checks each tool's version and installs only what is absent or differs:
 //!
 //! - the `wasm32-unknown-unknown` rustup target;
-//! - Trunk, exactly [`TRUNK_VERSION`];
 //! - wasm-bindgen-cli (`wasm-bindgen`, `wasm-bindgen-test-runner`) at exactly the `wasm-bindgen`
 //!   version in `Cargo.lock`: the generated JS glue only loads if CLI and crate agree;
 //! - Debian `chromium` and `chromium-driver` (for the end-to-end and in-browser tests),
@@ -28,11 +28,15 @@
 //!   WebDriver BiDi; neither downloads a browser; and `binaryen` for `wasm-opt`), redone only when
 //!   the lock changes (a stamp file in `node_modules/` remembers it).
 //!
-//! Every command runs from the repository root with `node_modules/.bin` and `$CARGO_HOME/bin` at
-//! the front of `PATH`. Trunk uses a tool from `PATH` only if its version matches what it expects
-//! (wasm-opt: `Trunk.toml`'s `[tools] wasm_opt`; wasm-bindgen: `Cargo.lock`); otherwise it tries
-//! to download one, which on this offline machine hangs for a minute and then fails. Debian's own
-//! binaryen is too old for current rustc output, hence the npm one.
+//! Every command runs from the repository root with `node_modules/.bin` and `$CARGO_HOME/bin` (or
+//! `$CARGO_INSTALL_ROOT/bin`) at the front of `PATH`. Debian's own binaryen is too old for current
+//! rustc output, hence the npm one.
+//!
+//! Trunk is not installed: building it from source took most of a fresh machine's first
+//! `cargo xtask serve`, and [`web`] runs the same steps itself. `Trunk.toml` and `index.html` stay
+//! Trunk's, so `trunk serve` still works for whoever has Trunk 0.22; Trunk uses a tool from
+//! `PATH` only if its version matches what it expects (wasm-opt: `Trunk.toml`'s
+//! `[tools] wasm_opt`; wasm-bindgen: `Cargo.lock`), which `setup` makes so.
 //!
 //! The crate is std-only on purpose: it has to build in seconds before anything is installed.
 
@@ -47,12 +51,14 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 mod endurance;
+mod fresh;
 mod fuzz;
 mod python;
+mod sri;
+mod web;
 
-/// The Trunk release the project is built and tested with.
-const TRUNK_VERSION: &str = "0.22.1";
-/// The binaryen release (npm `binaryen`) whose `wasm-opt` Trunk runs; `Trunk.toml` names it too.
+/// The binaryen release (npm `binaryen`) whose `wasm-opt` the web build (and Trunk) runs;
+/// `Trunk.toml` names it too.
 const WASM_OPT_VERSION: &str = "132";
 /// The rustup target the web app and the in-browser tests compile to.
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -80,13 +86,18 @@ const HELP: &str = "\
 usage: cargo xtask <task> [args]
 
 tasks:
-  setup    install what is missing (wasm32 target, trunk, wasm-bindgen-cli, chromium,
-           firefox-esr, node_modules)
-  serve    setup (no browsers), then `trunk serve` on http://127.0.0.1:8080/; extra args go to trunk
+  setup    install what is missing (wasm32 target, wasm-bindgen-cli, chromium, firefox-esr,
+           node_modules)
+  serve    dist, then serve dist/ on http://127.0.0.1:8080/ [--port N]; after a change, run
+           `cargo xtask dist` (or serve again) and reload the page
   test     setup, then fmt, clippy, native and wasm tests (profile ci), the Python package's
            tests, 20 s per fuzz target,
-           the JavaScript module and its Node tests, trunk build, e2e tests
-  dist     setup (no browsers), then `trunk build --release` into dist/
+           the JavaScript module and its Node tests, the web build, e2e tests
+  dist     setup (no browsers) while the app compiles, then wasm-bindgen, wasm-opt and
+           index.html into dist/ (the files `trunk build --release` writes; no Trunk needed)
+  fresh-serve  clone this commit into a temporary folder with nothing installed (empty target
+           and install root, no node_modules), time `cargo xtask serve` until the page
+           answers and write the figure into README.md [--port N] [--keep]
   js       build the engine as a JavaScript module: crates/js/pkg/web (ES module for pages)
            and crates/js/pkg/node (for Node); installs only the wasm32 target and wasm-bindgen-cli
   py       build the Python package into target/py (a virtual environment, from PyPI) with
@@ -117,6 +128,7 @@ fn main() -> ExitCode {
         Some("serve") => xt.serve(&rest),
         Some("test") => xt.test(),
         Some("dist") => xt.dist(),
+        Some("fresh-serve") => fresh::fresh_serve(&xt, &rest),
         Some("js") => xt.js(),
         Some("py") => xt.python_tests(),
         Some("bless") => xt.bless(),
@@ -166,7 +178,9 @@ impl Xtask {
             .to_path_buf();
         // `cargo` sets CARGO to itself, so nested calls use the same toolchain.
         let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let cargo_bin = env::var_os("CARGO_HOME")
+        // Where `cargo install` puts binaries, so tools are found where they were installed.
+        let cargo_bin = env::var_os("CARGO_INSTALL_ROOT")
+            .or_else(|| env::var_os("CARGO_HOME"))
             .map(PathBuf::from)
             .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
             .map(|home| home.join("bin"));
@@ -186,31 +200,23 @@ impl Xtask {
         self.ensure_wasm_target()?;
         let bindgen = self.locked_wasm_bindgen()?;
         self.check_trunk_toml(&bindgen)?;
-        self.ensure_trunk()?;
         self.ensure_wasm_bindgen(&bindgen)?;
         self.ensure_node_modules()?;
         println!("xtask setup: done in {}", secs(started.elapsed()));
         Ok(())
     }
 
+    /// Builds `dist/` and serves it with the end-to-end tests' static server (Node is needed
+    /// anyway, for wasm-opt), which listens on 127.0.0.1 only.
     fn serve(&self, extra: &[String]) -> Result {
-        self.setup(Browser::NotNeeded)?;
-        let mut trunk = self.cmd("trunk");
-        trunk.arg("serve");
-        // Let `cargo xtask serve --port 9000` (or `--address`) override the defaults.
-        if !has_flag(extra, "--address") {
-            trunk.args(["--address", SERVE_ADDRESS]);
-        }
-        if !has_flag(extra, "--port") {
-            trunk.args(["--port", SERVE_PORT]);
-        }
-        trunk.args(extra);
-        run(&mut trunk)
+        let port = serve_port(extra)?;
+        self.dist()?;
+        println!("xtask serve: http://{SERVE_ADDRESS}:{port}/ (rebuild with `cargo xtask dist`, then reload)");
+        run(self.cmd("node").args(["tests/e2e/serve.mjs", &port]))
     }
 
     fn dist(&self) -> Result {
-        self.setup(Browser::NotNeeded)?;
-        self.trunk_build()
+        self.dist_overlapped()
     }
 
     /// Builds the JavaScript module, installing only what that needs.
@@ -314,17 +320,13 @@ impl Xtask {
             let wobble = self.target_dir().join(TEST_PROFILE).join("wobble");
             self.node_tests_with("tests/js", &[("WOBBLE_BIN", wobble.as_os_str())])
         })?;
-        steps.run("trunk build", || self.trunk_build())?;
+        steps.run("web build", || self.web_build())?;
         steps.run("e2e tests", || self.e2e())?;
         steps.summary("xtask test: all steps passed");
         Ok(())
     }
 
     // ----- steps -------------------------------------------------------------------------------
-
-    fn trunk_build(&self) -> Result {
-        run(self.cmd("trunk").args(["build", "--release"]))
-    }
 
     /// Builds `crates/js` for wasm32 with the size-tuned `web` profile, then has wasm-bindgen
     /// write one package per target into [`JS_PKG`]: `web` (an ES module whose default export
@@ -424,7 +426,7 @@ impl Xtask {
                 missing.push("firefox-esr");
             }
         }
-        // Node is needed by every task that runs Trunk (wasm-opt comes from npm).
+        // Node is needed by every task that builds the page (wasm-opt comes from npm).
         if self.stdout("node", &["--version"]).is_none() {
             missing.push("nodejs");
         }
@@ -519,33 +521,6 @@ impl Xtask {
         }
     }
 
-    fn ensure_trunk(&self) -> Result {
-        let found = self.tool_version("trunk", "--version");
-        if found.as_deref() == Some(TRUNK_VERSION) {
-            println!("  ok       trunk {TRUNK_VERSION}");
-            return Ok(());
-        }
-        println!(
-            "  install  trunk {TRUNK_VERSION} (found {}; cargo install, ~7 min)",
-            found.as_deref().unwrap_or("none")
-        );
-        // Trunk 0.22 declares rustc 1.96 but builds on 1.95, hence --ignore-rust-version.
-        // Thin codegen (no LTO, 16 units) cuts the build from ~11 to ~7 minutes.
-        let mut install = self.cargo([
-            "install",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--locked",
-            "--ignore-rust-version",
-        ]);
-        install
-            .env("CARGO_PROFILE_RELEASE_LTO", "false")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
-        run(&mut install)?;
-        self.expect_version("trunk", "--version", TRUNK_VERSION)
-    }
-
     fn ensure_wasm_bindgen(&self, version: &str) -> Result {
         let cli = self.tool_version("wasm-bindgen", "--version");
         let runner = self.tool_version("wasm-bindgen-test-runner", "--version");
@@ -557,14 +532,25 @@ impl Xtask {
             "  install  wasm-bindgen-cli {version} (found {}; cargo install, ~4 min)",
             cli.as_deref().unwrap_or("none")
         );
-        // No --locked: its lock file pins a webpki-roots the registry mirror lacks.
-        run(&mut self.cargo([
+        // No --locked: its lock file pins a webpki-roots the registry mirror lacks (and the
+        // lock is resolved whole, so leaving TLS out below does not get around that).
+        // --no-default-features leaves out rustls and ring, the slowest part of its build: the
+        // test runner's HTTP client only talks to the local chromedriver, never over TLS.
+        let mut install = self.cargo([
             "install",
             "wasm-bindgen-cli",
             "--version",
             version,
+            "--no-default-features",
             "--force",
-        ]))?;
+        ]);
+        // Its own temporary target folder, as `cargo install` has by default: a shared
+        // CARGO_TARGET_DIR would make it wait for the app's build (which runs meanwhile) to
+        // release the folder's lock.
+        install
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET_DIR");
+        run(&mut install)?;
         self.expect_version("wasm-bindgen", "--version", version)?;
         self.expect_version("wasm-bindgen-test-runner", "--version", version)
     }
@@ -690,6 +676,26 @@ fn display(cmd: &Command) -> String {
         line.push_str(&arg.to_string_lossy());
     }
     line
+}
+
+/// The port of `serve [--port N | --port=N]`, [`SERVE_PORT`] by default; anything else is an
+/// error rather than silently ignored.
+fn serve_port(args: &[String]) -> Result<String> {
+    let port = match args {
+        [] => SERVE_PORT,
+        [flag, port] if flag == "--port" => port,
+        [one] if one.starts_with("--port=") => &one["--port=".len()..],
+        _ => {
+            return Err(format!(
+                "serve takes only `--port N`, not `{}`",
+                args.join(" ")
+            ))
+        }
+    };
+    match port.parse::<u16>() {
+        Ok(n) if n > 0 => Ok(n.to_string()),
+        _ => Err(format!("`{port}` is not a port number")),
+    }
 }
 
 /// Whether `flag` is among `args`, as `--flag value` or `--flag=value`.
@@ -819,6 +825,17 @@ version = "0.2.130"
         assert!(has_flag(&args, "--open"));
         assert!(!has_flag(&args, "--address"));
         assert!(!has_flag(&["--portal".to_string()], "--port"));
+    }
+
+    #[test]
+    fn parses_the_serve_port() {
+        let args = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(serve_port(&[]).unwrap(), SERVE_PORT);
+        assert_eq!(serve_port(&args("--port 9000")).unwrap(), "9000");
+        assert_eq!(serve_port(&args("--port=9001")).unwrap(), "9001");
+        assert!(serve_port(&args("--port 0")).is_err());
+        assert!(serve_port(&args("--port x")).is_err());
+        assert!(serve_port(&args("--address 0.0.0.0")).is_err());
     }
 
     #[test]
