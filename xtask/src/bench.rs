@@ -101,6 +101,9 @@ const TRAIN_EPISODES: u64 = 3000;
 const MINIWOB_TASKS: [&str; 4] = ["click-button", "enter-text", "login-user", "book-flight"];
 /// The MiniWoB++ release the comparison uses (PyPI).
 const MINIWOB_VERSION: &str = "1.1.0";
+/// The port the fresh clone's page is served on while it is timed (not `serve`'s own, which
+/// may be in use).
+const FRESH_PORT: u16 = 8097;
 /// Where the raw measurements go.
 const RAW: &str = "target/bench/raw.jsonl";
 
@@ -226,6 +229,7 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     )?;
     bench.phase(&mut raw, "web: bundle", Bench::bundle)?;
     bench.phase(&mut raw, "web: first page", Bench::first_page)?;
+    bench.phase(&mut raw, "web: a fresh machine", Bench::fresh_serve)?;
     bench.phase(&mut raw, "python and ray", Bench::python)?;
     if bench.options.skip_miniwob {
         raw.push(

@@ -42,6 +42,12 @@ pub fn fresh_serve(xt: &Xtask, args: &[String]) -> Result {
     let port: u16 = port
         .parse()
         .map_err(|_| format!("`{port}` is not a port number"))?;
+    measure(xt, port, keep).map(|_| ())
+}
+
+/// Measures the first page from a fresh clone on `port` and writes the README's line; returns
+/// the time it took (`cargo xtask bench` records it too).
+pub fn measure(xt: &Xtask, port: u16, keep: bool) -> Result<Duration> {
     // A server already on the port would answer for the one being measured.
     TcpListener::bind((SERVE_ADDRESS, port))
         .map_err(|e| format!("{SERVE_ADDRESS}:{port} is taken ({e}); pass --port N"))?;
@@ -136,7 +142,7 @@ pub fn fresh_serve(xt: &Xtask, args: &[String]) -> Result {
     } else {
         let _ = fs::remove_dir_all(&dir);
     }
-    Ok(())
+    Ok(elapsed)
 }
 
 /// `PATH` without `$CARGO_HOME/bin` (tools installed there must not count), with the toolchain's

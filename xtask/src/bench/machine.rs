@@ -175,7 +175,6 @@ impl Bench<'_> {
                 "chromium".into(),
                 version("/usr/bin/chromium", &["--version"]),
             ),
-            ("trunk".into(), version("trunk", &["--version"])),
             (
                 "wasm-bindgen".into(),
                 version("wasm-bindgen", &["--version"]),

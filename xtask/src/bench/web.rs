@@ -47,7 +47,8 @@ impl Bench<'_> {
 
     pub(super) fn wasm_build(&self, _raw: &mut Raw) -> Result {
         // `release` is the native speed profile (opt-level 3); `web` is what the app ships
-        // (opt-level z, fat LTO), followed by wasm-opt -Oz as Trunk runs it for the app.
+        // (engine, policies, taffy and libm at opt-level 3, the rest at z; fat LTO), followed by
+        // wasm-opt -Oz as `cargo xtask dist` runs it for the app.
         for profile in ["release", "web"] {
             run(&mut self.xt.cargo([
                 "build",
@@ -180,7 +181,7 @@ impl Bench<'_> {
         let mut files = Vec::new();
         list_files(&dist, &mut files);
         files.sort();
-        // Trunk's lock file (`.trunk-lock`) is not part of the site.
+        // Dotfiles (a lock file Trunk leaves, when it built dist/) are not part of the site.
         files.retain(|f| {
             !f.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
@@ -207,6 +208,15 @@ impl Bench<'_> {
             raw.push("bundle", &name, 0, 0.0, value)?;
         }
         Ok(())
+    }
+
+    /// `cargo xtask fresh-serve`: the first page from a fresh clone of this commit, also written
+    /// into the README's own line.
+    pub(super) fn fresh_serve(&self, raw: &mut Raw) -> Result {
+        let elapsed = crate::fresh::measure(self.xt, super::FRESH_PORT, false)?;
+        let seconds = elapsed.as_secs_f64();
+        let value = Json::Obj(vec![("seconds".into(), Json::Num(seconds))]);
+        raw.push("fresh-serve", "serve", 0, seconds, value)
     }
 
     pub(super) fn first_page(&self, raw: &mut Raw) -> Result {

@@ -61,7 +61,7 @@ pub(super) fn sweep(d: &Data) -> String {
     }
     let _ = writeln!(
         t,
-        "| Chromium worker, as shipped (opt-level z), one cell per call | {} |",
+        "| Chromium worker, as shipped, one cell per call | {} |",
         spread(
             d.stat("wasm-chromium-web-sweep", "airline", "seconds"),
             secs

@@ -23,7 +23,7 @@ pub(super) fn wasm_engine(d: &Data) -> String {
     ] {
         let _ = writeln!(
             t,
-            "| site: {what} | native | Node, opt-level 3 | Chromium worker, opt-level 3 | Chromium worker, as shipped (opt-level z) | Node / native | worker / native, opt-level 3 | worker / native, as shipped |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+            "| site: {what} | native | Node, opt-level 3 | Chromium worker, opt-level 3 | Chromium worker, as shipped | Node / native | worker / native, opt-level 3 | worker / native, as shipped |\n|---|---:|---:|---:|---:|---:|---:|---:|"
         );
         let pct = |s: Option<Stat>| spread(s, percent);
         for site in d.keys("wasm-chromium-web-engine") {
