@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: runs every benchmark and writes BENCHMARKS.md (and the README's
 //! headline figures) from what it measured.
 //!
-//! The task has two halves that meet in one file, `target/bench/raw.jsonl`:
+//! The task has two halves that meet in one file, `target/bench/raw.jsonl` (kept, once the run is
+//! complete, as `docs/bench/raw.jsonl`, committed with the report it gives):
 //!
 //! 1. **Measuring.** Each phase runs real commands and appends one JSON line per measurement
 //!    (`section`, `key`, `run`, wall time, and the value the command printed):
@@ -104,8 +105,11 @@ const MINIWOB_VERSION: &str = "1.1.0";
 /// The port the fresh clone's page is served on while it is timed (not `serve`'s own, which
 /// may be in use).
 const FRESH_PORT: u16 = 8097;
-/// Where the raw measurements go.
+/// Where the raw measurements go as they are made.
 const RAW: &str = "target/bench/raw.jsonl";
+/// Where a complete run's raw measurements are kept, committed beside the report they give (a
+/// test checks that BENCHMARKS.md is what they give).
+const KEPT: &str = "docs/bench/raw.jsonl";
 
 const USAGE: &str = "\
 usage: cargo xtask bench [--quick] [--runs N] [--skip-miniwob] [--report-only]
@@ -113,7 +117,8 @@ usage: cargo xtask bench [--quick] [--runs N] [--skip-miniwob] [--report-only]
   --quick         one run of each, shorter measurements (a smoke test of the whole pipeline)
   --runs N        repetitions of each measurement (default 5; 1 with --quick)
   --skip-miniwob  no MiniWoB++ comparison (the report says so)
-  --report-only   rewrite BENCHMARKS.md and the README block from target/bench/raw.jsonl";
+  --report-only   rewrite BENCHMARKS.md and the README block from docs/bench/raw.jsonl
+                  (the last complete run's measurements, kept beside the report)";
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
@@ -197,11 +202,12 @@ impl Options {
 pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     let options = Options::parse(args)?;
     let raw_path = xt.root.join(RAW);
+    let kept = xt.root.join(KEPT);
     if options.report_only {
-        if !raw_path.exists() {
+        if !kept.exists() {
             return Err(format!(
                 "{} is missing; run `cargo xtask bench` first",
-                raw_path.display()
+                kept.display()
             ));
         }
         return write_report(xt);
@@ -210,7 +216,9 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     fs::create_dir_all(xt.root.join("target/bench"))
         .map_err(|e| format!("cannot create target/bench: {e}"))?;
     fs::write(&raw_path, "").map_err(|e| format!("cannot write {}: {e}", raw_path.display()))?;
-    let mut raw = Raw { path: raw_path };
+    let mut raw = Raw {
+        path: raw_path.clone(),
+    };
     let bench = Bench { xt, options };
     bench.meta(&mut raw, "start")?;
     bench.phase(&mut raw, "setup and builds", Bench::builds)?;
@@ -244,10 +252,21 @@ pub(crate) fn bench(xt: &Xtask, args: &[String]) -> Result {
     }
     bench.meta(&mut raw, "end")?;
     println!("\nbench: measured in {}", secs(started.elapsed()));
+    // Only a complete run replaces the kept one.
+    if let Some(dir) = kept.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    fs::copy(&raw_path, &kept).map_err(|e| {
+        format!(
+            "cannot copy {} to {}: {e}",
+            raw_path.display(),
+            kept.display()
+        )
+    })?;
     write_report(xt)
 }
 
-/// Writes BENCHMARKS.md and the README block from [`RAW`], with `crates/bench-report`.
+/// Writes BENCHMARKS.md and the README block from [`KEPT`], with `crates/bench-report`.
 fn write_report(xt: &Xtask) -> Result {
     run(&mut xt.cargo([
         "run",
@@ -257,7 +276,7 @@ fn write_report(xt: &Xtask) -> Result {
         "wobble-bench-report",
         "--",
         "--raw",
-        RAW,
+        KEPT,
     ]))
 }
 

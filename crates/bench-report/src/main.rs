@@ -7,7 +7,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: wobble-bench-report [--raw FILE] [--template FILE] [--out FILE] [--readme FILE]
 
-  --raw FILE       the raw measurements (default target/bench/raw.jsonl)
+  --raw FILE       the raw measurements (default docs/bench/raw.jsonl)
   --template FILE  the report's prose with {{name}} placeholders (default xtask/bench-template.md)
   --out FILE       the report to write (default BENCHMARKS.md)
   --readme FILE    the README whose `bench` block gets the headline figures (default README.md)
@@ -16,7 +16,7 @@ Paths are relative to the current directory; `cargo xtask bench` runs it from th
 
 fn main() -> ExitCode {
     let mut paths = [
-        ("--raw", PathBuf::from("target/bench/raw.jsonl")),
+        ("--raw", PathBuf::from("docs/bench/raw.jsonl")),
         ("--template", PathBuf::from("xtask/bench-template.md")),
         ("--out", PathBuf::from("BENCHMARKS.md")),
         ("--readme", PathBuf::from("README.md")),
