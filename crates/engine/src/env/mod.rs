@@ -1,19 +1,19 @@
 //! The running environment: one episode of one task on one site.
 //!
 //! Data flow: [`Env::reset`] samples the goal, generates the tables and
-//! state from the seed, instantiates every page's elements as [`Node`]s and
-//! lays out the start page. [`Env::step`] applies one [`Action`], runs the
-//! clicked element's compiled effects, re-evaluates what is visible, lays the
-//! page out again only if something visible changed, and refills the list of
-//! candidate actions. Buffers are reused across steps, so a step that does not
-//! change the page's layout allocates nothing.
+//! state from the seed and instantiates every page's elements as [`Node`]s.
+//! [`Env::step`] applies one [`Action`], runs the clicked element's compiled
+//! effects, re-evaluates what is visible, notes whether the page's layout went
+//! out of date, and refills the list of candidate actions. Boxes are computed
+//! only when something reads them (`geometry`). Buffers are reused across
+//! steps, so a step that does not change the page's layout allocates nothing.
 //!
 //! This file holds the environment and its episode's start; `node` builds the
-//! node tree, `view` keeps what is shown up to date, `act` steps, `observe`
-//! answers what agents read, and `shaping` computes the learner's potential.
+//! node tree, `view` keeps what is shown up to date, `geometry` lays pages out
+//! when their boxes are read, `act` steps, `observe` answers what agents read,
+//! and `shaping` computes the learner's potential.
 
 use crate::eval::{self, Ctx, TableData};
-use crate::layout;
 use crate::perturb::{self, Change, GoalView, PerturbSpec};
 use crate::rng::Rng;
 use crate::site::{InstrPart, PageId, Site, Task};
@@ -23,6 +23,7 @@ use std::fmt;
 use std::sync::Arc;
 
 mod act;
+mod geometry;
 mod node;
 mod observe;
 mod shaping;
@@ -105,8 +106,8 @@ pub struct Outcome {
 ///
 /// Indices hold by construction: `task` is below `site.tasks.len()` (checked
 /// by [`Env::new`]); `page`, `dialog` and each node's `page` are page indices
-/// of `site`; after a reset, `page_nodes`, `page_height` and `page_laid_out`
-/// have one entry per page, each page's range starts with its root node, and
+/// of `site`; after a reset, `page_nodes` and the geometry's per-page
+/// entries have one entry per page, the geometry has one box per node, each page's range starts with its root node, and
 /// every node id in `page_nodes`, `parent`, `children` and `focus` is an index
 /// into `nodes` (`instantiate` builds them together). Actions from outside are
 /// checked against them in [`Env::step`].
@@ -136,9 +137,10 @@ pub struct Env {
     slots: Vec<String>,
     row_base: Vec<u32>,
     nodes: Vec<Node>,
+    /// The previous episode's nodes while a reset builds the new ones, kept
+    /// for their buffers.
+    spare_nodes: Vec<Node>,
     page_nodes: Vec<(u32, u32)>,
-    page_height: Vec<f32>,
-    page_laid_out: Vec<bool>,
     page: u32,
     dialog: Option<u32>,
     focus: Option<u32>,
@@ -151,7 +153,10 @@ pub struct Env {
     /// The last outcome's reason, kept from one episode to the next so that
     /// the step that ends an episode writes its reason without allocating.
     spare_reason: String,
-    layout: layout::Layouter,
+    /// Buffers of the last episode's goal and tables, written over by the next.
+    spare: Spare,
+    /// Boxes, laid out when read (see `geometry`).
+    geometry: geometry::GeometryCell,
 }
 
 impl Env {
@@ -183,9 +188,8 @@ impl Env {
             slots: Vec::new(),
             row_base: Vec::new(),
             nodes: Vec::new(),
+            spare_nodes: Vec::new(),
             page_nodes: Vec::new(),
-            page_height: Vec::new(),
-            page_laid_out: Vec::new(),
             page: 0,
             dialog: None,
             focus: None,
@@ -196,7 +200,8 @@ impl Env {
             candidates: Vec::new(),
             scratch: String::with_capacity(256),
             spare_reason: String::new(),
-            layout: layout::Layouter::default(),
+            spare: Spare::default(),
+            geometry: Default::default(),
         })
     }
 
@@ -285,20 +290,34 @@ impl Env {
     fn sample(&mut self, site: &Site) {
         let task = self.task_of(site);
         // Goal fields, then tables, then generated state, then derived fields.
-        self.goal.clear();
-        let mut used = Vec::new();
+        // The last episode's buffers are written over (see `Spare`).
+        let spare = &mut self.spare;
+        spare.goal.append(&mut self.goal);
+        let mut used = std::mem::take(&mut spare.used);
         for gen in &task.goal {
             used.clear();
+            let mut value = spare.goal.pop().unwrap_or_default();
+            value.clear();
             // Earlier goal fields are excluded through `Unique { except }`.
-            let value = eval::generate(gen, &mut self.rng, site, &self.goal, None, &mut used);
+            eval::generate_into(
+                gen,
+                &mut self.rng,
+                site,
+                &self.goal,
+                None,
+                &mut used,
+                &mut value,
+            );
             self.goal.push(value);
         }
-        eval::generate_tables(
+        eval::generate_tables_into(
             site,
             &mut self.rng,
             &self.goal,
             &task.table_goal_map,
             &mut self.tables,
+            &mut spare.rows,
+            &mut spare.columns,
         );
         // Slots keep their buffers across episodes (and start with room for a
         // typical value), so typing and setting state on the step path does
@@ -308,22 +327,27 @@ impl Env {
             set_slot(&mut self.slots, count, init);
             count += 1;
         }
+        let mut text = std::mem::take(&mut self.scratch);
         for (slot, gen) in &site.generated {
             used.clear();
-            let value = eval::generate(
+            text.clear();
+            eval::generate_into(
                 gen,
                 &mut self.rng,
                 site,
                 &self.goal,
                 Some(&task.table_goal_map),
                 &mut used,
+                &mut text,
             );
             if let Some(s) = self.slots.get_mut(*slot as usize) {
-                *s = value;
+                s.clear();
+                s.push_str(&text);
             }
         }
+        self.spare.used = used;
         self.row_base.clear();
-        let mut init_text = String::new();
+        let mut init_text = text;
         for ri in &site.row_inputs {
             self.row_base.push(count as u32);
             let rows = self
@@ -349,6 +373,7 @@ impl Env {
                 count += 1;
             }
         }
+        self.scratch = init_text;
         self.slots.truncate(count);
         for gen in &task.derived {
             let ctx = Ctx {
@@ -433,6 +458,17 @@ impl Env {
     fn page_range(&self, page: u32) -> (u32, u32) {
         self.page_nodes[page as usize]
     }
+}
+
+/// What a reset keeps of the last episode to write the next one into: goal
+/// values and table rows (their strings keep their room), and the scratch
+/// lists of items already drawn for a goal field or a table column.
+#[derive(Default)]
+struct Spare {
+    goal: Vec<String>,
+    rows: Vec<Vec<String>>,
+    used: Vec<u32>,
+    columns: Vec<Vec<u32>>,
 }
 
 /// Sets slot `i` to `text`, reusing its buffer (or creating it with room to spare).
