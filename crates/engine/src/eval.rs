@@ -655,6 +655,13 @@ pub fn generate_into(
 
 /// Computes a derived goal field over the generated tables.
 pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
+    let mut out = String::new();
+    derive_into(gen, ctx, &mut out).then_some(out)
+}
+
+/// [`derive`], appending to `out`; false (and nothing written) where
+/// [`derive`] gives `None`.
+pub fn derive_into(gen: &Gen, ctx: &Ctx<'_>, out: &mut String) -> bool {
     match gen {
         Gen::MinOf {
             table,
@@ -667,7 +674,9 @@ pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
             filter,
             ..
         } => {
-            let t = ctx.tables.get(*table as usize)?;
+            let Some(t) = ctx.tables.get(*table as usize) else {
+                return false;
+            };
             let mut best: Option<(f64, u32)> = None;
             for r in 0..t.rows.len() as u32 {
                 if !ctx.cond(filter, Some((*table, r))) {
@@ -679,36 +688,45 @@ pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
                     }
                 }
             }
-            let (_, r) = best?;
+            let Some((_, r)) = best else {
+                return false;
+            };
             let col = match gen {
                 Gen::ArgMin { take, .. } => *take,
                 _ => *column,
             };
-            Some(ctx.cell(*table, r, col).to_string())
+            out.push_str(ctx.cell(*table, r, col));
+            true
         }
         Gen::Join {
             table,
             column,
             filter,
         } => {
-            let t = ctx.tables.get(*table as usize)?;
-            let mut out = String::new();
+            let Some(t) = ctx.tables.get(*table as usize) else {
+                return false;
+            };
+            let mut first = true;
             for r in 0..t.rows.len() as u32 {
                 if ctx.cond(filter, Some((*table, r))) {
-                    if !out.is_empty() {
+                    if !first {
                         out.push_str(", ");
                     }
+                    first = false;
                     out.push_str(ctx.cell(*table, r, *column));
                 }
             }
-            Some(out)
+            true
         }
-        Gen::Calc(v) => Some(match ctx.val(v, None) {
-            Val::Text(t) => t.to_string(),
-            Val::Num(Some(x)) => fixed_to_string(x),
-            Val::Num(None) => String::new(),
-        }),
-        _ => None,
+        Gen::Calc(v) => {
+            match ctx.val(v, None) {
+                Val::Text(t) => out.push_str(t),
+                Val::Num(Some(x)) => write_fixed(out, x),
+                Val::Num(None) => {}
+            }
+            true
+        }
+        _ => false,
     }
 }
 
@@ -732,7 +750,8 @@ pub fn generate_tables(
 }
 
 /// [`generate_tables`] into the tables of an earlier episode: their rows
-/// go to `spare` and come back, cells cleared, as the new rows (so that a
+/// go to `spare` (one list per table) and come back, cells cleared, as the
+/// new rows of the same table (so that a
 /// reset of a site seen before writes into strings that already have room);
 /// `used` is scratch for the uniqueness of each column.
 pub fn generate_tables_into(
@@ -741,15 +760,17 @@ pub fn generate_tables_into(
     goal: &[String],
     goal_map: &[u32],
     out: &mut Vec<TableData>,
-    spare: &mut Vec<Vec<String>>,
+    spare: &mut Vec<Vec<Vec<String>>>,
     used: &mut Vec<Vec<u32>>,
 ) {
-    for data in out.iter_mut() {
+    spare.resize_with(spare.len().max(out.len()), Vec::new);
+    for (data, spare) in out.iter_mut().zip(spare.iter_mut()) {
         spare.append(&mut data.rows);
     }
     out.truncate(site.tables.len());
     out.resize_with(site.tables.len(), TableData::default);
-    for (table, data) in site.tables.iter().zip(out.iter_mut()) {
+    spare.resize_with(spare.len().max(out.len()), Vec::new);
+    for ((table, data), spare) in site.tables.iter().zip(out.iter_mut()).zip(spare.iter_mut()) {
         match &table.source {
             TableSource::Static(rows) => {
                 for row in rows {

@@ -137,9 +137,12 @@ pub struct Env {
     slots: Vec<String>,
     row_base: Vec<u32>,
     nodes: Vec<Node>,
-    /// The previous episode's nodes while a reset builds the new ones, kept
-    /// for their buffers.
+    /// Nodes of an earlier episode beyond this one's, kept for their buffers.
     spare_nodes: Vec<Node>,
+    /// Option texts of an earlier episode's nodes, kept for their buffers.
+    spare_options: Vec<String>,
+    /// Nodes made so far by the reset under way.
+    built: usize,
     page_nodes: Vec<(u32, u32)>,
     page: u32,
     dialog: Option<u32>,
@@ -189,6 +192,8 @@ impl Env {
             row_base: Vec::new(),
             nodes: Vec::new(),
             spare_nodes: Vec::new(),
+            built: 0,
+            spare_options: Vec::new(),
             page_nodes: Vec::new(),
             page: 0,
             dialog: None,
@@ -324,7 +329,7 @@ impl Env {
         // not allocate.
         let mut count = 0;
         for (_, init) in &site.slots {
-            set_slot(&mut self.slots, count, init);
+            set_slot(&mut self.slots, &mut self.spare.slots, count, init);
             count += 1;
         }
         let mut text = std::mem::take(&mut self.scratch);
@@ -369,12 +374,15 @@ impl Env {
                     };
                     ctx.write_val(init, Some((ri.table, r as u32)), &mut init_text);
                 }
-                set_slot(&mut self.slots, count, &init_text);
+                set_slot(&mut self.slots, &mut self.spare.slots, count, &init_text);
                 count += 1;
             }
         }
         self.scratch = init_text;
-        self.slots.truncate(count);
+        // Row states beyond this episode's rows keep their buffers for a later one.
+        if self.slots.len() > count {
+            self.spare.slots.extend(self.slots.drain(count..));
+        }
         for gen in &task.derived {
             let ctx = Ctx {
                 site,
@@ -384,7 +392,9 @@ impl Env {
                 goal: &self.goal,
                 goal_map: &task.table_goal_map,
             };
-            let value = eval::derive(gen, &ctx).unwrap_or_default();
+            let mut value = self.spare.goal.pop().unwrap_or_default();
+            value.clear();
+            eval::derive_into(gen, &ctx, &mut value);
             self.goal.push(value);
         }
     }
@@ -461,25 +471,31 @@ impl Env {
 }
 
 /// What a reset keeps of the last episode to write the next one into: goal
-/// values and table rows (their strings keep their room), and the scratch
+/// values, table rows and row states (their strings keep their room), and the scratch
 /// lists of items already drawn for a goal field or a table column.
 #[derive(Default)]
 struct Spare {
     goal: Vec<String>,
-    rows: Vec<Vec<String>>,
+    /// Per table.
+    rows: Vec<Vec<Vec<String>>>,
     used: Vec<u32>,
     columns: Vec<Vec<u32>>,
+    slots: Vec<String>,
 }
 
-/// Sets slot `i` to `text`, reusing its buffer (or creating it with room to spare).
-fn set_slot(slots: &mut Vec<String>, i: usize, text: &str) {
+/// Sets slot `i` to `text`, reusing its buffer (or a spare one, or creating
+/// it with room to spare).
+fn set_slot(slots: &mut Vec<String>, spare: &mut Vec<String>, i: usize, text: &str) {
     match slots.get_mut(i) {
         Some(s) => {
             s.clear();
             s.push_str(text);
         }
         None => {
-            let mut s = String::with_capacity(text.len().max(SLOT_CAPACITY));
+            let mut s = spare
+                .pop()
+                .unwrap_or_else(|| String::with_capacity(text.len().max(SLOT_CAPACITY)));
+            s.clear();
             s.push_str(text);
             slots.push(s);
         }

@@ -4,7 +4,7 @@
 //! option), and the one constructor every node starts from.
 
 use super::Env;
-use crate::eval::RowCtx;
+use crate::eval::{RowCtx, TableData};
 use crate::format::TextStyle;
 use crate::site::{Elem, ElemId, Lazy, Options, Role, Site, SlotTarget};
 use std::fmt::Write as _;
@@ -107,7 +107,8 @@ impl Node {
 
 impl Node {
     /// Makes this node what [`Node::new`] would make, keeping its buffers
-    /// (its strings and lists keep their room for the next episode).
+    /// (its strings and lists keep their room for the next episode); its
+    /// options must have been taken out (see `Env::new_node`).
     fn renew(&mut self, role: Role, page: u32, elem: ElemId, font_px: f32) {
         self.role = role;
         self.key.clear();
@@ -117,7 +118,6 @@ impl Node {
         self.classes.clear();
         self.label.clear();
         self.placeholder.clear();
-        self.options.clear();
         self.page = page;
         self.parent = None;
         self.children.clear();
@@ -136,24 +136,23 @@ impl Node {
 
 impl Env {
     /// Builds the node instances of every page and dialog. The previous
-    /// episode's nodes are recycled, so that a reset of a site seen before
-    /// writes into strings and lists that already have room.
+    /// episode's nodes are written over in place (and those it had beyond
+    /// this one's wait in `spare_nodes`), so that a reset of a site seen
+    /// before writes into strings and lists that already have room.
     pub(super) fn instantiate(&mut self) {
         let site = Arc::clone(&self.site);
-        let mut spare = std::mem::take(&mut self.spare_nodes);
-        // Recycled from the back: reversed, the next episode takes each
-        // node's buffers for the node that had them.
-        spare.extend(self.nodes.drain(..).rev());
+        self.nodes.append(&mut self.spare_nodes);
+        self.built = 0;
         self.page_nodes.clear();
         for (p, page) in site.pages.iter().enumerate() {
-            let start = self.nodes.len() as u32;
+            let start = self.built as u32;
             let root_role = if page.is_dialog {
                 Role::Dialog
             } else {
                 Role::Banner
             };
             let font = site.theme.font_size * 1.25;
-            let root = self.new_node(&mut spare, root_role, p as u32, NO_ELEM, font, None);
+            let root = self.new_node(root_role, p as u32, NO_ELEM, font, None);
             let n = self.node_mut(root);
             if page.is_dialog {
                 n.key.push_str(&page.id);
@@ -170,49 +169,48 @@ impl Env {
             // Dialog content nests under the dialog node; page content sits beside the banner.
             let parent = if page.is_dialog { Some(root) } else { None };
             for &e in &page.elems {
-                self.instantiate_elem(&site, &mut spare, e, p as u32, parent, None);
+                self.instantiate_elem(&site, e, p as u32, parent, None);
             }
-            self.page_nodes.push((start, self.nodes.len() as u32));
+            self.page_nodes.push((start, self.built as u32));
         }
-        self.spare_nodes = spare;
+        self.spare_nodes.extend(self.nodes.drain(self.built..));
         self.geometry
             .get_mut()
             .clear(self.nodes.len(), site.pages.len());
     }
 
-    /// Adds a node as [`Node::new`] makes it, under `parent` (recycling a
-    /// spare node's buffers when there is one); returns its id.
+    /// Adds the next node as [`Node::new`] makes it, under `parent`
+    /// (written over the last episode's node of that id when there is one);
+    /// returns its id.
     fn new_node(
         &mut self,
-        spare: &mut Vec<Node>,
         role: Role,
         page: u32,
         elem: ElemId,
         font_px: f32,
         parent: Option<u32>,
     ) -> u32 {
-        let mut node = match spare.pop() {
-            Some(mut n) => {
-                n.renew(role, page, elem, font_px);
-                n
+        let id = self.built as u32;
+        self.built += 1;
+        let depth = match parent {
+            Some(p) => {
+                let parent = self.node_mut(p);
+                parent.children.push(id);
+                parent.depth + 1
             }
-            None => Node::new(role, page, elem, font_px),
+            None => 0,
         };
-        node.parent = parent;
-        if let Some(p) = parent {
-            node.depth = self.node(p).depth + 1;
-        }
-        self.push_node(node)
-    }
-
-    pub(super) fn push_node(&mut self, node: Node) -> u32 {
-        let id = self.nodes.len() as u32;
-        if let Some(parent) = node.parent {
-            if let Some(p) = self.nodes.get_mut(parent as usize) {
-                p.children.push(id);
+        match self.nodes.get_mut(id as usize) {
+            Some(n) => {
+                // Option texts go to the pool that `options_into` draws from.
+                self.spare_options.append(&mut n.options);
+                n.renew(role, page, elem, font_px);
             }
+            None => self.nodes.push(Node::new(role, page, elem, font_px)),
         }
-        self.nodes.push(node);
+        let n = self.node_mut(id);
+        n.parent = parent;
+        n.depth = depth;
         id
     }
 
@@ -226,7 +224,19 @@ impl Env {
     /// Writes an element's key, selector id, classes, placeholder and label
     /// into node `id` (a fresh one), for table row `row` when in a list.
     fn describe(&mut self, site: &Site, id: u32, elem: &Elem, row: RowCtx) {
-        let mut n = std::mem::replace(self.node_mut(id), Node::new(Role::Text, 0, NO_ELEM, 0.0));
+        let mut label = std::mem::take(&mut self.scratch);
+        label.clear();
+        self.render_into(site, &elem.label, row, &mut label);
+        let (tables, pool) = (&self.tables, &mut self.spare_options);
+        let Some(n) = self.nodes.get_mut(id as usize) else {
+            self.scratch = label;
+            return;
+        };
+        n.label.push_str(&label);
+        self.scratch = label;
+        if let Some(opts) = &elem.options {
+            options_into(site, tables, opts, &mut n.options, pool);
+        }
         if let Some(k) = &elem.key {
             n.base_key.push_str(k);
         }
@@ -254,17 +264,11 @@ impl Env {
             None => n.classes.push_str(default_classes(elem)),
         }
         n.placeholder.push_str(&elem.placeholder);
-        self.render_into(site, &elem.label, row, &mut n.label);
-        if let Some(opts) = &elem.options {
-            self.options_into(site, opts, &mut n.options);
-        }
-        *self.node_mut(id) = n;
     }
 
     pub(super) fn instantiate_elem(
         &mut self,
         site: &Site,
-        spare: &mut Vec<Node>,
         e: ElemId,
         page: u32,
         parent: Option<u32>,
@@ -284,7 +288,7 @@ impl Env {
         let is_input = elem.role.is_text_entry() || elem.role == Role::Select;
         // A labelled field: a row holding the visible label and the input.
         let parent = if is_input {
-            let group = self.new_node(spare, Role::Group, page, e, font_px, parent);
+            let group = self.new_node(Role::Group, page, e, font_px, parent);
             let g = self.node_mut(group);
             g.row = r;
             g.classes.push_str("field");
@@ -296,14 +300,14 @@ impl Env {
         };
         // The label shows the input's text, and follows it when it reads state.
         let label = is_input.then(|| {
-            let label = self.new_node(spare, Role::Label, page, e, font_px, parent);
+            let label = self.new_node(Role::Label, page, e, font_px, parent);
             let l = self.node_mut(label);
             l.row = r;
             l.classes.push_str("label");
             l.dynamic_label = dynamic_label;
             label
         });
-        let id = self.new_node(spare, elem.role, page, e, font_px, parent);
+        let id = self.new_node(elem.role, page, e, font_px, parent);
         self.describe(site, id, elem, row);
         let slot = self.resolve_slot(elem.slot, r);
         let n = self.node_mut(id);
@@ -326,10 +330,12 @@ impl Env {
                 // One radio button per option, each a copy of the group's
                 // settings with its own key, selector and label.
                 for i in 0..self.node(id).options.len() {
-                    let radio = self.new_node(spare, Role::Radio, page, e, font_px, Some(id));
-                    let mut n =
-                        std::mem::replace(self.node_mut(radio), Node::new(Role::Radio, 0, e, 0.0));
-                    let g = self.node(id);
+                    let radio = self.new_node(Role::Radio, page, e, font_px, Some(id));
+                    // The group comes before its radio buttons.
+                    let (before, after) = self.nodes.split_at_mut(radio as usize);
+                    let (Some(g), Some(n)) = (before.get(id as usize), after.first_mut()) else {
+                        continue;
+                    };
                     let _ = write!(n.key, "{}/{i}", g.key);
                     n.base_key.push_str(&g.base_key);
                     n.row = g.row;
@@ -343,7 +349,6 @@ impl Env {
                     n.primary = g.primary;
                     n.slot = g.slot;
                     n.radio_value = Some(i as u32);
-                    *self.node_mut(radio) = n;
                 }
             }
             Role::List => {
@@ -355,7 +360,7 @@ impl Env {
                         .map(|t| t.rows.len())
                         .unwrap_or(0);
                     for r in 0..rows as u32 {
-                        let item = self.new_node(spare, Role::ListItem, page, e, font, Some(id));
+                        let item = self.new_node(Role::ListItem, page, e, font, Some(id));
                         let it = self.node_mut(item);
                         it.row = Some(r);
                         it.classes.push_str("list-item");
@@ -363,7 +368,6 @@ impl Env {
                         for &child in &elem.children {
                             self.instantiate_elem(
                                 site,
-                                spare,
                                 child,
                                 page,
                                 Some(item),
@@ -372,7 +376,7 @@ impl Env {
                         }
                     }
                     // The "nothing found" text, shown when no row passes.
-                    let empty = self.new_node(spare, Role::Text, page, e, font, Some(id));
+                    let empty = self.new_node(Role::Text, page, e, font, Some(id));
                     let n = self.node_mut(empty);
                     n.classes.push_str("list-empty");
                     n.label.push_str(&list.empty);
@@ -383,44 +387,42 @@ impl Env {
             }
             Role::Group => {
                 for &child in &elem.children {
-                    self.instantiate_elem(site, spare, child, page, Some(id), row);
+                    self.instantiate_elem(site, child, page, Some(id), row);
                 }
             }
             _ => {}
         }
     }
+}
 
-    /// Writes the options of a select or radio group into `out`, reusing its strings.
-    pub(super) fn options_into(&self, site: &Site, opts: &Options, out: &mut Vec<String>) {
-        let mut put = |i: usize, text: &str| match out.get_mut(i) {
-            Some(s) => {
-                s.clear();
-                s.push_str(text);
-            }
-            None => out.push(text.to_owned()),
-        };
-        let count = match opts {
-            Options::Items(items) => {
-                items.iter().enumerate().for_each(|(i, t)| put(i, t));
-                items.len()
-            }
-            Options::List(l) => {
-                let items = site.lists.get(*l as usize).map_or(&[][..], |v| &v[..]);
-                items.iter().enumerate().for_each(|(i, t)| put(i, t));
-                items.len()
-            }
-            Options::Column(t, c) => {
-                let mut count = 0;
-                if let Some(t) = self.tables.get(*t as usize) {
-                    for cell in t.rows.iter().filter_map(|r| r.get(*c as usize)) {
-                        put(count, cell);
-                        count += 1;
-                    }
+/// Writes the options of a select or radio group into `out` (empty), in
+/// strings taken from `pool` while it has some.
+fn options_into(
+    site: &Site,
+    tables: &[TableData],
+    opts: &Options,
+    out: &mut Vec<String>,
+    pool: &mut Vec<String>,
+) {
+    let mut put = |text: &str| {
+        let mut s = pool.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(text);
+        out.push(s);
+    };
+    match opts {
+        Options::Items(items) => items.iter().for_each(|t| put(t)),
+        Options::List(l) => {
+            let items = site.lists.get(*l as usize).map_or(&[][..], |v| &v[..]);
+            items.iter().for_each(|t| put(t));
+        }
+        Options::Column(t, c) => {
+            if let Some(t) = tables.get(*t as usize) {
+                for cell in t.rows.iter().filter_map(|r| r.get(*c as usize)) {
+                    put(cell);
                 }
-                count
             }
-        };
-        out.truncate(count);
+        }
     }
 }
 
