@@ -595,6 +595,42 @@ pub fn generate_into(
             // Items are compared exactly with the excluded goal values: generated
             // lists hold words, and exact comparison keeps resets cheap.
             let excluded = |item: &str| except.iter().any(|&f| goal_at(f) == item);
+            if items.len() <= 128 {
+                // The same draw with the taken items as bits: one pass over
+                // the list compares words, instead of one per count and pick.
+                let mut taken = 0u128;
+                for (i, item) in items.iter().enumerate() {
+                    if excluded(item) {
+                        taken |= 1 << i;
+                    }
+                }
+                for &i in used.iter().filter(|&&i| i < 128) {
+                    taken |= 1 << i;
+                }
+                let all = if items.len() == 128 {
+                    u128::MAX
+                } else {
+                    (1u128 << items.len()) - 1
+                };
+                let mut free = all & !taken;
+                if free == 0 {
+                    // The list ran out: repeat rather than fail.
+                    if let Some(item) = items.get(rng.below(items.len() as u64) as usize) {
+                        out.push_str(item);
+                    }
+                    return;
+                }
+                // The k-th free item: clear the k lowest free bits.
+                for _ in 0..rng.below(u64::from(free.count_ones())) {
+                    free &= free - 1;
+                }
+                let i = free.trailing_zeros();
+                used.push(i);
+                if let Some(item) = items.get(i as usize) {
+                    out.push_str(item);
+                }
+                return;
+            }
             let free = (items.iter().enumerate())
                 .filter(|&(i, item)| !used.contains(&(i as u32)) && !excluded(item))
                 .count();
