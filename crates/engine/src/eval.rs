@@ -599,9 +599,18 @@ pub fn generate_into(
                 // The same draw with the taken items as bits: one pass over
                 // the list compares words, instead of one per count and pick.
                 let mut taken = 0u128;
-                for (i, item) in items.iter().enumerate() {
-                    if excluded(item) {
-                        taken |= 1 << i;
+                for &f in except {
+                    // Most words differ in length or first letter from the
+                    // excluded value: those are passed over without a compare.
+                    let value = goal_at(f).as_bytes();
+                    for (i, item) in items.iter().enumerate() {
+                        let item = item.as_bytes();
+                        if item.len() == value.len()
+                            && item.first() == value.first()
+                            && item == value
+                        {
+                            taken |= 1 << i;
+                        }
                     }
                 }
                 for &i in used.iter().filter(|&&i| i < 128) {
