@@ -205,7 +205,7 @@ pub fn line_height(font_px: f32) -> f32 {
 }
 
 impl Layouter {
-    /// Lays out the nodes `start..end` (page or dialog number `page`, placed
+    /// Lays out the nodes `range` (`start..end`: page or dialog number `page`, placed
     /// as `dialog` says when it is a dialog), writing their boxes into the
     /// same range of `boxes` (one per node); returns the content height.
     #[allow(
@@ -218,8 +218,7 @@ impl Layouter {
         nodes: &[Node],
         boxes: &mut [Rect],
         page: u32,
-        start: u32,
-        end: u32,
+        (start, end): (u32, u32),
         dialog: Option<Placement>,
     ) -> f32 {
         if !self.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, site)) {
@@ -242,7 +241,7 @@ impl Layouter {
         } else {
             self.rebuild(&mut tree, site, nodes, start, end, dialog);
         }
-        let height = self.compute(&tree, site, nodes, boxes, start, end, dialog);
+        let height = self.compute(&tree, site, nodes, boxes);
         self.pages[page] = tree;
         height
     }
@@ -407,22 +406,14 @@ impl Layouter {
         }
     }
 
-    /// Lays out a built subtree and writes every node's box (zero for those
-    /// not shown); returns the content height.
+    /// Lays out a built subtree and writes the box of every node of the range
+    /// it was built for (zero for those not shown); returns the content height.
     #[allow(
         clippy::indexing_slicing,
         reason = "`start..end` is a page's node range in `nodes` and `boxes` (one box per node) and every id in it and in the tree is a node of that range (`Env` builds them together and lays out only its own pages)"
     )]
-    fn compute(
-        &mut self,
-        tree: &PageTree,
-        site: &Site,
-        nodes: &[Node],
-        boxes: &mut [Rect],
-        start: u32,
-        end: u32,
-        dialog: Option<Placement>,
-    ) -> f32 {
+    fn compute(&mut self, tree: &PageTree, site: &Site, nodes: &[Node], boxes: &mut [Rect]) -> f32 {
+        let (start, end, dialog) = (tree.start, tree.end, tree.dialog);
         for b in &mut boxes[start as usize..end as usize] {
             *b = Rect::default();
         }

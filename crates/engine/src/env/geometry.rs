@@ -107,8 +107,7 @@ impl Env {
             &self.nodes,
             &mut g.boxes,
             page,
-            start,
-            end,
+            (start, end),
             placement,
         );
         if let Some(h) = g.height.get_mut(page as usize) {
