@@ -330,8 +330,10 @@ impl Planned {
     /// Plans the cursor's move for `action` in `env`.
     pub fn new(env: &Env, action: Action) -> Planned {
         let node = |id: u32| env.nodes().get(id as usize);
+        // The box of an element that exists.
+        let bbox = |id: u32| node(id).map(|_| env.bbox(id));
         let (target, text, click) = match &action {
-            Action::Click(id) => (node(*id).map(|n| n.bbox), None, true),
+            Action::Click(id) => (bbox(*id), None, true),
             Action::Type(id, t) => {
                 let typed = match t {
                     TypeText::Literal(s) => s.clone(),
@@ -341,18 +343,14 @@ impl Planned {
                     Some(n) if n.role == Role::Password => "•".repeat(typed.chars().count()),
                     _ => typed,
                 };
-                (node(*id).map(|n| n.bbox), Some(shown), false)
+                (bbox(*id), Some(shown), false)
             }
             Action::Select(id, o) => {
                 let n = node(*id);
                 let chosen = n.and_then(|n| n.options.get(usize::from(*o)).cloned());
-                (n.map(|n| n.bbox), chosen, true)
+                (bbox(*id), chosen, true)
             }
-            Action::Key(Key::Enter) => (
-                env.focus().and_then(node).map(|n| n.bbox),
-                Some("⏎".into()),
-                false,
-            ),
+            Action::Key(Key::Enter) => (env.focus().and_then(bbox), Some("⏎".into()), false),
             _ => (None, None, false),
         };
         let phrase = describe(env, &action);

@@ -195,7 +195,7 @@ fn draw_node(env: &Env, id: u32, is_shown: &[bool]) -> DrawNode {
         value: env.value(id).to_string(),
         checked: env.checked(id),
         options: n.options.clone(),
-        bbox: n.bbox,
+        bbox: env.bbox(id),
         style: n.style,
         primary: n.primary,
         font_px: n.font_px,

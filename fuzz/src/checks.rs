@@ -92,7 +92,7 @@ fn check_env(env: &Env) {
         );
     }
     for id in env.visible_nodes() {
-        let b = env.nodes()[id as usize].bbox;
+        let b = env.bbox(id);
         assert!(
             b.x.is_finite() && b.y.is_finite() && b.w.is_finite() && b.h.is_finite(),
             "node {id} has a box that is not finite: {b:?}"

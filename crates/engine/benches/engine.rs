@@ -3,7 +3,8 @@
 //! figures in BENCHMARKS.md).
 //!
 //! - `reset/SITE`: one reset with the next seed (goal sampling, generated
-//!   tables, instantiating the pages, laying out the start page).
+//!   tables, instantiating the pages; the start page is laid out only when
+//!   something reads a box, which a reset does not).
 //! - `step/SITE`: one step of a uniformly random legal candidate, with the
 //!   resets between episodes left out of the timing, so that it is the cost
 //!   of a step alone (`wobble bench` reports steps with resets included).

@@ -14,7 +14,7 @@ pub fn layout_problem(env: &Env) -> Option<String> {
     let width = env.site().width;
     let shown: Vec<(u32, &crate::Node)> = env.visible_nodes_with_ids().collect();
     for &(i, n) in &shown {
-        let b = n.bbox;
+        let b = env.bbox(i);
         let finite = [b.x, b.y, b.w, b.h].iter().all(|v| v.is_finite());
         if !finite || b.w < 0.0 || b.h < 0.0 {
             return Some(format!(
@@ -36,10 +36,11 @@ pub fn layout_problem(env: &Env) -> Option<String> {
         .collect();
     for (k, &(a, na)) in usable.iter().enumerate() {
         for &(b, nb) in usable.iter().skip(k + 1) {
-            if na.bbox.overlaps(&nb.bbox) {
+            let (ba, bb) = (env.bbox(a), env.bbox(b));
+            if ba.overlaps(&bb) {
                 return Some(format!(
                     "usable elements {a} \"{}\" and {b} \"{}\" overlap: {:?} and {:?}",
-                    na.label, nb.label, na.bbox, nb.bbox
+                    na.label, nb.label, ba, bb
                 ));
             }
             if !na.key.is_empty() && na.key == nb.key {
@@ -83,7 +84,8 @@ pub fn fingerprint(env: &Env) -> u64 {
         h.text(env.value(i));
         h.word(u64::from(env.checked(i)));
         h.word(u64::from(env.is_usable(i)));
-        for v in [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h] {
+        let b = env.bbox(i);
+        for v in [b.x, b.y, b.w, b.h] {
             h.word(u64::from(v.to_bits()));
         }
     }

@@ -9,7 +9,7 @@
 
 use crate::rng::Rng;
 use crate::site::{CalcOp, CmpOp, Cond, Gen, MoneyFormat, Site, TableSource, Value};
-use crate::text::format_date;
+use std::fmt::Write as _;
 
 /// The generated rows of one table for the current episode.
 #[derive(Debug, Clone, Default)]
@@ -551,6 +551,22 @@ pub fn generate(
     goal_map: Option<&[u32]>,
     used: &mut Vec<u32>,
 ) -> String {
+    let mut out = String::new();
+    generate_into(gen, rng, site, goal, goal_map, used, &mut out);
+    out
+}
+
+/// [`generate`], appending to `out` (so that a reset can write into buffers
+/// it keeps).
+pub fn generate_into(
+    gen: &Gen,
+    rng: &mut Rng,
+    site: &Site,
+    goal: &[String],
+    goal_map: Option<&[u32]>,
+    used: &mut Vec<u32>,
+    out: &mut String,
+) {
     let goal_at = |f: u32| -> &str {
         let f = match goal_map {
             Some(map) => map.get(f as usize).copied().unwrap_or(u32::MAX),
@@ -559,17 +575,17 @@ pub fn generate(
         goal.get(f as usize).map(|s| s.as_str()).unwrap_or("")
     };
     match gen {
-        Gen::Lit(s) => s.clone(),
-        Gen::Goal(f) => goal_at(*f).to_string(),
+        Gen::Lit(s) => out.push_str(s),
+        Gen::Goal(f) => out.push_str(goal_at(*f)),
         Gen::Pick(l) => {
             // Lists are never empty (checked when the site is compiled).
             let list = site
                 .lists
                 .get(*l as usize)
                 .map_or(&[][..], |l| l.as_slice());
-            list.get(rng.below(list.len() as u64) as usize)
-                .cloned()
-                .unwrap_or_default()
+            if let Some(item) = list.get(rng.below(list.len() as u64) as usize) {
+                out.push_str(item);
+            }
         }
         Gen::Unique { list, except } => {
             let items = site
@@ -579,15 +595,60 @@ pub fn generate(
             // Items are compared exactly with the excluded goal values: generated
             // lists hold words, and exact comparison keeps resets cheap.
             let excluded = |item: &str| except.iter().any(|&f| goal_at(f) == item);
+            if items.len() <= 128 {
+                // The same draw with the taken items as bits: one pass over
+                // the list compares words, instead of one per count and pick.
+                let mut taken = 0u128;
+                for &f in except {
+                    // Most words differ in length or first letter from the
+                    // excluded value: those are passed over without a compare.
+                    let value = goal_at(f).as_bytes();
+                    for (i, item) in items.iter().enumerate() {
+                        let item = item.as_bytes();
+                        if item.len() == value.len()
+                            && item.first() == value.first()
+                            && item == value
+                        {
+                            taken |= 1 << i;
+                        }
+                    }
+                }
+                for &i in used.iter().filter(|&&i| i < 128) {
+                    taken |= 1 << i;
+                }
+                let all = if items.len() == 128 {
+                    u128::MAX
+                } else {
+                    (1u128 << items.len()) - 1
+                };
+                let mut free = all & !taken;
+                if free == 0 {
+                    // The list ran out: repeat rather than fail.
+                    if let Some(item) = items.get(rng.below(items.len() as u64) as usize) {
+                        out.push_str(item);
+                    }
+                    return;
+                }
+                // The k-th free item: clear the k lowest free bits.
+                for _ in 0..rng.below(u64::from(free.count_ones())) {
+                    free &= free - 1;
+                }
+                let i = free.trailing_zeros();
+                used.push(i);
+                if let Some(item) = items.get(i as usize) {
+                    out.push_str(item);
+                }
+                return;
+            }
             let free = (items.iter().enumerate())
                 .filter(|&(i, item)| !used.contains(&(i as u32)) && !excluded(item))
                 .count();
             if free == 0 {
                 // The list ran out: repeat rather than fail.
-                return items
-                    .get(rng.below(items.len() as u64) as usize)
-                    .cloned()
-                    .unwrap_or_default();
+                if let Some(item) = items.get(rng.below(items.len() as u64) as usize) {
+                    out.push_str(item);
+                }
+                return;
             }
             let mut k = rng.below(free as u64) as usize;
             for (i, item) in items.iter().enumerate() {
@@ -596,48 +657,56 @@ pub fn generate(
                 }
                 if k == 0 {
                     used.push(i as u32);
-                    return item.clone();
+                    out.push_str(item);
+                    return;
                 }
                 k -= 1;
             }
-            String::new()
         }
         Gen::Int { min, max, step } => {
             // In i128: `max - min` overflows an i64 for ranges wider than half of it. A span
             // of more than i64::MAX steps is drawn from its first i64::MAX + 1 steps.
             let (min, max, step) = (i128::from(*min), i128::from(*max), i128::from(*step));
             let n = i64::try_from((max - min) / step).unwrap_or(i64::MAX);
-            (min + step * i128::from(rng.range_inclusive(0, n))).to_string()
+            let _ = write!(
+                out,
+                "{}",
+                min + step * i128::from(rng.range_inclusive(0, n))
+            );
         }
         Gen::Money { min, max } => {
             let whole = rng.range_inclusive(*min, *max);
             let cents = rng.below(100);
-            format!("{whole}.{cents:02}")
+            let _ = write!(out, "{whole}.{cents:02}");
         }
         Gen::Date { start_day, days } => {
             let day = start_day + rng.below(*days as u64) as i64;
-            format_date(day, site.date_format)
+            crate::text::write_date(out, day, site.date_format);
         }
         Gen::Time { start, end, step } => {
             let n = (end - start) / step;
             let t = start + step * rng.below(n as u64 + 1) as u32;
-            format!("{:02}:{:02}", t / 60, t % 60)
+            let _ = write!(out, "{:02}:{:02}", t / 60, t % 60);
         }
-        Gen::Pattern(p) => p
-            .chars()
-            .map(|c| match c {
-                '#' => char::from(b'0' + rng.below(10) as u8),
-                '@' => char::from(b'A' + rng.below(26) as u8),
-                other => other,
-            })
-            .collect(),
+        Gen::Pattern(p) => out.extend(p.chars().map(|c| match c {
+            '#' => char::from(b'0' + rng.below(10) as u8),
+            '@' => char::from(b'A' + rng.below(26) as u8),
+            other => other,
+        })),
         // Derived generators are computed by the environment, which has the tables.
-        Gen::MinOf { .. } | Gen::ArgMin { .. } | Gen::Join { .. } | Gen::Calc(_) => String::new(),
+        Gen::MinOf { .. } | Gen::ArgMin { .. } | Gen::Join { .. } | Gen::Calc(_) => {}
     }
 }
 
 /// Computes a derived goal field over the generated tables.
 pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
+    let mut out = String::new();
+    derive_into(gen, ctx, &mut out).then_some(out)
+}
+
+/// [`derive`], appending to `out`; false (and nothing written) where
+/// [`derive`] gives `None`.
+pub fn derive_into(gen: &Gen, ctx: &Ctx<'_>, out: &mut String) -> bool {
     match gen {
         Gen::MinOf {
             table,
@@ -650,7 +719,9 @@ pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
             filter,
             ..
         } => {
-            let t = ctx.tables.get(*table as usize)?;
+            let Some(t) = ctx.tables.get(*table as usize) else {
+                return false;
+            };
             let mut best: Option<(f64, u32)> = None;
             for r in 0..t.rows.len() as u32 {
                 if !ctx.cond(filter, Some((*table, r))) {
@@ -662,36 +733,45 @@ pub fn derive(gen: &Gen, ctx: &Ctx<'_>) -> Option<String> {
                     }
                 }
             }
-            let (_, r) = best?;
+            let Some((_, r)) = best else {
+                return false;
+            };
             let col = match gen {
                 Gen::ArgMin { take, .. } => *take,
                 _ => *column,
             };
-            Some(ctx.cell(*table, r, col).to_string())
+            out.push_str(ctx.cell(*table, r, col));
+            true
         }
         Gen::Join {
             table,
             column,
             filter,
         } => {
-            let t = ctx.tables.get(*table as usize)?;
-            let mut out = String::new();
+            let Some(t) = ctx.tables.get(*table as usize) else {
+                return false;
+            };
+            let mut first = true;
             for r in 0..t.rows.len() as u32 {
                 if ctx.cond(filter, Some((*table, r))) {
-                    if !out.is_empty() {
+                    if !first {
                         out.push_str(", ");
                     }
+                    first = false;
                     out.push_str(ctx.cell(*table, r, *column));
                 }
             }
-            Some(out)
+            true
         }
-        Gen::Calc(v) => Some(match ctx.val(v, None) {
-            Val::Text(t) => t.to_string(),
-            Val::Num(Some(x)) => fixed_to_string(x),
-            Val::Num(None) => String::new(),
-        }),
-        _ => None,
+        Gen::Calc(v) => {
+            match ctx.val(v, None) {
+                Val::Text(t) => out.push_str(t),
+                Val::Num(Some(x)) => write_fixed(out, x),
+                Val::Num(None) => {}
+            }
+            true
+        }
+        _ => false,
     }
 }
 
@@ -703,24 +783,61 @@ pub fn generate_tables(
     goal_map: &[u32],
     out: &mut Vec<TableData>,
 ) {
-    out.clear();
-    let mut used: Vec<Vec<u32>> = Vec::new();
-    for table in &site.tables {
-        let mut data = TableData::default();
+    generate_tables_into(
+        site,
+        rng,
+        goal,
+        goal_map,
+        out,
+        &mut Vec::new(),
+        &mut Vec::new(),
+    );
+}
+
+/// [`generate_tables`] into the tables of an earlier episode: their rows
+/// go to `spare` (one list per table) and come back, cells cleared, as the
+/// new rows of the same table (so that a
+/// reset of a site seen before writes into strings that already have room);
+/// `used` is scratch for the uniqueness of each column.
+pub fn generate_tables_into(
+    site: &Site,
+    rng: &mut Rng,
+    goal: &[String],
+    goal_map: &[u32],
+    out: &mut Vec<TableData>,
+    spare: &mut Vec<Vec<Vec<String>>>,
+    used: &mut Vec<Vec<u32>>,
+) {
+    spare.resize_with(spare.len().max(out.len()), Vec::new);
+    for (data, spare) in out.iter_mut().zip(spare.iter_mut()) {
+        spare.append(&mut data.rows);
+    }
+    out.truncate(site.tables.len());
+    out.resize_with(site.tables.len(), TableData::default);
+    spare.resize_with(spare.len().max(out.len()), Vec::new);
+    for ((table, data), spare) in site.tables.iter().zip(out.iter_mut()).zip(spare.iter_mut()) {
         match &table.source {
-            TableSource::Static(rows) => data.rows = rows.clone(),
+            TableSource::Static(rows) => {
+                for row in rows {
+                    let mut cells = spare_row(spare, row.len());
+                    for (cell, text) in cells.iter_mut().zip(row) {
+                        cell.push_str(text);
+                    }
+                    data.rows.push(cells);
+                }
+            }
             TableSource::Generated { groups, shuffle } => {
-                used.clear();
-                used.resize(table.columns.len(), Vec::new());
+                used.truncate(table.columns.len());
+                used.iter_mut().for_each(Vec::clear);
+                used.resize_with(table.columns.len(), Vec::new);
                 for ((lo, hi), gens) in groups {
                     let count = rng.range_inclusive(*lo as i64, *hi as i64) as usize;
                     for _ in 0..count {
-                        let row = gens
-                            .iter()
-                            .zip(used.iter_mut())
-                            .map(|(g, used)| generate(g, rng, site, goal, Some(goal_map), used))
-                            .collect();
-                        data.rows.push(row);
+                        let mut cells = spare_row(spare, gens.len().min(used.len()));
+                        for ((g, used), cell) in gens.iter().zip(used.iter_mut()).zip(&mut cells) {
+                            generate_into(g, rng, site, goal, Some(goal_map), used, cell);
+                        }
+                        data.rows.push(cells);
                     }
                 }
                 if *shuffle {
@@ -728,8 +845,16 @@ pub fn generate_tables(
                 }
             }
         }
-        out.push(data);
     }
+}
+
+/// A row of `cells` empty cells: a spare row's, or a new one.
+fn spare_row(spare: &mut Vec<Vec<String>>, cells: usize) -> Vec<String> {
+    let mut row = spare.pop().unwrap_or_default();
+    row.truncate(cells);
+    row.iter_mut().for_each(String::clear);
+    row.resize_with(cells, String::new);
+    row
 }
 
 #[cfg(test)]

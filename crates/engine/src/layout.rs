@@ -205,8 +205,9 @@ pub fn line_height(font_px: f32) -> f32 {
 }
 
 impl Layouter {
-    /// Lays out the nodes `start..end` (page or dialog number `page`, placed
-    /// as `dialog` says when it is a dialog); returns the content height.
+    /// Lays out the nodes `range` (`start..end`: page or dialog number `page`, placed
+    /// as `dialog` says when it is a dialog), writing their boxes into the
+    /// same range of `boxes` (one per node); returns the content height.
     #[allow(
         clippy::indexing_slicing,
         reason = "`pages` is resized to hold `page` on entry"
@@ -214,10 +215,10 @@ impl Layouter {
     pub fn lay_out(
         &mut self,
         site: &Arc<Site>,
-        nodes: &mut [Node],
+        nodes: &[Node],
+        boxes: &mut [Rect],
         page: u32,
-        start: u32,
-        end: u32,
+        (start, end): (u32, u32),
         dialog: Option<Placement>,
     ) -> f32 {
         if !self.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, site)) {
@@ -240,7 +241,7 @@ impl Layouter {
         } else {
             self.rebuild(&mut tree, site, nodes, start, end, dialog);
         }
-        let height = self.compute(&tree, site, nodes, start, end, dialog);
+        let height = self.compute(&tree, site, nodes, boxes);
         self.pages[page] = tree;
         height
     }
@@ -405,23 +406,16 @@ impl Layouter {
         }
     }
 
-    /// Lays out a built subtree and writes every node's box (zero for those
-    /// not shown); returns the content height.
+    /// Lays out a built subtree and writes the box of every node of the range
+    /// it was built for (zero for those not shown); returns the content height.
     #[allow(
         clippy::indexing_slicing,
-        reason = "`start..end` is a page's node range in `nodes` and every id in it and in the tree is a node of that range (`Env` builds both and lays out only its own pages)"
+        reason = "`start..end` is a page's node range in `nodes` and `boxes` (one box per node) and every id in it and in the tree is a node of that range (`Env` builds them together and lays out only its own pages)"
     )]
-    fn compute(
-        &mut self,
-        tree: &PageTree,
-        site: &Site,
-        nodes: &mut [Node],
-        start: u32,
-        end: u32,
-        dialog: Option<Placement>,
-    ) -> f32 {
-        for n in &mut nodes[start as usize..end as usize] {
-            n.bbox = Rect::default();
+    fn compute(&mut self, tree: &PageTree, site: &Site, nodes: &[Node], boxes: &mut [Rect]) -> f32 {
+        let (start, end, dialog) = (tree.start, tree.end, tree.dialog);
+        for b in &mut boxes[start as usize..end as usize] {
+            *b = Rect::default();
         }
         let Some(root) = tree.root else {
             return 0.0;
@@ -478,8 +472,8 @@ impl Layouter {
                 }
                 up = self.tree.parent(p);
             }
-            if let Some(n) = nodes.get_mut(i as usize) {
-                n.bbox = Rect {
+            if let Some(b) = boxes.get_mut(i as usize) {
+                *b = Rect {
                     x,
                     y,
                     w: l.size.width,

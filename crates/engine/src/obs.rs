@@ -82,10 +82,11 @@ impl Env {
             h.str(&n.classes);
             h.str(self.value(id));
             h.u64(self.checked(id) as u64);
-            h.f32(n.bbox.x);
-            h.f32(n.bbox.y);
-            h.f32(n.bbox.w);
-            h.f32(n.bbox.h);
+            let b = self.bbox(id);
+            h.f32(b.x);
+            h.f32(b.y);
+            h.f32(b.w);
+            h.f32(b.h);
         }
         h.finish()
     }

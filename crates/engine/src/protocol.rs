@@ -351,7 +351,10 @@ pub fn observation(env: &Env) -> Observation {
                 checked: matches!(n.role, Role::Checkbox | Role::Radio).then(|| env.checked(id)),
                 focused: env.focus() == Some(id),
                 usable: env.is_usable(id),
-                bbox: [n.bbox.x, n.bbox.y, n.bbox.w, n.bbox.h],
+                bbox: {
+                    let b = env.bbox(id);
+                    [b.x, b.y, b.w, b.h]
+                },
             })
         })
         .collect();

@@ -146,13 +146,21 @@ pub fn face_wrap(face: Face, text: &str, font_px: f32, max_width: f32) -> (f32, 
 
 /// A day number (days since 1970-01-01) written in a site's date format.
 pub fn format_date(day: i64, format: DateFormat) -> String {
+    let mut out = String::new();
+    write_date(&mut out, day, format);
+    out
+}
+
+/// Appends a day (days since 1970-01-01) in a date format, as [`format_date`] writes it.
+pub fn write_date(out: &mut String, day: i64, format: DateFormat) {
+    use std::fmt::Write as _;
     let (y, m, d) = crate::calendar::civil_from_days(day);
-    match format {
-        DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),
-        DateFormat::MonthDayYear => format!("{m:02}/{d:02}/{y:04}"),
-        DateFormat::DayMonthYear => format!("{d:02}/{m:02}/{y:04}"),
-        DateFormat::DayMonthYearDots => format!("{d:02}.{m:02}.{y:04}"),
-    }
+    let _ = match format {
+        DateFormat::Iso => write!(out, "{y:04}-{m:02}-{d:02}"),
+        DateFormat::MonthDayYear => write!(out, "{m:02}/{d:02}/{y:04}"),
+        DateFormat::DayMonthYear => write!(out, "{d:02}/{m:02}/{y:04}"),
+        DateFormat::DayMonthYearDots => write!(out, "{d:02}.{m:02}.{y:04}"),
+    };
 }
 
 #[cfg(test)]

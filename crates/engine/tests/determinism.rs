@@ -150,14 +150,15 @@ fn first_observations_match_the_golden_files() {
         text.push_str("\nboxes:\n");
         for i in env.visible_nodes() {
             let n = &env.nodes()[i as usize];
+            let b = env.bbox(i);
             text.push_str(&format!(
                 "[{i}] {} {:?} ({}, {}, {}, {}) #{} .{}\n",
                 n.role.name(),
                 n.key,
-                n.bbox.x,
-                n.bbox.y,
-                n.bbox.w,
-                n.bbox.h,
+                b.x,
+                b.y,
+                b.w,
+                b.h,
                 n.dom_id,
                 n.classes
             ));

@@ -34,7 +34,7 @@ fn shown(text: &str) -> (Vec<String>, f32) {
     let button = env
         .visible_nodes_with_ids()
         .find(|(_, n)| n.role == Role::Button)
-        .map(|(_, n)| n.bbox.y)
+        .map(|(i, _)| env.bbox(i).y)
         .unwrap();
     (texts, button)
 }

@@ -24,7 +24,10 @@ fn font(severity: u8) -> PerturbSpec {
 fn boxes(env: &Env) -> Vec<(String, f32, f32)> {
     env.visible_nodes_with_ids()
         .filter(|(_, n)| !n.key.is_empty())
-        .map(|(_, n)| (n.key.clone(), n.bbox.w, n.bbox.h))
+        .map(|(i, n)| {
+            let b = env.bbox(i);
+            (n.key.clone(), b.w, b.h)
+        })
         .collect()
 }
 
@@ -122,7 +125,7 @@ fn a_bold_theme_lays_out_wider_text() {
     let width_of = |env: &Env, role: Role| -> Vec<(String, f32)> {
         env.visible_nodes_with_ids()
             .filter(|(_, n)| n.role == role)
-            .map(|(_, n)| (n.label.clone(), n.bbox.w))
+            .map(|(i, n)| (n.label.clone(), env.bbox(i).w))
             .collect()
     };
     // Links and muted text are drawn regular in a regular theme: bold, they

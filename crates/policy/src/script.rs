@@ -122,7 +122,10 @@ fn step_of(env: &Env, action: &Action) -> Step {
     Step {
         doing,
         selector: target.map(|n| n.dom_id.clone()).filter(|id| !id.is_empty()),
-        point: target.map(|n| centre(n.bbox)),
+        point: action
+            .element()
+            .filter(|_| target.is_some())
+            .map(|id| centre(env.bbox(id))),
     }
 }
 
@@ -144,11 +147,12 @@ fn find(env: &Env, step: &Step) -> Option<u32> {
     let (x, y) = step.point?;
     // The innermost element under the point: the last in tree order.
     shown()
-        .filter(|(_, n)| {
-            n.bbox.w > 0.0
-                && n.bbox.h > 0.0
-                && (n.bbox.x..=n.bbox.x + n.bbox.w).contains(&x)
-                && (n.bbox.y..=n.bbox.y + n.bbox.h).contains(&y)
+        .filter(|&(i, _)| {
+            let b = env.bbox(i);
+            b.w > 0.0
+                && b.h > 0.0
+                && (b.x..=b.x + b.w).contains(&x)
+                && (b.y..=b.y + b.h).contains(&y)
         })
         .map(|(i, _)| i)
         .last()

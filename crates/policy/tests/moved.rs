@@ -53,7 +53,7 @@ fn watch(env: &mut Env, seed: u64) -> Seen {
                 let n = &env.nodes()[id as usize];
                 seen.first
                     .entry((page.clone(), n.key.clone()))
-                    .or_insert(n.bbox);
+                    .or_insert(env.bbox(id));
             }
         }
         let action = oracle.act(env);
@@ -62,7 +62,7 @@ fn watch(env: &mut Env, seed: u64) -> Seen {
                 let n = &env.nodes()[id as usize];
                 seen.clicked
                     .entry((page.clone(), n.key.clone()))
-                    .or_insert(n.bbox);
+                    .or_insert(env.bbox(id));
             }
         }
         match env.step(&action) {

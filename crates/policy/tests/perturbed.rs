@@ -85,7 +85,7 @@ fn watch(env: &mut Env, seed: u64) -> Seen {
             if !n.key.is_empty() {
                 seen.boxes
                     .entry((env.page_id().to_string(), n.key.clone()))
-                    .or_insert(n.bbox);
+                    .or_insert(env.bbox(i));
                 seen.selectors
                     .entry(n.key.clone())
                     .or_insert((n.dom_id.clone(), n.classes.clone()));
@@ -261,7 +261,7 @@ fn a_modal_pop_up_blocks_the_page_until_dismissed() {
         .find(|&i| env.nodes()[i as usize].key == "search_button")
         .expect("the search button is on screen behind the pop-up");
     assert!(!env.is_usable(search));
-    let (x, y) = env.nodes()[search as usize].bbox.center();
+    let (x, y) = env.bbox(search).center();
     for action in [Action::Click(search), Action::ClickAt { x, y }] {
         env.step(&action).unwrap();
         assert_eq!(env.page_id(), "search");
@@ -316,12 +316,12 @@ fn a_cookie_banner_blocks_only_what_it_covers() {
         .visible_nodes()
         .find(|&i| env.nodes()[i as usize].key == "go")
         .unwrap();
-    let bar_box = env.nodes()[env
-        .visible_nodes()
-        .find(|&i| env.nodes()[i as usize].page == bar)
-        .unwrap() as usize]
-        .bbox;
-    let (x, y) = env.nodes()[go as usize].bbox.center();
+    let bar_box = env.bbox(
+        env.visible_nodes()
+            .find(|&i| env.nodes()[i as usize].page == bar)
+            .unwrap(),
+    );
+    let (x, y) = env.bbox(go).center();
     assert!(
         bar_box.contains(x, y),
         "the banner {bar_box:?} covers Go at ({x}, {y})"
@@ -335,7 +335,7 @@ fn a_cookie_banner_blocks_only_what_it_covers() {
         .visible_nodes()
         .find(|&i| env.nodes()[i as usize].label == "One")
         .unwrap();
-    let (ox, oy) = env.nodes()[one as usize].bbox.center();
+    let (ox, oy) = env.bbox(one).center();
     assert!(!bar_box.contains(ox, oy));
     // A click at Go's place lands on the banner, never on Go.
     env.step(&Action::ClickAt { x, y }).unwrap();

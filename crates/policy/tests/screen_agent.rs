@@ -147,7 +147,7 @@ fn it_clicks_at_the_centre_of_the_box_it_chose() {
             _ => None,
         })
         .unwrap();
-    let (x, y) = env.nodes()[id as usize].bbox.center();
+    let (x, y) = env.bbox(id).center();
     assert_eq!(
         f.action(&env, i),
         Some(Action::ClickAt {
@@ -169,7 +169,7 @@ fn what_is_out_of_sight_must_be_scrolled_to() {
         let Action::Click(target) = oracle.act(&env) else {
             continue;
         };
-        let b = env.nodes()[target as usize].bbox;
+        let b = env.bbox(target);
         if b.y + b.h / 2.0 < env.site().height {
             continue;
         }
@@ -184,7 +184,7 @@ fn what_is_out_of_sight_must_be_scrolled_to() {
             "seed {seed}"
         );
         env.step(&f.action(&env, i).unwrap()).unwrap();
-        let b = env.nodes()[target as usize].bbox;
+        let b = env.bbox(target);
         let centre = b.y + b.h / 2.0 - env.scroll_y();
         assert!(
             centre >= 0.0 && centre < env.site().height,

@@ -55,12 +55,12 @@ fn every_button_and_filled_field_shows_ink_inside_its_box() {
         let env = start(&name, None, 1);
         let screen = paint(&env, 1.0);
         let top = env.scroll_y();
-        for (_, n) in env.visible_nodes_with_ids() {
+        for (i, n) in env.visible_nodes_with_ids() {
             let labelled = n.role == Role::Button && !n.label.is_empty();
-            if !labelled || n.bbox.y - top + n.bbox.h > screen.height as f32 {
+            let b = env.bbox(i);
+            if !labelled || b.y - top + b.h > screen.height as f32 {
                 continue;
             }
-            let b = n.bbox;
             let (mut lo, mut hi) = (u8::MAX, u8::MIN);
             for y in (b.y - top + 3.0) as i64..(b.y - top + b.h - 3.0) as i64 {
                 for x in (b.x + 3.0) as i64..(b.x + b.w - 3.0) as i64 {

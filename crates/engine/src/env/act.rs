@@ -322,27 +322,27 @@ impl Env {
         if let Some(d) = self.dialog.filter(|&d| self.is_bar(d)) {
             // The bar first, then what it does not cover.
             let (start, end) = self.page_range(d);
-            if self.node(start).bbox.contains(x, y) {
+            if self.bbox(start).contains(x, y) {
                 return (start..end)
                     .rev()
-                    .find(|&i| self.is_usable(i) && self.node(i).bbox.contains(x, y));
+                    .find(|&i| self.is_usable(i) && self.bbox(i).contains(x, y));
             }
             let (start, end) = self.page_range(self.page);
             return (start..end)
                 .rev()
-                .find(|&i| self.is_usable(i) && self.node(i).bbox.contains(x, y));
+                .find(|&i| self.is_usable(i) && self.bbox(i).contains(x, y));
         }
         let page = self.dialog.unwrap_or(self.page);
         if let Some(d) = self.dialog {
             let (start, _) = self.page_range(d);
-            if !self.node(start).bbox.contains(x, y) {
+            if !self.bbox(start).contains(x, y) {
                 return None; // a click outside a modal dialog lands on its backdrop
             }
         }
         let (start, end) = self.page_range(page);
         (start..end)
             .rev()
-            .find(|&i| self.is_usable(i) && self.node(i).bbox.contains(x, y))
+            .find(|&i| self.is_usable(i) && self.bbox(i).contains(x, y))
     }
 
     pub(super) fn goal_visible(&self, g: usize) -> bool {

@@ -1,19 +1,19 @@
 //! The running environment: one episode of one task on one site.
 //!
 //! Data flow: [`Env::reset`] samples the goal, generates the tables and
-//! state from the seed, instantiates every page's elements as [`Node`]s and
-//! lays out the start page. [`Env::step`] applies one [`Action`], runs the
-//! clicked element's compiled effects, re-evaluates what is visible, lays the
-//! page out again only if something visible changed, and refills the list of
-//! candidate actions. Buffers are reused across steps, so a step that does not
-//! change the page's layout allocates nothing.
+//! state from the seed and instantiates every page's elements as [`Node`]s.
+//! [`Env::step`] applies one [`Action`], runs the clicked element's compiled
+//! effects, re-evaluates what is visible, notes whether the page's layout went
+//! out of date, and refills the list of candidate actions. Boxes are computed
+//! only when something reads them (`geometry`). Buffers are reused across
+//! steps, so a step that does not change the page's layout allocates nothing.
 //!
 //! This file holds the environment and its episode's start; `node` builds the
-//! node tree, `view` keeps what is shown up to date, `act` steps, `observe`
-//! answers what agents read, and `shaping` computes the learner's potential.
+//! node tree, `view` keeps what is shown up to date, `geometry` lays pages out
+//! when their boxes are read, `act` steps, `observe` answers what agents read,
+//! and `shaping` computes the learner's potential.
 
 use crate::eval::{self, Ctx, TableData};
-use crate::layout;
 use crate::perturb::{self, Change, GoalView, PerturbSpec};
 use crate::rng::Rng;
 use crate::site::{InstrPart, PageId, Site, Task};
@@ -23,6 +23,7 @@ use std::fmt;
 use std::sync::Arc;
 
 mod act;
+mod geometry;
 mod node;
 mod observe;
 mod shaping;
@@ -105,8 +106,8 @@ pub struct Outcome {
 ///
 /// Indices hold by construction: `task` is below `site.tasks.len()` (checked
 /// by [`Env::new`]); `page`, `dialog` and each node's `page` are page indices
-/// of `site`; after a reset, `page_nodes`, `page_height` and `page_laid_out`
-/// have one entry per page, each page's range starts with its root node, and
+/// of `site`; after a reset, `page_nodes` and the geometry's per-page
+/// entries have one entry per page, the geometry has one box per node, each page's range starts with its root node, and
 /// every node id in `page_nodes`, `parent`, `children` and `focus` is an index
 /// into `nodes` (`instantiate` builds them together). Actions from outside are
 /// checked against them in [`Env::step`].
@@ -136,9 +137,13 @@ pub struct Env {
     slots: Vec<String>,
     row_base: Vec<u32>,
     nodes: Vec<Node>,
+    /// Nodes of an earlier episode beyond this one's, kept for their buffers.
+    spare_nodes: Vec<Node>,
+    /// Option texts of an earlier episode's nodes, kept for their buffers.
+    spare_options: Vec<String>,
+    /// Nodes made so far by the reset under way.
+    built: usize,
     page_nodes: Vec<(u32, u32)>,
-    page_height: Vec<f32>,
-    page_laid_out: Vec<bool>,
     page: u32,
     dialog: Option<u32>,
     focus: Option<u32>,
@@ -151,7 +156,10 @@ pub struct Env {
     /// The last outcome's reason, kept from one episode to the next so that
     /// the step that ends an episode writes its reason without allocating.
     spare_reason: String,
-    layout: layout::Layouter,
+    /// Buffers of the last episode's goal and tables, written over by the next.
+    spare: Spare,
+    /// Boxes, laid out when read (see `geometry`).
+    geometry: geometry::GeometryCell,
 }
 
 impl Env {
@@ -183,9 +191,10 @@ impl Env {
             slots: Vec::new(),
             row_base: Vec::new(),
             nodes: Vec::new(),
+            spare_nodes: Vec::new(),
+            built: 0,
+            spare_options: Vec::new(),
             page_nodes: Vec::new(),
-            page_height: Vec::new(),
-            page_laid_out: Vec::new(),
             page: 0,
             dialog: None,
             focus: None,
@@ -196,7 +205,8 @@ impl Env {
             candidates: Vec::new(),
             scratch: String::with_capacity(256),
             spare_reason: String::new(),
-            layout: layout::Layouter::default(),
+            spare: Spare::default(),
+            geometry: Default::default(),
         })
     }
 
@@ -285,45 +295,64 @@ impl Env {
     fn sample(&mut self, site: &Site) {
         let task = self.task_of(site);
         // Goal fields, then tables, then generated state, then derived fields.
-        self.goal.clear();
-        let mut used = Vec::new();
+        // The last episode's buffers are written over (see `Spare`).
+        let spare = &mut self.spare;
+        spare.goal.append(&mut self.goal);
+        let mut used = std::mem::take(&mut spare.used);
         for gen in &task.goal {
             used.clear();
+            let mut value = spare.goal.pop().unwrap_or_default();
+            value.clear();
             // Earlier goal fields are excluded through `Unique { except }`.
-            let value = eval::generate(gen, &mut self.rng, site, &self.goal, None, &mut used);
+            eval::generate_into(
+                gen,
+                &mut self.rng,
+                site,
+                &self.goal,
+                None,
+                &mut used,
+                &mut value,
+            );
             self.goal.push(value);
         }
-        eval::generate_tables(
+        eval::generate_tables_into(
             site,
             &mut self.rng,
             &self.goal,
             &task.table_goal_map,
             &mut self.tables,
+            &mut spare.rows,
+            &mut spare.columns,
         );
         // Slots keep their buffers across episodes (and start with room for a
         // typical value), so typing and setting state on the step path does
         // not allocate.
         let mut count = 0;
         for (_, init) in &site.slots {
-            set_slot(&mut self.slots, count, init);
+            set_slot(&mut self.slots, &mut self.spare.slots, count, init);
             count += 1;
         }
+        let mut text = std::mem::take(&mut self.scratch);
         for (slot, gen) in &site.generated {
             used.clear();
-            let value = eval::generate(
+            text.clear();
+            eval::generate_into(
                 gen,
                 &mut self.rng,
                 site,
                 &self.goal,
                 Some(&task.table_goal_map),
                 &mut used,
+                &mut text,
             );
             if let Some(s) = self.slots.get_mut(*slot as usize) {
-                *s = value;
+                s.clear();
+                s.push_str(&text);
             }
         }
+        self.spare.used = used;
         self.row_base.clear();
-        let mut init_text = String::new();
+        let mut init_text = text;
         for ri in &site.row_inputs {
             self.row_base.push(count as u32);
             let rows = self
@@ -345,11 +374,15 @@ impl Env {
                     };
                     ctx.write_val(init, Some((ri.table, r as u32)), &mut init_text);
                 }
-                set_slot(&mut self.slots, count, &init_text);
+                set_slot(&mut self.slots, &mut self.spare.slots, count, &init_text);
                 count += 1;
             }
         }
-        self.slots.truncate(count);
+        self.scratch = init_text;
+        // Row states beyond this episode's rows keep their buffers for a later one.
+        if self.slots.len() > count {
+            self.spare.slots.extend(self.slots.drain(count..));
+        }
         for gen in &task.derived {
             let ctx = Ctx {
                 site,
@@ -359,7 +392,9 @@ impl Env {
                 goal: &self.goal,
                 goal_map: &task.table_goal_map,
             };
-            let value = eval::derive(gen, &ctx).unwrap_or_default();
+            let mut value = self.spare.goal.pop().unwrap_or_default();
+            value.clear();
+            eval::derive_into(gen, &ctx, &mut value);
             self.goal.push(value);
         }
     }
@@ -435,15 +470,32 @@ impl Env {
     }
 }
 
-/// Sets slot `i` to `text`, reusing its buffer (or creating it with room to spare).
-fn set_slot(slots: &mut Vec<String>, i: usize, text: &str) {
+/// What a reset keeps of the last episode to write the next one into: goal
+/// values, table rows and row states (their strings keep their room), and the scratch
+/// lists of items already drawn for a goal field or a table column.
+#[derive(Default)]
+struct Spare {
+    goal: Vec<String>,
+    /// Per table.
+    rows: Vec<Vec<Vec<String>>>,
+    used: Vec<u32>,
+    columns: Vec<Vec<u32>>,
+    slots: Vec<String>,
+}
+
+/// Sets slot `i` to `text`, reusing its buffer (or a spare one, or creating
+/// it with room to spare).
+fn set_slot(slots: &mut Vec<String>, spare: &mut Vec<String>, i: usize, text: &str) {
     match slots.get_mut(i) {
         Some(s) => {
             s.clear();
             s.push_str(text);
         }
         None => {
-            let mut s = String::with_capacity(text.len().max(SLOT_CAPACITY));
+            let mut s = spare
+                .pop()
+                .unwrap_or_else(|| String::with_capacity(text.len().max(SLOT_CAPACITY)));
+            s.clear();
             s.push_str(text);
             slots.push(s);
         }

@@ -136,15 +136,6 @@ impl Env {
         self.scroll_y
     }
 
-    /// Height of the current page's content.
-    pub fn page_height(&self) -> f32 {
-        // 0 before the first reset.
-        self.page_height
-            .get(self.page as usize)
-            .copied()
-            .unwrap_or(0.0)
-    }
-
     /// Steps taken in this episode.
     pub fn steps(&self) -> u32 {
         self.steps

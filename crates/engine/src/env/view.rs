@@ -1,21 +1,15 @@
 //! What is shown: state-reading labels and visibility re-evaluated after
-//! each event, pages laid out again only when something visible changed, and
+//! each event, pages marked for layout only when something visible changed, and
 //! which nodes can be used under an open dialog.
 
 use super::{Env, Node};
 use crate::eval;
 use crate::eval::RowCtx;
 use crate::perturb;
-use crate::site::{Lazy, PageId, Placement, Role, Site, Template, TemplatePart};
+use crate::site::{Lazy, Placement, Role, Site, Template, TemplatePart};
 use std::sync::Arc;
 
 impl Env {
-    pub(super) fn render_template(&self, site: &Site, t: &Template, row: RowCtx) -> String {
-        let mut out = String::new();
-        self.render_into(site, t, row, &mut out);
-        out
-    }
-
     pub(super) fn render_into(&self, site: &Site, t: &Template, row: RowCtx, out: &mut String) {
         let ctx = self.ctx(site);
         for part in &t.parts {
@@ -44,7 +38,7 @@ impl Env {
     }
 
     /// Re-evaluates visibility and state-reading labels of the current page
-    /// (and dialog), and lays it out again if anything visible changed.
+    /// (and dialog), and marks it for layout if anything visible changed.
     pub(super) fn refresh(&mut self) {
         let site = Arc::clone(&self.site);
         self.refresh_page(&site, self.page);
@@ -53,8 +47,9 @@ impl Env {
         }
     }
 
-    /// Re-evaluates one page's visibility and state-reading labels, and lays
-    /// it out if anything visible changed (or it never was).
+    /// Re-evaluates one page's visibility and state-reading labels, and marks
+    /// it for layout if anything visible changed (or it never was laid out);
+    /// the layout itself waits for the first read of a box.
     pub(super) fn refresh_page(&mut self, site: &Site, p: u32) {
         let mut changed = false;
         let (start, end) = self.page_range(p);
@@ -87,9 +82,7 @@ impl Env {
                 self.scratch = buf;
             }
         }
-        if changed || !self.page_laid_out.get(p as usize).copied().unwrap_or(false) {
-            self.lay_out(p);
-        }
+        self.geometry.get_mut().touch(p, changed);
     }
 
     /// The box of the element with this key on a page, laid out as the page
@@ -100,7 +93,7 @@ impl Env {
         let (start, end) = *self.page_nodes.get(page as usize)?;
         (start..end)
             .find(|&i| self.node(i).base_key == key && self.is_shown(i))
-            .map(|i| self.node(i).bbox)
+            .map(|i| self.bbox(i))
     }
 
     /// Adds where moved elements were and are now to the move explanations,
@@ -191,22 +184,6 @@ impl Env {
         }
     }
 
-    pub(super) fn lay_out(&mut self, page: u32) {
-        let site = Arc::clone(&self.site);
-        let (start, end) = self.page_range(page);
-        let p = site.page(PageId(page));
-        let placement = p.is_dialog.then_some(p.placement);
-        let height = self
-            .layout
-            .lay_out(&site, &mut self.nodes, page, start, end, placement);
-        if let Some(h) = self.page_height.get_mut(page as usize) {
-            *h = height;
-        }
-        if let Some(laid_out) = self.page_laid_out.get_mut(page as usize) {
-            *laid_out = true;
-        }
-    }
-
     /// Whether a node is shown: its own condition and all its ancestors'.
     pub fn is_shown(&self, id: u32) -> bool {
         let mut cur = Some(id);
@@ -233,7 +210,7 @@ impl Env {
         }
         match self.dialog {
             Some(d) if n.page == d => true,
-            Some(d) if self.is_bar(d) => n.page == self.page && !self.covered_by(d, &n.bbox),
+            Some(d) if self.is_bar(d) => n.page == self.page && !self.covered_by(d, &self.bbox(id)),
             Some(_) => false,
             None => n.page == self.page,
         }
@@ -250,7 +227,7 @@ impl Env {
     /// button cannot be clicked either).
     pub(super) fn covered_by(&self, dialog: u32, bbox: &crate::layout::Rect) -> bool {
         let (start, _) = self.page_range(dialog);
-        self.node(start).bbox.overlaps(bbox)
+        self.bbox(start).overlaps(bbox)
     }
 
     /// How the open dialog is placed, if one is open.

@@ -278,10 +278,7 @@ impl<'a> Scene<'a> {
         } else {
             site.height.max(env.page_height())
         };
-        if let Some(b) = dialog_root
-            .and_then(|d| nodes.get(d as usize))
-            .map(|n| n.bbox)
-        {
+        if let Some(b) = dialog_root.map(|d| env.bbox(d)) {
             height = height.max(b.y + b.h + DIALOG_PADDING);
         }
         let mut builder = Builder {
@@ -427,7 +424,7 @@ impl<'a> Builder<'a> {
         let Some(n) = env.nodes().get(id as usize) else {
             return;
         };
-        let b = n.bbox;
+        let b = env.bbox(id);
         let lh = line_height(n.font_px);
         let t = &self.palette;
         let (text, accent, accent_text, surface, border, background, radius) = (

@@ -367,7 +367,8 @@ impl Featurizer {
         let cands = env.candidates();
         match cands.get(i) {
             Some(Action::Click(id)) if self.points => {
-                let (x, y) = env.nodes().get(*id as usize)?.bbox.center();
+                env.nodes().get(*id as usize)?;
+                let (x, y) = env.bbox(*id).center();
                 Some(Action::ClickAt {
                     x,
                     y: y - env.scroll_y(),
@@ -386,7 +387,8 @@ impl Featurizer {
         // The screen agent cannot click what is out of sight: a demonstrated
         // click there is, for it, a scroll towards it.
         if let (true, Action::Click(id)) = (self.points, action) {
-            let b = env.nodes().get(*id as usize).map(|n| n.bbox)?;
+            env.nodes().get(*id as usize)?;
+            let b = env.bbox(*id);
             let (top, window) = (env.scroll_y(), env.site().height);
             let towards = if b.y + b.h / 2.0 > top + window {
                 Some(1.0)
@@ -484,8 +486,8 @@ impl Featurizer {
                 d[slot] = 1.0;
             }
             if set.position {
-                if let Some(n) = node {
-                    let (x, y) = n.bbox.center();
+                if let (Some(_), Some(id)) = (node, node_id) {
+                    let (x, y) = env.bbox(id).center();
                     d[10] = x / width;
                     d[11] = y / height;
                 }

@@ -209,7 +209,8 @@ impl Eyes {
         {
             return Some(*v);
         }
-        let b = env.nodes().get(id as usize)?.bbox;
+        env.nodes().get(id as usize)?;
+        let b = env.bbox(id);
         let region = Region::from_box(b.x, b.y - env.scroll_y(), b.w, b.h, 1.0);
         let inner = inset(region, 3);
         let bg = read::background(&self.screen, inner);
