@@ -124,6 +124,8 @@ fn warm_episode_allocations(site: &Arc<Site>, task: usize) -> (u64, u64) {
 const WARM_UP: u64 = 1000;
 /// Episodes counted after the warm-up.
 const MEASURED: u64 = 100;
+/// Episodes the report counts after the warm-up.
+const REPORTED: u64 = 300;
 
 /// The allocations measured in [`MEASURED`] warm episodes where there are
 /// any, as (site, task, in resets, in steps). Each is a buffer meeting a
@@ -161,8 +163,8 @@ fn warm_resets_and_steps_allocate_nothing() {
     );
 }
 
-/// Not a check but a report, for `cargo xtask bench` (BENCHMARKS.md): after a
-/// warm-up of 50 random episodes, how many allocations each kind of step and
+/// Not a check but a report, for `cargo xtask bench` (BENCHMARKS.md): after the
+/// same warm-up as the test above ([`WARM_UP`] random episodes), how many allocations each kind of step and
 /// each reset makes, per site (one `ALLOC {json}` line each). Run with
 /// `cargo test --release -p wobble-engine --test alloc -- --ignored --nocapture`.
 #[test]
@@ -172,13 +174,14 @@ fn allocation_report() {
         if task != 0 {
             continue;
         }
+        let (per_step_laid_out, per_reset_laid_out) = laid_out_allocations(&site, task);
         let mut env = common::env(&site, task);
         let mut rng = Rng::new(7);
         // [kept the layout, changed it, ended the episode]: (steps, allocations).
         let mut steps = [(0u64, 0u64); 3];
         let mut resets = (0u64, 0u64);
-        for episode in 0..350u64 {
-            let counting = episode >= 50;
+        for episode in 0..WARM_UP + REPORTED {
+            let counting = episode >= WARM_UP;
             let before = allocations();
             env.reset(episode);
             if counting {
@@ -212,7 +215,7 @@ fn allocation_report() {
         let all = steps.iter().fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1));
         let per = |(n, used): (u64, u64)| used as f64 / n.max(1) as f64;
         println!(
-            "ALLOC {{\"site\":\"{}\",\"steps\":{},\"per_step\":{},\"kept_steps\":{},\"per_kept_step\":{},\"changed_steps\":{},\"per_changed_step\":{},\"ending_steps\":{},\"per_ending_step\":{},\"resets\":{},\"per_reset\":{}}}",
+            "ALLOC {{\"site\":\"{}\",\"steps\":{},\"per_step\":{},\"kept_steps\":{},\"per_kept_step\":{},\"changed_steps\":{},\"per_changed_step\":{},\"ending_steps\":{},\"per_ending_step\":{},\"resets\":{},\"per_reset\":{},\"per_step_laid_out\":{},\"per_reset_laid_out\":{}}}",
             site.name,
             all.0,
             per(all),
@@ -223,7 +226,45 @@ fn allocation_report() {
             steps[2].0,
             per(steps[2]),
             resets.0,
-            per(resets)
+            per(resets),
+            per_step_laid_out,
+            per_reset_laid_out
         );
     }
+}
+
+/// Allocations per step and per reset when every page is laid out as it is shown, as for an
+/// agent that reads the page's geometry after each reset and step (the page's height, which
+/// lays it out): after the same warm-up, over [`REPORTED`] episodes.
+fn laid_out_allocations(site: &Arc<Site>, task: usize) -> (f64, f64) {
+    let mut env = common::env(site, task);
+    let mut rng = Rng::new(7);
+    let (mut steps, mut resets) = ((0u64, 0u64), (0u64, 0u64));
+    for episode in 0..WARM_UP + REPORTED {
+        let counting = episode >= WARM_UP;
+        let before = allocations();
+        env.reset(episode);
+        std::hint::black_box(env.page_height());
+        if counting {
+            resets.0 += 1;
+            resets.1 += allocations() - before;
+        }
+        while !env.is_done() {
+            let c = env.candidates();
+            let action = if c.is_empty() {
+                Action::Finish
+            } else {
+                c[rng.below(c.len() as u64) as usize].clone()
+            };
+            let before = allocations();
+            env.step(&action).unwrap();
+            std::hint::black_box(env.page_height());
+            if counting {
+                steps.0 += 1;
+                steps.1 += allocations() - before;
+            }
+        }
+    }
+    let per = |(n, used): (u64, u64)| used as f64 / n.max(1) as f64;
+    (per(steps), per(resets))
 }
