@@ -4,7 +4,9 @@
 # Run from the repository root after `cargo build --release -p wobble-cli`.
 set -euo pipefail
 W=./target/release/wobble
-train() { "$W" train "$@" --seed 1 --quiet --eval 0; }
+# These policies were trained with libm's tanh as the hidden activation (their files name none,
+# which reads as tanh); new training defaults to the rational activation, so ask for tanh here.
+train() { "$W" train "$@" --activation tanh --seed 1 --quiet --eval 0; }
 train --site airline --episodes 2000 --warm-start 300 --out policies/airline.json
 train --site airline --episodes 2000 --warm-start 300 \
   --perturb "relabel:3@0.5,lazy:3@0.5,popup:3@0.5,move:3@0.5" --out policies/airline-randomized.json
@@ -23,7 +25,7 @@ for task in merge-green request-changes rerun-failed; do
   train --site coding --task "$task" --episodes 500 --warm-start 200 --out "policies/coding.$task.json"
 done
 # The screen agents: pixels only (see README.md, "Agents that see the screen").
-screen() { "$W" train "$@" --features screen --hidden 32 --seed 1 --quiet --eval 0; }
+screen() { "$W" train "$@" --features screen --hidden 32 --activation tanh --seed 1 --quiet --eval 0; }
 screen --site airline --episodes 3000 --warm-start 300 --out policies/airline-screen.json
 for site in click-button login-user; do
   screen --site "$site" --episodes 1000 --warm-start 200 --out "policies/$site-screen.json"

@@ -30,6 +30,9 @@ pub struct BenchArgs {
     /// Training episodes for --train.
     #[arg(long, default_value_t = 3000)]
     episodes: u64,
+    /// The hidden layer's activation for --train: rational or tanh (see `wobble train --help`).
+    #[arg(long, default_value = "rational")]
+    activation: String,
     /// Measure on this many cores at once (each its own environment; rates add up);
     /// with --train, train on this many cores.
     #[arg(long, default_value_t = 1, value_parser = crate::common::at_least_one)]
@@ -153,8 +156,11 @@ fn bench_training(args: &BenchArgs) -> Result<ExitCode, String> {
         None => Randomization::default(),
         Some(text) => Randomization::parse(text).map_err(|e| format!("--perturb: {e}"))?,
     };
+    let activation = wobble_policy::learned::net::Activation::parse(&args.activation)
+        .map_err(|e| format!("--activation: {e}"))?;
     let config = TrainConfig {
         episodes,
+        activation,
         randomization,
         threads: threads.max(1),
         ..TrainConfig::default()
@@ -162,19 +168,24 @@ fn bench_training(args: &BenchArgs) -> Result<ExitCode, String> {
     let mut env = make_env(&args.on, None)?;
     let started = Instant::now();
     let mut reached: Option<(f64, u64)> = None;
+    let mut steps = 0;
     train(&mut env, &config, &mut |p| {
+        steps = p.steps;
         if reached.is_none() && p.episodes >= 100 && p.success_rate >= 0.9 {
             reached = Some((started.elapsed().as_secs_f64(), p.episodes));
         }
     });
     let seconds = started.elapsed().as_secs_f64();
     let per_sec = episodes as f64 / seconds.max(1e-9);
+    // Learning steps: each played by the environment and the network, then learned from.
+    let steps_per_sec = steps as f64 / seconds.max(1e-9);
     if json {
         outln!(
             "{}",
             json!({
                 "site": env.site().name, "task": env.task_name(), "training": config.describe(),
                 "episodes": episodes, "seconds": seconds, "episodes_per_sec": per_sec,
+                "steps": steps, "steps_per_sec": steps_per_sec,
                 "seconds_to_90": reached.map(|r| r.0), "episodes_to_90": reached.map(|r| r.1),
             })
         );
@@ -185,7 +196,9 @@ fn bench_training(args: &BenchArgs) -> Result<ExitCode, String> {
             env.task_name(),
             config.describe()
         );
-        outln!("{episodes} episodes in {seconds:.2} s: {per_sec:.0} episodes/s");
+        outln!(
+            "{episodes} episodes ({steps} steps) in {seconds:.2} s: {per_sec:.0} episodes/s, {steps_per_sec:.0} steps/s"
+        );
         match reached {
             Some((s, e)) => {
                 outln!("90% success over the last 100 episodes after {s:.2} s ({e} episodes)")

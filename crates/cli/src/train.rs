@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use wobble_engine::limits;
+use wobble_policy::learned::net::Activation;
 use wobble_policy::learned::options::{TrainOptions, DEFAULT_FEATURES};
 use wobble_policy::learned::train::{train as train_policy, TrainConfig};
 use wobble_policy::EVALUATION_SEEDS_START;
@@ -45,6 +46,10 @@ pub struct TrainArgs {
     /// Hidden units.
     #[arg(long, default_value_t = 16)]
     hidden: usize,
+    /// The hidden layer's activation: rational (a rational fit of tanh, made of
+    /// basic arithmetic) or tanh (libm's, as policies trained before it used).
+    #[arg(long, default_value = "rational")]
+    activation: String,
     /// Adam's learning rate.
     #[arg(long, default_value_t = 3e-3)]
     lr: f32,
@@ -97,6 +102,13 @@ fn config(args: &TrainArgs) -> Result<TrainConfig, String> {
     }
     .config()
     .map_err(|(name, e)| format!("--{name}: {e}"))
+    .and_then(|config| {
+        Ok(TrainConfig {
+            activation: Activation::parse(&args.activation)
+                .map_err(|e| format!("--activation: {e}"))?,
+            ..config
+        })
+    })
 }
 
 /// Runs `wobble train`.

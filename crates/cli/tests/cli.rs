@@ -801,6 +801,29 @@ fn training_mistakes_are_clear_errors() {
                 "train",
                 "--site",
                 "airline",
+                "--activation",
+                "relu",
+                "--out",
+                out,
+            ],
+            "--activation: unknown activation \"relu\"",
+        ),
+        (
+            vec![
+                "bench",
+                "--site",
+                "airline",
+                "--train",
+                "--activation",
+                "relu",
+            ],
+            "--activation: unknown activation \"relu\"",
+        ),
+        (
+            vec![
+                "train",
+                "--site",
+                "airline",
                 "--features",
                 "colour",
                 "--out",
@@ -863,6 +886,14 @@ fn bench_measures_training() {
     let v = json(&out);
     assert!(v["episodes_per_sec"].as_f64().unwrap() > 0.0);
     assert!(v["episodes_to_90"].as_u64().is_some(), "{v}");
+    // Every episode takes at least one step, and the rate is of those steps.
+    let steps = v["steps"].as_u64().unwrap();
+    assert!(steps >= 600, "{v}");
+    let per_sec = steps as f64 / v["seconds"].as_f64().unwrap();
+    assert!(
+        (v["steps_per_sec"].as_f64().unwrap() / per_sec - 1.0).abs() < 1e-9,
+        "{v}"
+    );
 }
 
 #[test]

@@ -3,12 +3,14 @@
 //! All parameters live in one flat `Vec<f32>` (so saving, Adam and the
 //! gradient check treat them alike), sliced by [`Layout`]. A candidate's
 //! input is its dense features followed by the mean embeddings of its label
-//! words, its selector words and its page; one hidden `tanh` layer gives its
-//! score, and a softmax over the candidates gives the policy. The value
-//! baseline is linear in a per-page bias, the step fraction and the number of
-//! choices. Forward and backward passes are written out by hand (checked
-//! against finite differences in the tests) and use `libm`, so training is
-//! bit-identical natively and on wasm32.
+//! words, its selector words and its page; one hidden layer (see
+//! [`Activation`]) gives its score, and a softmax over the candidates gives
+//! the policy. The value baseline is linear in a per-page bias, the step
+//! fraction and the number of choices. Forward and backward passes are
+//! written out by hand (checked against finite differences in the tests) as
+//! products over contiguous `f32` rows whose sums run in one fixed order, and
+//! use only IEEE basic operations or `libm`, so training is bit-identical
+//! natively and on wasm32.
 
 use super::features::{Candidate, StateFeatures, BUCKETS, DENSE, NO_TOKEN};
 use serde::{Deserialize, Serialize};
@@ -19,11 +21,83 @@ pub const EMBED: usize = 8;
 /// Input width of the scorer.
 pub const INPUT: usize = DENSE + 3 * EMBED;
 
-/// Where each parameter block sits in the flat vector.
+/// The hidden layer's nonlinearity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Activation {
+    /// `libm::tanhf`. Policy files written before the layout named its
+    /// activation mean this one, so they act exactly as they were trained.
+    #[default]
+    Tanh,
+    /// `x(27 + x²) / (27 + 9x²)` with `x` clamped to ±3: a rational fit of
+    /// tanh that reaches ±1 with zero slope at ±3, made of IEEE basic
+    /// operations only (so every target rounds it alike, and it vectorises)
+    /// where `tanhf` is a call into `libm`'s `expm1f`. What training uses.
+    Rational,
+}
+
+impl Activation {
+    /// The name `--activation` takes and reports give.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Rational => "rational",
+        }
+    }
+
+    /// The activation with this [`Activation::name`].
+    pub fn parse(text: &str) -> Result<Activation, String> {
+        match text {
+            "tanh" => Ok(Activation::Tanh),
+            "rational" => Ok(Activation::Rational),
+            _ => Err(format!(
+                "unknown activation {text:?} (expected \"rational\" or \"tanh\")"
+            )),
+        }
+    }
+
+    /// Replaces each pre-activation in `values` by its activation and writes
+    /// the activation's slope there into `slopes` (what the backward pass scales by).
+    fn apply(self, values: &mut [f32], slopes: &mut [f32]) {
+        match self {
+            Activation::Tanh => {
+                for (v, s) in values.iter_mut().zip(slopes.iter_mut()) {
+                    let t = libm::tanhf(*v);
+                    *v = t;
+                    *s = 1.0 - t * t;
+                }
+            }
+            Activation::Rational => {
+                for (v, s) in values.iter_mut().zip(slopes.iter_mut()) {
+                    // Two comparisons (a NaN stays a NaN, as in tanhf).
+                    let x = v.clamp(-3.0, 3.0);
+                    let x2 = x * x;
+                    let d = 27.0 + 9.0 * x2;
+                    // Rounding can overshoot ±1 by an ulp just inside ±3.
+                    let t = x * (27.0 + x2) / d;
+                    *v = t.clamp(-1.0, 1.0);
+                    // d/dx x(27+x²)/(27+9x²) = 9(9-x²)² / (27+9x²)².
+                    let q = (9.0 - x2) / d;
+                    *s = 9.0 * q * q;
+                }
+            }
+        }
+    }
+
+    /// Whether this is the default (left out of policy files, which then read as before).
+    fn is_tanh(&self) -> bool {
+        *self == Activation::Tanh
+    }
+}
+
+/// Where each parameter block sits in the flat vector, and how the hidden layer bends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layout {
     /// Hidden units.
     pub hidden: usize,
+    /// The hidden layer's activation; absent in older files, which used `tanh`.
+    #[serde(default, skip_serializing_if = "Activation::is_tanh")]
+    pub activation: Activation,
 }
 
 impl Layout {
@@ -71,10 +145,18 @@ pub struct Net {
 }
 
 /// Scratch of one forward pass over a step's candidates, kept for the backward pass.
+/// Its buffers only grow, so a warm pass allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Pass {
+    /// Inputs, a row of `INPUT` per candidate.
     inputs: Vec<f32>,
+    /// Hidden activations, a row of `hidden` per candidate.
     hidden: Vec<f32>,
+    /// The activation's slope at each hidden unit, laid out as `hidden`.
+    slopes: Vec<f32>,
+    /// The hidden weights transposed (a row of `hidden` per input), so the
+    /// product runs along contiguous rows over all units at once.
+    w1t: Vec<f32>,
     /// Scores, one per candidate.
     pub scores: Vec<f32>,
     /// Softmax probabilities, one per candidate.
@@ -88,7 +170,10 @@ impl Net {
         reason = "`params` is made with `layout.len()` entries just above"
     )]
     pub fn new(hidden: usize, seed: u64) -> Net {
-        let layout = Layout { hidden };
+        let layout = Layout {
+            hidden,
+            activation: Activation::Rational,
+        };
         let mut params = vec![0.0f32; layout.len()];
         let mut rng = Rng::new(seed ^ 0x4E45_5457_0000_0001);
         let mut normal = |scale: f32| -> f32 {
@@ -140,6 +225,12 @@ impl Net {
     }
 
     /// Scores every candidate and the softmax over them.
+    ///
+    /// The hidden layer is the product of the candidates' input rows with
+    /// the transposed hidden weights: each unit's sum starts at its bias and
+    /// adds the inputs in order, exactly as a dot product per unit would, but
+    /// the innermost loop runs over the units, whose sums are independent, so
+    /// it vectorises without reordering any sum.
     #[allow(
         clippy::indexing_slicing,
         reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
@@ -147,38 +238,59 @@ impl Net {
     pub fn forward(&self, cands: &[Candidate], pass: &mut Pass) {
         let l = self.layout;
         let h = l.hidden;
-        pass.inputs.clear();
-        pass.inputs.resize(cands.len() * INPUT, 0.0);
-        pass.hidden.clear();
-        pass.hidden.resize(cands.len() * h, 0.0);
-        pass.scores.clear();
-        pass.probs.clear();
+        let n = cands.len();
+        let Pass {
+            inputs,
+            hidden,
+            slopes,
+            w1t,
+            scores,
+            probs,
+        } = pass;
+        inputs.clear();
+        inputs.resize(n * INPUT, 0.0);
+        hidden.clear();
+        hidden.resize(n * h, 0.0);
+        slopes.clear();
+        slopes.resize(n * h, 0.0);
+        scores.clear();
         let w1 = &self.params[l.w1()..l.b1()];
         let b1 = &self.params[l.b1()..l.w2()];
         let w2 = &self.params[l.w2()..l.b2()];
         let b2 = self.params[l.b2()];
-        for (ci, c) in cands.iter().enumerate() {
-            let x = &mut pass.inputs[ci * INPUT..(ci + 1) * INPUT];
-            self.input(c, x);
-            let hid = &mut pass.hidden[ci * h..(ci + 1) * h];
-            let mut score = b2;
-            for j in 0..h {
-                let row = &w1[j * INPUT..(j + 1) * INPUT];
-                let mut a = b1[j];
-                for k in 0..INPUT {
-                    a += row[k] * x[k];
-                }
-                let t = libm::tanhf(a);
-                hid[j] = t;
-                score += w2[j] * t;
+        w1t.clear();
+        w1t.resize(INPUT * h, 0.0);
+        for (j, row) in w1.chunks_exact(INPUT).enumerate() {
+            for (k, &w) in row.iter().enumerate() {
+                w1t[k * h + j] = w;
             }
-            pass.scores.push(score);
         }
-        softmax(&pass.scores, &mut pass.probs);
+        let rows = inputs
+            .chunks_exact_mut(INPUT)
+            .zip(hidden.chunks_exact_mut(h).zip(slopes.chunks_exact_mut(h)));
+        for (c, (x, (hid, slope))) in cands.iter().zip(rows) {
+            self.input(c, x);
+            hid.copy_from_slice(b1);
+            for (&xk, wk) in x.iter().zip(w1t.chunks_exact(h)) {
+                for (a, &w) in hid.iter_mut().zip(wk) {
+                    *a += w * xk;
+                }
+            }
+            l.activation.apply(hid, slope);
+            let mut score = b2;
+            for (&w, &t) in w2.iter().zip(hid.iter()) {
+                score += w * t;
+            }
+            scores.push(score);
+        }
+        softmax(scores, probs);
     }
 
     /// Adds to `grad` the gradient of a loss whose derivative with respect to
     /// each candidate's score is `dscores` (after [`Net::forward`] on the same candidates).
+    ///
+    /// Candidate by candidate, in order, each hidden unit's gradient row and
+    /// the input's gradient take one contiguous multiply-add over the input.
     #[allow(
         clippy::indexing_slicing,
         reason = "`params` has `layout.len()` entries (made by `Net::new`, checked by `LearnedPolicy::from_json`), tokens are below `BUCKETS` (hashed by the featurizer), and `pass` was sized by `forward` for these candidates"
@@ -186,37 +298,52 @@ impl Net {
     pub fn backward(&self, cands: &[Candidate], pass: &Pass, dscores: &[f32], grad: &mut [f32]) {
         let l = self.layout;
         let h = l.hidden;
+        let w1 = &self.params[l.w1()..l.b1()];
+        let w2 = &self.params[l.w2()..l.b2()];
+        // The blocks of the gradient, apart (the embedding tables start at 0).
+        let (tables, rest) = grad.split_at_mut(l.w1());
+        let (gw1, rest) = rest.split_at_mut(h * INPUT);
+        let (gb1, rest) = rest.split_at_mut(h);
+        let (gw2, rest) = rest.split_at_mut(h);
+        let gb2 = &mut rest[0];
         let mut dx = [0.0f32; INPUT];
-        for (ci, c) in cands.iter().enumerate() {
-            let g = dscores[ci];
+        let rows = pass
+            .inputs
+            .chunks_exact(INPUT)
+            .zip(pass.hidden.chunks_exact(h).zip(pass.slopes.chunks_exact(h)));
+        for ((c, &g), (x, (hid, slope))) in cands.iter().zip(dscores).zip(rows) {
             if g == 0.0 {
                 continue;
             }
-            let x = &pass.inputs[ci * INPUT..(ci + 1) * INPUT];
-            let hid = &pass.hidden[ci * h..(ci + 1) * h];
-            grad[l.b2()] += g;
+            *gb2 += g;
             dx.fill(0.0);
-            for j in 0..h {
-                grad[l.w2() + j] += g * hid[j];
-                let dpre = g * self.params[l.w2() + j] * (1.0 - hid[j] * hid[j]);
+            let units = gw2
+                .iter_mut()
+                .zip(gb1.iter_mut())
+                .zip(gw1.chunks_exact_mut(INPUT).zip(w1.chunks_exact(INPUT)))
+                .zip(w2.iter().zip(hid.iter().zip(slope)));
+            for (((gw2j, gb1j), (grow, wrow)), (&w2j, (&t, &s))) in units {
+                *gw2j += g * t;
+                let dpre = g * w2j * s;
                 if dpre == 0.0 {
                     continue;
                 }
-                grad[l.b1() + j] += dpre;
-                let row = l.w1() + j * INPUT;
-                for k in 0..INPUT {
-                    grad[row + k] += dpre * x[k];
-                    dx[k] += dpre * self.params[row + k];
+                *gb1j += dpre;
+                for ((gw, d), (&xk, &w)) in
+                    grow.iter_mut().zip(dx.iter_mut()).zip(x.iter().zip(wrow))
+                {
+                    *gw += dpre * xk;
+                    *d += dpre * w;
                 }
             }
-            embed_backward(grad, l.label(), &c.label, &dx[DENSE..DENSE + EMBED]);
+            embed_backward(tables, l.label(), &c.label, &dx[DENSE..DENSE + EMBED]);
             embed_backward(
-                grad,
+                tables,
                 l.selector(),
                 &c.selector,
                 &dx[DENSE + EMBED..DENSE + 2 * EMBED],
             );
-            embed_backward(grad, l.page(), &[c.page], &dx[DENSE + 2 * EMBED..INPUT]);
+            embed_backward(tables, l.page(), &[c.page], &dx[DENSE + 2 * EMBED..INPUT]);
         }
     }
 
@@ -380,8 +507,15 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
+        for activation in [Activation::Tanh, Activation::Rational] {
+            gradients_match_finite_differences_with(activation);
+        }
+    }
+
+    fn gradients_match_finite_differences_with(activation: Activation) {
         let mut rng = Rng::new(3);
         let mut net = Net::new(6, 11);
+        net.layout.activation = activation;
         // Non-zero output weights, so every layer gets gradient.
         let w2 = net.layout.w2();
         for j in 0..6 {
@@ -415,11 +549,96 @@ mod tests {
             let analytic = analytic as f64;
             assert!(
                 (numeric - analytic).abs() <= 2e-3 + 2e-2 * numeric.abs().max(analytic.abs()),
-                "parameter {i}: numeric {numeric}, analytic {analytic}"
+                "{activation:?}, parameter {i}: numeric {numeric}, analytic {analytic}"
             );
             checked += 1;
         }
-        assert!(checked > 100, "only {checked} parameters checked");
+        assert!(
+            checked > 100,
+            "{activation:?}: only {checked} parameters checked"
+        );
+    }
+
+    /// The rational activation at `x`, and its slope.
+    fn rational(x: f32) -> (f32, f32) {
+        let (mut v, mut s) = ([x], [0.0]);
+        Activation::Rational.apply(&mut v, &mut s);
+        (v[0], s[0])
+    }
+
+    #[test]
+    fn the_rational_activation_follows_tanh() {
+        let mut last = -2.0f32;
+        for i in -800..=800 {
+            let x = i as f32 / 100.0;
+            let (t, slope) = rational(x);
+            // Close to tanh, odd, rising, and within [-1, 1].
+            assert!((t - x.tanh()).abs() < 0.025, "{x}: {t} vs {}", x.tanh());
+            assert_eq!(rational(-x).0, -t, "{x}");
+            assert!(t >= last && t.abs() <= 1.0, "{x}: {t} after {last}");
+            last = t;
+            // Its slope is its derivative.
+            let numeric = (rational(x + 1e-3).0 - rational(x - 1e-3).0) / 2e-3;
+            assert!((numeric - slope).abs() < 2e-3, "{x}: {numeric} vs {slope}");
+        }
+        // Saturated beyond ±3, with nothing left to learn from; NaN stays NaN.
+        assert_eq!(rational(3.0), (1.0, 0.0));
+        assert_eq!(rational(50.0), (1.0, 0.0));
+        assert_eq!(rational(-7.5), (-1.0, 0.0));
+        assert!(rational(f32::NAN).0.is_nan());
+        assert_eq!(rational(0.0).0, 0.0);
+        assert!((rational(0.0).1 - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_layout_without_an_activation_reads_as_tanh_and_writes_as_before() {
+        let old: Layout = serde_json::from_str(r#"{"hidden":16}"#).unwrap();
+        assert_eq!(old.activation, Activation::Tanh);
+        assert_eq!(serde_json::to_string(&old).unwrap(), r#"{"hidden":16}"#);
+        let new = Net::new(16, 1).layout;
+        let text = serde_json::to_string(&new).unwrap();
+        assert_eq!(text, r#"{"hidden":16,"activation":"rational"}"#);
+        assert_eq!(serde_json::from_str::<Layout>(&text).unwrap(), new);
+        assert!(serde_json::from_str::<Layout>(r#"{"hidden":16,"activation":"relu"}"#).is_err());
+        assert_eq!(Activation::parse("tanh"), Ok(Activation::Tanh));
+        assert!(Activation::parse("Tanh").unwrap_err().contains("rational"));
+    }
+
+    /// The batched pass scores each candidate exactly as a dot product per
+    /// hidden unit would, in the same order: old `tanh` policies act as they did.
+    #[test]
+    fn forward_sums_each_unit_in_input_order() {
+        let mut rng = Rng::new(5);
+        let cands = candidates(&mut rng, 7);
+        for activation in [Activation::Tanh, Activation::Rational] {
+            let mut net = Net::new(5, 4);
+            net.layout.activation = activation;
+            for (j, w) in net.params[net.layout.w2()..net.layout.b2()]
+                .iter_mut()
+                .enumerate()
+            {
+                *w = j as f32 * 0.21 - 0.4;
+            }
+            let mut pass = Pass::default();
+            net.forward(&cands, &mut pass);
+            let l = net.layout;
+            let mut x = [0.0f32; INPUT];
+            for (c, &score) in cands.iter().zip(&pass.scores) {
+                net.input(c, &mut x);
+                let mut want = net.params[l.b2()];
+                for j in 0..l.hidden {
+                    let mut a = net.params[l.b1() + j];
+                    let row = &net.params[l.w1() + j * INPUT..l.w1() + (j + 1) * INPUT];
+                    for (w, xk) in row.iter().zip(&x) {
+                        a += w * xk;
+                    }
+                    let (mut v, mut s) = ([a], [0.0]);
+                    activation.apply(&mut v, &mut s);
+                    want += net.params[l.w2() + j] * v[0];
+                }
+                assert_eq!(score.to_bits(), want.to_bits(), "{activation:?}");
+            }
+        }
     }
 
     #[test]

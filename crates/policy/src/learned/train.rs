@@ -21,7 +21,7 @@
 //! the floating-point sums do not depend on how the episodes were shared out.
 
 use super::features::{Candidate, FeatureSet, Featurizer, StateFeatures};
-use super::net::{Adam, Pass};
+use super::net::{Activation, Adam, Pass};
 use super::{pick, LearnedPolicy};
 use crate::parallel::share;
 use crate::seeds::{training_episode_seed, training_seeds, EVALUATION_SEEDS_START};
@@ -159,6 +159,8 @@ pub struct TrainConfig {
     pub features: FeatureSet,
     /// Hidden units.
     pub hidden: usize,
+    /// The hidden layer's activation (recorded in the policy file).
+    pub activation: Activation,
     /// Adam's learning rate.
     pub lr: f32,
     /// Discount.
@@ -202,6 +204,7 @@ impl Default for TrainConfig {
             seed: 1,
             features: FeatureSet::default(),
             hidden: 16,
+            activation: Activation::Rational,
             lr: 3e-3,
             // Episodes are short and capped: undiscounted returns give no
             // reason to stall before a risky final click.
@@ -268,6 +271,9 @@ pub struct Progress {
     pub mean_return: f32,
     /// Mean steps over the last (up to) 100 episodes.
     pub mean_steps: f32,
+    /// Environment steps played so far (warm start included): with the
+    /// time, learning steps per second, the environment and the network together.
+    pub steps: u64,
 }
 
 /// One step of a played episode.
@@ -389,6 +395,8 @@ pub struct Training {
     done: u64,
     episode_seed: u64,
     window: Vec<(bool, f32, u32)>,
+    /// Steps of every episode played so far.
+    steps: u64,
     clone_episodes: u64,
     cloned: u64,
     clone_rng: Rng,
@@ -408,7 +416,8 @@ impl Training {
     /// Starts training on `env` (its site and task); replays the config's
     /// recorded episodes at once.
     pub fn new(env: &mut Env, config: &TrainConfig) -> Training {
-        let policy = LearnedPolicy::new(config.features, config.hidden, config.seed);
+        let mut policy = LearnedPolicy::new(config.features, config.hidden, config.seed);
+        policy.net.layout.activation = config.activation;
         // More threads than episodes in a batch would have nothing to do.
         let threads = if cfg!(target_arch = "wasm32") {
             1
@@ -435,6 +444,7 @@ impl Training {
             done: 0,
             episode_seed: training_episode_seed(config.seed, 0),
             window: Vec::new(),
+            steps: 0,
             clone_episodes,
             cloned: 0,
             clone_rng: Rng::new(config.seed ^ 0x4243_0000),
@@ -479,10 +489,12 @@ impl Training {
             success_rate: self.window.iter().filter(|w| w.0).count() as f32 / n,
             mean_return: self.window.iter().map(|w| w.1).sum::<f32>() / n,
             mean_steps: self.window.iter().map(|w| w.2 as f32).sum::<f32>() / n,
+            steps: self.steps,
         }
     }
 
     fn push(&mut self, summary: Summary) {
+        self.steps += u64::from(summary.2);
         self.window.push(summary);
         if self.window.len() > 100 {
             self.window.remove(0);
