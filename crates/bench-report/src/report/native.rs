@@ -41,12 +41,17 @@ pub(super) fn criterion_median(d: &Data, id: &str) -> Option<f64> {
         .and_then(|r| r.value.get("median").num())
 }
 
+/// A figure, or a dash where the run did not measure it.
+fn maybe(x: Option<f64>) -> String {
+    x.map_or("–".into(), num)
+}
+
 pub(super) fn alloc(d: &Data) -> String {
     if !d.has("alloc") {
         return "(not measured in this run)".into();
     }
     let mut t = String::from(
-        "| site | steps counted | per step, all | per step that keeps the page | per step that changes the page | per episode-ending step | per reset |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "| site | steps counted | per step, all | per step that keeps the page | per step that changes the page | per episode-ending step | per reset | reading the geometry: per step | per reset |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in d.section("alloc") {
         let v = &r.value;
@@ -64,7 +69,7 @@ pub(super) fn alloc(d: &Data) -> String {
         };
         let _ = writeln!(
             t,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.key,
             int(v.get("steps").num().unwrap_or(0.0)),
             num(v.get("per_step").num().unwrap_or(0.0)),
@@ -72,6 +77,8 @@ pub(super) fn alloc(d: &Data) -> String {
             cell("changed_steps", "per_changed_step"),
             cell("ending_steps", "per_ending_step"),
             num(v.get("per_reset").num().unwrap_or(0.0)),
+            maybe(v.get("per_step_laid_out").num()),
+            maybe(v.get("per_reset_laid_out").num()),
         );
     }
     t

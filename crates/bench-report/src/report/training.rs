@@ -8,16 +8,18 @@ use std::fmt::Write as _;
 
 pub(super) fn train(d: &Data) -> String {
     let mut t = String::from(
-        "| site | episodes to 90% | native: episodes/s | native: seconds to 90% | Chromium worker, as shipped: episodes/s | as shipped: seconds to 90% | Chromium worker, opt-level 3: episodes/s | opt-level 3: seconds to 90% |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| site | episodes to 90% | native: episodes/s | native: learning steps/s | native: engine alone, steps/s | native: seconds to 90% | Chromium worker, as shipped: episodes/s | as shipped: seconds to 90% | Chromium worker, opt-level 3: episodes/s | opt-level 3: seconds to 90% |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let secs = |x: f64| format!("{x:.2}");
     for site in d.keys("native-train") {
         let episodes_to_90 = d.stat("native-train", site, "episodes_to_90");
         let _ = writeln!(
             t,
-            "| {site} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {site} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             episodes_to_90.map_or("never".into(), |s| int(s.median)),
             spread(d.stat("native-train", site, "episodes_per_sec"), int),
+            spread(d.stat("native-train", site, "steps_per_sec"), int),
+            spread(d.stat("native-engine", site, "steps_per_sec"), int),
             spread(d.stat("native-train", site, "seconds_to_90"), secs),
             spread(
                 d.stat("wasm-chromium-web-train", site, "episodes_per_sec"),
