@@ -303,7 +303,14 @@ fn web_rows(d: &Data, rows: &mut Vec<Row>) {
         let fonts = bundle_fonts_gzip(d);
         rows.push(Row {
             target: "the app's download at most 450 KB gzip, before fonts".into(),
-            measured: format!("{} bytes ({} with the fonts)", int(gzip - fonts), int(gzip)),
+            measured: if fonts > 0.0 {
+                format!("{} bytes ({} with the fonts)", int(gzip - fonts), int(gzip))
+            } else {
+                format!(
+                    "{} bytes, the screen agent's fonts included (they are inside the wasm module, so they cannot be counted apart)",
+                    int(gzip)
+                )
+            },
             met: yes(gzip - fonts <= 450_000.0),
             bound: "–".into(),
         });
