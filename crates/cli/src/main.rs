@@ -8,7 +8,7 @@
 //! `eval`, `observe`, `play`, `bench` and `render` take `--perturb SPEC`
 //! (`relabel:2,move:1,popup`): the site shifts at every reset as the spec
 //! says, and `observe` reports what changed. `perturbations` lists the
-//! catalog; `render` draws a page as an SVG file.
+//! catalog; `break` searches it for the cheapest change that breaks an agent; `render` draws a page as an SVG file.
 //!
 //! `agent` speaks JSON lines on stdin and stdout so that an agent written in
 //! any language can drive an environment ([`agent`], docs/agent-protocol.md).
@@ -40,6 +40,7 @@ macro_rules! out {
 
 mod agent;
 mod bench;
+mod breaking;
 mod catalogs;
 mod common;
 mod eval;
@@ -83,6 +84,9 @@ enum Command {
     Train(train::TrainArgs),
     /// Evaluate a policy under every perturbation kind and severity (the brittleness sweep).
     Sweep(eval::SweepArgs),
+    /// Find the cheapest perturbation that breaks an agent while the oracle still solves the
+    /// task, verified on fresh seeds: the change, its cost and interval, and the search's path.
+    Break(breaking::BreakArgs),
     /// Measure random-policy steps and resets per second on one core.
     Bench(bench::BenchArgs),
     /// Print the text observation of a task at a seed (what an agent sees).
@@ -128,6 +132,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Eval(args) => eval::eval(args),
         Command::Train(args) => train::train(args),
         Command::Sweep(args) => eval::sweep(args),
+        Command::Break(args) => breaking::run(args),
         Command::Bench(args) => bench::bench(args),
         Command::Observe(args) => observe::observe(args),
         Command::Agent(args) => agent::run(args),
