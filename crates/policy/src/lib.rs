@@ -13,7 +13,9 @@
 //! and reports fixed-shape metrics; [`sweep`] does so under every
 //! perturbation kind and severity (the brittleness sweep), in one call or a
 //! cell at a time ([`SweepRun`], for a caller that must keep answering, like
-//! the page's worker); [`Race`] plays several policies on the same seeds in
+//! the page's worker); [`breaking::find_break`] searches the catalog for the
+//! cheapest change that breaks a policy while the oracle still solves the
+//! task, verified on fresh seeds; [`Race`] plays several policies on the same seeds in
 //! lockstep, a step at a time, for the page's side-by-side counters. Evaluation, the sweep and training share work among
 //! threads one way ([`parallel`]), with the same results on any number of
 //! threads. Training and

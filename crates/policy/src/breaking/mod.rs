@@ -43,11 +43,14 @@
 
 use crate::eval::play;
 use crate::parallel::for_each;
-use crate::seeds::{wilson_interval, Interval, EVALUATION_SEEDS_START};
+use crate::seeds::EVALUATION_SEEDS_START;
 use crate::Policy;
 use serde::Serialize;
 use wobble_engine::perturb::{Kind, PerturbSpec, MAX_SEVERITY, MIN_SEVERITY};
 use wobble_engine::Env;
+
+mod report;
+pub use report::{Attempt, Break, BreakReport, Cost, Tally, Verdict};
 
 /// The first search seed (2^63 + 2^62): every candidate plays seeds from here.
 pub const SEARCH_SEEDS_START: u64 = EVALUATION_SEEDS_START + (1 << 62);
@@ -126,129 +129,6 @@ impl BreakConfig {
         }
         Ok(())
     }
-}
-
-/// The cost of a change: compared field by field, in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Cost {
-    /// Perturbation kinds combined.
-    pub kinds: usize,
-    /// Sum of their severities.
-    pub severity: u32,
-    /// Elements changed in the episode of the first search seed.
-    pub elements: usize,
-}
-
-/// Successes out of episodes, with the rate and its 95% Wilson interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Tally {
-    /// Episodes played.
-    pub episodes: u64,
-    /// Episodes that succeeded.
-    pub successes: u64,
-    /// successes / episodes (0 without episodes).
-    pub success_rate: f64,
-    /// The 95% Wilson interval.
-    pub ci95: Interval,
-}
-
-impl Tally {
-    fn new(successes: u64, episodes: u64) -> Tally {
-        Tally {
-            episodes,
-            successes,
-            success_rate: successes as f64 / episodes.max(1) as f64,
-            ci95: wilson_interval(successes, episodes),
-        }
-    }
-
-    /// `12.0% (6/50, 95% CI 5.6–23.8%)`.
-    pub fn describe(&self) -> String {
-        format!(
-            "{:.1}% ({}/{}, {})",
-            self.success_rate * 100.0,
-            self.successes,
-            self.episodes,
-            self.ci95
-        )
-    }
-}
-
-/// What the search concluded about one candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// The agent's interval lies at or above the threshold.
-    Holds,
-    /// After the cap, the interval still straddles the threshold.
-    Unclear,
-    /// The oracle failed under it: the task may be impossible, so no break.
-    Impossible,
-    /// It broke the agent on search seeds but not on the fresh verification block.
-    NotVerified,
-    /// A verified break: the result.
-    Verified,
-    /// The budget ran out before this candidate was settled.
-    OutOfBudget,
-}
-
-/// One candidate the search tried.
-#[derive(Debug, Clone, Serialize)]
-pub struct Attempt {
-    /// The change, as `--perturb` takes it.
-    pub spec: String,
-    /// Its cost.
-    pub cost: Cost,
-    /// The agent on search seeds.
-    pub agent: Tally,
-    /// Episodes spent on it (agent and oracle, verification included).
-    pub episodes: u64,
-    /// What the search concluded.
-    pub verdict: Verdict,
-}
-
-/// A verified break.
-#[derive(Debug, Clone, Serialize)]
-pub struct Break {
-    /// The change, as `--perturb` takes it.
-    pub spec: String,
-    /// Its cost.
-    pub cost: Cost,
-    /// The agent on the verification block.
-    pub agent: Tally,
-    /// The oracle on the same block.
-    pub oracle: Tally,
-    /// The first seed of the verification block.
-    pub verify_seed: u64,
-    /// What each kind does, from the catalog: (kind, description).
-    pub kinds: Vec<(String, String)>,
-    /// What the change did in the episode of the first verification seed, in words.
-    pub changes: Vec<String>,
-}
-
-/// What the search found and how.
-#[derive(Debug, Clone, Serialize)]
-pub struct BreakReport {
-    /// Site name.
-    pub site: String,
-    /// Task name.
-    pub task: String,
-    /// Policy name or file.
-    pub policy: String,
-    /// The settings.
-    pub config: BreakConfig,
-    /// The first search seed.
-    pub search_seed: u64,
-    /// The agent unperturbed, on search seeds.
-    pub baseline: Tally,
-    /// Every candidate tried, in order.
-    pub path: Vec<Attempt>,
-    /// The cheapest verified break, if any.
-    pub found: Option<Break>,
-    /// Episodes played in all (never more than the budget).
-    pub episodes: u64,
-    /// Why the search stopped, in words.
-    pub stopped: String,
 }
 
 /// Makes an environment or a policy once per thread.
@@ -415,15 +295,28 @@ impl Search<'_, '_> {
 
 /// The cost of `spec` (its elements counted in the episode of the first search seed).
 pub fn cost_of(env: &mut Env, spec: &PerturbSpec) -> Cost {
+    measure(env, spec).0
+}
+
+/// The cost of `spec`, and whether each of its kinds changed something in
+/// the episode of the first search seed (a kind that finds nothing to change
+/// on a site only adds cost, so the search does not try it).
+fn measure(env: &mut Env, spec: &PerturbSpec) -> (Cost, bool) {
     env.set_perturbations(spec.clone());
     env.reset(SEARCH_SEEDS_START);
-    let elements = env.changes().iter().filter(|c| c.applied).count();
+    let changes = env.changes();
+    let elements = changes.iter().filter(|c| c.applied).count();
+    let all_act = spec
+        .items()
+        .iter()
+        .all(|p| changes.iter().any(|c| c.applied && c.kind == p.kind));
     env.set_perturbations(PerturbSpec::none());
-    Cost {
+    let cost = Cost {
         kinds: spec.items().len(),
         severity: spec.items().iter().map(|p| p.severity as u32).sum(),
         elements,
-    }
+    };
+    (cost, all_act)
 }
 
 /// Searches for the cheapest change that breaks the agent (see the module docs).
@@ -488,14 +381,17 @@ fn run_levels(search: &mut Search<'_, '_>, env: &mut Env, found: &mut Option<Bre
                 for severity in MIN_SEVERITY..=MAX_SEVERITY {
                     let mut spec = base.clone();
                     spec.set(kind, severity);
-                    if !candidates.iter().any(|(_, s)| *s == spec) {
-                        candidates.push((cost_of(env, &spec), spec));
+                    if candidates.iter().any(|(_, s)| *s == spec) {
+                        continue;
+                    }
+                    if let (cost, true) = measure(env, &spec) {
+                        candidates.push((cost, spec));
                     }
                 }
             }
         }
         // Stable: equal costs keep catalog order.
-        candidates.sort_by(|a, b| a.0.cmp(&b.0));
+        candidates.sort_by_key(|a| a.0);
         let mut scored: Vec<(f64, PerturbSpec)> = Vec::new();
         for (cost, spec) in candidates {
             let (hit, tally, out) = search.attempt(&spec, cost);
