@@ -89,34 +89,63 @@ fn steps_that_keep_the_layout_allocate_nothing() {
     );
 }
 
-/// Whole random episodes after a warm-up, on one task of a shipped site:
-/// how many allocations the resets and the steps made in all.
-fn warm_episode_allocations(site: &Arc<Site>, task: usize) -> (u64, u64) {
+/// What the counted episodes of [`warm_episode_allocations`] made.
+struct Counted {
+    resets: u64,
+    reset_allocations: u64,
+    steps: u64,
+    step_allocations: u64,
+}
+
+/// Whole random episodes after a warm-up of [`WARM_UP`], on one task of a
+/// shipped site: how many resets and steps the next `counted` episodes made
+/// and how many allocations they made in all. With `read_geometry`, the
+/// page's height is read after each reset and step, as an agent reading the
+/// geometry would, so the page is laid out and its layout counted too.
+fn warm_episode_allocations(
+    site: &Arc<Site>,
+    task: usize,
+    counted: u64,
+    read_geometry: bool,
+) -> Counted {
     let mut env = common::env(site, task);
     let mut rng = Rng::new(11);
-    let (mut resets, mut steps) = (0, 0);
-    for episode in 0..WARM_UP + MEASURED {
+    let mut c = Counted {
+        resets: 0,
+        reset_allocations: 0,
+        steps: 0,
+        step_allocations: 0,
+    };
+    for episode in 0..WARM_UP + counted {
         let counting = episode >= WARM_UP;
         let before = allocations();
         env.reset(episode);
+        if read_geometry {
+            std::hint::black_box(env.page_height());
+        }
         if counting {
-            resets += allocations() - before;
+            c.resets += 1;
+            c.reset_allocations += allocations() - before;
         }
         while !env.is_done() {
-            let c = env.candidates();
-            let action = if c.is_empty() {
+            let cands = env.candidates();
+            let action = if cands.is_empty() {
                 Action::Finish
             } else {
-                c[rng.below(c.len() as u64) as usize].clone()
+                cands[rng.below(cands.len() as u64) as usize].clone()
             };
             let before = allocations();
             env.step(&action).unwrap();
+            if read_geometry {
+                std::hint::black_box(env.page_height());
+            }
             if counting {
-                steps += allocations() - before;
+                c.steps += 1;
+                c.step_allocations += allocations() - before;
             }
         }
     }
-    (resets, steps)
+    c
 }
 
 /// Episodes a task is given for its buffers to reach the sizes its
@@ -144,7 +173,8 @@ fn warm_resets_and_steps_allocate_nothing() {
     let mut wrong = Vec::new();
     for (site, task) in common::site_tasks() {
         let name = site.tasks[task].name.as_str();
-        let measured = warm_episode_allocations(&site, task);
+        let counted = warm_episode_allocations(&site, task, MEASURED, false);
+        let measured = (counted.reset_allocations, counted.step_allocations);
         let expected = KNOWN
             .iter()
             .find(|k| (k.0, k.1) == (site.name.as_str(), name))
@@ -174,7 +204,10 @@ fn allocation_report() {
         if task != 0 {
             continue;
         }
-        let (per_step_laid_out, per_reset_laid_out) = laid_out_allocations(&site, task);
+        // An agent that reads the geometry after each reset and step.
+        let laid_out = warm_episode_allocations(&site, task, REPORTED, true);
+        let per_step_laid_out = laid_out.step_allocations as f64 / laid_out.steps.max(1) as f64;
+        let per_reset_laid_out = laid_out.reset_allocations as f64 / laid_out.resets.max(1) as f64;
         let mut env = common::env(&site, task);
         let mut rng = Rng::new(7);
         // [kept the layout, changed it, ended the episode]: (steps, allocations).
@@ -231,40 +264,4 @@ fn allocation_report() {
             per_reset_laid_out
         );
     }
-}
-
-/// Allocations per step and per reset when every page is laid out as it is shown, as for an
-/// agent that reads the page's geometry after each reset and step (the page's height, which
-/// lays it out): after the same warm-up, over [`REPORTED`] episodes.
-fn laid_out_allocations(site: &Arc<Site>, task: usize) -> (f64, f64) {
-    let mut env = common::env(site, task);
-    let mut rng = Rng::new(7);
-    let (mut steps, mut resets) = ((0u64, 0u64), (0u64, 0u64));
-    for episode in 0..WARM_UP + REPORTED {
-        let counting = episode >= WARM_UP;
-        let before = allocations();
-        env.reset(episode);
-        std::hint::black_box(env.page_height());
-        if counting {
-            resets.0 += 1;
-            resets.1 += allocations() - before;
-        }
-        while !env.is_done() {
-            let c = env.candidates();
-            let action = if c.is_empty() {
-                Action::Finish
-            } else {
-                c[rng.below(c.len() as u64) as usize].clone()
-            };
-            let before = allocations();
-            env.step(&action).unwrap();
-            std::hint::black_box(env.page_height());
-            if counting {
-                steps.0 += 1;
-                steps.1 += allocations() - before;
-            }
-        }
-    }
-    let per = |(n, used): (u64, u64)| used as f64 / n.max(1) as f64;
-    (per(steps), per(resets))
 }
