@@ -3,7 +3,9 @@
 
 use wobble_engine::perturb::Kind;
 use wobble_engine::{builtin, Action, Env, EnvConfig};
-use wobble_policy::breaking::{find_break, BreakConfig, Players, Verdict, VERIFY_SEEDS_START};
+use wobble_policy::breaking::{
+    find_break, BreakConfig, BreakRun, Players, Verdict, VERIFY_SEEDS_START,
+};
 use wobble_policy::{OraclePolicy, Policy};
 
 /// The oracle, except that it gives up whenever `kind` changed the page.
@@ -74,13 +76,15 @@ fn finds_the_known_break_and_verifies_it_on_fresh_seeds() {
     assert!(found.cost.elements >= 1, "{:?}", found.cost);
     // Verified on its own block, with its interval below the threshold; the oracle solved all.
     assert_eq!(found.verify_seed, VERIFY_SEEDS_START);
-    assert_eq!(found.agent.episodes, config.verify_episodes);
+    // A clear break stops at the fewest verification episodes (it fails them all).
+    assert_eq!(found.agent.episodes, config.verify_min);
+    assert_eq!(found.agent.successes, 0);
     assert!(
         found.agent.ci95.high < config.threshold,
         "{:?}",
         found.agent
     );
-    assert_eq!(found.oracle.successes, config.verify_episodes);
+    assert_eq!(found.oracle.successes, config.verify_min);
     assert!(!found.changes.is_empty() && found.kinds[0].0 == "distractors");
     // The unperturbed agent held; the path ends with the break, and cheap candidates cost a chunk.
     assert!(report.baseline.ci95.low >= config.threshold);
@@ -173,6 +177,10 @@ fn refuses_settings_it_cannot_honour() {
             kinds: Vec::new(),
             ..BreakConfig::default()
         },
+        BreakConfig {
+            verify_min: 101,
+            ..BreakConfig::default()
+        },
     ] {
         let players = Players {
             env: &env,
@@ -182,4 +190,35 @@ fn refuses_settings_it_cannot_honour() {
         };
         assert!(find_break(&players, "fragile", &bad).is_err(), "{bad:?}");
     }
+}
+
+#[test]
+fn a_run_advanced_unit_by_unit_reports_as_it_goes_and_ends_as_the_whole_search() {
+    let config = BreakConfig::default();
+    let players = Players {
+        env: &env,
+        agent: &fragile,
+        oracle: &oracle,
+        threads: 1,
+    };
+    let mut run = BreakRun::new(&players, "fragile", &config).unwrap();
+    let (mut units, mut spent, mut saw_verifying) = (0, 0, false);
+    while !run.advance(&players) {
+        units += 1;
+        let now = run.report().episodes;
+        assert!(now > spent && now <= config.budget_episodes, "{now} after {spent}");
+        spent = now;
+        if let Some((spec, tally, verifying)) = run.current() {
+            assert!(tally.episodes <= config.cap.max(config.verify_episodes));
+            saw_verifying |= verifying && spec == "distractors:1";
+        }
+    }
+    assert!(units > 5 && saw_verifying, "{units} units");
+    // More advances change nothing; the report is the whole search's.
+    assert!(run.advance(&players));
+    let whole = find_break(&players, "fragile", &config).unwrap();
+    assert_eq!(
+        serde_json::to_string(run.report()).unwrap(),
+        serde_json::to_string(&whole).unwrap()
+    );
 }
