@@ -10,13 +10,17 @@
 //   train   `wobble bench --train --site SITE`: PPO from scratch (default settings, seed 1), wall
 //           time in all and until the success over the last 100 episodes first reaches 90%;
 //   sweep   `wobble sweep --policy FILE --episodes N`: the policy unperturbed and under every kind
-//           and severity, wall time in all (and each cell's success, to compare with native).
+//           and severity, wall time in all (and each cell's success, to compare with native);
+//   breaks  `wobble break --policy FILE --json`: the cheapest change that breaks each policy, one
+//           chunk of episodes per call as the app's worker runs it, wall time and the report
+//           (to compare with native, byte for byte).
 //
 // Runs are interleaved (run 1 of every site, then run 2, ...) so that a burst of load from other
 // processes spreads over the sites instead of landing on one.
 //
 // plan = { runs, seconds, sites: [name], train: { sites: [name], episodes },
-//          sweep: { policy: JSON text, episodes, seed } }   (train and sweep are optional)
+//          sweep: { policy: JSON text, episodes, seed },
+//          breaks: [{ name, policy: JSON text }] }   (train, sweep and breaks are optional)
 
 const now = () => performance.now();
 
@@ -104,9 +108,25 @@ export function sweepRun(glue, policy, episodes, seed) {
   }
 }
 
+/** The break search of one policy, like `wobble break --policy NAME --json`. */
+export function breakRun(glue, name, policy) {
+  const start = now();
+  const bench = new glue.BreakBench(policy, name);
+  try {
+    let units = 0;
+    while (!bench.advance()) {
+      units += 1;
+    }
+    const seconds = (now() - start) / 1000;
+    return { name, seconds, units, report: JSON.parse(bench.report_json()) };
+  } finally {
+    bench.free();
+  }
+}
+
 /** Runs the whole plan; `log` gets a line per finished measurement. */
 export function runPlan(glue, plan, log = () => {}) {
-  const out = { engine: [], train: [], sweep: [] };
+  const out = { engine: [], train: [], sweep: [], breaks: [] };
   for (let run = 0; run < plan.runs; run++) {
     for (const site of plan.sites ?? []) {
       const r = engineRun(glue, site, plan.seconds);
@@ -122,6 +142,11 @@ export function runPlan(glue, plan, log = () => {}) {
       const r = sweepRun(glue, plan.sweep.policy, plan.sweep.episodes, plan.sweep.seed);
       out.sweep.push({ run, ...r });
       log(`sweep run ${run + 1}: ${r.cells} cells x ${r.episodes} episodes in ${r.seconds.toFixed(2)} s`);
+    }
+    for (const { name, policy } of plan.breaks ?? []) {
+      const r = breakRun(glue, name, policy);
+      out.breaks.push({ run, ...r });
+      log(`break ${name} run ${run + 1}: ${r.report.found?.spec ?? 'nothing'} in ${r.seconds.toFixed(2)} s`);
     }
   }
   return out;

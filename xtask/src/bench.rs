@@ -49,8 +49,11 @@
 //! - `profile`: the profiles of the headline figures;
 //! - `python`: the Python package and Ray;
 //! - `miniwob`: MiniWoB++ on the same machine;
-//! - `json`: the JSON xtask writes.
+//! - `json`: the JSON xtask writes;
+//! - `breaks`: `cargo xtask break-table`, the break search of each shipped airline agent,
+//!   natively and in the worker, with a raw file and a README block of its own.
 
+pub(crate) mod breaks;
 mod json;
 mod machine;
 mod miniwob;
@@ -129,6 +132,8 @@ pub(crate) struct Options {
     pub report_only: bool,
     /// Seconds per `wobble bench` measurement (resets get half).
     pub seconds: f64,
+    /// The xtask command measuring (`bench`, or `break-table` for [`breaks`]).
+    pub task: &'static str,
 }
 
 impl Options {
@@ -139,6 +144,7 @@ impl Options {
             skip_miniwob: false,
             report_only: false,
             seconds: 2.0,
+            task: "bench",
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -169,7 +175,7 @@ impl Options {
 
     /// The command line that reproduces this run.
     pub fn command(&self) -> String {
-        let mut line = String::from("cargo xtask bench");
+        let mut line = format!("cargo xtask {}", self.task);
         if self.quick {
             line.push_str(" --quick");
         }

@@ -114,6 +114,8 @@ tasks:
            on a crash and names the saved input
   bench    run every benchmark, write BENCHMARKS.md and the README's figures
            ([--quick] [--runs N] [--skip-miniwob] [--report-only])
+  break-table  time `wobble break` on each shipped airline agent natively and in Chromium's
+           worker, and write the README's break table ([--runs N] [--report-only])
   help     this text
 ";
 
@@ -136,6 +138,7 @@ fn main() -> ExitCode {
         Some("endurance") => xt.endurance(&rest),
         Some("fuzz") => xt.fuzz(&rest),
         Some("bench") => bench::bench(&xt, &rest),
+        Some("break-table") => bench::breaks::break_table(&xt, &rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())

@@ -44,3 +44,14 @@ pub fn write(raw: &Path, template: &Path, out: &Path, readme: &Path) -> Result<(
     fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     fs::write(readme, fresh).map_err(|e| format!("cannot write {}: {e}", readme.display()))
 }
+
+/// The README at `readme` with its `break` block written from the raw lines of
+/// `cargo xtask break-table` at `raw` ([`report::break_block`]).
+pub fn generate_breaks(raw: &Path, readme: &Path) -> Result<String, String> {
+    let read = |path: &Path| {
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let records = raw::read(&read(raw)?).map_err(|e| format!("{}: {e}", raw.display()))?;
+    let data = report::Data::new(&records);
+    report::replace_named_block(&read(readme)?, "break", &report::break_block(&data))
+}

@@ -11,6 +11,8 @@ usage: wobble-bench-report [--raw FILE] [--template FILE] [--out FILE] [--readme
   --template FILE  the report's prose with {{name}} placeholders (default xtask/bench-template.md)
   --out FILE       the report to write (default BENCHMARKS.md)
   --readme FILE    the README whose `bench` block gets the headline figures (default README.md)
+  --breaks FILE    instead, write the README's `break` block from the raw lines of
+                   `cargo xtask break-table` (docs/bench/break.jsonl)
 
 Paths are relative to the current directory; `cargo xtask bench` runs it from the root.";
 
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         ("--template", PathBuf::from("xtask/bench-template.md")),
         ("--out", PathBuf::from("BENCHMARKS.md")),
         ("--readme", PathBuf::from("README.md")),
+        ("--breaks", PathBuf::new()),
     ];
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -39,7 +42,21 @@ fn main() -> ExitCode {
             }
         }
     }
-    let [(_, raw), (_, template), (_, out), (_, readme)] = &paths;
+    let [(_, raw), (_, template), (_, out), (_, readme), (_, breaks)] = &paths;
+    if !breaks.as_os_str().is_empty() {
+        let written = wobble_bench_report::generate_breaks(breaks, readme)
+            .and_then(|text| std::fs::write(readme, text).map_err(|e| e.to_string()));
+        return match written {
+            Ok(()) => {
+                println!("break-table: wrote the break block in {}", readme.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("wobble-bench-report: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match wobble_bench_report::write(raw, template, out, readme) {
         Ok(()) => {
             println!(

@@ -11,6 +11,7 @@
 //! (the Python package and Ray), `profile` (what bounds each headline figure), and
 //! `readme` for the README's block; `format` writes the numbers all of them share.
 
+mod breaks;
 mod conditions;
 mod format;
 mod miniwob;
@@ -37,6 +38,7 @@ use training::{sweep, train};
 use wasm::wasm_engine;
 use web::{bundle, first_page};
 
+pub use breaks::break_block;
 pub use miniwob::MINIWOB_TASKS;
 pub use readme::readme_block;
 
@@ -205,7 +207,12 @@ pub fn render(template: &str, data: &Data) -> Result<String, String> {
 /// `readme` with its `bench` block (between `<!-- bench:begin -->` and `<!-- bench:end -->`)
 /// replaced by `block`.
 pub fn replace_block(readme: &str, block: &str) -> Result<String, String> {
-    wobble_testkit::replace_block(readme, "bench", &format!("{}\n", block.trim_end()))
+    replace_named_block(readme, "bench", block)
+}
+
+/// The README with its block `name` replaced by `block`.
+pub fn replace_named_block(readme: &str, name: &str, block: &str) -> Result<String, String> {
+    wobble_testkit::replace_block(readme, name, &format!("{}\n", block.trim_end()))
         .map_err(|e| format!("README.md: {e}"))
 }
 

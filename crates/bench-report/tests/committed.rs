@@ -18,3 +18,19 @@ fn benchmarks_md_and_the_readme_block_are_written_from_the_committed_run() {
     let committed = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(committed == readme, "README.md's bench block is {stale}");
 }
+
+/// The README's `break` table is what the committed run of `cargo xtask break-table` gives.
+#[test]
+fn the_readme_break_table_is_written_from_the_committed_run() {
+    let root = wobble_testkit::root();
+    let readme = wobble_bench_report::generate_breaks(
+        &root.join("docs/bench/break.jsonl"),
+        &root.join("README.md"),
+    )
+    .unwrap();
+    let committed = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        committed == readme,
+        "README.md's break block is stale: run `cargo xtask break-table --report-only` (or a whole `cargo xtask break-table`)"
+    );
+}

@@ -62,10 +62,7 @@ pub fn run(args: BreakArgs) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
     let report = find_break(&players, &args.policy, &config)?;
     if args.json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        );
+        outln!("{}", report.to_json());
     } else {
         out!("{}", text(&report, &args));
         outln!("wall time {:.1} s", started.elapsed().as_secs_f64());

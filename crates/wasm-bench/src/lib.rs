@@ -2,7 +2,8 @@
 //!
 //! The measurements of `wobble bench` (random-policy steps and resets),
 //! `wobble bench --train` (PPO from scratch until 90% success) and
-//! `wobble sweep` (a policy under every perturbation kind and severity),
+//! `wobble sweep` (a policy under every perturbation kind and severity) and
+//! `wobble break` (the cheapest change that breaks a policy),
 //! exported to JavaScript with `wasm-bindgen`. The engine and the policies
 //! are the very crates the web app and the command line use; only the
 //! driving differs.
@@ -16,11 +17,12 @@
 #![forbid(unsafe_code)]
 
 use wasm_bindgen::prelude::*;
-use wobble_engine::catalog::{self, Source};
+use wobble_engine::catalog::{self, Blueprint, Source};
 use wobble_engine::perturb::Kind;
 use wobble_engine::Env;
+use wobble_policy::breaking::{BreakConfig, BreakRun, Players};
 use wobble_policy::learned::train::{TrainConfig, Training};
-use wobble_policy::{LearnedPolicy, Policy, RandomPolicy, SweepRun};
+use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy, SweepRun};
 
 /// The environment of a shipped site's first task.
 fn open(site: &str) -> Result<Env, JsError> {
@@ -197,5 +199,83 @@ impl SweepBench {
             .into_iter()
             .chain(report.cells.iter().map(|c| c.success_rate))
             .collect()
+    }
+}
+
+/// The break search of a policy file on its own site and task, one unit
+/// (a chunk of episodes) per call, as the app's worker runs it: the same
+/// search as `wobble break --policy FILE`, with its default settings.
+#[wasm_bindgen]
+pub struct BreakBench {
+    blueprint: Blueprint,
+    agent: LearnedPolicy,
+    run: BreakRun,
+}
+
+#[wasm_bindgen]
+impl BreakBench {
+    /// A search of the policy in `policy_json` (a `wobble train` file), named `name` in the report.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: &str, name: &str) -> Result<BreakBench, JsError> {
+        let agent = LearnedPolicy::from_json(policy_json).map_err(|e| JsError::new(&e))?;
+        let env = catalog::open(
+            Source::Named(&agent.provenance.site),
+            Some(&agent.provenance.task),
+            None,
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        let blueprint = Blueprint::of(&env);
+        let run = {
+            let (make_env, make_agent) = factories(&blueprint, &agent);
+            let players = players(&make_env, &make_agent);
+            BreakRun::new(&players, name, &BreakConfig::default()).map_err(|e| JsError::new(&e))?
+        };
+        Ok(BreakBench {
+            blueprint,
+            agent,
+            run,
+        })
+    }
+
+    /// Runs the next unit of the search; returns true when it is over.
+    pub fn advance(&mut self) -> bool {
+        let (make_env, make_agent) = factories(&self.blueprint, &self.agent);
+        self.run.advance(&players(&make_env, &make_agent))
+    }
+
+    /// The report so far, as `wobble break --json` prints it (the same bytes, natively or
+    /// here, since the search is deterministic).
+    pub fn report_json(&self) -> String {
+        self.run.report().to_json()
+    }
+}
+
+/// Environments of the blueprint and copies of the agent, made on demand.
+fn factories<'a>(
+    blueprint: &'a Blueprint,
+    agent: &'a LearnedPolicy,
+) -> (
+    impl Fn() -> Env + Sync + 'a,
+    impl Fn() -> Box<dyn Policy> + Sync + 'a,
+) {
+    (
+        move || blueprint.open(),
+        move || -> Box<dyn Policy> { Box::new(agent.clone()) },
+    )
+}
+
+fn oracle() -> Box<dyn Policy> {
+    Box::new(OraclePolicy::default())
+}
+
+fn players<'a>(
+    env: &'a (dyn Fn() -> Env + Sync),
+    agent: &'a (dyn Fn() -> Box<dyn Policy> + Sync),
+) -> Players<'a> {
+    Players {
+        env,
+        agent,
+        oracle: &oracle,
+        threads: 1,
     }
 }

@@ -127,3 +127,12 @@ pub struct BreakReport {
     /// Why the search stopped, in words.
     pub stopped: String,
 }
+
+impl BreakReport {
+    /// The report as `wobble break --json` prints it.
+    pub fn to_json(&self) -> String {
+        // Plain structs of numbers and strings: serializing them cannot fail.
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"the report could not be written: {e}\"}}"))
+    }
+}
