@@ -79,6 +79,15 @@ impl std::fmt::Display for Interval {
     }
 }
 
+/// A success rate as every report writes it: `99.5% (199/200, 95% CI 97.2–99.9%)`.
+pub fn describe_rate(successes: u64, episodes: u64) -> String {
+    format!(
+        "{:.1}% ({successes}/{episodes}, {})",
+        successes as f64 / episodes.max(1) as f64 * 100.0,
+        wilson_interval(successes, episodes)
+    )
+}
+
 /// The 95% Wilson score interval of `successes` out of `episodes` (all of
 /// [0, 1] when there are no episodes: nothing is known).
 pub fn wilson_interval(successes: u64, episodes: u64) -> Interval {

@@ -82,13 +82,7 @@ impl SweepCell {
 
     /// `99.5% (199/200, 95% CI 97.2–99.9%)`.
     pub fn describe(&self) -> String {
-        format!(
-            "{:.1}% ({}/{}, {})",
-            self.success_rate * 100.0,
-            self.successes,
-            self.episodes,
-            self.ci95
-        )
+        crate::seeds::describe_rate(self.successes, self.episodes)
     }
 }
 

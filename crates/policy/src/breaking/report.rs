@@ -41,13 +41,7 @@ impl Tally {
 
     /// `12.0% (6/50, 95% CI 5.6–23.8%)`.
     pub fn describe(&self) -> String {
-        format!(
-            "{:.1}% ({}/{}, {})",
-            self.success_rate * 100.0,
-            self.successes,
-            self.episodes,
-            self.ci95
-        )
+        crate::seeds::describe_rate(self.successes, self.episodes)
     }
 }
 
