@@ -206,7 +206,10 @@ fn a_run_advanced_unit_by_unit_reports_as_it_goes_and_ends_as_the_whole_search()
     while !run.advance(&players) {
         units += 1;
         let now = run.report().episodes;
-        assert!(now > spent && now <= config.budget_episodes, "{now} after {spent}");
+        assert!(
+            now > spent && now <= config.budget_episodes,
+            "{now} after {spent}"
+        );
         spent = now;
         if let Some((spec, tally, verifying)) = run.current() {
             assert!(tally.episodes <= config.cap.max(config.verify_episodes));
