@@ -10,7 +10,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { useBrowser, play, pollUntil, SCREENSHOTS } from './harness.mjs';
+
+const POLICIES = new URL('../../policies/', import.meta.url);
 
 useBrowser();
 
@@ -107,6 +110,30 @@ test('Break it on the random agent says there is nothing to break', async (t) =>
     assert.match(await page.locator('#wobble-break-none').innerText(), /^Nothing broke it: .*nothing to break/);
     // The page's perturbations are left alone.
     assert.equal(await page.evaluate(() => new URLSearchParams(location.search).get('perturb')), null);
+  });
+});
+
+test('Break it on a saved policy links the break with the policy in the fragment', async (t) => {
+  await play(t, '?site=airline&task=book-flight', async (page) => {
+    await page.setInputFiles('#wobble-policy-upload', {
+      name: 'airline-randomized.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(await readFile(new URL('airline-randomized.json', POLICIES), 'utf8')),
+    });
+    const item = page.locator('#wobble-policies .saved-item').first();
+    await item.waitFor();
+    await item.locator('.button-play').click();
+    assert.match(await page.locator('#wobble-policy-select').inputValue(), /^saved$/);
+    const state = await breakIt(t, page);
+    assert.ok(['found', 'none'].includes(state), await card(page).innerText());
+    if (state === 'found') {
+      const spec = await card(page).getAttribute('data-spec');
+      const link = new URL(await page.locator('#wobble-break-link').getAttribute('href'));
+      assert.equal(link.searchParams.get('perturb'), spec);
+      assert.equal(link.searchParams.get('policy'), null, 'a saved policy is not named in the query');
+      assert.match(link.hash, /^#policy=./);
+      t.diagnostic(`saved policy break: ${spec}`);
+    }
   });
 });
 
