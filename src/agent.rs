@@ -7,7 +7,9 @@
 //! are read at once. Progress goes out at most ten times a second; at the end (or at `Stop`) the
 //! trained policy goes back as JSON. `Sweep` evaluates a policy unperturbed and under every
 //! perturbation kind and severity, one cell per slice, and returns the heat map;
-//! `Compare` evaluates several policies under one perturbation spec.
+//! `Compare` evaluates several policies under one perturbation spec; `Break` searches for the
+//! cheapest perturbation that breaks an agent (`wobble_policy::breaking`), one unit of the search
+//! (a chunk of episodes) at a time, and streams the candidates it settles.
 //!
 //! The worker runs the app's own wasm module (`src/main.rs` registers the reactor when it finds
 //! itself in a worker), so nothing is downloaded twice; the page reaches it through a
@@ -18,12 +20,17 @@ use serde::{Deserialize, Serialize};
 use wobble_engine::catalog::{Catalog, Source};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::Env;
+use wobble_policy::breaking::{
+    Attempt, BreakConfig, BreakReport, BreakRun, Players, Tally, SEARCH_SEEDS_START,
+};
 use wobble_policy::check::{CheckOptions, Checker, Report as CheckReport};
 use wobble_policy::learned::features::FeatureSet;
 use wobble_policy::learned::train::{Algo, Progress, Randomization, TrainConfig, Training};
 use wobble_policy::SweepRun;
-use wobble_policy::{check_evaluation_seeds, evaluate, LearnedPolicy};
+use wobble_policy::{check_evaluation_seeds, evaluate, LearnedPolicy, Policy};
 use yew_agent::prelude::*;
+
+use crate::shipped::Shipped;
 
 /// A site a person opened from a file in the page. It goes to the worker as text, which the
 /// worker compiles itself (a compiled site stays in the wasm instance that made it), so that
@@ -105,6 +112,44 @@ pub struct CheckRequest {
     pub seeds: u64,
 }
 
+/// The agent a break search is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BreakAgent {
+    /// One of the learned policies the page embeds (the worker loads its own copy).
+    Shipped(Shipped),
+    /// A policy file's JSON (a saved or linked policy).
+    Learned(String),
+    /// A policy that does not learn: `random`, `script` or `oracle`.
+    Named(String),
+}
+
+/// What a break search is to break, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakRequest {
+    /// The agent.
+    pub agent: BreakAgent,
+    /// Its name in the report.
+    pub name: String,
+    /// Site machine name.
+    pub site: String,
+    /// Task name.
+    pub task: String,
+    /// The site opened from a file, if any: used when it is the site named.
+    #[serde(default)]
+    pub site_file: Option<SiteFile>,
+}
+
+/// The candidate a break search is testing, and the agent's success on it so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The change, as `perturb=` takes it.
+    pub spec: String,
+    /// The agent's success on it so far (on search seeds, or on the fresh block once verifying).
+    pub agent: Tally,
+    /// Whether it broke the agent on search seeds and is now being verified on fresh ones.
+    pub verifying: bool,
+}
+
 /// A message from the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
@@ -114,7 +159,7 @@ pub enum Command {
     Pause,
     /// Carry on after a pause.
     Resume,
-    /// End the training now and send the policy as it is.
+    /// End the training now and send the policy as it is (any other job just ends).
     Stop,
     /// Sweep a policy over every perturbation.
     Sweep(SweepRequest),
@@ -123,6 +168,9 @@ pub enum Command {
     /// Check a site file: compile it, then play every task with the oracle unperturbed and
     /// under every kind (replaces any job in progress; the editor has a worker of its own).
     Check(CheckRequest),
+    /// Search for the cheapest perturbation that breaks an agent (replaces any job in progress;
+    /// the agent card has a worker of its own). `Stop` ends it without a report.
+    Break(BreakRequest),
     /// Report a panic of the worker on this `BroadcastChannel` (the page's first command; see
     /// [`install_worker_panic_hook`]).
     Watch {
@@ -210,6 +258,21 @@ pub enum Report {
     },
     /// A check's findings.
     Checked(CheckReport),
+    /// A break search so far.
+    BreakProgress {
+        /// Episodes played (agent and oracle).
+        episodes: u64,
+        /// Of at most how many.
+        budget: u64,
+        /// The agent unperturbed, on search seeds (no episodes until it is scored).
+        baseline: Tally,
+        /// The candidates settled so far, in order.
+        attempts: Vec<Attempt>,
+        /// The candidate under test.
+        current: Option<Candidate>,
+    },
+    /// A break search ended: what it found, or why nothing.
+    Broke(Box<BreakReport>),
     /// A command could not be carried out.
     Failed(String),
 }
@@ -241,6 +304,94 @@ enum Job {
         checker: Box<Checker>,
         last_report: f64,
     },
+    Break {
+        search: Box<BreakSearch>,
+        last_report: f64,
+    },
+}
+
+/// Makes one of a break search's players (the search opens one of each, as it has one thread).
+type Factory<T> = Box<dyn Fn() -> T + Sync>;
+
+/// A break search with the players it needs at every step.
+struct BreakSearch {
+    env: Factory<Env>,
+    agent: Factory<Box<dyn Policy>>,
+    run: BreakRun,
+}
+
+impl BreakSearch {
+    /// Opens the request's site and agent; the search itself has not begun.
+    fn open(request: &BreakRequest) -> Result<BreakSearch, String> {
+        let env = open_env(&request.site, &request.task, request.site_file.as_ref())?;
+        let blueprint = wobble_engine::catalog::Blueprint::of(&env);
+        let env: Factory<Env> = Box::new(move || blueprint.open());
+        let agent: Factory<Box<dyn Policy>> = match &request.agent {
+            BreakAgent::Shipped(shipped) => {
+                let policy = shipped.load()?;
+                Box::new(move || Box::new(policy.clone()))
+            }
+            BreakAgent::Learned(json) => {
+                let policy =
+                    LearnedPolicy::from_json(json).map_err(|e| format!("{}: {e}", request.name))?;
+                Box::new(move || Box::new(policy.clone()))
+            }
+            BreakAgent::Named(name) => {
+                wobble_policy::by_name(name, SEARCH_SEEDS_START)?;
+                let name = name.clone();
+                Box::new(move || {
+                    wobble_policy::by_name(&name, SEARCH_SEEDS_START).unwrap_or_else(|_| {
+                        Box::new(wobble_policy::RandomPolicy::new(SEARCH_SEEDS_START))
+                    })
+                })
+            }
+        };
+        let run = BreakRun::new(
+            &players(&env, &agent),
+            &request.name,
+            &BreakConfig::default(),
+        )?;
+        Ok(BreakSearch { env, agent, run })
+    }
+
+    /// Runs one unit of the search; true once it is over.
+    fn advance(&mut self) -> bool {
+        let players = players(&self.env, &self.agent);
+        self.run.advance(&players)
+    }
+
+    /// The search so far, for the page.
+    fn progress(&self) -> Report {
+        let report = self.run.report();
+        Report::BreakProgress {
+            episodes: report.episodes,
+            budget: report.config.budget_episodes,
+            baseline: report.baseline,
+            attempts: report.path.clone(),
+            current: self
+                .run
+                .current()
+                .map(|(spec, agent, verifying)| Candidate {
+                    spec,
+                    agent,
+                    verifying,
+                }),
+        }
+    }
+}
+
+fn oracle() -> Box<dyn Policy> {
+    Box::new(wobble_policy::OraclePolicy::default())
+}
+
+/// The search's players: the task's environments, the agent, the oracle, on this one thread.
+fn players<'a>(env: &'a Factory<Env>, agent: &'a Factory<Box<dyn Policy>>) -> Players<'a> {
+    Players {
+        env: &**env,
+        agent: &**agent,
+        oracle: &oracle,
+        threads: 1,
+    }
 }
 
 fn now() -> f64 {
@@ -491,6 +642,26 @@ fn run_slice(job: &mut Job) -> (Vec<Report>, bool) {
             }
             (reports, finished)
         }
+        Job::Break {
+            search,
+            last_report,
+        } => {
+            // At least one unit a slice, so a slow chunk still moves the search on.
+            let mut finished = search.advance();
+            while !finished && now() - start < SLICE_MS {
+                finished = search.advance();
+            }
+            let mut reports = Vec::new();
+            let t = now();
+            if finished || t - *last_report >= REPORT_MS {
+                reports.push(search.progress());
+                *last_report = t;
+            }
+            if finished {
+                reports.push(Report::Broke(Box::new(search.run.report().clone())));
+            }
+            (reports, finished)
+        }
     }
 }
 
@@ -503,7 +674,7 @@ fn trained(job: Job, stopped: bool) -> Option<Report> {
             policy: training.finish(&mut env).to_json(),
             stopped,
         }),
-        Job::Sweep { .. } | Job::Check { .. } => None,
+        Job::Sweep { .. } | Job::Check { .. } | Job::Break { .. } => None,
     }
 }
 
@@ -549,7 +720,7 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
     loop {
         let busy = match &job {
             Some(Job::Training { paused, .. }) => !paused,
-            Some(Job::Sweep { .. } | Job::Check { .. }) => true,
+            Some(Job::Sweep { .. } | Job::Check { .. } | Job::Break { .. }) => true,
             None => false,
         };
         // Read every waiting command: wait for one when idle, else take what has arrived.
@@ -585,6 +756,15 @@ pub async fn TrainingReactor(mut scope: ReactorScope<Command, Report>) {
                     Ok(checker) => {
                         job = Some(Job::Check {
                             checker,
+                            last_report: now(),
+                        })
+                    }
+                    Err(e) => out.push(Report::Failed(e)),
+                },
+                Command::Break(request) => match BreakSearch::open(&request) {
+                    Ok(search) => {
+                        job = Some(Job::Break {
+                            search: Box::new(search),
                             last_report: now(),
                         })
                     }
@@ -778,6 +958,99 @@ mod tests {
         .err()
         .unwrap();
         assert!(e.contains("from 1 to 200 seeds"), "{e}");
+    }
+
+    fn break_request(agent: BreakAgent, name: &str) -> BreakRequest {
+        BreakRequest {
+            agent,
+            name: name.into(),
+            site: "airline".into(),
+            task: "book-flight".into(),
+            site_file: None,
+        }
+    }
+
+    /// Plays a search to its end, as the worker's slices do, checking the progress on the way.
+    fn finish(search: &mut BreakSearch) -> BreakReport {
+        let mut settled = 0;
+        while !search.advance() {
+            let Report::BreakProgress {
+                episodes,
+                budget,
+                attempts,
+                ..
+            } = search.progress()
+            else {
+                panic!("progress is not a BreakProgress");
+            };
+            assert!(episodes <= budget && attempts.len() >= settled);
+            settled = attempts.len();
+        }
+        search.run.report().clone()
+    }
+
+    // The clock is wasm only, so these open the job and advance it as a slice does.
+    #[test]
+    fn the_shipped_reader_breaks_and_its_break_is_the_librarys() {
+        let mut search = BreakSearch::open(&break_request(
+            BreakAgent::Shipped(Shipped::Reader),
+            "airline",
+        ))
+        .unwrap();
+        let report = finish(&mut search);
+        let found = report.found.as_ref().expect("the reader breaks");
+        assert!(found.agent.ci95.high < 0.5, "{}", found.agent.describe());
+        assert!(found.spec.parse::<PerturbSpec>().is_ok());
+        assert_eq!(report.policy, "airline");
+        // The same search as the library's, played through the worker's own players.
+        let json = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/airline.json"),
+        )
+        .unwrap();
+        let mut from_json =
+            BreakSearch::open(&break_request(BreakAgent::Learned(json), "airline")).unwrap();
+        assert_eq!(finish(&mut from_json), report);
+        // The report crosses the worker boundary (JSON here; its last digits may round).
+        let text = serde_json::to_string(&Report::Broke(Box::new(report.clone()))).unwrap();
+        let Ok(Report::Broke(back)) = serde_json::from_str::<Report>(&text) else {
+            panic!("the report did not come back");
+        };
+        assert_eq!(back.found.map(|b| b.spec), Some(found.spec.clone()));
+        assert!(back
+            .path
+            .iter()
+            .map(|a| (&a.spec, a.verdict))
+            .eq(report.path.iter().map(|a| (&a.spec, a.verdict))));
+    }
+
+    #[test]
+    fn the_random_agent_has_nothing_to_break_and_bad_requests_say_why() {
+        let mut search =
+            BreakSearch::open(&break_request(BreakAgent::Named("random".into()), "random"))
+                .unwrap();
+        let report = finish(&mut search);
+        assert!(report.found.is_none());
+        assert!(
+            report.stopped.contains("nothing to break"),
+            "{}",
+            report.stopped
+        );
+
+        let e = BreakSearch::open(&break_request(BreakAgent::Named("nobody".into()), "nobody"))
+            .err()
+            .unwrap();
+        assert!(e.contains("no policy is named"), "{e}");
+        let e = BreakSearch::open(&break_request(BreakAgent::Learned("{}".into()), "mine"))
+            .err()
+            .unwrap();
+        assert!(e.starts_with("mine: "), "{e}");
+        let mut elsewhere = break_request(BreakAgent::Named("oracle".into()), "oracle");
+        elsewhere.site = "my-buttons".into();
+        assert!(BreakSearch::open(&elsewhere).is_err());
+        elsewhere.task = "click-button".into();
+        elsewhere.site_file = Some(site_file("my-buttons"));
+        let search = BreakSearch::open(&elsewhere).unwrap();
+        assert_eq!(search.run.report().site, "my-buttons");
     }
 
     #[test]

@@ -142,11 +142,7 @@ pub fn write_query(link: &Link) {
         return;
     }
     let mut url = query_text(&link.selection);
-    // A saved policy lives in this browser's library, not in the link: the link says nobody.
-    if link.policy != PolicyChoice::None && link.policy != PolicyChoice::Saved {
-        url.push_str("&policy=");
-        url.push_str(link.policy.name());
-    }
+    url.push_str(&policy_part(link.policy));
     if link.speed != Speed::Normal {
         url.push_str("&speed=");
         url.push_str(link.speed.name());
@@ -161,6 +157,46 @@ pub fn write_query(link: &Link) {
         // A failure here only means the link is not updated; the page itself is fine.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+/// `&policy=NAME` for a policy the query can name. A saved policy lives in this browser's
+/// library, not in the query: the query says nobody (a link may carry it in its fragment).
+fn policy_part(policy: PolicyChoice) -> String {
+    if policy == PolicyChoice::None || policy == PolicyChoice::Saved {
+        String::new()
+    } else {
+        format!("&policy={}", policy.name())
+    }
+}
+
+/// The relative link that opens `selection` played by `policy`: its query, then in the fragment
+/// the link text of the site opened from a file (`#site=`) and of a saved policy (`#policy=`),
+/// when they are given.
+pub fn play_link(
+    selection: &Selection,
+    policy: PolicyChoice,
+    site_text: Option<&str>,
+    policy_text: Option<&str>,
+) -> String {
+    let mut link = query_text(selection);
+    link.push_str(&policy_part(policy));
+    let fragment: Vec<String> = [("site", site_text), ("policy", policy_text)]
+        .into_iter()
+        .filter_map(|(name, text)| Some(format!("{name}={}", text?)))
+        .collect();
+    if !fragment.is_empty() {
+        link.push('#');
+        link.push_str(&fragment.join("&"));
+    }
+    link
+}
+
+/// This page's address with `link` (from [`play_link`]) in place of its query and fragment.
+pub fn page_address(link: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let origin = location.origin().ok()?;
+    let path = location.pathname().ok()?;
+    Some(format!("{origin}{path}{link}"))
 }
 
 /// The query for a selection, starting with `?`.
@@ -230,6 +266,33 @@ mod tests {
         assert_eq!(
             query_text(&selection),
             "?site=airline&task=book%20flight%26more&seed=3"
+        );
+    }
+
+    #[test]
+    fn a_play_link_names_the_policy_and_carries_what_the_query_cannot() {
+        let selection = Selection {
+            site: "airline".into(),
+            task: "book-flight".into(),
+            seed: 1,
+            perturb: "relabel:2".parse().unwrap(),
+        };
+        assert_eq!(
+            play_link(&selection, PolicyChoice::Airline, None, None),
+            "?site=airline&task=book-flight&seed=1&perturb=relabel:2&policy=airline"
+        );
+        assert_eq!(
+            play_link(
+                &selection,
+                PolicyChoice::Saved,
+                Some("ws1.s"),
+                Some("wp1.p")
+            ),
+            "?site=airline&task=book-flight&seed=1&perturb=relabel:2#site=ws1.s&policy=wp1.p"
+        );
+        assert_eq!(
+            play_link(&selection, PolicyChoice::Random, None, Some("wp1.p")),
+            "?site=airline&task=book-flight&seed=1&perturb=relabel:2&policy=random#policy=wp1.p"
         );
     }
 }

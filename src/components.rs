@@ -1,11 +1,12 @@
 //! The play screen's components. Each takes plain data (a [`crate::scene::Scene`], the
 //! [`crate::session::Selection`], the perturbation spec, notices) and `Callback`s named
-//! `on<verb>`; none of them changes the engine. Two components have state of their own,
-//! outside the session: the training panel (its reducer of worker progress, because training
-//! runs in the worker) and the race card (its two agents' environments, which play apart from
-//! the episode on the stage).
+//! `on<verb>`; none of them changes the engine. Three components have state of their own,
+//! outside the session: the training panel and the agent card's break search (their reducers of
+//! worker progress, because training and the search run in workers) and the race card (its two
+//! agents' environments, which play apart from the episode on the stage).
 
 pub mod agent_panel;
+pub mod break_it;
 pub mod changes;
 pub mod charts;
 pub mod controls;

@@ -120,6 +120,7 @@ fn App() -> Html {
     let onbreak = relay(&session, |(kind, on): (Kind, bool)| {
         PlayChange::SetPerturbation(kind, on.then_some(3))
     });
+    let onapplybreak = relay(&session, PlayChange::SetPerturbations);
     let onscrub = relay(&session, ReplayChange::Scrub);
     let onlive = relay(&session, |()| ReplayChange::Live);
     let onreplay = relay(&session, |()| ReplayChange::Start);
@@ -180,8 +181,9 @@ fn App() -> Html {
                             task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()}
                             yours={session.yours.get(&play.selection.site, &play.selection.task, &spec.to_string()).cloned()} />
                     }
-                    <AgentPanel policy={agent.policy} saved_name={agent.saved_name.clone()} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
+                    <AgentPanel policy={agent.policy} saved_name={agent.saved_name.clone()} saved_json={agent.saved_json.clone()} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
                         spec={spec.clone()} site={play.selection.site.clone()} break_buttons={!race}
+                        selection={play.selection.clone()} site_file={play.opened_file.clone()} {onapplybreak}
                         {onchoosepolicy} library={(*library).clone()} onplaysaved={onplaysaved.clone()} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />
                     if let Some(scene) = &shown {
                         <TaskPanel scene={scene.clone()} onnewepisode={onnewepisode.clone()} {onfinish}

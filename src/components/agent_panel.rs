@@ -1,14 +1,17 @@
 //! The agent card: who plays, how fast, how well it has done, and the one-click ways to break it
-//! (a new font, moved buttons, reworded labels), which change the site for every agent on the page.
+//! (a new font, moved buttons, reworded labels), which change the site for every agent on the page;
+//! "Break it" searches for the cheapest change that breaks this agent ([`super::break_it`]).
 //!
 //! The success counter counts the episodes the agent finished on its own since its policy, the
 //! site or the perturbations last changed, so that after "Reword the labels" it shows how the
 //! agent does on the reworded site. "Take over" hands the site to the person (so does any click
 //! in the site); "Resume" hands it back.
 
+use super::break_it::{BreakIt, Target};
 use crate::player::{PolicyChoice, Speed};
-use crate::session::{Before, Stats, Trail, TRAIL_BLOCK, TRAIL_BLOCKS};
+use crate::session::{Before, Selection, Stats, Trail, TRAIL_BLOCK, TRAIL_BLOCKS};
 use std::rc::Rc;
+use wobble_app::agent::SiteFile;
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use yew::prelude::*;
 
@@ -34,6 +37,9 @@ pub struct AgentPanelProps {
     /// The saved policy's name, when a saved policy drives.
     #[prop_or_default]
     pub saved_name: Option<String>,
+    /// The saved policy's file's JSON, when a saved policy drives (for the break search).
+    #[prop_or_default]
+    pub saved_json: Option<Rc<str>>,
     /// How fast.
     pub speed: Speed,
     /// The person has taken over.
@@ -50,6 +56,13 @@ pub struct AgentPanelProps {
     pub site: String,
     /// Whether this card shows the break buttons (the race card shows them when it is there).
     pub break_buttons: bool,
+    /// The episode shown (the break search searches its site and task).
+    pub selection: Selection,
+    /// The site opened from a file, if any.
+    #[prop_or_default]
+    pub site_file: Option<Rc<SiteFile>>,
+    /// Sets the perturbations to a break the search found.
+    pub onapplybreak: Callback<PerturbSpec>,
     /// Picks the policy.
     pub onchoosepolicy: Callback<PolicyChoice>,
     /// The saved policies, listed in the Policy menu: what each is called there, and its name
@@ -105,6 +118,10 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
         })
     };
     let has_agent = props.policy != PolicyChoice::None;
+    let target = Target {
+        policy: props.policy,
+        saved: props.saved_name.clone().zip(props.saved_json.clone()),
+    };
     let stats = props.stats;
     let status = if !has_agent {
         "you play"
@@ -184,6 +201,8 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                         title="At step speed: the agent takes one step"
                         onclick={props.onstep.reform(|_: MouseEvent| ())}>{"Step"}</button>
                 </div>
+                <BreakIt target={target} selection={props.selection.clone()} site_file={props.site_file.clone()}
+                    onapply={props.onapplybreak.clone()} />
             }
         </section>
     }

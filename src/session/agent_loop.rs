@@ -173,6 +173,8 @@ pub struct AgentLoop {
     pub trail: Trail,
     /// The name of the saved policy that drives, when [`PolicyChoice::Saved`] does.
     pub saved_name: Option<String>,
+    /// Its file's JSON (the break search sends it to its worker).
+    pub saved_json: Option<Rc<str>>,
     /// The loaded policy, if anybody drives.
     loaded: Option<Rc<RefCell<Agent>>>,
 }
@@ -190,17 +192,24 @@ impl AgentLoop {
             before: None,
             trail: Trail::default(),
             saved_name: None,
+            saved_json: None,
             loaded: None,
         }
     }
 
-    /// Loads a policy from the library (already read from its file) under `name`.
-    pub(super) fn load_saved(&mut self, name: String, policy: wobble_policy::LearnedPolicy) {
+    /// Loads a policy from the library (already read from its file, `json`) under `name`.
+    pub(super) fn load_saved(
+        &mut self,
+        name: String,
+        policy: wobble_policy::LearnedPolicy,
+        json: Rc<str>,
+    ) {
         self.pending = None;
         self.paused = false;
         self.count_afresh();
         self.policy = PolicyChoice::Saved;
         self.saved_name = Some(name);
+        self.saved_json = Some(json);
         self.loaded = Some(Rc::new(RefCell::new(Agent::Learned(Box::new(policy)))));
     }
 
@@ -240,6 +249,7 @@ impl AgentLoop {
         self.paused = false;
         self.count_afresh();
         self.saved_name = None;
+        self.saved_json = None;
         match Agent::load(choice, seed) {
             Ok(agent) => {
                 self.policy = choice;
@@ -375,7 +385,7 @@ impl Session {
     /// first when another is shown and that one exists), from the current seed.
     fn play_saved(&mut self, name: String, json: &str) {
         match wobble_policy::LearnedPolicy::from_json(json) {
-            Ok(policy) => self.play_policy(name, policy),
+            Ok(policy) => self.play_policy(name, policy, json.into()),
             Err(e) => self.notices.push(error(format!(
                 "The saved policy \"{name}\" cannot be played: {e}."
             ))),
@@ -387,8 +397,9 @@ impl Session {
         match wobble_policy::learned::link::from_link_text(text) {
             Ok(policy) => {
                 let name = linked_name(&policy);
-                self.linked = Some((name.clone(), policy.to_json().into()));
-                self.play_policy(name, policy);
+                let json: Rc<str> = policy.to_json().into();
+                self.linked = Some((name.clone(), json.clone()));
+                self.play_policy(name, policy, json);
             }
             Err(e) => self.notices.push(error(format!(
                 "The link carries a policy that cannot be played: {e}."
@@ -396,8 +407,9 @@ impl Session {
         }
     }
 
-    /// Plays `policy`, named `name`, on the site and task it was trained on.
-    fn play_policy(&mut self, name: String, policy: wobble_policy::LearnedPolicy) {
+    /// Plays `policy`, named `name` (its file's JSON `json`), on the site and task it was
+    /// trained on.
+    fn play_policy(&mut self, name: String, policy: wobble_policy::LearnedPolicy, json: Rc<str>) {
         let seed = self.play.selection.seed;
         let (site, task) = (&policy.provenance.site, &policy.provenance.task);
         let shown = &self.play.selection;
@@ -411,7 +423,7 @@ impl Session {
             let (site, task) = (site.clone(), task.clone());
             self.open(&site, Some(&task), seed);
         }
-        self.agent.load_saved(name, policy);
+        self.agent.load_saved(name, policy, json);
         self.agent.cursor = None;
         self.reset(seed);
     }

@@ -83,6 +83,8 @@ pub enum PlayChange {
     SetPerturbation(Kind, Option<u8>),
     /// Turn every perturbation off; restarts the episode.
     ClearPerturbations,
+    /// Replace the perturbations with this spec (a break the search found); restarts the episode.
+    SetPerturbations(PerturbSpec),
 }
 
 /// The live episode and what it was picked from.
@@ -423,6 +425,12 @@ impl Session {
                     .count_again_after(spec_words(&self.play.selection.perturb));
                 self.reset(seed);
             }
+            PlayChange::SetPerturbations(spec) => {
+                self.play.selection.perturb = spec;
+                self.agent
+                    .count_again_after(spec_words(&self.play.selection.perturb));
+                self.reset(seed);
+            }
         }
     }
 
@@ -626,6 +634,15 @@ mod tests {
         let s = reduce(s, PlayChange::ClearPerturbations);
         assert!(s.play.selection.perturb.is_empty());
         assert!(s.play.scene.as_ref().unwrap().changes.is_empty());
+        assert_eq!(s.play.selection.seed, 2);
+        // A break found by the search replaces the whole spec, and the counter starts again.
+        let s = reduce(s, PlayChange::SetPerturbation(Kind::Font, Some(3)));
+        let s = reduce(
+            s,
+            PlayChange::SetPerturbations("move:1,relabel:2".parse().unwrap()),
+        );
+        assert_eq!(s.play.selection.perturb.to_string(), "move:1,relabel:2");
+        assert_eq!(s.agent.trail.marks.last().unwrap().1, "move:1,relabel:2");
         assert_eq!(s.play.selection.seed, 2);
     }
 }

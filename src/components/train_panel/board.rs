@@ -255,8 +255,11 @@ impl Reducible for Board {
                     b.heat = Some(svg);
                 }
                 Report::Compared { perturb, rates } => b.compared = Some((perturb, rates)),
-                // Checks run in the editor's own worker, never this one.
-                Report::CheckProgress { .. } | Report::Checked(_) => {}
+                // Checks and break searches run in workers of their own, never this one.
+                Report::CheckProgress { .. }
+                | Report::Checked(_)
+                | Report::BreakProgress { .. }
+                | Report::Broke(_) => {}
                 Report::Failed(e) => {
                     b.error = Some(e);
                     b.sweeping = None;

@@ -53,7 +53,7 @@
 
 use crate::seeds::EVALUATION_SEEDS_START;
 use crate::Policy;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wobble_engine::perturb::{Kind, PerturbSpec};
 use wobble_engine::Env;
 
@@ -68,7 +68,7 @@ pub const SEARCH_SEEDS_START: u64 = EVALUATION_SEEDS_START + (1 << 62);
 pub const VERIFY_SEEDS_START: u64 = SEARCH_SEEDS_START + (1 << 61);
 
 /// How hard to look and how sure to be.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakConfig {
     /// A change breaks the agent when its success's 95% interval lies below this.
     pub threshold: f64,

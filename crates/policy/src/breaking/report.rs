@@ -3,10 +3,10 @@
 
 use super::BreakConfig;
 use crate::seeds::{wilson_interval, Interval};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The cost of a change: compared field by field, in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Cost {
     /// Perturbation kinds combined.
     pub kinds: usize,
@@ -17,7 +17,7 @@ pub struct Cost {
 }
 
 /// Successes out of episodes, with the rate and its 95% Wilson interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     /// Episodes played.
     pub episodes: u64,
@@ -46,7 +46,7 @@ impl Tally {
 }
 
 /// What the search concluded about one candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The agent's interval lies at or above the threshold.
@@ -64,7 +64,7 @@ pub enum Verdict {
 }
 
 /// One candidate the search tried.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
     /// The change, as `--perturb` takes it.
     pub spec: String,
@@ -79,7 +79,7 @@ pub struct Attempt {
 }
 
 /// A verified break.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Break {
     /// The change, as `--perturb` takes it.
     pub spec: String,
@@ -98,7 +98,7 @@ pub struct Break {
 }
 
 /// What the search found and how.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakReport {
     /// Site name.
     pub site: String,
