@@ -103,6 +103,9 @@ pub enum Change {
         /// Randomize the current perturbations during training.
         randomize: bool,
     },
+    /// Have the agent card start its break search for the agent now playing, as its "Break it"
+    /// button does (a lesson's "Do it for me").
+    BreakIt,
 }
 
 /// A run asked of the training panel: it starts one with its default settings each time
@@ -166,6 +169,8 @@ pub struct Session {
     pub presenter: bool,
     /// The latest run asked of the training panel.
     pub training: TrainingOrder,
+    /// Break searches asked of the agent card so far (it starts one each time this grows).
+    pub break_order: u64,
     /// The person's own episodes, per site, task and perturbations.
     pub yours: Rc<Yours>,
     /// The policy the page was opened with in its link (`#policy=`), if it could be read: its
@@ -273,6 +278,7 @@ impl Session {
                     randomize,
                 };
             }
+            Change::BreakIt => self.break_order += 1,
         }
     }
 }

@@ -63,6 +63,9 @@ pub struct AgentPanelProps {
     pub site_file: Option<Rc<SiteFile>>,
     /// Sets the perturbations to a break the search found.
     pub onapplybreak: Callback<PerturbSpec>,
+    /// Break searches asked for by the page (see [`BreakIt`]'s `order`).
+    #[prop_or_default]
+    pub break_order: u64,
     /// Picks the policy.
     pub onchoosepolicy: Callback<PolicyChoice>,
     /// The saved policies, listed in the Policy menu: what each is called there, and its name
@@ -202,7 +205,7 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
                         onclick={props.onstep.reform(|_: MouseEvent| ())}>{"Step"}</button>
                 </div>
                 <BreakIt target={target} selection={props.selection.clone()} site_file={props.site_file.clone()}
-                    onapply={props.onapplybreak.clone()} />
+                    onapply={props.onapplybreak.clone()} order={props.break_order} />
             }
         </section>
     }

@@ -64,6 +64,10 @@ pub struct BreakItProps {
     pub site_file: Option<Rc<SiteFile>>,
     /// Sets the site's perturbations to a break found.
     pub onapply: Callback<PerturbSpec>,
+    /// Searches asked for by the page (a lesson's "Do it for me"): each time it grows, a search
+    /// starts as if the button were pressed.
+    #[prop_or_default]
+    pub order: u64,
 }
 
 /// Where a search is.
@@ -217,12 +221,12 @@ pub fn BreakIt(props: &BreakItProps) -> Html {
             }
         });
     }
-    let onstart = {
+    let start = {
         let search = search.dispatcher();
         let selection = props.selection.clone();
         let site_file = props.site_file.clone();
         let agent = agent.clone();
-        Callback::from(move |_: MouseEvent| {
+        Rc::new(move || {
             let Some((agent, name)) = agent.clone() else {
                 return;
             };
@@ -239,6 +243,19 @@ pub fn BreakIt(props: &BreakItProps) -> Html {
             search.dispatch(Action::Start(Rc::new(request), js_sys::Date::now()));
         })
     };
+    {
+        // A search asked for by the page starts as a press would (declared after the effect
+        // that forgets on a new agent, so a lesson that also picks the agent searches that one).
+        // Orders from before the card was drawn are not repeated.
+        let (start, seen) = (start.clone(), use_mut_ref(|| props.order));
+        use_effect_with(props.order, move |order| {
+            if *order > *seen.borrow() {
+                *seen.borrow_mut() = *order;
+                start();
+            }
+        });
+    }
+    let onstart = Callback::from(move |_: MouseEvent| start());
     let onstop = {
         let search = search.dispatcher();
         Callback::from(move |_: MouseEvent| search.dispatch(Action::Stop))

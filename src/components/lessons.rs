@@ -1,12 +1,13 @@
-//! Guided lessons for workshops, in two parts: six short steps from watching a random agent to
-//! comparing a plain and a randomized policy under a perturbation ("Break an agent"), and four
+//! Guided lessons for workshops, in three parts: six short steps from watching a random agent to
+//! comparing a plain and a randomized policy under a perturbation ("Break an agent"); four
 //! that use the site editor: copy a site, let the trained agent play it, change one word, retrain
-//! ("Edit a site").
+//! ("Edit a site"); and three that use the agent card's break search: find the pretrained
+//! agent's weak spot, train with that change randomized, search again ("Find the weak spot").
 //!
-//! The panel opens from the header's "Lessons" button and shows one step at a time: the two
+//! The panel opens from the header's "Lessons" button and shows one step at a time: the
 //! lessons as tabs, a title, two to four sentences, "N of M" within its lesson, Back and Next,
-//! and Close (or Escape). Steps are numbered through both lessons (the link's `lesson=7` is the
-//! first step of the second). While a step is shown, the
+//! and Close (or Escape). Steps are numbered through all lessons (the link's `lesson=7` is the
+//! first step of the second, `lesson=11` of the third). While a step is shown, the
 //! controls it talks about get the `wb-lesson-target` class (an outline), found by their ids, and
 //! the first of them is scrolled into view; the card then sits in a corner where it covers none
 //! of them ([`placement`]). Every step has a "Do it for me" button, which reports the session's
@@ -37,11 +38,14 @@ struct Step {
 }
 
 /// How many steps there are, in both lessons.
-pub const STEP_COUNT: usize = 10;
+pub const STEP_COUNT: usize = 13;
 
 /// The lessons: a name and the range of their steps in [`STEPS`].
-const LESSONS: [(&str, std::ops::Range<usize>); 2] =
-    [("Break an agent", 0..6), ("Edit a site", 6..STEP_COUNT)];
+const LESSONS: [(&str, std::ops::Range<usize>); 3] = [
+    ("Break an agent", 0..6),
+    ("Edit a site", 6..10),
+    ("Find the weak spot", 10..STEP_COUNT),
+];
 
 /// The shipped site the editing lesson copies, and the change it makes: a word the pretrained
 /// airline agent relies on, which a person reads the same way.
@@ -141,7 +145,64 @@ const STEPS: [Step; STEP_COUNT] = [
         targets: &["#wobble-train-start", "#wobble-train-status"],
         setup: Some(retrain_copy),
     },
+    Step {
+        title: "Find the agent's weak spot",
+        text: "\"Do it for me\" lets the pretrained airline agent play the unchanged airline and presses \"Break it\": \
+               the search tries changes to the site, cheapest first, a few dozen episodes each, and stops at the first that drops the agent below half while the oracle still books every flight. \
+               Each dot is a change it tried, with its interval. \
+               The change it finds goes on the site, and the counter shows the fall.",
+        targets: &["#wobble-break-it", "#wobble-stats"],
+        setup: Some(find_weak_spot),
+    },
+    Step {
+        title: "Train with that change",
+        text: "\"Do it for me\" trains a new agent on the airline with the training panel's defaults, \
+               randomizing the change the search found: about half its training episodes carry it. \
+               When it is saved, press Play on it in the library.",
+        targets: &["#wobble-train-randomize-toggle", "#wobble-train-start", "#wobble-train-status"],
+        setup: Some(train_on_weak_spot),
+    },
+    Step {
+        title: "Break it again",
+        text: "With the new agent playing, \"Do it for me\" takes the change off the site and searches again. \
+               If the training took, the change it trained on holds now, and the search must go further: a harder version of it, another kind, or two kinds at once. \
+               Randomizing moved the weak spot; it did not remove it.",
+        targets: &["#wobble-policies", "#wobble-break-it"],
+        setup: Some(break_again),
+    },
 ];
+
+/// Step 11: the pretrained airline agent plays the unchanged airline, and the search starts.
+fn find_weak_spot(site: &str) -> Vec<Change> {
+    let mut changes = on_the_airline(site, None);
+    changes.push(Change::Agent(AgentChange::ChoosePolicy(
+        PolicyChoice::Airline,
+    )));
+    changes.push(Change::Agent(AgentChange::ChooseSpeed(Speed::Turbo)));
+    changes.push(Change::BreakIt);
+    changes
+}
+
+/// Step 12: a run with the training panel's defaults on the airline, randomizing the
+/// perturbations on the site now (the break step 11 found and applied).
+fn train_on_weak_spot(site: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    if site != DEFAULT_SITE {
+        changes.push(Change::Play(PlayChange::ChooseSite(
+            DEFAULT_SITE.to_string(),
+        )));
+    }
+    changes.push(Change::Train { randomize: true });
+    changes
+}
+
+/// Step 13: the site unchanged again, and a new search for the agent now playing.
+fn break_again(_site: &str) -> Vec<Change> {
+    vec![
+        Change::Play(PlayChange::ClearPerturbations),
+        Change::BreakIt,
+    ]
+}
 
 /// Step 7: a copy of the airline in the editor (and on the stage).
 fn copy_airline(_site: &str) -> Vec<Change> {
@@ -419,8 +480,9 @@ mod tests {
     #[test]
     fn two_lessons_of_short_steps_with_targets() {
         assert_eq!(STEPS.len(), STEP_COUNT);
-        assert_eq!(LESSONS.map(|(_, r)| r.len()), [6, 4]);
-        assert_eq!(LESSONS[1].1.end, STEP_COUNT);
+        assert_eq!(LESSONS.map(|(_, r)| r.len()), [6, 4, 3]);
+        assert!(LESSONS.windows(2).all(|w| w[0].1.end == w[1].1.start));
+        assert_eq!(LESSONS[2].1.end, STEP_COUNT);
         for step in &STEPS {
             let sentences = step.text.matches(". ").count() + 1;
             assert!((2..=4).contains(&sentences), "{}: {sentences}", step.title);
@@ -429,6 +491,33 @@ mod tests {
         assert!(
             STEPS.iter().all(|s| s.setup.is_some()),
             "every step has a setup"
+        );
+    }
+
+    #[test]
+    fn the_weak_spot_steps_search_train_on_what_was_found_and_search_again() {
+        let found = find_weak_spot("bank");
+        assert_eq!(
+            found.first(),
+            Some(&Change::Play(PlayChange::ChooseSite(DEFAULT_SITE.into())))
+        );
+        assert!(found.contains(&Change::Play(PlayChange::ClearPerturbations)));
+        assert!(found.contains(&Change::Agent(AgentChange::ChoosePolicy(
+            PolicyChoice::Airline
+        ))));
+        // The search is ordered last, so it is about the agent and site just chosen.
+        assert_eq!(found.last(), Some(&Change::BreakIt));
+        // Training keeps the perturbations on the site (the break found) and randomizes them.
+        assert_eq!(
+            train_on_weak_spot(DEFAULT_SITE),
+            [Change::Train { randomize: true }]
+        );
+        assert_eq!(
+            break_again(DEFAULT_SITE),
+            [
+                Change::Play(PlayChange::ClearPerturbations),
+                Change::BreakIt
+            ]
         );
     }
 

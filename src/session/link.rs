@@ -40,6 +40,7 @@ impl Session {
             lesson,
             presenter,
             training: Default::default(),
+            break_order: 0,
             yours: Default::default(),
             linked: None,
             inspect: None,
@@ -435,7 +436,7 @@ mod tests {
         let s = open("3");
         assert_eq!(s.lesson, Some(2));
         assert!(s.notices.is_empty(), "{:?}", s.notices);
-        for bad in ["0", "11", "two", "-1"] {
+        for bad in ["0", "14", "two", "-1"] {
             let s = open(bad);
             assert_eq!(s.lesson, None, "{bad}");
             assert_eq!(s.notices.len(), 1, "{bad}");

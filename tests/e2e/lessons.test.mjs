@@ -183,8 +183,8 @@ test('a link with lesson=N opens that step; a bad one is reported and the page s
     await page.locator('#wobble-lesson-next').click();
     await page.waitForURL(/lesson=6/);
   });
-  await play(t, '?site=airline&lesson=12', async (page) => {
-    await page.locator('.notice', { hasText: 'There is no lesson step "12"' }).waitFor();
+  await play(t, '?site=airline&lesson=14', async (page) => {
+    await page.locator('.notice', { hasText: 'There is no lesson step "14"' }).waitFor();
     assert.equal(await page.locator('#wobble-lessons').count(), 0);
   });
 });
@@ -232,5 +232,48 @@ test('the editing lesson copies the airline, breaks the trained agent with one w
     const retrained = await pollUntil(() => stats(page), (s) => s.episodes >= 40, { timeout: 60_000, what: '40 episodes of the new agent' });
     t.diagnostic(`retrained: ${JSON.stringify(retrained)}`);
     assert.ok(retrained.successes / retrained.episodes >= 0.8, JSON.stringify(retrained));
+  });
+});
+
+test('the weak-spot lesson breaks the pretrained agent, trains with that change and searches again', async (t) => {
+  await play(t, '?lesson=11', async (page) => {
+    const card = page.locator('#wobble-break');
+    const ended = (what) =>
+      pollUntil(() => card.getAttribute('data-state'), (s) => s === 'found' || s === 'none' || s === 'failed', {
+        timeout: 180_000,
+        interval: 250,
+        what,
+      });
+    const perturb = () => page.evaluate(() => new URLSearchParams(location.search).get('perturb'));
+
+    await page.locator('#wobble-lesson-count', { hasText: '1 of 3' }).waitFor();
+    assert.equal(await page.locator('#wobble-lesson-tab-3').getAttribute('aria-pressed'), 'true');
+    await page.locator('#wobble-lesson-do').click();
+    await page.waitForURL(/policy=airline&speed=turbo/);
+    assert.equal(await ended('the first search'), 'found', await card.innerText());
+    const first = await card.getAttribute('data-spec');
+    // The break is on the site, which is what the next step trains with.
+    await pollUntil(perturb, (p) => p === first, { what: `the URL to carry ${first}` });
+    t.diagnostic(`the pretrained agent's weak spot: ${first}`);
+
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '2 of 3' }).waitFor();
+    await page.locator('#wobble-lesson-do').click();
+    await page.locator('#wobble-train-status[data-state="running"]').waitFor();
+    assert.ok(await page.locator('#wobble-train-randomize-toggle').isChecked(), 'training randomizes the break');
+    t.diagnostic(`training took ${await trained(page, 1, Date.now())} s`);
+    await page.locator('#wobble-policies .saved-item').first().locator('.button-play').click();
+    // Another agent plays: the card forgets the first search's result.
+    await pollUntil(() => card.getAttribute('data-state'), (s) => s === 'idle', { what: 'the card to forget the first break' });
+
+    await page.locator('#wobble-lesson-next').click();
+    await page.locator('#wobble-lesson-count', { hasText: '3 of 3' }).waitFor();
+    assert.ok(await page.locator('#wobble-lesson-next').isDisabled(), 'the last step of its lesson');
+    await page.locator('#wobble-lesson-do').click();
+    // A new search, for the saved agent.
+    const second = await ended('the second search');
+    assert.notEqual(second, 'failed', await card.innerText());
+    t.diagnostic(`the retrained agent: ${second} ${(await card.getAttribute('data-spec')) ?? ''}`);
+    await page.screenshot({ path: `${SCREENSHOTS}lessons-weak-spot.png` });
   });
 });
