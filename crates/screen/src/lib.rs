@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 mod color;
+mod coverage;
 mod fonts;
 mod paint;
 pub mod read;

@@ -5,9 +5,12 @@
 //! blended into the screen by its coverage and opacity: anti-aliased edges,
 //! no supersampling. A stroke is the ring between two outlines of opposite
 //! direction; a polyline is capsules. Coverage where a shape overlaps itself
-//! is capped at full.
+//! is capped at full. A shape given to the rasterizer exactly as before (the
+//! same text in the same place, step after step) reuses the coverage it got
+//! then (`coverage.rs`), which is the same bits.
 
 use crate::color::luminance;
+use crate::coverage::{self, blend, CoverageCache, Grid};
 use crate::fonts::{FaceFile, Fonts};
 use crate::{Screen, View};
 use ab_glyph::{Font, OutlineCurve};
@@ -20,12 +23,6 @@ use wobble_engine::text::Face;
 const KAPPA: f32 = 0.552_284_8;
 /// Opacity of a dimmed node (the app's and the SVG's).
 const DIMMED: f32 = 0.6;
-
-/// A pixel moved towards luminance `lum` by `k` (coverage times opacity, 0 to 1).
-fn blend(pixel: u8, lum: f32, k: f32) -> u8 {
-    let v = f32::from(pixel) + (lum - f32::from(pixel)) * k;
-    (v + 0.5).clamp(0.0, 255.0) as u8
-}
 
 /// One segment of an outline, in screen pixels.
 #[derive(Clone, Copy)]
@@ -51,6 +48,12 @@ pub struct Painter {
     raster: Rasterizer,
     path: Vec<Seg>,
     opacity: Vec<f32>,
+    /// Coverage of shapes painted before, so repeated ones skip the rasterizer.
+    coverages: CoverageCache,
+    /// The rasterizer input of the shape being filled, as the cache's key.
+    key: Vec<u32>,
+    /// The coverage of the shape being filled, when it was not in the cache.
+    grid: Grid,
 }
 
 impl Default for Painter {
@@ -73,6 +76,9 @@ impl Painter {
             raster: Rasterizer::new(1, 1),
             path: Vec::with_capacity(64),
             opacity: Vec::with_capacity(16),
+            coverages: CoverageCache::default(),
+            key: Vec::with_capacity(1024),
+            grid: Grid::default(),
         }
     }
 
@@ -287,15 +293,15 @@ impl Job<'_> {
             let (first, last) = (x0.floor() as usize, x1.ceil() as usize);
             // Whole pixels of an opaque fill take its value (what blending gives).
             let (inner_lo, inner_hi) = (x0.ceil() as usize, x1.floor() as usize);
+            // The columns still to blend: all, or the partly covered ones at either end.
+            let mut skip = 0..0;
             if alpha >= 1.0 && cy >= 1.0 && inner_lo < inner_hi {
                 if let Some(run) = self.screen.pixels.get_mut(row + inner_lo..row + inner_hi) {
                     run.fill(solid);
                 }
+                skip = inner_lo..inner_hi;
             }
-            for x in first..last {
-                if alpha >= 1.0 && cy >= 1.0 && x >= inner_lo && x < inner_hi {
-                    continue;
-                }
+            for x in (first..last.min(skip.start)).chain(skip.end.max(first)..last) {
                 let k = cover(x0, x1, x as f32) * cy * alpha;
                 if let Some(px) = self.screen.pixels.get_mut(row + x) {
                     *px = blend(*px, lum, k);
@@ -402,7 +408,8 @@ impl Job<'_> {
         }
     }
 
-    /// Rasterizes the path and blends `lum` into the screen by coverage times `opacity`.
+    /// Rasterizes the path (or finds its coverage in the cache) and blends
+    /// `lum` into the screen by coverage times `opacity`.
     fn fill(&mut self, lum: f32, opacity: f32) {
         let alpha = opacity * self.alpha();
         let path = &self.painter.path;
@@ -435,33 +442,50 @@ impl Job<'_> {
             return;
         }
         let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
-        let raster = &mut self.painter.raster;
-        raster.reset(w, h);
         let shift = |q: Point| point(q.x - x0, q.y - y0);
-        for s in path {
+        let painter = &mut *self.painter;
+        // The rasterizer's whole input, bit for bit: the grid's size and the
+        // shifted segments (rows off the screen are already cut from `h`).
+        let key = &mut painter.key;
+        key.clear();
+        key.extend([w as u32, h as u32]);
+        for s in &painter.path {
+            let (tag, all): (u32, [Point; 4]) = match *s {
+                Seg::Line(a, b) => (0, [a, b, b, b]),
+                Seg::Quad(a, b, c) => (1, [a, b, c, c]),
+                Seg::Cubic(a, b, c, d) => (2, [a, b, c, d]),
+            };
+            key.push(tag);
+            for q in all {
+                let q = shift(q);
+                key.extend([q.x.to_bits(), q.y.to_bits()]);
+            }
+        }
+        let hash = coverage::hash(key);
+        let origin = (x0 as i64, y0 as i64);
+        if let Some(grid) = painter.coverages.get(hash, key) {
+            grid.blend(self.screen, origin, lum, alpha);
+            return;
+        }
+        let raster = &mut painter.raster;
+        raster.reset(w, h);
+        for s in &painter.path {
             match *s {
                 Seg::Line(a, b) => raster.draw_line(shift(a), shift(b)),
                 Seg::Quad(a, b, c) => raster.draw_quad(shift(a), shift(b), shift(c)),
                 Seg::Cubic(a, b, c, d) => raster.draw_cubic(shift(a), shift(b), shift(c), shift(d)),
             }
         }
-        let screen_w = self.screen.width as i64;
-        let pixels = &mut self.screen.pixels;
-        let (ox, oy) = (x0 as i64, y0 as i64);
-        raster.for_each_pixel(|i, coverage| {
-            if coverage <= 0.0 {
-                return;
-            }
-            let x = ox + (i % w) as i64;
-            let y = oy + (i / w) as i64;
-            if x < 0 || x >= screen_w {
-                return;
-            }
-            if let Some(px) = pixels.get_mut((y * screen_w + x) as usize) {
-                let k = coverage.min(1.0) * alpha;
-                *px = blend(*px, lum, k);
-            }
+        let grid = &mut painter.grid;
+        grid.set(w, h, |cells| {
+            raster.for_each_pixel(|i, coverage| {
+                if let Some(c) = cells.get_mut(i) {
+                    *c = coverage;
+                }
+            });
         });
+        grid.blend(self.screen, origin, lum, alpha);
+        painter.coverages.insert(hash, key, grid);
     }
 
     fn text(&mut self, scene: &Scene<'_>, run: &TextRun<'_>) {

@@ -73,13 +73,43 @@ impl Region {
     }
 }
 
+/// Row `y` of a screen (empty outside it).
+fn row(screen: &Screen, y: i64) -> &[u8] {
+    let w = screen.width as usize;
+    usize::try_from(y)
+        .ok()
+        .and_then(|y| screen.pixels.get(y * w..(y + 1) * w))
+        .unwrap_or(&[])
+}
+
+/// The pixels of row `y` in the columns of `r`, a region clipped to the screen.
+fn span(screen: &Screen, r: Region, y: i64) -> &[u8] {
+    row(screen, y)
+        .get(r.x0 as usize..r.x1 as usize)
+        .unwrap_or(&[])
+}
+
+/// The pixel at column `x` of a row, or white outside it (as [`Screen::get`]).
+fn at(row: &[u8], x: i64) -> u8 {
+    usize::try_from(x)
+        .ok()
+        .and_then(|x| row.get(x))
+        .copied()
+        .unwrap_or(u8::MAX)
+}
+
 /// The most common luminance of a region: its background.
 pub fn background(screen: &Screen, region: Region) -> u8 {
     let r = region.clip(screen);
     let mut counts = [0u32; 256];
     for y in r.y0..r.y1 {
-        for x in r.x0..r.x1 {
-            counts[usize::from(screen.get(x, y))] += 1;
+        // Counted a stretch of equal pixels at a time: a background is long
+        // stretches, and adding to one count pixel by pixel waits on each add.
+        let mut pixels = span(screen, r, y);
+        while let Some(&p) = pixels.first() {
+            let same = pixels.iter().take_while(|&&q| q == p).count();
+            counts[usize::from(p)] += same as u32;
+            pixels = pixels.get(same..).unwrap_or(&[]);
         }
     }
     let mut best = 255u8;
@@ -98,6 +128,21 @@ fn ink_of(pixel: u8, bg: u8) -> f32 {
     (f32::from(pixel.abs_diff(bg)) / 128.0).min(1.0)
 }
 
+/// The ink of columns `xs` of a row (white outside it) in 128ths: the
+/// sum of `ink_of` times 128, each a whole number.
+fn ink_128ths(row: &[u8], xs: std::ops::Range<i64>, bg: u8) -> u32 {
+    let len = row.len() as i64;
+    let (a, b) = (xs.start.clamp(0, len), xs.end.clamp(0, len));
+    let inside: u32 = row
+        .get(a as usize..b.max(a) as usize)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&p| u32::from(p.abs_diff(bg).min(128)))
+        .sum();
+    let outside = (xs.end - xs.start - (b - a).max(0)).max(0) as u32;
+    inside + outside * u32::from(u8::MAX.abs_diff(bg).min(128))
+}
+
 /// The share of a region's pixels that are ink (stand out by half or more).
 pub fn ink_share(screen: &Screen, region: Region, bg: u8) -> f32 {
     let r = region.clip(screen);
@@ -106,11 +151,8 @@ pub fn ink_share(screen: &Screen, region: Region, bg: u8) -> f32 {
     }
     let mut ink = 0u32;
     for y in r.y0..r.y1 {
-        for x in r.x0..r.x1 {
-            if ink_of(screen.get(x, y), bg) >= 0.5 {
-                ink += 1;
-            }
-        }
+        let inked = span(screen, r, y).iter().filter(|&&p| ink_of(p, bg) >= 0.5);
+        ink += inked.count() as u32;
     }
     ink as f32 / (r.width() * r.height()) as f32
 }
@@ -131,18 +173,42 @@ pub fn ink_grid(
     if w == 0 || h == 0 || cols == 0 || rows == 0 {
         return;
     }
+    // Each pixel's ink is a whole number of 128ths (see `ink_of`). While a
+    // cell's sum stays under 2^24 128ths (the region has under 2^17 pixels)
+    // every float add is exact, so adding the 128ths up as integers (much
+    // faster) gives the same float.
+    let whole = cols * rows <= 64 && w * h < 1 << 17;
+    let mut sums = [0u32; 64];
     let mut counts = [0u32; 64];
+    let cols_i = cols as i64;
     for y in region.y0..region.y1 {
-        let row = ((y - region.y0) * rows as i64 / h) as usize;
-        for x in region.x0..region.x1 {
-            let col = ((x - region.x0) * cols as i64 / w) as usize;
-            let cell = row * cols + col;
+        let line = row(screen, y);
+        let cell_row = ((y - region.y0) * rows as i64 / h) as usize;
+        // Column x is in grid column (x - x0) * cols / w: grid column `col`
+        // spans from the first x with (x - x0) * cols >= col * w.
+        let mut x = region.x0;
+        for col in 0..cols {
+            let end = region.x0 + ((col as i64 + 1) * w + cols_i - 1) / cols_i;
+            let cell = cell_row * cols + col;
             if let Some(v) = out.get_mut(cell) {
-                *v += ink_of(screen.get(x, y), bg);
+                match sums.get_mut(cell).filter(|_| whole) {
+                    Some(sum) => *sum += ink_128ths(line, x..end, bg),
+                    None => {
+                        for x in x..end {
+                            *v += ink_of(at(line, x), bg);
+                        }
+                    }
+                }
                 if let Some(c) = counts.get_mut(cell) {
-                    *c += 1;
+                    *c += (end - x) as u32;
                 }
             }
+            x = end;
+        }
+    }
+    if whole {
+        for (v, &sum) in out.iter_mut().zip(&sums) {
+            *v = sum as f32 / 128.0;
         }
     }
     for (v, &c) in out.iter_mut().zip(counts.iter()) {
@@ -157,20 +223,24 @@ pub fn ink_bounds(screen: &Screen, region: Region, bg: u8) -> Option<Region> {
     let r = region.clip(screen);
     let mut found: Option<Region> = None;
     for y in r.y0..r.y1 {
-        for x in r.x0..r.x1 {
-            if ink_of(screen.get(x, y), bg) >= 0.25 {
-                let b = found.get_or_insert(Region {
-                    x0: x,
-                    y0: y,
-                    x1: x + 1,
-                    y1: y + 1,
-                });
-                b.x0 = b.x0.min(x);
-                b.y0 = b.y0.min(y);
-                b.x1 = b.x1.max(x + 1);
-                b.y1 = b.y1.max(y + 1);
-            }
-        }
+        let pixels = span(screen, r, y);
+        let inked = |p: &u8| ink_of(*p, bg) >= 0.25;
+        let (Some(first), Some(last)) = (
+            pixels.iter().position(inked),
+            pixels.iter().rposition(inked),
+        ) else {
+            continue;
+        };
+        let (x0, x1) = (r.x0 + first as i64, r.x0 + last as i64 + 1);
+        let b = found.get_or_insert(Region {
+            x0,
+            y0: y,
+            x1,
+            y1: y + 1,
+        });
+        b.x0 = b.x0.min(x0);
+        b.x1 = b.x1.max(x1);
+        b.y1 = y + 1;
     }
     found
 }
@@ -213,8 +283,8 @@ impl InkPatch {
         (self.width, self.height) = (b.width() as usize, b.height() as usize);
         let mut sum = 0.0f32;
         for y in b.y0..b.y1 {
-            for x in b.x0..b.x1 {
-                let v = ink_of(screen.get(x, y), bg);
+            for &p in span(screen, b, y) {
+                let v = ink_of(p, bg);
                 sum += v * v;
                 self.ink.push(v);
             }
@@ -422,8 +492,9 @@ impl GlyphReader {
         let bg = background(screen, r);
         // Rows that are mostly ink are rules and borders, not text: skip them.
         let rule = |y: i64| {
-            let inked = (r.x0..r.x1)
-                .filter(|&x| ink_of(screen.get(x, y), bg) >= 0.5)
+            let inked = span(screen, r, y)
+                .iter()
+                .filter(|&&p| ink_of(p, bg) >= 0.5)
                 .count();
             inked as i64 * 2 > r.width()
         };
@@ -439,13 +510,13 @@ impl GlyphReader {
             y1: bottom,
             ..r
         };
+        // Each column's most ink (row by row: the order of `max` does not matter).
         self.columns.clear();
-        for x in r.x0..r.x1 {
-            let mut ink = 0.0f32;
-            for y in r.y0..r.y1 {
-                ink = ink.max(ink_of(screen.get(x, y), bg));
+        self.columns.resize(r.width() as usize, 0.0);
+        for y in r.y0..r.y1 {
+            for (ink, &p) in self.columns.iter_mut().zip(span(screen, r, y)) {
+                *ink = ink.max(ink_of(p, bg));
             }
-            self.columns.push(ink);
         }
         let gap = (em * 0.3).max(2.0) as i64;
         let mut word = String::new();
