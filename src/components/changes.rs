@@ -26,7 +26,8 @@ pub fn WhatChanged(props: &WhatChangedProps) -> Html {
         }
     } else {
         html! {
-            <ul class="changes" id="wobble-changes">
+            // Focusable, so that a keyboard can scroll a long list.
+            <ul class="changes" id="wobble-changes" tabindex="0" aria-labelledby="wobble-changes-title">
                 { for by_kind(&props.changes).into_iter().map(|group| html! {
                     <li class={classes!("change-group", group.iter().all(|c| !c.applied).then_some("change-group-muted"))}
                         data-kind={group[0].kind.name()}>

@@ -32,7 +32,7 @@ const focus = (page) =>
     return { tag: el?.tagName.toLowerCase(), inSite: !!el?.closest('#wobble-site'), id: el?.id ?? '' };
   });
 
-test('axe-core finds no serious or critical violation on the landing, a lesson and a played site', async (t) => {
+test('axe-core finds no serious or critical violation on the landing, a lesson, a played site and a break found', async (t) => {
   await play(t, '', async (page) => {
     await page.locator('#wobble-race-reader[data-episodes]').waitFor();
     assert.deepEqual(await seriousViolations(page), [], 'the landing page');
@@ -45,6 +45,11 @@ test('axe-core finds no serious or critical violation on the landing, a lesson a
     await page.locator('#wobble-site input').first().fill('someone');
     await page.locator('#wobble-site input').first().press('Tab');
     assert.deepEqual(await seriousViolations(page), [], 'a site a person plays');
+  });
+  await play(t, '?site=airline&policy=airline&speed=turbo', async (page) => {
+    await page.locator('#wobble-break-it').click();
+    await page.locator('#wobble-break[data-state="found"]').waitFor({ timeout: 180_000 });
+    assert.deepEqual(await seriousViolations(page), [], "the agent card with Break it's result");
   });
   await play(t, '?lesson=7', async (page) => {
     await page.locator('#wobble-lesson-do').click();

@@ -3,7 +3,8 @@
 // depth in Chromium; this one checks that what a person does works in Firefox too: the landing
 // page loads quietly, its agent books flights, a person plays small sites with mouse and keyboard,
 // a policy trains in the web worker, the landing page's race counts what the native build counts,
-// rewording the labels from the landing page changes the site and breaks the agent, and a site
+// rewording the labels from the landing page changes the site and breaks the agent, Break it finds
+// and applies the reader's cheapest break in its own worker, and a site
 // typed in the site editor is located when wrong, drawn when fixed, trained on and carried by its
 // link.
 //
@@ -335,6 +336,25 @@ describe('Firefox ESR', { skip }, () => {
       const after = await stats(page);
       t.diagnostic(`reworded: ${after.successes} successes in ${after.episodes} episodes`);
       assert.ok(after.successes / after.episodes < 0.5, `after: ${JSON.stringify(after)}`);
+    });
+  });
+
+  test("Break it finds the reader's cheapest break in its worker and puts it on the site", async (t) => {
+    await play(t, '?site=airline&task=book-flight&policy=airline&speed=turbo', async (page) => {
+      await waitForStats(page, (s) => s.episodes >= 1, 60_000);
+      await page.click('#wobble-break-it');
+      const state = await pollUntil(
+        () => page.$eval('#wobble-break', (el) => el.dataset.state),
+        (s) => s === 'found' || s === 'none' || s === 'failed',
+        { timeout: 180_000, interval: 250, what: 'the break search to end' },
+      );
+      assert.equal(state, 'found', await text(page, '#wobble-break'));
+      const spec = await page.$eval('#wobble-break', (el) => el.dataset.spec);
+      assert.match(await text(page, '#wobble-break-interval'), /^\d+\.\d% \(\d+\/\d+, 95% CI /);
+      // The search is the same code as natively: the same break as `wobble break` finds.
+      await page.waitForFunction((p) => new URLSearchParams(location.search).get('perturb') === p, { timeout: 10_000 }, spec);
+      t.diagnostic(`break: ${spec}`);
+      await shot(page, 'break-found');
     });
   });
 
