@@ -17,10 +17,11 @@ use std::process::Stdio;
 use std::time::Instant;
 
 /// The agents searched: every shipped airline policy.
-const POLICIES: [&str; 3] = [
+const POLICIES: [&str; 4] = [
     "policies/airline.json",
     "policies/airline-randomized.json",
     "policies/airline-screen.json",
+    "policies/airline-screen-randomized.json",
 ];
 const RAW: &str = "target/bench/break.jsonl";
 const KEPT: &str = "docs/bench/break.jsonl";
