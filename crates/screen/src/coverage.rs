@@ -8,6 +8,7 @@
 //! the grid's origin. The same input gives the same coverage, so what a paint
 //! produces never depends on what the cache holds.
 
+use crate::float;
 use crate::Screen;
 
 /// At most this many shapes are kept.
@@ -105,7 +106,7 @@ impl Grid {
                     if coverage <= 0.0 {
                         continue;
                     }
-                    *px = blend(*px, lum, coverage.min(1.0) * alpha);
+                    *px = blend(*px, lum, float::min(coverage, 1.0) * alpha);
                 }
             }
             return;
@@ -128,7 +129,7 @@ impl Grid {
                     let at = run.row as usize * self.width;
                     let cells = self.coverage.get(at + start as usize..at + end as usize);
                     for (px, &coverage) in row.iter_mut().zip(cells.unwrap_or(&[])) {
-                        *px = blend(*px, lum, coverage.min(1.0) * alpha);
+                        *px = blend(*px, lum, float::min(coverage, 1.0) * alpha);
                     }
                 }
             }

@@ -19,6 +19,7 @@
 
 mod color;
 mod coverage;
+mod float;
 mod fonts;
 mod paint;
 pub mod read;

@@ -11,6 +11,7 @@
 
 use crate::color::luminance;
 use crate::coverage::{self, blend, CoverageCache, Grid};
+use crate::float;
 use crate::fonts::{FaceFile, Fonts};
 use crate::{Screen, View};
 use ab_glyph::{Font, OutlineCurve};
@@ -285,7 +286,9 @@ impl Job<'_> {
             return;
         }
         let width = self.screen.width as usize;
-        let cover = |lo: f32, hi: f32, i: f32| (hi.min(i + 1.0) - lo.max(i)).clamp(0.0, 1.0);
+        let cover = |lo: f32, hi: f32, i: f32| {
+            (float::min(hi, i + 1.0) - float::max(lo, i)).clamp(0.0, 1.0)
+        };
         let solid = (lum + 0.5).clamp(0.0, 255.0) as u8;
         for y in (y0.floor() as usize)..(y1.ceil() as usize) {
             let cy = cover(y0, y1, y as f32);
@@ -424,10 +427,10 @@ impl Job<'_> {
                 Seg::Cubic(a, b, c, d) => [a, b, c, d],
             };
             for q in all {
-                min_x = min_x.min(q.x);
-                min_y = min_y.min(q.y);
-                max_x = max_x.max(q.x);
-                max_y = max_y.max(q.y);
+                min_x = float::min(min_x, q.x);
+                min_y = float::min(min_y, q.y);
+                max_x = float::max(max_x, q.x);
+                max_y = float::max(max_y, q.y);
             }
         }
         if !(min_x.is_finite() && min_y.is_finite() && max_x.is_finite() && max_y.is_finite()) {

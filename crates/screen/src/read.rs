@@ -9,6 +9,7 @@
 //! is not read. So a page set in an unseen face can become unreadable to it,
 //! as an unseen font is to a screenshot agent.
 
+use crate::float;
 use crate::fonts::FaceFile;
 use crate::{Painter, Screen};
 
@@ -125,7 +126,7 @@ pub fn background(screen: &Screen, region: Region) -> u8 {
 
 /// How much a pixel stands out from the background, 0 to 1.
 fn ink_of(pixel: u8, bg: u8) -> f32 {
-    (f32::from(pixel.abs_diff(bg)) / 128.0).min(1.0)
+    float::min(f32::from(pixel.abs_diff(bg)) / 128.0, 1.0)
 }
 
 /// The ink of columns `xs` of a row (white outside it) in 128ths: the
@@ -382,7 +383,7 @@ impl InkPatch {
                         }
                     }
                     if sq > 0.0 {
-                        best = best.max(dot / (self.norm * sq.sqrt()));
+                        best = float::max(best, dot / (self.norm * sq.sqrt()));
                     }
                 }
             }
@@ -515,7 +516,7 @@ impl GlyphReader {
         self.columns.resize(r.width() as usize, 0.0);
         for y in r.y0..r.y1 {
             for (ink, &p) in self.columns.iter_mut().zip(span(screen, r, y)) {
-                *ink = ink.max(ink_of(p, bg));
+                *ink = float::max(*ink, ink_of(p, bg));
             }
         }
         let gap = (em * 0.3).max(2.0) as i64;
