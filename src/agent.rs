@@ -380,18 +380,10 @@ impl BreakSearch {
     }
 }
 
-fn oracle() -> Box<dyn Policy> {
-    Box::new(wobble_policy::OraclePolicy::default())
-}
-
-/// The search's players: the task's environments, the agent, the oracle, on this one thread.
+/// The search's players: the task's environments and the agent, judged by the oracle, on
+/// this one thread.
 fn players<'a>(env: &'a Factory<Env>, agent: &'a Factory<Box<dyn Policy>>) -> Players<'a> {
-    Players {
-        env: &**env,
-        agent: &**agent,
-        oracle: &oracle,
-        threads: 1,
-    }
+    Players::judged_by_oracle(&**env, &**agent, 1)
 }
 
 fn now() -> f64 {

@@ -7,7 +7,6 @@ use clap::Args;
 use std::io::Write;
 use std::process::ExitCode;
 use wobble_policy::breaking::{find_break, BreakConfig, BreakReport, Players, SEARCH_SEEDS_START};
-use wobble_policy::Policy;
 
 /// Find the cheapest perturbation that breaks an agent.
 #[derive(Args, Debug)]
@@ -52,13 +51,7 @@ pub fn run(args: BreakArgs) -> Result<ExitCode, String> {
     let env = make_env(&args.on, None)?;
     let make_env = env_factory(&env);
     let make_agent = policy_factory(&args.policy, SEARCH_SEEDS_START)?;
-    let make_oracle = || -> Box<dyn Policy> { Box::new(wobble_policy::OraclePolicy::default()) };
-    let players = Players {
-        env: &make_env,
-        agent: &*make_agent,
-        oracle: &make_oracle,
-        threads: args.threads,
-    };
+    let players = Players::judged_by_oracle(&make_env, &*make_agent, args.threads);
     let started = std::time::Instant::now();
     let report = find_break(&players, &args.policy, &config)?;
     if args.json {

@@ -22,7 +22,7 @@ use wobble_engine::perturb::Kind;
 use wobble_engine::Env;
 use wobble_policy::breaking::{BreakConfig, BreakRun, Players};
 use wobble_policy::learned::train::{TrainConfig, Training};
-use wobble_policy::{LearnedPolicy, OraclePolicy, Policy, RandomPolicy, SweepRun};
+use wobble_policy::{LearnedPolicy, Policy, RandomPolicy, SweepRun};
 
 /// The environment of a shipped site's first task.
 fn open(site: &str) -> Result<Env, JsError> {
@@ -264,18 +264,10 @@ fn factories<'a>(
     )
 }
 
-fn oracle() -> Box<dyn Policy> {
-    Box::new(OraclePolicy::default())
-}
-
+/// The search's players: environments and the agent, judged by the oracle, on one thread.
 fn players<'a>(
     env: &'a (dyn Fn() -> Env + Sync),
     agent: &'a (dyn Fn() -> Box<dyn Policy> + Sync),
 ) -> Players<'a> {
-    Players {
-        env,
-        agent,
-        oracle: &oracle,
-        threads: 1,
-    }
+    Players::judged_by_oracle(env, agent, 1)
 }

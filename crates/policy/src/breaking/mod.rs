@@ -164,6 +164,27 @@ pub struct Players<'a> {
     pub threads: usize,
 }
 
+/// The judge every search outside the tests uses: the oracle, which reads only the page.
+fn oracle() -> Box<dyn Policy> {
+    Box::new(crate::OraclePolicy::default())
+}
+
+impl<'a> Players<'a> {
+    /// The agent in environments of its task, judged by the oracle, on `threads` cores.
+    pub fn judged_by_oracle(
+        env: Make<'a, Env>,
+        agent: Make<'a, Box<dyn Policy>>,
+        threads: usize,
+    ) -> Players<'a> {
+        Players {
+            env,
+            agent,
+            oracle: &oracle,
+            threads,
+        }
+    }
+}
+
 /// The cost of `spec` (its elements counted in the episode of the first search seed).
 pub fn cost_of(env: &mut Env, spec: &PerturbSpec) -> Cost {
     measure(env, spec).0
