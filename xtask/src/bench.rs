@@ -152,14 +152,7 @@ impl Options {
                 "--quick" => options.quick = true,
                 "--skip-miniwob" => options.skip_miniwob = true,
                 "--report-only" => options.report_only = true,
-                "--runs" => {
-                    let n = args.next().ok_or("--runs needs a number")?;
-                    options.runs = n
-                        .parse()
-                        .ok()
-                        .filter(|&n| n >= 1)
-                        .ok_or_else(|| format!("--runs {n}: expected a whole number from 1"))?;
-                }
+                "--runs" => options.runs = parse_runs(args.next())?,
                 "-h" | "--help" => return Err(USAGE.into()),
                 other => return Err(format!("unknown option `{other}`\n{USAGE}")),
             }
@@ -312,6 +305,12 @@ impl Bench<'_> {
 
     /// Runs `cmd`, returning its stdout and wall time; stderr passes through.
     fn capture(&self, cmd: &mut Command) -> Result<(String, f64)> {
+        self.capture_exiting(cmd, &[0])
+    }
+
+    /// [`Bench::capture`] for a command whose exit codes `ok` are all results (a search that
+    /// finds nothing, say), not failures.
+    fn capture_exiting(&self, cmd: &mut Command, ok: &[i32]) -> Result<(String, f64)> {
         let line = display(cmd);
         println!("$ {line}");
         let started = Instant::now();
@@ -320,7 +319,7 @@ impl Bench<'_> {
             .output()
             .map_err(|e| format!("could not start `{line}`: {e}"))?;
         let wall = started.elapsed().as_secs_f64();
-        if !out.status.success() {
+        if !out.status.code().is_some_and(|code| ok.contains(&code)) {
             return Err(format!("`{line}` failed ({})", out.status));
         }
         Ok((String::from_utf8_lossy(&out.stdout).into_owned(), wall))
@@ -328,7 +327,12 @@ impl Bench<'_> {
 
     /// Runs `cmd`, which prints one JSON value, and returns it as printed ([`Json::printed`]).
     fn capture_json(&self, cmd: &mut Command) -> Result<(Json, f64)> {
-        let (out, wall) = self.capture(cmd)?;
+        self.capture_json_exiting(cmd, &[0])
+    }
+
+    /// [`Bench::capture_json`] for a command whose exit codes `ok` are all results.
+    fn capture_json_exiting(&self, cmd: &mut Command, ok: &[i32]) -> Result<(Json, f64)> {
+        let (out, wall) = self.capture_exiting(cmd, ok)?;
         let value = Json::printed(&out)
             .map_err(|e| format!("`{}` printed {e}: {}", display(cmd), clip(&out)))?;
         Ok((value, wall))
@@ -355,6 +359,15 @@ impl Bench<'_> {
         self.xt.setup(Browser::Needed)?;
         run(&mut self.xt.cargo(["build", "--release", "-p", "wobble-cli"]))
     }
+}
+
+/// The value of `--runs`: a whole number from 1.
+fn parse_runs(value: Option<&String>) -> Result<usize> {
+    let n = value.ok_or("--runs needs a number")?;
+    n.parse()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| format!("--runs {n}: expected a whole number from 1"))
 }
 
 /// The start of `text`, for error messages.

@@ -11,10 +11,8 @@
 use super::json::Json;
 use super::raw::Raw;
 use super::{Bench, Options};
-use crate::{display, run, Browser, Result, Xtask};
+use crate::{run, Browser, Result, Xtask};
 use std::fs;
-use std::process::Stdio;
-use std::time::Instant;
 
 /// The agents searched: every shipped airline policy.
 const POLICIES: [&str; 4] = [
@@ -40,14 +38,7 @@ pub(crate) fn break_table(xt: &Xtask, args: &[String]) -> Result {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--report-only" => report_only = true,
-            "--runs" => {
-                let n = args.next().ok_or("--runs needs a number")?;
-                runs = n
-                    .parse()
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or_else(|| format!("--runs {n}: expected a whole number from 1"))?;
-            }
+            "--runs" => runs = super::parse_runs(args.next())?,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
@@ -105,19 +96,7 @@ impl Bench<'_> {
             for policy in POLICIES {
                 let mut cmd = self.wobble();
                 cmd.args(["break", "--policy", policy, "--site", "airline", "--json"]);
-                let line = display(&cmd);
-                println!("$ {line}");
-                let started = Instant::now();
-                let out = cmd
-                    .stderr(Stdio::inherit())
-                    .output()
-                    .map_err(|e| format!("could not start `{line}`: {e}"))?;
-                let wall = started.elapsed().as_secs_f64();
-                if !matches!(out.status.code(), Some(0 | 1)) {
-                    return Err(format!("`{line}` failed ({})", out.status));
-                }
-                let text = String::from_utf8_lossy(&out.stdout);
-                let value = Json::printed(&text).map_err(|e| format!("`{line}` printed {e}"))?;
+                let (value, wall) = self.capture_json_exiting(&mut cmd, &[0, 1])?;
                 raw.push("native-break", policy, run, wall, value)?;
             }
         }
