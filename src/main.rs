@@ -181,7 +181,7 @@ fn App() -> Html {
                             task={play.selection.task.clone()} perturb={spec.clone()} onbreak={onbreak.clone()}
                             yours={session.yours.get(&play.selection.site, &play.selection.task, &spec.to_string()).cloned()} />
                     }
-                    <AgentPanel policy={agent.policy} saved_name={agent.saved_name.clone()} saved_json={agent.saved_json.clone()} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
+                    <AgentPanel policy={agent.policy} saved={agent.saved.clone()} speed={agent.speed} paused={agent.paused} stats={agent.stats} before={agent.before.clone()} trail={agent.trail.clone()}
                         spec={spec.clone()} site={play.selection.site.clone()} break_buttons={!race}
                         selection={play.selection.clone()} site_file={play.opened_file.clone()} {onapplybreak} break_order={session.break_order}
                         {onchoosepolicy} library={(*library).clone()} onplaysaved={onplaysaved.clone()} {onchoosespeed} ontakeover={ontakeover.clone()} {onresume} {onstep} {onbreak} />

@@ -34,12 +34,10 @@ const LIBRARY_VALUE: &str = "library:";
 pub struct AgentPanelProps {
     /// Who drives the site.
     pub policy: PolicyChoice,
-    /// The saved policy's name, when a saved policy drives.
+    /// The saved policy's name and file's JSON, when a saved policy drives (the JSON is for
+    /// the break search).
     #[prop_or_default]
-    pub saved_name: Option<String>,
-    /// The saved policy's file's JSON, when a saved policy drives (for the break search).
-    #[prop_or_default]
-    pub saved_json: Option<Rc<str>>,
+    pub saved: Option<(String, Rc<str>)>,
     /// How fast.
     pub speed: Speed,
     /// The person has taken over.
@@ -123,7 +121,7 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
     let has_agent = props.policy != PolicyChoice::None;
     let target = Target {
         policy: props.policy,
-        saved: props.saved_name.clone().zip(props.saved_json.clone()),
+        saved: props.saved.clone(),
     };
     let stats = props.stats;
     let status = if !has_agent {
@@ -169,7 +167,7 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
             <div class="control-grid">
                 <label for="wobble-policy-select">{"Policy"}</label>
                 <select id="wobble-policy-select" onchange={onpolicy}>
-                    if let (PolicyChoice::Saved, Some(name)) = (props.policy, &props.saved_name) {
+                    if let (PolicyChoice::Saved, Some(name)) = (props.policy, props.saved.as_ref().map(|s| &s.0)) {
                         <option value={PolicyChoice::Saved.name()} selected=true>{ format!("Saved: {name}") }</option>
                     }
                     { for PolicyChoice::ALL.iter().map(|p| html! {

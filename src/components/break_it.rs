@@ -15,7 +15,7 @@ use std::rc::Rc;
 use wobble_app::agent::{BreakAgent, BreakRequest, Candidate, Command, Report, SiteFile};
 use wobble_app::shipped::Shipped;
 use wobble_engine::perturb::PerturbSpec;
-use wobble_policy::breaking::{Attempt, BreakReport, Tally, Verdict};
+use wobble_policy::breaking::{Attempt, BreakConfig, BreakReport, Tally, Verdict};
 use yew::prelude::*;
 
 use crate::components::worker_link::use_training_worker;
@@ -395,8 +395,6 @@ const LEFT: f64 = 28.0;
 const RIGHT: f64 = 6.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 20.0;
-/// The search's threshold (the default `BreakConfig`'s): a change breaks below it.
-const THRESHOLD: f64 = 0.5;
 
 /// The agent's success on each candidate, in the order tried: a dot with its 95% interval,
 /// unperturbed first, the candidate under test last (hollow), and the threshold as a dashed line.
@@ -424,19 +422,21 @@ fn chart(baseline: &Tally, attempts: &[Attempt], current: Option<&Candidate>) ->
     let x = |i: usize| LEFT + step * (i as f64 + 0.5);
     let y = |rate: f64| TOP + (1.0 - rate.clamp(0.0, 1.0)) * plot_h;
     let radius = (step * 0.35).clamp(1.5, 3.2);
+    // The worker searches with the default settings: a change breaks the agent below this.
+    let threshold = BreakConfig::default().threshold;
     let label = format!(
         "The agent's success on each of {} candidates, with 95% intervals; a change breaks it below {:.0}%",
         points.len(),
-        THRESHOLD * 100.0
+        threshold * 100.0
     );
     html! {
         <svg class="chart break-it-chart" id="wobble-break-chart" viewBox={format!("0 0 {CHART_W} {CHART_H}")}
             role="img" aria-label={label} data-points={points.len().to_string()}>
-            { for [0.0, 0.5, 1.0].iter().map(|&v| {
+            { for [0.0, threshold, 1.0].iter().map(|&v| {
                 let at = y(v).round() + 0.5;
                 html! { <g>
                     <line x1={LEFT.to_string()} x2={(CHART_W - RIGHT).to_string()} y1={at.to_string()} y2={at.to_string()}
-                        class={if v == THRESHOLD { "break-it-threshold" } else { "chart-grid" }} />
+                        class={if v == threshold { "break-it-threshold" } else { "chart-grid" }} />
                     <text x={(LEFT - 4.0).to_string()} y={(at + 3.0).to_string()} text-anchor="end" class="chart-tick">
                         { format!("{:.0}%", v * 100.0) }</text>
                 </g> }

@@ -171,10 +171,9 @@ pub struct AgentLoop {
     pub before: Option<Before>,
     /// Success per block of episodes, across perturbation changes.
     pub trail: Trail,
-    /// The name of the saved policy that drives, when [`PolicyChoice::Saved`] does.
-    pub saved_name: Option<String>,
-    /// Its file's JSON (the break search sends it to its worker).
-    pub saved_json: Option<Rc<str>>,
+    /// The name and file's JSON of the saved policy that drives, when [`PolicyChoice::Saved`]
+    /// does (the break search sends the JSON to its worker).
+    pub saved: Option<(String, Rc<str>)>,
     /// The loaded policy, if anybody drives.
     loaded: Option<Rc<RefCell<Agent>>>,
 }
@@ -191,8 +190,7 @@ impl AgentLoop {
             stats: Stats::default(),
             before: None,
             trail: Trail::default(),
-            saved_name: None,
-            saved_json: None,
+            saved: None,
             loaded: None,
         }
     }
@@ -208,8 +206,7 @@ impl AgentLoop {
         self.paused = false;
         self.count_afresh();
         self.policy = PolicyChoice::Saved;
-        self.saved_name = Some(name);
-        self.saved_json = Some(json);
+        self.saved = Some((name, json));
         self.loaded = Some(Rc::new(RefCell::new(Agent::Learned(Box::new(policy)))));
     }
 
@@ -248,8 +245,7 @@ impl AgentLoop {
         self.pending = None;
         self.paused = false;
         self.count_afresh();
-        self.saved_name = None;
-        self.saved_json = None;
+        self.saved = None;
         match Agent::load(choice, seed) {
             Ok(agent) => {
                 self.policy = choice;
@@ -601,7 +597,10 @@ mod tests {
         );
         assert_eq!(s.play.selection.site, "click-button", "its site opened");
         assert_eq!(
-            (s.agent.policy, s.agent.saved_name.as_deref()),
+            (
+                s.agent.policy,
+                s.agent.saved.as_ref().map(|(name, _)| name.as_str())
+            ),
             (PolicyChoice::Saved, Some("mine"))
         );
         assert!(s.agent_drives());
@@ -609,7 +608,7 @@ mod tests {
         assert!(s.agent.stats.rate() > 0.8, "{:?}", s.agent.stats);
         // Choosing a built-in policy again forgets the saved one's name.
         let s = reduce(s, AgentChange::ChoosePolicy(PolicyChoice::Random));
-        assert_eq!(s.agent.saved_name, None);
+        assert_eq!(s.agent.saved, None);
 
         let bad = reduce(
             landing(),

@@ -273,11 +273,14 @@ mod tests {
         assert_eq!(s.play.selection.site, "airline", "the policy's own site");
         assert_eq!(s.agent.policy, PolicyChoice::Saved);
         assert_eq!(
-            s.agent.saved_name.as_deref(),
+            s.agent.saved.as_ref().map(|(name, _)| name.as_str()),
             Some(crate::player::linked_name(&policy).as_str())
         );
         let (name, json) = s.linked.clone().expect("kept for the library");
-        assert_eq!(Some(name.as_str()), s.agent.saved_name.as_deref());
+        assert_eq!(
+            Some(name.as_str()),
+            s.agent.saved.as_ref().map(|(name, _)| name.as_str())
+        );
         assert_eq!(&*json, policy.to_json().as_str());
 
         let s = linked(&text[..text.len() - 10]);

@@ -375,6 +375,15 @@ fn spec_words(spec: &PerturbSpec) -> String {
 }
 
 impl Session {
+    /// Puts `spec` on the site: the agent's counter starts again after it, and so does the
+    /// episode of `seed`.
+    fn perturb_with(&mut self, spec: PerturbSpec, seed: u64) {
+        self.play.selection.perturb = spec;
+        self.agent
+            .count_again_after(spec_words(&self.play.selection.perturb));
+        self.reset(seed);
+    }
+
     /// Reduces a person's or a picker's change of the live episode.
     pub(super) fn play_change(&mut self, change: PlayChange) {
         let seed = self.play.selection.seed;
@@ -411,26 +420,15 @@ impl Session {
                 ))),
             },
             PlayChange::SetPerturbation(kind, severity) => {
+                let mut spec = self.play.selection.perturb.clone();
                 match severity {
-                    Some(severity) => self.play.selection.perturb.set(kind, severity),
-                    None => self.play.selection.perturb.remove(kind),
+                    Some(severity) => spec.set(kind, severity),
+                    None => spec.remove(kind),
                 }
-                self.agent
-                    .count_again_after(spec_words(&self.play.selection.perturb));
-                self.reset(seed);
+                self.perturb_with(spec, seed);
             }
-            PlayChange::ClearPerturbations => {
-                self.play.selection.perturb = PerturbSpec::none();
-                self.agent
-                    .count_again_after(spec_words(&self.play.selection.perturb));
-                self.reset(seed);
-            }
-            PlayChange::SetPerturbations(spec) => {
-                self.play.selection.perturb = spec;
-                self.agent
-                    .count_again_after(spec_words(&self.play.selection.perturb));
-                self.reset(seed);
-            }
+            PlayChange::ClearPerturbations => self.perturb_with(PerturbSpec::none(), seed),
+            PlayChange::SetPerturbations(spec) => self.perturb_with(spec, seed),
         }
     }
 
